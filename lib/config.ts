@@ -1,0 +1,133 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * Every environment variable Handshake reads, parsed once. Nothing else reads process.env:
+ * a missing or malformed variable fails the cold start with a message that names it.
+ */
+export interface Config {
+  /** Running on this machine (serverless-offline, `invoke local`, tests), not in AWS. */
+  readonly local: boolean;
+  readonly stage: string;
+  readonly region: string;
+  readonly tableName: string;
+  /** DynamoDB endpoint override; undefined means the SDK's default (AWS). */
+  readonly dynamodbEndpoint: string | undefined;
+  readonly secretSource: 'aws' | 'file';
+  /** Secrets Manager names are `${secretPrefix}/${name}`. */
+  readonly secretPrefix: string;
+  readonly dataDir: string;
+  readonly appDir: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  /** Raw `HANDSHAKE_EGRESS_ALLOW` entries (host[:port] names and CIDRs), parsed by lib/egress. */
+  readonly egressAllow: readonly string[];
+  readonly rateLimitPerMinute: number;
+  readonly webhookUrl: string | undefined;
+  readonly version: string;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const nonEmpty = (value: string | undefined): string | undefined =>
+  value === undefined || value.trim() === '' ? undefined : value.trim();
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function url(name: string, raw: string): string {
+  try {
+    const parsed = new URL(raw);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('scheme');
+    return raw.replace(/\/+$/, '');
+  } catch {
+    throw new ConfigError(name, `must be an absolute http(s) URL, got "${raw}"`);
+  }
+}
+
+/**
+ * `npm start` records the DynamoDB Local endpoint it started in the data dir, so that
+ * `serverless invoke local` run later with the same HANDSHAKE_DATA_DIR finds the same database.
+ */
+function recordedEndpoint(dataDir: string): string | undefined {
+  const file = join(dataDir, 'local.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (typeof parsed === 'object' && parsed !== null && 'dynamodbEndpoint' in parsed) {
+      const value = (parsed as { dynamodbEndpoint: unknown }).dynamodbEndpoint;
+      return typeof value === 'string' ? value : undefined;
+    }
+  } catch {
+    // An unreadable file only loses the hint; the default endpoint still applies.
+  }
+  return undefined;
+}
+
+declare const __HANDSHAKE_VERSION__: string | undefined;
+const bundledVersion = (): string | undefined =>
+  typeof __HANDSHAKE_VERSION__ === 'string' ? __HANDSHAKE_VERSION__ : undefined;
+
+export function loadConfig(env: Env = process.env): Config {
+  const local =
+    env.IS_OFFLINE === 'true' || env.IS_LOCAL === 'true' || env.HANDSHAKE_LOCAL === '1' || env.NODE_ENV === 'test';
+  const stage = nonEmpty(env.HANDSHAKE_STAGE) ?? 'dev';
+  const dataDir = resolve(nonEmpty(env.HANDSHAKE_DATA_DIR) ?? '.handshake');
+  const port = integer(env, 'PORT', 3000, 1, 65535);
+  const sourceRaw = nonEmpty(env.HANDSHAKE_SECRET_SOURCE) ?? (local ? 'file' : 'aws');
+  if (sourceRaw !== 'aws' && sourceRaw !== 'file') {
+    throw new ConfigError('HANDSHAKE_SECRET_SOURCE', `must be "aws" or "file", got "${sourceRaw}"`);
+  }
+  const tableName = nonEmpty(env.HANDSHAKE_TABLE) ?? (local ? `handshake-${stage}` : undefined);
+  if (tableName === undefined) throw new ConfigError('HANDSHAKE_TABLE', 'is not set');
+  const endpoint =
+    nonEmpty(env.AWS_ENDPOINT_URL_DYNAMODB) ??
+    (local ? (recordedEndpoint(dataDir) ?? 'http://127.0.0.1:8000') : undefined);
+  const webhook = nonEmpty(env.HANDSHAKE_WEBHOOK_URL);
+  return {
+    local,
+    stage,
+    region: nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? 'us-east-1',
+    tableName,
+    dynamodbEndpoint: endpoint === undefined ? undefined : url('AWS_ENDPOINT_URL_DYNAMODB', endpoint),
+    secretSource: sourceRaw,
+    secretPrefix: nonEmpty(env.HANDSHAKE_SECRET_PREFIX) ?? `handshake/${stage}`,
+    dataDir,
+    appDir: resolve(nonEmpty(env.APP_DIR) ?? 'app'),
+    port,
+    publicUrl: url('PUBLIC_URL', nonEmpty(env.PUBLIC_URL) ?? `http://localhost:${port}`),
+    egressAllow: (env.HANDSHAKE_EGRESS_ALLOW ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+    rateLimitPerMinute: integer(env, 'HANDSHAKE_RATE_LIMIT_PER_MINUTE', 50, 0, 1_000_000),
+    webhookUrl: webhook === undefined ? undefined : url('HANDSHAKE_WEBHOOK_URL', webhook),
+    version: bundledVersion() ?? nonEmpty(env.npm_package_version) ?? '0.0.0-dev',
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process-wide configuration, parsed on first use (at cold start in a Lambda). */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+/** Tests only: forget the parsed configuration so the next call re-reads the environment. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { HandshakeError } from '../errors';
+import { failedConditions, translate } from './dynamo-errors';
+import type { TableRef } from './dynamo';
+import { ACCOUNT_SK_PREFIX, accountSk, INSTALLATION_SK, installationPk } from './keys';
+import type { AccountKey, AccountRecord, AccountStore, WriteExpectation } from './ports';
+import { REFRESH_SHARDS, TABLE } from './table';
+
+/** The refresh index shard of a token: stable, so a record never moves between shards. */
+export function refreshShard(key: AccountKey): string {
+  const digest = createHash('sha256').update(`${key.installationId}\u0000${key.integration}\u0000${key.account}`);
+  return `due#${digest.digest().readUInt32BE(0) % REFRESH_SHARDS}`;
+}
+
+type AccountItem = AccountRecord & { pk: string; sk: string; dueShard?: string; dueAt?: number };
+
+function toItem(record: AccountRecord): AccountItem {
+  const item: AccountItem = { ...record, pk: installationPk(record.installationId), sk: accountSk(record) };
+  // Only records the sweep must visit are in the sparse index: an account that needs
+  // reauthorization, or has no refresh token, costs the sweep nothing.
+  if (record.refreshDueAt !== undefined && record.status === 'authorized') {
+    item.dueShard = refreshShard(record);
+    item.dueAt = record.refreshDueAt;
+  }
+  return item;
+}
+
+function toRecord(item: Record<string, unknown>): AccountRecord {
+  const { pk: _pk, sk: _sk, dueShard: _shard, dueAt: _due, ...record } = item;
+  return record as unknown as AccountRecord;
+}
+
+export function dynamoAccountStore(table: TableRef): AccountStore {
+  const { client, tableName } = table;
+  return {
+    async get(key) {
+      try {
+        const result = await client.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: { pk: installationPk(key.installationId), sk: accountSk(key) },
+            ConsistentRead: true,
+          }),
+        );
+        return result.Item === undefined ? undefined : toRecord(result.Item);
+      } catch (error) {
+        return translate(error, 'read account');
+      }
+    },
+
+    async list(installationId) {
+      const records: AccountRecord[] = [];
+      let cursor: Record<string, unknown> | undefined;
+      try {
+        do {
+          const page = await client.send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+              ExpressionAttributeValues: { ':pk': installationPk(installationId), ':prefix': ACCOUNT_SK_PREFIX },
+              ConsistentRead: true,
+              ExclusiveStartKey: cursor,
+            }),
+          );
+          records.push(...(page.Items ?? []).map(toRecord));
+          cursor = page.LastEvaluatedKey;
+        } while (cursor !== undefined);
+        return records;
+      } catch (error) {
+        return translate(error, 'list accounts');
+      }
+    },
+
+    async put(record, expect: WriteExpectation) {
+      const expectedNext = expect.kind === 'absent' ? 1 : expect.version + 1;
+      if (record.version !== expectedNext) {
+        throw new Error(`account write must carry version ${expectedNext}, got ${record.version}`);
+      }
+      const pk = installationPk(record.installationId);
+      const condition =
+        expect.kind === 'absent'
+          ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } }
+          : {
+              ConditionExpression: '#version = :version',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':version': expect.version },
+            };
+      try {
+        // The ConditionCheck on the installation item is what stops a callback or refresh that
+        // races a DELETE from resurrecting tokens of a deleted installation.
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                ConditionCheck: {
+                  TableName: tableName,
+                  Key: { pk, sk: INSTALLATION_SK },
+                  ConditionExpression: 'attribute_exists(#pk)',
+                  ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+                },
+              },
+              { Put: { TableName: tableName, Item: toItem(record), ...condition } },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (failedConditions(error).includes(0)) {
+          throw new HandshakeError('NOT_FOUND', `Installation ${record.installationId} does not exist`, {
+            cause: error,
+          });
+        }
+        translate(error, 'write account');
+      }
+    },
+
+    async delete(key) {
+      try {
+        await client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { pk: installationPk(key.installationId), sk: accountSk(key) },
+          }),
+        );
+      } catch (error) {
+        translate(error, 'delete account');
+      }
+    },
+  };
+}

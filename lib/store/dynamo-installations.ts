@@ -1,0 +1,141 @@
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { translate } from './dynamo-errors';
+import type { TableRef } from './dynamo';
+import { INSTALLATION_SK, installationPk } from './keys';
+import type { InstallationRecord, InstallationStore, Sealed } from './ports';
+import { TABLE } from './table';
+
+const BATCH_LIMIT = 25;
+const MAX_BATCH_RETRIES = 8;
+
+interface InstallationItem {
+  pk: string;
+  sk: string;
+  id: string;
+  keyHash: string;
+  iparams: Record<string, unknown>;
+  secureIparams?: string;
+  createdAt: string;
+}
+
+function toRecord(item: InstallationItem): InstallationRecord {
+  return {
+    id: item.id,
+    keyHash: item.keyHash,
+    iparams: item.iparams,
+    secureIparams: item.secureIparams as Sealed | undefined,
+    createdAt: item.createdAt,
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function dynamoInstallationStore(table: TableRef): InstallationStore {
+  const { client, tableName } = table;
+
+  async function deleteKeys(keys: Record<string, unknown>[]): Promise<void> {
+    for (let start = 0; start < keys.length; start += BATCH_LIMIT) {
+      let requests = keys.slice(start, start + BATCH_LIMIT).map((Key) => ({ DeleteRequest: { Key } }));
+      for (let attempt = 0; requests.length > 0; attempt += 1) {
+        if (attempt > MAX_BATCH_RETRIES) throw new Error('unprocessed deletes remain after retries');
+        const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+        requests = (result.UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
+          request.DeleteRequest?.Key === undefined ? [] : [{ DeleteRequest: { Key: request.DeleteRequest.Key } }],
+        );
+        if (requests.length > 0) await sleep(2 ** attempt * 25);
+      }
+    }
+  }
+
+  async function partitionKeys(pk: string): Promise<Record<string, unknown>[]> {
+    const keys: Record<string, unknown>[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+          ExpressionAttributeValues: { ':pk': pk },
+          ProjectionExpression: '#pk, #sk',
+          ConsistentRead: true,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      keys.push(...(page.Items ?? []));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor !== undefined);
+    return keys;
+  }
+
+  return {
+    async create(record) {
+      const item: InstallationItem = {
+        pk: installationPk(record.id),
+        sk: INSTALLATION_SK,
+        id: record.id,
+        keyHash: record.keyHash,
+        iparams: { ...record.iparams },
+        ...(record.secureIparams === undefined ? {} : { secureIparams: record.secureIparams }),
+        createdAt: record.createdAt,
+      };
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          }),
+        );
+      } catch (error) {
+        translate(error, 'create installation');
+      }
+    },
+
+    async get(id) {
+      try {
+        const result = await client.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: { pk: installationPk(id), sk: INSTALLATION_SK },
+            ConsistentRead: true,
+          }),
+        );
+        return result.Item === undefined ? undefined : toRecord(result.Item as InstallationItem);
+      } catch (error) {
+        return translate(error, 'read installation');
+      }
+    },
+
+    async delete(id) {
+      const pk = installationPk(id);
+      try {
+        // The installation item goes first and conditionally: from that moment every token
+        // or state write for this installation fails its ConditionCheck, so nothing written
+        // by a racing callback can outlive the sweep of the partition below.
+        const removed = await client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { pk, sk: INSTALLATION_SK },
+            ConditionExpression: 'attribute_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+            ReturnValues: 'ALL_OLD',
+          }),
+        ).catch((error: unknown) => {
+          if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return undefined;
+          throw error;
+        });
+        if (removed === undefined) {
+          // Already gone — still finish a delete that an earlier attempt may have left halfway.
+          await deleteKeys(await partitionKeys(pk));
+          return false;
+        }
+        await deleteKeys(await partitionKeys(pk));
+        return true;
+      } catch (error) {
+        return translate(error, 'delete installation');
+      }
+    },
+  };
+}

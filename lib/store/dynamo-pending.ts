@@ -1,0 +1,105 @@
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { HandshakeError } from '../errors';
+import { failedConditions, isConditionFailure, translate } from './dynamo-errors';
+import type { TableRef } from './dynamo';
+import { INSTALLATION_SK, installationPk, pendingSk } from './keys';
+import type { ConsumeResult, PendingKind, PendingRecord, PendingStore } from './ports';
+import { TABLE } from './table';
+
+/**
+ * A used link or state stays readable for a day after it expires, so a second click can be
+ * told "already used" instead of "unknown"; DynamoDB TTL then removes it.
+ */
+const TTL_GRACE_SECONDS = 24 * 60 * 60;
+
+function toRecord(item: Record<string, unknown>): PendingRecord {
+  const { pk: _pk, sk: _sk, ttl: _ttl, ...record } = item;
+  return record as unknown as PendingRecord;
+}
+
+export function dynamoPendingStore(table: TableRef): PendingStore {
+  const { client, tableName } = table;
+
+  async function get(kind: PendingKind, installationId: string, hash: string) {
+    try {
+      const result = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: installationPk(installationId), sk: pendingSk(kind, hash) },
+          ConsistentRead: true,
+        }),
+      );
+      return result.Item === undefined ? undefined : toRecord(result.Item);
+    } catch (error) {
+      return translate(error, `read ${kind}`);
+    }
+  }
+
+  return {
+    get,
+
+    async put(record) {
+      const pk = installationPk(record.installationId);
+      const item = {
+        ...record,
+        pk,
+        sk: pendingSk(record.kind, record.hash),
+        [TABLE.ttl]: Math.ceil(record.expiresAt / 1000) + TTL_GRACE_SECONDS,
+      };
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                ConditionCheck: {
+                  TableName: tableName,
+                  Key: { pk, sk: INSTALLATION_SK },
+                  ConditionExpression: 'attribute_exists(#pk)',
+                  ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: item,
+                  ConditionExpression: 'attribute_not_exists(#pk)',
+                  ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (failedConditions(error).includes(0)) {
+          throw new HandshakeError('NOT_FOUND', `Installation ${record.installationId} does not exist`, {
+            cause: error,
+          });
+        }
+        translate(error, `write ${record.kind}`);
+      }
+    },
+
+    async consume(kind, installationId, hash, now): Promise<ConsumeResult> {
+      try {
+        const result = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: installationPk(installationId), sk: pendingSk(kind, hash) },
+            UpdateExpression: 'SET usedAt = :usedAt',
+            // One conditional update decides the single winner: unused, unexpired, existing.
+            ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(usedAt) AND expiresAt > :now',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+            ExpressionAttributeValues: { ':usedAt': new Date(now).toISOString(), ':now': now },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { outcome: 'consumed', record: toRecord(result.Attributes ?? {}) };
+      } catch (error) {
+        if (!isConditionFailure(error)) return translate(error, `consume ${kind}`);
+      }
+      const existing = await get(kind, installationId, hash);
+      if (existing === undefined) return { outcome: 'unknown' };
+      return { outcome: existing.usedAt === undefined ? 'expired' : 'used' };
+    },
+  };
+}

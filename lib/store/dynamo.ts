@@ -1,0 +1,34 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Config } from '../config';
+
+/** What an adapter needs to reach the table; injected so tests can point at DynamoDB Local. */
+export interface TableRef {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+export function createDynamoClient(config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'local'>): DynamoDBClient {
+  return new DynamoDBClient({
+    region: config.region,
+    ...(config.dynamodbEndpoint === undefined ? {} : { endpoint: config.dynamodbEndpoint }),
+    // DynamoDB Local accepts any credentials; fixed ones keep `invoke local` working on a
+    // machine without an AWS profile.
+    ...(config.local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    maxAttempts: 3,
+  });
+}
+
+export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+  });
+}
+
+let shared: TableRef | undefined;
+
+/** The container-wide table reference, created at first use and reused by warm invocations. */
+export function tableRef(config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'local' | 'tableName'>): TableRef {
+  shared ??= { client: documentClient(createDynamoClient(config)), tableName: config.tableName };
+  return shared;
+}

@@ -1,0 +1,111 @@
+/**
+ * The storage ports. The core talks to these interfaces only; lib/store/dynamo-*.ts are the
+ * DynamoDB adapters. Every value that is a secret is a `Sealed` string: ciphertext produced by
+ * lib/tokens/vault.ts, so a plaintext token cannot be handed to a store by mistake.
+ */
+export type Sealed = string & { readonly __sealed: unique symbol };
+
+export interface InstallationRecord {
+  readonly id: string;
+  /** SHA-256 of the installation key; the key itself is never stored. */
+  readonly keyHash: string;
+  /** Non-secure iparams, stored as given. */
+  readonly iparams: Readonly<Record<string, unknown>>;
+  /** Secure iparams as one sealed JSON object, bound to the installation. */
+  readonly secureIparams: Sealed | undefined;
+  readonly createdAt: string;
+}
+
+export interface InstallationStore {
+  /** Fails with ConflictError when the id exists. */
+  create(record: InstallationRecord): Promise<void>;
+  get(id: string): Promise<InstallationRecord | undefined>;
+  /** Removes the installation and every record of it; false when it did not exist. */
+  delete(id: string): Promise<boolean>;
+}
+
+export type AccountStatus = 'pending' | 'authorized' | 'reauthorization_required';
+
+export interface AccountKey {
+  readonly installationId: string;
+  readonly integration: string;
+  readonly account: string;
+}
+
+export interface ProviderError {
+  readonly code: string;
+  readonly description?: string | undefined;
+  readonly at: string;
+}
+
+/** One token set: an installation's account of one integration. */
+export interface AccountRecord extends AccountKey {
+  readonly status: AccountStatus;
+  readonly accessToken?: Sealed | undefined;
+  readonly refreshToken?: Sealed | undefined;
+  /** The oauth_iparams entered at the handshake, kept to render token_url on refresh. */
+  readonly oauthIparams?: Sealed | undefined;
+  /** Token-response fields the integration keeps (e.g. instance_url), sealed as JSON. */
+  readonly extra?: Sealed | undefined;
+  readonly tokenType?: string | undefined;
+  readonly scope?: string | undefined;
+  /** Access-token expiry, epoch milliseconds. */
+  readonly expiresAt?: number | undefined;
+  /** When the sweep should refresh this token (epoch ms); absent = not in the sweep. */
+  readonly refreshDueAt?: number | undefined;
+  readonly authorizedAt?: string | undefined;
+  readonly lastRefreshedAt?: string | undefined;
+  readonly failureCount?: number | undefined;
+  readonly lastError?: ProviderError | undefined;
+  /** Refresh lease: holder and expiry (epoch ms). */
+  readonly leaseOwner?: string | undefined;
+  readonly leaseUntil?: number | undefined;
+  /** Incremented on every write; conditional writes compare it. */
+  readonly version: number;
+  readonly updatedAt: string;
+}
+
+/** What a conditional write expects to find. */
+export type WriteExpectation = { readonly kind: 'absent' } | { readonly kind: 'version'; readonly version: number };
+
+export interface AccountStore {
+  get(key: AccountKey): Promise<AccountRecord | undefined>;
+  list(installationId: string): Promise<AccountRecord[]>;
+  /**
+   * Writes the record (its `version` must be the expected one + 1, or 1 when absent) only if
+   * the installation still exists and the stored record matches the expectation; otherwise
+   * ConflictError (or NotFound for a deleted installation).
+   */
+  put(record: AccountRecord, expect: WriteExpectation): Promise<void>;
+  delete(key: AccountKey): Promise<void>;
+}
+
+export type PendingKind = 'link' | 'state';
+
+/** A connect link or an authorization state: single use, short-lived. */
+export interface PendingRecord {
+  readonly kind: PendingKind;
+  readonly installationId: string;
+  /** SHA-256 of the secret part of the token; the token itself is never stored. */
+  readonly hash: string;
+  readonly integration: string;
+  readonly account: string;
+  readonly expiresAt: number;
+  readonly createdAt: string;
+  readonly usedAt?: string | undefined;
+  /** Kind-specific data: return URL, link hash, sealed PKCE verifier and oauth_iparams… */
+  readonly data: Readonly<Record<string, string>>;
+}
+
+export type ConsumeResult =
+  | { readonly outcome: 'consumed'; readonly record: PendingRecord }
+  | { readonly outcome: 'unknown' | 'used' | 'expired' };
+
+export interface PendingStore {
+  /** Fails with NotFound when the installation no longer exists. */
+  put(record: PendingRecord): Promise<void>;
+  /** The record if it exists (used or not, expired or not) — callers decide by time. */
+  get(kind: PendingKind, installationId: string, hash: string): Promise<PendingRecord | undefined>;
+  /** Marks it used if it is unused and unexpired at `now`; exactly one caller ever wins. */
+  consume(kind: PendingKind, installationId: string, hash: string, now: number): Promise<ConsumeResult>;
+}

@@ -1,0 +1,5 @@
+import type { LocalDynamo } from '../../lib/local/dynamodb-local';
+
+export default async function globalTeardown(): Promise<void> {
+  await (globalThis as { __handshakeDynamo?: LocalDynamo }).__handshakeDynamo?.stop();
+}
