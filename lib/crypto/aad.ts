@@ -1,0 +1,28 @@
+/**
+ * Additional authenticated data for every ciphertext Handshake stores. A ciphertext decrypts
+ * only under the AAD it was written with, so an item copied to another installation,
+ * integration, account or field fails to decrypt. All callers build AAD here so they bind
+ * the same way.
+ */
+
+/** The encrypted fields of a token record. */
+export type TokenField = 'access_token' | 'refresh_token' | 'oauth_iparams' | 'extra';
+
+// Each component is length-prefixed, so `a|b` + `c` and `a` + `b|c` encode differently.
+const encode = (kind: string, parts: readonly string[]): string =>
+  [kind, ...parts.map((part) => `${part.length}:${part}`)].join('|');
+
+/** AAD of one encrypted field of the token record of (installation, integration, account). */
+export function tokenAad(
+  installationId: string,
+  integration: string,
+  account: string,
+  field: TokenField,
+): string {
+  return encode('token', [installationId, integration, account, field]);
+}
+
+/** AAD of an installation's encrypted installation parameters. */
+export function iparamsAad(installationId: string): string {
+  return encode('iparams', [installationId]);
+}
