@@ -1,10 +1,13 @@
 // Two projects so `npm run test:unit` stays fast and DynamoDB Local / servers only start for integration tests.
-const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2023' } }] };
+const transform = { '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2023' } }] };
 const common = {
   transform,
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
   clearMocks: true,
+  // middy ships ESM only; jest runs CommonJS, so swc transforms it like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  setupFiles: ['<rootDir>/test/support/jest-env.ts'],
 };
 module.exports = {
   projects: [

@@ -1,0 +1,62 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { HandshakeError, isHandshakeError } from '../errors';
+import { describeError, logger } from '../observability/logger';
+import { parseRequest, type HttpRequest } from './request';
+import { errorResponse, type HttpResult } from './responses';
+
+export type Route = (request: HttpRequest) => Promise<HttpResult>;
+
+export interface HttpHandlerOptions {
+  /** Larger bodies are refused with 413 before anything else runs. */
+  readonly maxBodyBytes?: number;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
+
+type Mw = MiddlewareObj<APIGatewayProxyEventV2, HttpResult, Error, Context>;
+
+/**
+ * Maps every failure to the API's error shape: a HandshakeError becomes its own status and
+ * code; anything else is logged (name and message only) and answered with a generic 500 that
+ * carries the request id, so no SDK message or stack trace ever reaches a caller.
+ */
+function errorMapping(): Mw {
+  return {
+    onError: async (request) => {
+      const error = request.error;
+      const requestId = request.event.requestContext?.requestId ?? 'unknown';
+      if (isHandshakeError(error)) {
+        if (error.status >= 500) logger.error('request failed', { ...describeError(error), status: error.status });
+        else logger.info('request refused', { code: error.code, status: error.status });
+        request.response = errorResponse(error.status, error.code, error.message, error.details);
+        return;
+      }
+      logger.error('unhandled error', describeError(error));
+      request.response = errorResponse(500, 'INTERNAL', `Internal error; reference ${requestId}`);
+    },
+  };
+}
+
+/**
+ * The one wrapper every HTTP function uses: a route table keyed by API Gateway route key
+ * ("POST /installations"), JSON error mapping, and the structured logger's request context.
+ */
+export function httpHandler(routes: Readonly<Record<string, Route>>, options: HttpHandlerOptions = {}) {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const core = async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
+    const request = parseRequest(event, { maxBodyBytes });
+    logger.appendKeys({ correlationId: request.requestId, route: request.routeKey });
+    const route = Object.hasOwn(routes, request.routeKey) ? routes[request.routeKey] : undefined;
+    if (route === undefined) {
+      throw new HandshakeError('NOT_FOUND', `No route ${request.method} ${request.path}`);
+    }
+    const response = await route(request);
+    logger.info('request served', { status: response.statusCode });
+    return response;
+  };
+  return middy<APIGatewayProxyEventV2, HttpResult, Error, Context>(core)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(errorMapping());
+}

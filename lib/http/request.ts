@@ -1,0 +1,82 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { HandshakeError } from '../errors';
+
+/** An API Gateway HTTP API (payload 2.0) request, parsed once and typed. */
+export interface HttpRequest {
+  readonly routeKey: string;
+  readonly method: string;
+  readonly path: string;
+  readonly pathParameters: Readonly<Record<string, string>>;
+  /** Header names lower-cased. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  /** The body as text (base64 already decoded); undefined when there is none. */
+  readonly rawBody: string | undefined;
+  readonly requestId: string;
+}
+
+export interface ParseOptions {
+  readonly maxBodyBytes: number;
+}
+
+function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers']): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined) result[name.toLowerCase()] = value;
+  }
+  return result;
+}
+
+function definedEntries(record: Record<string, string | undefined> | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(record ?? {})) if (value !== undefined) result[name] = value;
+  return result;
+}
+
+export function parseRequest(event: APIGatewayProxyEventV2, options: ParseOptions): HttpRequest {
+  const body =
+    event.body === undefined || event.body === ''
+      ? undefined
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body;
+  if (body !== undefined && Buffer.byteLength(body, 'utf8') > options.maxBodyBytes) {
+    throw new HandshakeError(
+      'PAYLOAD_TOO_LARGE',
+      `Request body is ${Buffer.byteLength(body, 'utf8')} bytes; at most ${options.maxBodyBytes} bytes are allowed`,
+    );
+  }
+  const method = event.requestContext?.http?.method ?? 'GET';
+  const path = event.rawPath ?? event.requestContext?.http?.path ?? '/';
+  return {
+    routeKey: event.routeKey ?? `${method} ${path}`,
+    method,
+    path,
+    pathParameters: definedEntries(event.pathParameters),
+    headers: lowerCaseHeaders(event.headers),
+    query: definedEntries(event.queryStringParameters),
+    rawBody: body,
+    requestId: event.requestContext?.requestId ?? 'unknown',
+  };
+}
+
+/**
+ * The JSON body of a request. A body that is not JSON is refused with a code the caller can
+ * act on; the parser's own message is not echoed because it quotes the body, which may hold
+ * secrets (secure iparams).
+ */
+export function jsonBody(request: HttpRequest, { required }: { required: boolean }): unknown {
+  if (request.rawBody === undefined || request.rawBody.trim() === '') {
+    if (required) throw new HandshakeError('INVALID_REQUEST', 'Request body is required: a JSON object');
+    return undefined;
+  }
+  const type = request.headers['content-type'];
+  if (type !== undefined && !/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
+    throw new HandshakeError('UNSUPPORTED_MEDIA_TYPE', `Content-Type "${type}" is not accepted; send application/json`);
+  }
+  try {
+    return JSON.parse(request.rawBody) as unknown;
+  } catch {
+    throw new HandshakeError('INVALID_JSON', 'Request body is not valid JSON; send a JSON object');
+  }
+}

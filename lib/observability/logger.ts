@@ -1,0 +1,20 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+
+/**
+ * The one structured logger. Log ids and outcomes only: never a token, key, secret iparam or
+ * a request body. Errors are logged by name and message, never with their stack.
+ */
+export const logger = new Logger({ serviceName: 'handshake' });
+
+/** What of an error may be logged: its class, code and message — no stack, no cause chain. */
+export function describeError(error: unknown): Record<string, string> {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      errorName: error.name,
+      errorMessage: error.message,
+      ...(typeof code === 'string' ? { errorCode: code } : {}),
+    };
+  }
+  return { errorName: typeof error };
+}

@@ -1,0 +1,44 @@
+import { ConfigError, loadConfig } from '../lib/config';
+
+describe('loadConfig', () => {
+  it('has local defaults that match npm start', () => {
+    const config = loadConfig({ HANDSHAKE_LOCAL: '1', HANDSHAKE_DATA_DIR: '/tmp/no-such-handshake-dir' });
+    expect(config).toMatchObject({
+      local: true,
+      tableName: 'handshake-dev',
+      dynamodbEndpoint: 'http://127.0.0.1:8000',
+      secretSource: 'file',
+      publicUrl: 'http://localhost:3000',
+      rateLimitPerMinute: 50,
+      egressAllow: [],
+    });
+  });
+
+  it('follows PORT into PUBLIC_URL and parses the allow list', () => {
+    const config = loadConfig({ HANDSHAKE_LOCAL: '1', PORT: '4100', HANDSHAKE_EGRESS_ALLOW: ' 127.0.0.0/8, localhost:8443 ,' });
+    expect(config.publicUrl).toBe('http://localhost:4100');
+    expect(config.egressAllow).toEqual(['127.0.0.0/8', 'localhost:8443']);
+  });
+
+  it('needs the table name in AWS and uses Secrets Manager there', () => {
+    expect(() => loadConfig({})).toThrow(ConfigError);
+    expect(() => loadConfig({})).toThrow(/HANDSHAKE_TABLE/);
+    const config = loadConfig({ HANDSHAKE_TABLE: 'handshake-prod', HANDSHAKE_STAGE: 'prod' });
+    expect(config).toMatchObject({ local: false, secretSource: 'aws', secretPrefix: 'handshake/prod' });
+    expect(config.dynamodbEndpoint).toBeUndefined();
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['HANDSHAKE_RATE_LIMIT_PER_MINUTE', '-1'],
+    ['PUBLIC_URL', 'ftp://example.com'],
+    ['HANDSHAKE_SECRET_SOURCE', 'vault'],
+  ])('names %s when it is malformed (%s)', (name, value) => {
+    expect(() => loadConfig({ HANDSHAKE_LOCAL: '1', [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('accepts 0 to turn the rate limit off', () => {
+    expect(loadConfig({ HANDSHAKE_LOCAL: '1', HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0' }).rateLimitPerMinute).toBe(0);
+  });
+});
