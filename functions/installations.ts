@@ -1,0 +1,29 @@
+import { authenticate, authorize } from '../lib/http/auth';
+import { httpHandler } from '../lib/http/handler';
+import { jsonBody } from '../lib/http/request';
+import { json, noContent } from '../lib/http/responses';
+import { createInstallation, deleteInstallation, describeInstallation } from '../lib/installations/service';
+import { runtime } from '../lib/runtime';
+
+const rt = runtime();
+const deps = { ...rt, accounts: rt.stores.accounts };
+const idOf = (parameters: Readonly<Record<string, string>>) => parameters.id ?? '';
+
+export const handler = httpHandler({
+  'POST /installations': async (request) => {
+    authorize(await authenticate(request.headers.authorization, rt), 'admin');
+    const created = await createInstallation(deps, jsonBody(request, { required: false }));
+    return json(201, created, { location: `/installations/${created.id}` });
+  },
+  'GET /installations/{id}': async (request) => {
+    const id = idOf(request.pathParameters);
+    authorize(await authenticate(request.headers.authorization, rt), 'admin-or-own', id);
+    return json(200, await describeInstallation(deps, id));
+  },
+  'DELETE /installations/{id}': async (request) => {
+    const id = idOf(request.pathParameters);
+    authorize(await authenticate(request.headers.authorization, rt), 'admin');
+    await deleteInstallation(deps, id);
+    return noContent();
+  },
+});

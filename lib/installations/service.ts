@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { checkIparams } from '../app/iparams';
+import type { App } from '../app/model';
+import { iparamsAad } from '../crypto/aad';
+import { hashKey, isInstallationId, newInstallationId, newInstallationKey } from '../crypto/keys';
+import { HandshakeError } from '../errors';
+import { parseWith } from '../http/validation';
+import type { AccountStore, InstallationRecord, InstallationStore } from '../store/ports';
+import type { Vault } from '../tokens/vault';
+import { type InstallationView, installationView } from './view';
+
+export interface InstallationDeps {
+  readonly app: App;
+  readonly installations: InstallationStore;
+  readonly accounts: AccountStore;
+  readonly vault: () => Promise<Vault>;
+  readonly now: () => Date;
+}
+
+export interface CreatedInstallation extends InstallationView {
+  /** Shown once: only its hash is stored. */
+  readonly apiKey: string;
+}
+
+const createBody = z.strictObject({
+  iparams: z.record(z.string(), z.unknown()).optional(),
+});
+
+export function notFound(id: string): HandshakeError {
+  return new HandshakeError('NOT_FOUND', `Installation "${id}" does not exist`);
+}
+
+export async function loadInstallation(deps: Pick<InstallationDeps, 'installations'>, id: string) {
+  if (!isInstallationId(id)) throw notFound(id);
+  const installation = await deps.installations.get(id);
+  if (installation === undefined) throw notFound(id);
+  return installation;
+}
+
+/** POST /installations: checks the iparams against config/iparams.json, seals the secure ones. */
+export async function createInstallation(deps: InstallationDeps, body: unknown): Promise<CreatedInstallation> {
+  const input = parseWith(createBody, body ?? {}, 'installation');
+  const checked = checkIparams(deps.app, input.iparams ?? {});
+  if (checked.problems.length > 0) {
+    const summary = checked.problems.map((p) => `iparams.${p.name}: ${p.message}`).join('; ');
+    throw new HandshakeError('INVALID_REQUEST', `Invalid iparams: ${summary}`, { details: checked.problems });
+  }
+  const plain: Record<string, unknown> = {};
+  const secure: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(checked.values)) {
+    (deps.app.iparams.get(name)?.secure === true ? secure : plain)[name] = value;
+  }
+  const vault = await deps.vault();
+  const id = newInstallationId();
+  const apiKey = newInstallationKey(id);
+  const record: InstallationRecord = {
+    id,
+    keyHash: hashKey(apiKey),
+    iparams: plain,
+    secureIparams: Object.keys(secure).length === 0 ? undefined : vault.seal(JSON.stringify(secure), iparamsAad(id)),
+    secureIparamNames: Object.keys(secure),
+    createdAt: deps.now().toISOString(),
+  };
+  await deps.installations.create(record);
+  return { ...installationView(deps.app, record, []), apiKey };
+}
+
+/** GET /installations/{id}: the installation and each integration's accounts, no secrets. */
+export async function describeInstallation(deps: InstallationDeps, id: string): Promise<InstallationView> {
+  const installation = await loadInstallation(deps, id);
+  return installationView(deps.app, installation, await deps.accounts.list(id));
+}
+
+/** DELETE /installations/{id}: every record of it goes. */
+export async function deleteInstallation(deps: InstallationDeps, id: string): Promise<void> {
+  if (!isInstallationId(id)) throw notFound(id);
+  const existed = await deps.installations.delete(id);
+  if (!existed) throw notFound(id);
+}

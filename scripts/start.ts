@@ -1,0 +1,136 @@
+/**
+ * `npm start`: the whole backend on this machine — DynamoDB Local (data under
+ * HANDSHAKE_DATA_DIR), the local secrets file, and the HTTP API through serverless-offline.
+ * Ctrl-C stops everything it started.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { freePort, type LocalDynamo, portIsFree, startDynamoLocal } from '../lib/local/dynamodb-local';
+import { ensureLocalSecrets } from '../lib/secrets/bootstrap';
+import { createFileSecretSource } from '../lib/secrets/file';
+import { createDynamoClient } from '../lib/store/dynamo';
+import { ensureTable } from '../lib/store/table';
+
+/** Loopback only: local providers and APIs work, nothing else private is reachable. */
+const LOCAL_EGRESS_ALLOW = '127.0.0.0/8,::1/128,localhost';
+
+const env = process.env;
+const port = Number(env.PORT ?? '3000');
+const dataDir = resolve(env.HANDSHAKE_DATA_DIR ?? '.handshake');
+const stage = env.HANDSHAKE_STAGE ?? 'dev';
+const tableName = `handshake-${stage}`;
+const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+
+function fail(message: string): never {
+  console.error(`\nnpm start: ${message}`);
+  process.exit(1);
+}
+
+async function dynamoEndpoint(): Promise<{ port: number; endpoint: string }> {
+  const given = env.AWS_ENDPOINT_URL_DYNAMODB;
+  if (given !== undefined && given !== '') {
+    const url = new URL(given);
+    return { port: Number(url.port || '8000'), endpoint: given.replace(/\/+$/, '') };
+  }
+  // 8000 is the documented default; a second instance (another data dir) gets a free port,
+  // recorded in its data dir so `serverless invoke local` finds the same database.
+  const chosen = (await portIsFree(8000)) ? 8000 : await freePort();
+  return { port: chosen, endpoint: `http://127.0.0.1:${chosen}` };
+}
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) fail('serverless-offline exited before it served /health (see its output above)');
+    try {
+      const response = await fetch(`${url}/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  fail(`the API did not answer on ${url}/health within ${timeoutMs / 1000} s`);
+}
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a port number, got "${env.PORT}"`);
+  if (!(await portIsFree(port))) fail(`port ${port} is in use; set PORT to another one`);
+  mkdirSync(join(dataDir, 'dynamodb'), { recursive: true, mode: 0o700 });
+
+  const { port: dynamoPort, endpoint } = await dynamoEndpoint();
+  let dynamo: LocalDynamo | undefined;
+  let offline: ChildProcess | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    offline?.kill('SIGTERM');
+    await dynamo?.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  if (!(await portIsFree(dynamoPort))) {
+    fail(`port ${dynamoPort} for DynamoDB Local is in use; unset AWS_ENDPOINT_URL_DYNAMODB or pick another port`);
+  }
+  console.log(`Starting DynamoDB Local on ${endpoint} (data in ${join(dataDir, 'dynamodb')}) …`);
+  dynamo = await startDynamoLocal({ port: dynamoPort, path: join(dataDir, 'dynamodb') });
+  writeFileSync(join(dataDir, 'local.json'), `${JSON.stringify({ dynamodbEndpoint: endpoint, port }, null, 2)}\n`);
+
+  const client = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: endpoint, local: true });
+  const table = await ensureTable(client, tableName);
+  client.destroy();
+  console.log(`Table ${tableName}: ${table === 'created' ? 'created' : 'found, data kept'}`);
+
+  const given = env.HANDSHAKE_ADMIN_KEY;
+  const secrets = await ensureLocalSecrets(createFileSecretSource(dataDir), {
+    ...(given === undefined || given === '' ? {} : { adminKey: given }),
+  });
+
+  const lambdaPort = await freePort();
+  const childEnv: NodeJS.ProcessEnv = {
+    ...env,
+    HANDSHAKE_LOCAL: '1',
+    HANDSHAKE_STAGE: stage,
+    HANDSHAKE_DATA_DIR: dataDir,
+    HANDSHAKE_SECRET_SOURCE: 'file',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    PUBLIC_URL: publicUrl,
+    PORT: String(port),
+    HANDSHAKE_EGRESS_ALLOW: env.HANDSHAKE_EGRESS_ALLOW ?? LOCAL_EGRESS_ALLOW,
+    AWS_REGION: env.AWS_REGION ?? 'us-east-1',
+    // Handlers reach only DynamoDB Local and the secrets file; the SDK still wants credentials.
+    AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID ?? 'local',
+    AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY ?? 'local',
+  };
+  const serverless = join(resolve(__dirname, '..'), 'node_modules', '.bin', 'serverless');
+  offline = spawn(
+    serverless,
+    ['offline', 'start', '--stage', stage, '--httpPort', String(port), '--lambdaPort', String(lambdaPort)],
+    { env: childEnv, stdio: 'inherit' },
+  );
+  offline.on('exit', (code) => {
+    if (!stopping) {
+      console.error(`serverless-offline exited (${code ?? 'signal'}); stopping`);
+      void stop(code ?? 1);
+    }
+  });
+
+  await waitForHealth(`http://127.0.0.1:${port}`, offline, 120_000);
+  console.log('');
+  console.log(`Handshake is running at ${publicUrl}`);
+  console.log(`  data dir:   ${dataDir}`);
+  console.log(`  DynamoDB:   ${endpoint}`);
+  if (given === undefined || given === '') {
+    console.log(`  admin key:  ${secrets.adminKey}${secrets.created ? '  (generated now, kept in the data dir)' : ''}`);
+  } else {
+    console.log('  admin key:  from HANDSHAKE_ADMIN_KEY');
+  }
+  console.log(`  try:        curl ${publicUrl}/health`);
+  console.log('Ctrl-C stops everything.');
+}
+
+main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
