@@ -8,12 +8,21 @@ const { join, resolve } = require('node:path');
 const root = resolve(__dirname, '..');
 const appDir = resolve(root, process.env.APP_DIR || 'app');
 // Keep in step with lib/app/files.ts: the files an app folder may hold.
-const APP_FILES = ['manifest.json', 'config/oauth_config.json', 'config/requests.json', 'config/iparams.json', 'handshake.json'];
+const APP_FILES = [
+  'manifest.json',
+  'config/oauth_config.json',
+  'config/requests.json',
+  'config/iparams.json',
+  'handshake.json',
+];
 
 function validateApp() {
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
   try {
-    execFileSync(tsx, [join(root, 'scripts', 'validate.ts'), appDir], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root });
+    execFileSync(tsx, [join(root, 'scripts', 'validate.ts'), appDir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: root,
+    });
   } catch (error) {
     const out = error.stdout ? error.stdout.toString() : '';
     throw new Error(`The app in ${appDir} is not valid:\n${out}`);

@@ -44,7 +44,8 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
   const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
 }
 
@@ -81,29 +82,40 @@ declare const __HANDSHAKE_VERSION__: string | undefined;
 const bundledVersion = (): string | undefined =>
   typeof __HANDSHAKE_VERSION__ === 'string' ? __HANDSHAKE_VERSION__ : undefined;
 
+const isLocal = (env: Env): boolean =>
+  env.IS_OFFLINE === 'true' ||
+  env.IS_LOCAL === 'true' ||
+  env.HANDSHAKE_LOCAL === '1' ||
+  env.NODE_ENV === 'test';
+
+function secretSourceKind(env: Env, local: boolean): 'aws' | 'file' {
+  const raw = nonEmpty(env.HANDSHAKE_SECRET_SOURCE) ?? (local ? 'file' : 'aws');
+  if (raw !== 'aws' && raw !== 'file') {
+    throw new ConfigError('HANDSHAKE_SECRET_SOURCE', `must be "aws" or "file", got "${raw}"`);
+  }
+  return raw;
+}
+
+const optionalUrl = (name: string, value: string | undefined): string | undefined =>
+  value === undefined ? undefined : url(name, value);
+
 export function loadConfig(env: Env = process.env): Config {
-  const local =
-    env.IS_OFFLINE === 'true' || env.IS_LOCAL === 'true' || env.HANDSHAKE_LOCAL === '1' || env.NODE_ENV === 'test';
+  const local = isLocal(env);
   const stage = nonEmpty(env.HANDSHAKE_STAGE) ?? 'dev';
   const dataDir = resolve(nonEmpty(env.HANDSHAKE_DATA_DIR) ?? '.handshake');
   const port = integer(env, 'PORT', 3000, 1, 65535);
-  const sourceRaw = nonEmpty(env.HANDSHAKE_SECRET_SOURCE) ?? (local ? 'file' : 'aws');
-  if (sourceRaw !== 'aws' && sourceRaw !== 'file') {
-    throw new ConfigError('HANDSHAKE_SECRET_SOURCE', `must be "aws" or "file", got "${sourceRaw}"`);
-  }
   const tableName = nonEmpty(env.HANDSHAKE_TABLE) ?? (local ? `handshake-${stage}` : undefined);
   if (tableName === undefined) throw new ConfigError('HANDSHAKE_TABLE', 'is not set');
   const endpoint =
     nonEmpty(env.AWS_ENDPOINT_URL_DYNAMODB) ??
     (local ? (recordedEndpoint(dataDir) ?? 'http://127.0.0.1:8000') : undefined);
-  const webhook = nonEmpty(env.HANDSHAKE_WEBHOOK_URL);
   return {
     local,
     stage,
     region: nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? 'us-east-1',
     tableName,
-    dynamodbEndpoint: endpoint === undefined ? undefined : url('AWS_ENDPOINT_URL_DYNAMODB', endpoint),
-    secretSource: sourceRaw,
+    dynamodbEndpoint: optionalUrl('AWS_ENDPOINT_URL_DYNAMODB', endpoint),
+    secretSource: secretSourceKind(env, local),
     secretPrefix: nonEmpty(env.HANDSHAKE_SECRET_PREFIX) ?? `handshake/${stage}`,
     dataDir,
     appDir: resolve(nonEmpty(env.APP_DIR) ?? 'app'),
@@ -114,7 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
       .map((entry) => entry.trim())
       .filter((entry) => entry !== ''),
     rateLimitPerMinute: integer(env, 'HANDSHAKE_RATE_LIMIT_PER_MINUTE', 50, 0, 1_000_000),
-    webhookUrl: webhook === undefined ? undefined : url('HANDSHAKE_WEBHOOK_URL', webhook),
+    webhookUrl: optionalUrl('HANDSHAKE_WEBHOOK_URL', nonEmpty(env.HANDSHAKE_WEBHOOK_URL)),
     version: bundledVersion() ?? nonEmpty(env.npm_package_version) ?? '0.0.0-dev',
   };
 }

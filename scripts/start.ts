@@ -42,7 +42,8 @@ async function dynamoEndpoint(): Promise<{ port: number; endpoint: string }> {
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) fail('serverless-offline exited before it served /health (see its output above)');
+    if (child.exitCode !== null)
+      fail('serverless-offline exited before it served /health (see its output above)');
     try {
       const response = await fetch(`${url}/health`);
       if (response.ok) return;
@@ -55,7 +56,8 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
 }
 
 async function main(): Promise<void> {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a port number, got "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    fail(`PORT must be a port number, got "${env.PORT}"`);
   if (!(await portIsFree(port))) fail(`port ${port} is in use; set PORT to another one`);
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true, mode: 0o700 });
 
@@ -74,11 +76,16 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
 
   if (!(await portIsFree(dynamoPort))) {
-    fail(`port ${dynamoPort} for DynamoDB Local is in use; unset AWS_ENDPOINT_URL_DYNAMODB or pick another port`);
+    fail(
+      `port ${dynamoPort} for DynamoDB Local is in use; unset AWS_ENDPOINT_URL_DYNAMODB or pick another port`,
+    );
   }
   console.log(`Starting DynamoDB Local on ${endpoint} (data in ${join(dataDir, 'dynamodb')}) …`);
   dynamo = await startDynamoLocal({ port: dynamoPort, path: join(dataDir, 'dynamodb') });
-  writeFileSync(join(dataDir, 'local.json'), `${JSON.stringify({ dynamodbEndpoint: endpoint, port }, null, 2)}\n`);
+  writeFileSync(
+    join(dataDir, 'local.json'),
+    `${JSON.stringify({ dynamodbEndpoint: endpoint, port }, null, 2)}\n`,
+  );
 
   const client = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: endpoint, local: true });
   const table = await ensureTable(client, tableName);
@@ -125,7 +132,9 @@ async function main(): Promise<void> {
   console.log(`  data dir:   ${dataDir}`);
   console.log(`  DynamoDB:   ${endpoint}`);
   if (given === undefined || given === '') {
-    console.log(`  admin key:  ${secrets.adminKey}${secrets.created ? '  (generated now, kept in the data dir)' : ''}`);
+    console.log(
+      `  admin key:  ${secrets.adminKey}${secrets.created ? '  (generated now, kept in the data dir)' : ''}`,
+    );
   } else {
     console.log('  admin key:  from HANDSHAKE_ADMIN_KEY');
   }

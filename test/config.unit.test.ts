@@ -15,7 +15,11 @@ describe('loadConfig', () => {
   });
 
   it('follows PORT into PUBLIC_URL and parses the allow list', () => {
-    const config = loadConfig({ HANDSHAKE_LOCAL: '1', PORT: '4100', HANDSHAKE_EGRESS_ALLOW: ' 127.0.0.0/8, localhost:8443 ,' });
+    const config = loadConfig({
+      HANDSHAKE_LOCAL: '1',
+      PORT: '4100',
+      HANDSHAKE_EGRESS_ALLOW: ' 127.0.0.0/8, localhost:8443 ,',
+    });
     expect(config.publicUrl).toBe('http://localhost:4100');
     expect(config.egressAllow).toEqual(['127.0.0.0/8', 'localhost:8443']);
   });
@@ -39,6 +43,8 @@ describe('loadConfig', () => {
   });
 
   it('accepts 0 to turn the rate limit off', () => {
-    expect(loadConfig({ HANDSHAKE_LOCAL: '1', HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0' }).rateLimitPerMinute).toBe(0);
+    expect(
+      loadConfig({ HANDSHAKE_LOCAL: '1', HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0' }).rateLimitPerMinute,
+    ).toBe(0);
   });
 });

@@ -4,7 +4,9 @@ import { logger } from '../observability/logger';
 import type { SecretSource } from '../secrets/port';
 import type { InstallationStore } from '../store/ports';
 
-export type Principal = { readonly kind: 'admin' } | { readonly kind: 'installation'; readonly installationId: string };
+export type Principal =
+  | { readonly kind: 'admin' }
+  | { readonly kind: 'installation'; readonly installationId: string };
 
 export interface AuthDeps {
   readonly secrets: SecretSource;

@@ -3,7 +3,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { HandshakeError, isHandshakeError } from '../errors';
 import { describeError, logger } from '../observability/logger';
-import { parseRequest, type HttpRequest } from './request';
+import { type HttpRequest, parseRequest } from './request';
 import { errorResponse, type HttpResult } from './responses';
 
 export type Route = (request: HttpRequest) => Promise<HttpResult>;
@@ -28,7 +28,8 @@ function errorMapping(): Mw {
       const error = request.error;
       const requestId = request.event.requestContext?.requestId ?? 'unknown';
       if (isHandshakeError(error)) {
-        if (error.status >= 500) logger.error('request failed', { ...describeError(error), status: error.status });
+        if (error.status >= 500)
+          logger.error('request failed', { ...describeError(error), status: error.status });
         else logger.info('request refused', { code: error.code, status: error.status });
         request.response = errorResponse(error.status, error.code, error.message, error.details);
         return;

@@ -72,7 +72,10 @@ export function jsonBody(request: HttpRequest, { required }: { required: boolean
   }
   const type = request.headers['content-type'];
   if (type !== undefined && !/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
-    throw new HandshakeError('UNSUPPORTED_MEDIA_TYPE', `Content-Type "${type}" is not accepted; send application/json`);
+    throw new HandshakeError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Content-Type "${type}" is not accepted; send application/json`,
+    );
   }
   try {
     return JSON.parse(request.rawBody) as unknown;

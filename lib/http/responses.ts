@@ -1,7 +1,10 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ErrorCode } from '../errors';
 
-export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
+export type HttpResult = APIGatewayProxyStructuredResultV2 & {
+  statusCode: number;
+  headers: Record<string, string>;
+};
 
 const COMMON_HEADERS = {
   'cache-control': 'no-store',
@@ -22,6 +25,11 @@ export function noContent(): HttpResult {
 }
 
 /** The one error body shape of the API: `{ error: { code, message, details? } }`. */
-export function errorResponse(status: number, code: ErrorCode, message: string, details?: unknown): HttpResult {
+export function errorResponse(
+  status: number,
+  code: ErrorCode,
+  message: string,
+  details?: unknown,
+): HttpResult {
   return json(status, { error: { code, message, ...(details === undefined ? {} : { details }) } });
 }

@@ -38,7 +38,10 @@ export async function loadInstallation(deps: Pick<InstallationDeps, 'installatio
 }
 
 /** POST /installations: checks the iparams against config/iparams.json, seals the secure ones. */
-export async function createInstallation(deps: InstallationDeps, body: unknown): Promise<CreatedInstallation> {
+export async function createInstallation(
+  deps: InstallationDeps,
+  body: unknown,
+): Promise<CreatedInstallation> {
   const input = parseWith(createBody, body ?? {}, 'installation');
   const checked = checkIparams(deps.app, input.iparams ?? {});
   if (checked.problems.length > 0) {
@@ -57,7 +60,8 @@ export async function createInstallation(deps: InstallationDeps, body: unknown):
     id,
     keyHash: hashKey(apiKey),
     iparams: plain,
-    secureIparams: Object.keys(secure).length === 0 ? undefined : vault.seal(JSON.stringify(secure), iparamsAad(id)),
+    secureIparams:
+      Object.keys(secure).length === 0 ? undefined : vault.seal(JSON.stringify(secure), iparamsAad(id)),
     secureIparamNames: Object.keys(secure),
     createdAt: deps.now().toISOString(),
   };

@@ -43,7 +43,9 @@ function accountView(record: AccountRecord): AccountView {
       : {
           error: {
             code: record.lastError.code,
-            ...(record.lastError.description === undefined ? {} : { description: record.lastError.description }),
+            ...(record.lastError.description === undefined
+              ? {}
+              : { description: record.lastError.description }),
             at: record.lastError.at,
           },
         }),

@@ -18,7 +18,9 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject()));
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(),
+      );
     });
   });
 }
@@ -44,7 +46,9 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, timeoutMs
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
     }
-    throw new Error(`DynamoDB Local did not answer at ${endpoint} within ${timeoutMs} ms (is Java 17+ installed?)`);
+    throw new Error(
+      `DynamoDB Local did not answer at ${endpoint} within ${timeoutMs} ms (is Java 17+ installed?)`,
+    );
   } finally {
     client.destroy();
   }

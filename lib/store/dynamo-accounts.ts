@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { HandshakeError } from '../errors';
-import { failedConditions, translate } from './dynamo-errors';
 import type { TableRef } from './dynamo';
+import { failedConditions, translate } from './dynamo-errors';
 import { ACCOUNT_SK_PREFIX, accountSk, INSTALLATION_SK, installationPk } from './keys';
 import type { AccountKey, AccountRecord, AccountStore, WriteExpectation } from './ports';
 import { REFRESH_SHARDS, TABLE } from './table';
 
 /** The refresh index shard of a token: stable, so a record never moves between shards. */
 export function refreshShard(key: AccountKey): string {
-  const digest = createHash('sha256').update(`${key.installationId}\u0000${key.integration}\u0000${key.account}`);
+  const digest = createHash('sha256').update(
+    `${key.installationId}\u0000${key.integration}\u0000${key.account}`,
+  );
   return `due#${digest.digest().readUInt32BE(0) % REFRESH_SHARDS}`;
 }
 
@@ -59,7 +61,10 @@ export function dynamoAccountStore(table: TableRef): AccountStore {
               TableName: tableName,
               KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
               ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-              ExpressionAttributeValues: { ':pk': installationPk(installationId), ':prefix': ACCOUNT_SK_PREFIX },
+              ExpressionAttributeValues: {
+                ':pk': installationPk(installationId),
+                ':prefix': ACCOUNT_SK_PREFIX,
+              },
               ConsistentRead: true,
               ExclusiveStartKey: cursor,
             }),
@@ -81,7 +86,10 @@ export function dynamoAccountStore(table: TableRef): AccountStore {
       const pk = installationPk(record.installationId);
       const condition =
         expect.kind === 'absent'
-          ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } }
+          ? {
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+            }
           : {
               ConditionExpression: '#version = :version',
               ExpressionAttributeNames: { '#version': 'version' },

@@ -1,6 +1,12 @@
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { translate } from './dynamo-errors';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { TableRef } from './dynamo';
+import { translate } from './dynamo-errors';
 import { INSTALLATION_SK, installationPk } from './keys';
 import type { InstallationRecord, InstallationStore, Sealed } from './ports';
 import { TABLE } from './table';
@@ -15,6 +21,7 @@ interface InstallationItem {
   keyHash: string;
   iparams: Record<string, unknown>;
   secureIparams?: string;
+  secureIparamNames?: string[];
   createdAt: string;
 }
 
@@ -24,6 +31,7 @@ function toRecord(item: InstallationItem): InstallationRecord {
     keyHash: item.keyHash,
     iparams: item.iparams,
     secureIparams: item.secureIparams as Sealed | undefined,
+    secureIparamNames: item.secureIparamNames ?? [],
     createdAt: item.createdAt,
   };
 }
@@ -40,7 +48,9 @@ export function dynamoInstallationStore(table: TableRef): InstallationStore {
         if (attempt > MAX_BATCH_RETRIES) throw new Error('unprocessed deletes remain after retries');
         const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
         requests = (result.UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
-          request.DeleteRequest?.Key === undefined ? [] : [{ DeleteRequest: { Key: request.DeleteRequest.Key } }],
+          request.DeleteRequest?.Key === undefined
+            ? []
+            : [{ DeleteRequest: { Key: request.DeleteRequest.Key } }],
         );
         if (requests.length > 0) await sleep(2 ** attempt * 25);
       }
@@ -77,6 +87,7 @@ export function dynamoInstallationStore(table: TableRef): InstallationStore {
         keyHash: record.keyHash,
         iparams: { ...record.iparams },
         ...(record.secureIparams === undefined ? {} : { secureIparams: record.secureIparams }),
+        secureIparamNames: [...record.secureIparamNames],
         createdAt: record.createdAt,
       };
       try {
@@ -114,18 +125,20 @@ export function dynamoInstallationStore(table: TableRef): InstallationStore {
         // The installation item goes first and conditionally: from that moment every token
         // or state write for this installation fails its ConditionCheck, so nothing written
         // by a racing callback can outlive the sweep of the partition below.
-        const removed = await client.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: { pk, sk: INSTALLATION_SK },
-            ConditionExpression: 'attribute_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-            ReturnValues: 'ALL_OLD',
-          }),
-        ).catch((error: unknown) => {
-          if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return undefined;
-          throw error;
-        });
+        const removed = await client
+          .send(
+            new DeleteCommand({
+              TableName: tableName,
+              Key: { pk, sk: INSTALLATION_SK },
+              ConditionExpression: 'attribute_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+              ReturnValues: 'ALL_OLD',
+            }),
+          )
+          .catch((error: unknown) => {
+            if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return undefined;
+            throw error;
+          });
         if (removed === undefined) {
           // Already gone — still finish a delete that an earlier attempt may have left halfway.
           await deleteKeys(await partitionKeys(pk));

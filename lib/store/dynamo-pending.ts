@@ -1,7 +1,7 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { HandshakeError } from '../errors';
-import { failedConditions, isConditionFailure, translate } from './dynamo-errors';
 import type { TableRef } from './dynamo';
+import { failedConditions, isConditionFailure, translate } from './dynamo-errors';
 import { INSTALLATION_SK, installationPk, pendingSk } from './keys';
 import type { ConsumeResult, PendingKind, PendingRecord, PendingStore } from './ports';
 import { TABLE } from './table';
@@ -87,7 +87,8 @@ export function dynamoPendingStore(table: TableRef): PendingStore {
             Key: { pk: installationPk(installationId), sk: pendingSk(kind, hash) },
             UpdateExpression: 'SET usedAt = :usedAt',
             // One conditional update decides the single winner: unused, unexpired, existing.
-            ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(usedAt) AND expiresAt > :now',
+            ConditionExpression:
+              'attribute_exists(#pk) AND attribute_not_exists(usedAt) AND expiresAt > :now',
             ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
             ExpressionAttributeValues: { ':usedAt': new Date(now).toISOString(), ':now': now },
             ReturnValues: 'ALL_NEW',

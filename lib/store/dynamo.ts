@@ -8,7 +8,9 @@ export interface TableRef {
   readonly tableName: string;
 }
 
-export function createDynamoClient(config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'local'>): DynamoDBClient {
+export function createDynamoClient(
+  config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'local'>,
+): DynamoDBClient {
   return new DynamoDBClient({
     region: config.region,
     ...(config.dynamodbEndpoint === undefined ? {} : { endpoint: config.dynamodbEndpoint }),
@@ -28,7 +30,9 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
 let shared: TableRef | undefined;
 
 /** The container-wide table reference, created at first use and reused by warm invocations. */
-export function tableRef(config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'local' | 'tableName'>): TableRef {
+export function tableRef(
+  config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'local' | 'tableName'>,
+): TableRef {
   shared ??= { client: documentClient(createDynamoClient(config)), tableName: config.tableName };
   return shared;
 }

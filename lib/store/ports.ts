@@ -13,6 +13,8 @@ export interface InstallationRecord {
   readonly iparams: Readonly<Record<string, unknown>>;
   /** Secure iparams as one sealed JSON object, bound to the installation. */
   readonly secureIparams: Sealed | undefined;
+  /** Names of the secure iparams that are set (names are not secret; values are sealed). */
+  readonly secureIparamNames: readonly string[];
   readonly createdAt: string;
 }
 
@@ -66,7 +68,9 @@ export interface AccountRecord extends AccountKey {
 }
 
 /** What a conditional write expects to find. */
-export type WriteExpectation = { readonly kind: 'absent' } | { readonly kind: 'version'; readonly version: number };
+export type WriteExpectation =
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'version'; readonly version: number };
 
 export interface AccountStore {
   get(key: AccountKey): Promise<AccountRecord | undefined>;

@@ -1,6 +1,6 @@
 import {
-  type CreateTableCommandInput,
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
@@ -37,10 +37,16 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
       AttributeName: a.AttributeName,
       AttributeType: a.AttributeType as 'S' | 'N',
     })),
-    KeySchema: definition.KeySchema.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType as 'HASH' })),
+    KeySchema: definition.KeySchema.map((k) => ({
+      AttributeName: k.AttributeName,
+      KeyType: k.KeyType as 'HASH',
+    })),
     GlobalSecondaryIndexes: definition.GlobalSecondaryIndexes.map((index) => ({
       IndexName: index.IndexName,
-      KeySchema: index.KeySchema.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType as 'HASH' })),
+      KeySchema: index.KeySchema.map((k) => ({
+        AttributeName: k.AttributeName,
+        KeyType: k.KeyType as 'HASH',
+      })),
       Projection: { ProjectionType: index.Projection.ProjectionType as 'KEYS_ONLY' },
     })),
   };

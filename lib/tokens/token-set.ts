@@ -10,9 +10,13 @@ export interface TokenSet {
   readonly extra?: Readonly<Record<string, unknown>> | undefined;
 }
 
-export type SealedTokenFields = Pick<AccountRecord, 'accessToken' | 'refreshToken' | 'oauthIparams' | 'extra'>;
+export type SealedTokenFields = Pick<
+  AccountRecord,
+  'accessToken' | 'refreshToken' | 'oauthIparams' | 'extra'
+>;
 
-const aad = (key: AccountKey, field: TokenField) => tokenAad(key.installationId, key.integration, key.account, field);
+const aad = (key: AccountKey, field: TokenField) =>
+  tokenAad(key.installationId, key.integration, key.account, field);
 
 /**
  * Seals each secret field bound to its owner and its field name: a ciphertext copied to
@@ -24,7 +28,9 @@ export function sealTokenSet(vault: Vault, key: AccountKey, tokens: TokenSet): S
     accessToken: seal(tokens.accessToken, 'access_token'),
     refreshToken: tokens.refreshToken === undefined ? undefined : seal(tokens.refreshToken, 'refresh_token'),
     oauthIparams:
-      tokens.oauthIparams === undefined ? undefined : seal(JSON.stringify(tokens.oauthIparams), 'oauth_iparams'),
+      tokens.oauthIparams === undefined
+        ? undefined
+        : seal(JSON.stringify(tokens.oauthIparams), 'oauth_iparams'),
     extra: tokens.extra === undefined ? undefined : seal(JSON.stringify(tokens.extra), 'extra'),
   };
 }
@@ -41,6 +47,8 @@ export function openTokenSet(vault: Vault, record: AccountRecord): TokenSet | un
         ? undefined
         : (JSON.parse(open(record.oauthIparams, 'oauth_iparams')) as Record<string, string>),
     extra:
-      record.extra === undefined ? undefined : (JSON.parse(open(record.extra, 'extra')) as Record<string, unknown>),
+      record.extra === undefined
+        ? undefined
+        : (JSON.parse(open(record.extra, 'extra')) as Record<string, unknown>),
   };
 }

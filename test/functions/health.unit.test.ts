@@ -22,6 +22,8 @@ describe('GET /health', () => {
     });
     const result = (await handler(event, lambdaContext())) as APIGatewayProxyStructuredResultV2;
     expect(result.statusCode).toBe(404);
-    expect(JSON.parse(result.body ?? '')).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String) } });
+    expect(JSON.parse(result.body ?? '')).toEqual({
+      error: { code: 'NOT_FOUND', message: expect.any(String) },
+    });
   });
 });

@@ -2,7 +2,13 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { INSTALLATION_SK, installationPk } from '../../lib/store/keys';
 import { createTestTable, type TestTable } from '../support/dynamo';
-import { EVENTS_ADMIN_KEY, forInstallation, lambdaContext, loadEvent, withAuthorization } from '../support/events';
+import {
+  EVENTS_ADMIN_KEY,
+  forInstallation,
+  lambdaContext,
+  loadEvent,
+  withAuthorization,
+} from '../support/events';
 import { localFunctionEnv } from '../support/local-env';
 
 type Handler = (event: unknown, context: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -47,11 +53,18 @@ describe('POST /installations', () => {
     expect(created.body.secureIparams).toEqual(['freshservice_api_key']);
     expect(created.raw).not.toContain('example-freshservice-api-key');
     expect(created.headers.location).toBe(`/installations/${created.body.id}`);
-    expect(created.body.integrations.map((i: { name: string }) => i.name)).toEqual(['freshservice', 'hubspot', 'google']);
+    expect(created.body.integrations.map((i: { name: string }) => i.name)).toEqual([
+      'freshservice',
+      'hubspot',
+      'google',
+    ]);
     // Assess: what DynamoDB holds — a hash of the key, a sealed secure iparam
     const item = (
       await table.client.send(
-        new GetCommand({ TableName: table.tableName, Key: { pk: installationPk(created.body.id), sk: INSTALLATION_SK } }),
+        new GetCommand({
+          TableName: table.tableName,
+          Key: { pk: installationPk(created.body.id), sk: INSTALLATION_SK },
+        }),
       )
     ).Item;
     const stored = JSON.stringify(item);
@@ -124,7 +137,11 @@ describe('GET /installations/{id}', () => {
       const response = await call('installations/get.json', forInstallation(id), withAuthorization(auth));
       expect(response.status).toBe(200);
       expect(response.body.id).toBe(id);
-      expect(response.body.integrations[0]).toMatchObject({ name: 'freshservice', tokenType: 'account', accounts: [] });
+      expect(response.body.integrations[0]).toMatchObject({
+        name: 'freshservice',
+        tokenType: 'account',
+        accounts: [],
+      });
       expect(response.raw).not.toContain('example-freshservice-api-key');
     }
   });
@@ -132,7 +149,11 @@ describe('GET /installations/{id}', () => {
   it("refuses another installation's key, whether or not the id exists", async () => {
     const mine = await createInstallation();
     const theirs = await createInstallation();
-    const other = await call('installations/get.json', forInstallation(theirs.id), withAuthorization(`Bearer ${mine.apiKey}`));
+    const other = await call(
+      'installations/get.json',
+      forInstallation(theirs.id),
+      withAuthorization(`Bearer ${mine.apiKey}`),
+    );
     const missing = await call(
       'installations/get.json',
       forInstallation('in_doesnotexistdoesnota'),
@@ -152,7 +173,11 @@ describe('GET /installations/{id}', () => {
   it('answers 401 to a forged installation key', async () => {
     const { id } = await createInstallation();
     const forged = `hsk_${id}_${'A'.repeat(43)}`;
-    const response = await call('installations/get.json', forInstallation(id), withAuthorization(`Bearer ${forged}`));
+    const response = await call(
+      'installations/get.json',
+      forInstallation(id),
+      withAuthorization(`Bearer ${forged}`),
+    );
     expect(response.status).toBe(401);
   });
 });
@@ -163,14 +188,22 @@ describe('DELETE /installations/{id}', () => {
     const deleted = await call('installations/delete.json', forInstallation(id));
     expect(deleted.status).toBe(204);
     expect((await call('installations/get.json', forInstallation(id))).status).toBe(404);
-    const withOwnKey = await call('installations/get.json', forInstallation(id), withAuthorization(`Bearer ${apiKey}`));
+    const withOwnKey = await call(
+      'installations/get.json',
+      forInstallation(id),
+      withAuthorization(`Bearer ${apiKey}`),
+    );
     expect(withOwnKey.status).toBe(401);
     expect((await call('installations/delete.json', forInstallation(id))).status).toBe(404);
   });
 
   it('is for the admin only', async () => {
     const { id, apiKey } = await createInstallation();
-    const response = await call('installations/delete.json', forInstallation(id), withAuthorization(`Bearer ${apiKey}`));
+    const response = await call(
+      'installations/delete.json',
+      forInstallation(id),
+      withAuthorization(`Bearer ${apiKey}`),
+    );
     expect(response.status).toBe(403);
     expect((await call('installations/get.json', forInstallation(id))).status).toBe(200);
   });

@@ -45,10 +45,13 @@ describe('authenticate', () => {
     ['the admin key truncated', `Bearer ${ADMIN.slice(0, -1)}`],
     ['a key of a deleted installation', `Bearer ${installation().key}`],
   ])('refuses %s with UNAUTHENTICATED', async (_label, header) => {
-    await expect(authenticate(header, deps([]))).rejects.toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+    await expect(authenticate(header, deps([]))).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+      status: 401,
+    });
   });
 
-  it("refuses an installation key whose secret part was changed", async () => {
+  it('refuses an installation key whose secret part was changed', async () => {
     const one = installation();
     const tampered = `${one.key.slice(0, -2)}${one.key.endsWith('AA') ? 'BB' : 'AA'}`;
     await expect(authenticate(`Bearer ${tampered}`, deps([one.record]))).rejects.toMatchObject({

@@ -36,7 +36,9 @@ describe('jsonBody', () => {
   it('requires a body only when asked to', () => {
     const request = parse((e) => delete e.body);
     expect(jsonBody(request, { required: false })).toBeUndefined();
-    expect(() => jsonBody(request, { required: true })).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+    expect(() => jsonBody(request, { required: true })).toThrow(
+      expect.objectContaining({ code: 'INVALID_REQUEST' }),
+    );
   });
 
   it('accepts application/json with a charset and +json types, refuses others', () => {
@@ -45,6 +47,8 @@ describe('jsonBody', () => {
     const vendor = parse((e) => (e.headers['content-type'] = 'application/vnd.api+json'));
     expect(jsonBody(vendor, { required: true })).toHaveProperty('iparams');
     const text = parse((e) => (e.headers['content-type'] = 'text/plain'));
-    expect(() => jsonBody(text, { required: true })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_MEDIA_TYPE' }));
+    expect(() => jsonBody(text, { required: true })).toThrow(
+      expect.objectContaining({ code: 'UNSUPPORTED_MEDIA_TYPE' }),
+    );
   });
 });

@@ -1,39 +1,58 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, type ScalarTag, type CollectionTag } from 'yaml';
+import { type CollectionTag, parse, type ScalarTag } from 'yaml';
 import table from '../../infra/table.json';
 import { REPO_ROOT } from '../support/local-env';
 
 // CloudFormation short forms (!Ref, !GetAtt, !Join, !Sub) kept as plain data for inspection.
 const cfnTags: Array<ScalarTag | CollectionTag> = ['Ref', 'GetAtt', 'Sub', 'Join'].flatMap((name) => [
   { tag: `!${name}`, resolve: (value: string) => ({ [name]: value }) } as ScalarTag,
-  { tag: `!${name}`, collection: 'seq', resolve: (value: unknown) => ({ [name]: value }) } as unknown as CollectionTag,
+  {
+    tag: `!${name}`,
+    collection: 'seq',
+    resolve: (value: unknown) => ({ [name]: value }),
+  } as unknown as CollectionTag,
 ]);
 
 interface ServerlessFile {
-  provider: { runtime: string; iam: { role: { statements: Array<{ Action: string[]; Resource: unknown[] }> } } };
+  provider: {
+    runtime: string;
+    iam: { role: { statements: Array<{ Action: string[]; Resource: unknown[] }> } };
+  };
   functions: Record<string, { handler: string; events?: unknown[] }>;
   resources: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 }
 
-const file = parse(readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8'), { customTags: cfnTags }) as ServerlessFile;
+const file = parse(readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8'), {
+  customTags: cfnTags,
+}) as ServerlessFile;
 
 describe('serverless.yml', () => {
   it('deploys on the nodejs22.x runtime', () => {
     expect(file.provider.runtime).toBe('nodejs22.x');
   });
 
-  it.each(Object.entries(file.functions))('function %s has a handler file, HTTP/schedule events and a payload', (name, fn) => {
-    const [modulePath, exportName] = fn.handler.split('.');
-    expect(existsSync(join(REPO_ROOT, `${modulePath}.ts`))).toBe(true);
-    expect(readFileSync(join(REPO_ROOT, `${modulePath}.ts`), 'utf8')).toContain(`export const ${exportName}`);
-    expect(fn.events?.length ?? 0).toBeGreaterThan(0);
-    expect(existsSync(join(REPO_ROOT, 'events', `${name}.json`))).toBe(true);
-  });
+  it.each(Object.entries(file.functions))(
+    'function %s has a handler file, HTTP/schedule events and a payload',
+    (name, fn) => {
+      const [modulePath, exportName] = fn.handler.split('.');
+      expect(existsSync(join(REPO_ROOT, `${modulePath}.ts`))).toBe(true);
+      expect(readFileSync(join(REPO_ROOT, `${modulePath}.ts`), 'utf8')).toContain(
+        `export const ${exportName}`,
+      );
+      expect(fn.events?.length ?? 0).toBeGreaterThan(0);
+      expect(existsSync(join(REPO_ROOT, 'events', `${name}.json`))).toBe(true);
+    },
+  );
 
   it('builds the table from infra/table.json, with TTL and the refresh index', () => {
     const props = file.resources.Resources.HandshakeTable?.Properties ?? {};
-    for (const key of ['AttributeDefinitions', 'KeySchema', 'GlobalSecondaryIndexes', 'TimeToLiveSpecification']) {
+    for (const key of [
+      'AttributeDefinitions',
+      'KeySchema',
+      'GlobalSecondaryIndexes',
+      'TimeToLiveSpecification',
+    ]) {
       expect(props[key]).toBe(`\${file(./infra/table.json):${key}}`);
     }
     expect(props.BillingMode).toBe('PAY_PER_REQUEST');
@@ -42,7 +61,9 @@ describe('serverless.yml', () => {
   });
 
   it('lets Secrets Manager generate every secret value: none is written in the template', () => {
-    const secrets = Object.values(file.resources.Resources).filter((r) => r.Type === 'AWS::SecretsManager::Secret');
+    const secrets = Object.values(file.resources.Resources).filter(
+      (r) => r.Type === 'AWS::SecretsManager::Secret',
+    );
     expect(secrets.length).toBeGreaterThanOrEqual(3);
     for (const secret of secrets) {
       const literal = secret.Properties.SecretString;

@@ -31,6 +31,7 @@ async function newInstallation(): Promise<string> {
     keyHash: 'ab'.repeat(32),
     iparams: { domain: 'acme' },
     secureIparams: sealed('v1.k1.iv.ct'),
+    secureIparamNames: ['api_key'],
     createdAt: new Date().toISOString(),
   });
   return id;
@@ -53,7 +54,14 @@ describe('installations', () => {
   it('refuses to create the same installation twice', async () => {
     // Prepare
     const id = await newInstallation();
-    const again = { id, keyHash: 'cd'.repeat(32), iparams: {}, secureIparams: undefined, createdAt: 'now' };
+    const again = {
+      id,
+      keyHash: 'cd'.repeat(32),
+      iparams: {},
+      secureIparams: undefined,
+      secureIparamNames: [],
+      createdAt: 'now',
+    };
     // Act + Assess
     await expect(installations().create(again)).rejects.toBeInstanceOf(ConflictError);
     expect((await installations().get(id))?.keyHash).toBe('ab'.repeat(32));
@@ -136,9 +144,12 @@ describe('accounts', () => {
     const id = await newInstallation();
     const due = Date.now() + 60_000;
     await accounts().put(account(id, { account: 'due', refreshDueAt: due }), { kind: 'absent' });
-    await accounts().put(account(id, { account: 'dead', status: 'reauthorization_required', refreshDueAt: due }), {
-      kind: 'absent',
-    });
+    await accounts().put(
+      account(id, { account: 'dead', status: 'reauthorization_required', refreshDueAt: due }),
+      {
+        kind: 'absent',
+      },
+    );
     await accounts().put(account(id, { account: 'no-refresh' }), { kind: 'absent' });
     // Act
     const raw = async (name: string) =>
@@ -187,7 +198,10 @@ describe('pending links and states', () => {
     await pending().put(link(id, 'ttl-hash', expiresAt));
     // Assess
     const raw = await table.client.send(
-      new GetCommand({ TableName: table.tableName, Key: { pk: installationPk(id), sk: pendingSk('link', 'ttl-hash') } }),
+      new GetCommand({
+        TableName: table.tableName,
+        Key: { pk: installationPk(id), sk: pendingSk('link', 'ttl-hash') },
+      }),
     );
     expect(raw.Item?.[TABLE.ttl]).toBe(Math.ceil(expiresAt / 1000) + 86_400);
   });
@@ -204,7 +218,9 @@ describe('pending links and states', () => {
     expect(outcomes.filter((o) => o.outcome === 'consumed')).toHaveLength(1);
     expect(outcomes.filter((o) => o.outcome === 'used')).toHaveLength(19);
     const winner = outcomes.find((o) => o.outcome === 'consumed');
-    expect(winner?.outcome === 'consumed' && winner.record.data.returnUrl).toBe('https://app.example.com/done');
+    expect(winner?.outcome === 'consumed' && winner.record.data.returnUrl).toBe(
+      'https://app.example.com/done',
+    );
   });
 
   it('tells expired, used and unknown apart, and refuses expired ones by time', async () => {

@@ -12,7 +12,8 @@ export interface TestTable extends TableRef {
 
 export function testEndpoint(): string {
   const endpoint = process.env.HANDSHAKE_TEST_DYNAMODB_ENDPOINT;
-  if (endpoint === undefined) throw new Error('DynamoDB Local is not running: integration tests need the global setup');
+  if (endpoint === undefined)
+    throw new Error('DynamoDB Local is not running: integration tests need the global setup');
   return endpoint;
 }
 

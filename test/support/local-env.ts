@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resetConfigForTests } from '../../lib/config';
-import { createFileSecretSource } from '../../lib/secrets/file';
 import { ensureLocalSecrets } from '../../lib/secrets/bootstrap';
+import { createFileSecretSource } from '../../lib/secrets/file';
 import type { TestTable } from './dynamo';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -12,7 +12,11 @@ export const REPO_ROOT = resolve(__dirname, '..', '..');
  * The environment `npm start` gives the functions, pointed at a test table and a temp data
  * dir holding the local secrets file. Call before importing a function module.
  */
-export async function localFunctionEnv(table: TestTable, adminKey: string, extra: Record<string, string> = {}) {
+export async function localFunctionEnv(
+  table: TestTable,
+  adminKey: string,
+  extra: Record<string, string> = {},
+) {
   const dataDir = mkdtempSync(join(tmpdir(), 'handshake-test-'));
   Object.assign(process.env, {
     HANDSHAKE_LOCAL: '1',

@@ -53,7 +53,10 @@ describe('token records in DynamoDB', () => {
     // Assess
     expect(record && openTokenSet(vault, record)).toEqual(tokens);
     const raw = await table.client.send(
-      new GetCommand({ TableName: table.tableName, Key: { pk: installationPk(key.installationId), sk: accountSk(key) } }),
+      new GetCommand({
+        TableName: table.tableName,
+        Key: { pk: installationPk(key.installationId), sk: accountSk(key) },
+      }),
     );
     const stored = JSON.stringify(raw.Item);
     for (const secret of [tokens.accessToken, tokens.refreshToken, 'acme.myfreshworks.com', 'salesforce']) {
@@ -97,7 +100,11 @@ describe('token records in DynamoDB', () => {
     await table.client.send(
       new PutCommand({
         TableName: table.tableName,
-        Item: { ...raw.Item, pk: installationPk(attacker.installationId), installationId: attacker.installationId },
+        Item: {
+          ...raw.Item,
+          pk: installationPk(attacker.installationId),
+          installationId: attacker.installationId,
+        },
       }),
     );
     const copied = await dynamoAccountStore(table).get(attacker);
@@ -110,7 +117,13 @@ describe('token records in DynamoDB', () => {
     const vault = vaultFrom(createCipher(parseKeyRing(newKeyRing())));
     const key = { installationId: 'in_swapaaaaaaaaaaaaaaaa', integration: 'hubspot', account: 'default' };
     const sealed = sealTokenSet(vault, key, tokens);
-    const record = { ...key, status: 'authorized' as const, version: 1, updatedAt: 'now', accessToken: sealed.refreshToken };
+    const record = {
+      ...key,
+      status: 'authorized' as const,
+      version: 1,
+      updatedAt: 'now',
+      accessToken: sealed.refreshToken,
+    };
     expect(() => openTokenSet(vault, record)).toThrow(DecryptError);
   });
 });

@@ -1,0 +1,107 @@
+import type { HandshakeSettings } from '../model';
+import { child, type ProblemSink, type Where } from '../problems';
+import { HANDSHAKE_RULES, type HandshakeSettingsInput, handshakeSettingsSchema } from '../schemas/handshake';
+import type { Template } from '../template/ast';
+import { parseReporting } from '../zod-problems';
+import { checkAbsoluteUrl, parseField, restrictRoots } from './template-field';
+
+/** Refresh this long before expiry unless the integration says otherwise. */
+export const DEFAULT_REFRESH_LEAD_SECONDS = 600;
+/** Assumed lifetime of a token whose response has no expiry. */
+export const DEFAULT_LIFETIME_SECONDS = 1800;
+
+export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
+  pkce: true,
+  clientAuth: 'client_secret_post',
+  tokenParams: {},
+  refreshParams: {},
+  scopeSeparator: ' ',
+  tokenResponse: {
+    accessToken: 'access_token',
+    refreshToken: 'refresh_token',
+    expiresIn: 'expires_in',
+    tokenType: 'token_type',
+    scope: 'scope',
+  },
+  expiresInUnit: 'seconds',
+  refreshLeadSeconds: DEFAULT_REFRESH_LEAD_SECONDS,
+  defaultLifetimeSeconds: DEFAULT_LIFETIME_SECONDS,
+  revocationUrl: undefined,
+  keepFields: [],
+  issuer: undefined,
+};
+
+/** Kept fields are stored in the clear next to the account: the tokens themselves never are. */
+const SECRET_FIELDS = new Set(['access_token', 'refresh_token', 'id_token']);
+
+function revocationTemplate(
+  source: string | undefined,
+  where: Where,
+  sink: ProblemSink,
+): Template | undefined {
+  if (source === undefined) return undefined;
+  const at = child(where, 'revocation_url');
+  const template = parseField(source, at, 'revocation_url', sink);
+  if (template === undefined) return undefined;
+  restrictRoots(template, ['oauth_iparams'], at, 'revocation_url', sink);
+  checkAbsoluteUrl(template, at, 'revocation_url', sink);
+  return template;
+}
+
+function checkKeepFields(fields: readonly string[], where: Where, sink: ProblemSink): void {
+  fields.forEach((field, index) => {
+    if (SECRET_FIELDS.has(field)) {
+      sink.error(
+        child(where, 'keep_fields', index),
+        `keep_fields names "${field}", a token that is only ever stored encrypted`,
+        'non-secret token-response fields, e.g. instance_url or api_domain',
+      );
+    }
+  });
+}
+
+function normalize(input: HandshakeSettingsInput, revocationUrl: Template | undefined): HandshakeSettings {
+  const defaults = DEFAULT_HANDSHAKE_SETTINGS;
+  const paths = input.token_response ?? {};
+  return {
+    pkce: input.pkce ?? defaults.pkce,
+    clientAuth: input.client_auth ?? defaults.clientAuth,
+    tokenParams: input.token_params ?? defaults.tokenParams,
+    refreshParams: input.refresh_params ?? defaults.refreshParams,
+    scopeSeparator: input.scope_separator ?? defaults.scopeSeparator,
+    tokenResponse: {
+      accessToken: paths.access_token ?? defaults.tokenResponse.accessToken,
+      refreshToken: paths.refresh_token ?? defaults.tokenResponse.refreshToken,
+      expiresIn: paths.expires_in ?? defaults.tokenResponse.expiresIn,
+      tokenType: paths.token_type ?? defaults.tokenResponse.tokenType,
+      scope: paths.scope ?? defaults.tokenResponse.scope,
+    },
+    expiresInUnit: input.expires_in_unit ?? defaults.expiresInUnit,
+    refreshLeadSeconds: input.refresh_lead_seconds ?? defaults.refreshLeadSeconds,
+    defaultLifetimeSeconds:
+      input.default_lifetime_seconds === undefined
+        ? defaults.defaultLifetimeSeconds
+        : input.default_lifetime_seconds,
+    revocationUrl,
+    keepFields: input.keep_fields ?? defaults.keepFields,
+    issuer: input.issuer,
+  };
+}
+
+/**
+ * Reads an integration's `handshake` key (absent: every default). Undefined when it has errors.
+ * `where` is the path of the `handshake` key itself.
+ */
+export function readHandshakeSettings(
+  value: unknown,
+  where: Where,
+  sink: ProblemSink,
+): HandshakeSettings | undefined {
+  if (value === undefined) return DEFAULT_HANDSHAKE_SETTINGS;
+  const mark = sink.mark();
+  const input = parseReporting(handshakeSettingsSchema, value, where, HANDSHAKE_RULES, 'handshake', sink);
+  if (input === undefined) return undefined;
+  const revocationUrl = revocationTemplate(input.revocation_url, where, sink);
+  checkKeepFields(input.keep_fields ?? [], where, sink);
+  return sink.errorsSince(mark) ? undefined : normalize(input, revocationUrl);
+}

@@ -1,0 +1,170 @@
+import type { Integration, OAuthIparamField } from '../model';
+import { child, type ProblemSink, type Where } from '../problems';
+import {
+  INTEGRATION_KEYS,
+  INTEGRATION_RULES,
+  type IntegrationInput,
+  integrationSchema,
+  OAUTH_IPARAM_KEYS,
+  OAUTH_IPARAM_RULES,
+  oauthIparamSchema,
+} from '../schemas/oauth';
+import type { Template } from '../template/ast';
+import { formatName, referencedNames } from '../template/names';
+import { parseReporting } from '../zod-problems';
+import { readAuthOptions } from './auth-options';
+import { DEFAULT_HANDSHAKE_SETTINGS, readHandshakeSettings } from './handshake-settings';
+import { checkAbsoluteUrl, parseField, restrictRoots } from './template-field';
+import { warnUnknownKeys } from './unknown-keys';
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+type TemplateKey = 'client_id' | 'client_secret' | 'authorize_url' | 'token_url';
+const URL_KEYS: readonly TemplateKey[] = ['authorize_url', 'token_url'];
+const TEMPLATE_KEYS: readonly TemplateKey[] = ['client_id', 'client_secret', ...URL_KEYS];
+
+function readOauthIparams(input: IntegrationInput, where: Where, sink: ProblemSink): OAuthIparamField[] {
+  const fields: OAuthIparamField[] = [];
+  for (const [name, raw] of Object.entries(input.oauth_iparams ?? {})) {
+    const at = child(where, name);
+    warnUnknownKeys(raw, OAUTH_IPARAM_KEYS, at, sink);
+    const field = parseReporting(
+      oauthIparamSchema,
+      raw,
+      at,
+      OAUTH_IPARAM_RULES,
+      `oauth_iparams.${name}`,
+      sink,
+    );
+    if (!IDENT.test(name)) {
+      sink.warning(
+        at,
+        `oauth_iparams name "${name}" cannot be used in an expression`,
+        'letters, digits, _ and $',
+      );
+    }
+    if (field === undefined) continue;
+    fields.push({
+      name,
+      displayName: field.display_name,
+      ...(field.description === undefined ? {} : { description: field.description }),
+      type: field.type,
+      required: field.required ?? false,
+    });
+  }
+  return fields;
+}
+
+/**
+ * Every `oauth_iparams.NAME` must name a declared field: the connect form asks only for those.
+ * `names` holds every declared field, valid or not, so a malformed field is reported only once.
+ */
+function checkOauthIparamRefs(
+  template: Template,
+  names: readonly string[],
+  where: Where,
+  label: string,
+  sink: ProblemSink,
+): void {
+  for (const ref of referencedNames(template)) {
+    if (ref.root !== 'oauth_iparams') continue;
+    const [field, ...rest] = ref.path;
+    if (field === undefined || rest.length > 0) {
+      sink.error(where, `${label} uses ${formatName(ref)}`, 'oauth_iparams.NAME with exactly one field name');
+    } else if (!names.includes(field)) {
+      sink.error(
+        where,
+        `${label} uses oauth_iparams.${field}, which is not declared under oauth_iparams`,
+        names.length === 0 ? 'declare the field under oauth_iparams' : names.join(', '),
+      );
+    }
+  }
+}
+
+function readTemplates(
+  input: IntegrationInput,
+  oauthIparamNames: readonly string[],
+  where: Where,
+  sink: ProblemSink,
+): Partial<Record<TemplateKey, Template>> {
+  const templates: Partial<Record<TemplateKey, Template>> = {};
+  for (const key of TEMPLATE_KEYS) {
+    const at = child(where, key);
+    const template = parseField(input[key], at, key, sink);
+    if (template === undefined) continue;
+    restrictRoots(template, ['oauth_iparams'], at, key, sink);
+    checkOauthIparamRefs(template, oauthIparamNames, at, key, sink);
+    if (URL_KEYS.includes(key)) checkAbsoluteUrl(template, at, key, sink);
+    templates[key] = template;
+  }
+  return templates;
+}
+
+/**
+ * Reads one integration object (either form). `where` is its path; `fallbackDisplayName` names it
+ * when `display_name` is absent. Undefined when it has errors (all of them reported).
+ */
+export function readIntegration(
+  name: string,
+  value: unknown,
+  where: Where,
+  fallbackDisplayName: string,
+  sink: ProblemSink,
+): Integration | undefined {
+  const mark = sink.mark();
+  warnUnknownKeys(value, INTEGRATION_KEYS, where, sink);
+  const input = parseReporting(
+    integrationSchema,
+    value,
+    where,
+    INTEGRATION_RULES,
+    `integration "${name}"`,
+    sink,
+  );
+  if (input === undefined) return undefined;
+  const oauthIparams = readOauthIparams(input, child(where, 'oauth_iparams'), sink);
+  const oauthIparamNames = Object.keys(input.oauth_iparams ?? {});
+  const templates = readTemplates(input, oauthIparamNames, where, sink);
+  const settingsWhere = child(where, 'handshake');
+  const settings = readHandshakeSettings(input.handshake, settingsWhere, sink);
+  if (settings?.revocationUrl !== undefined) {
+    const at = child(settingsWhere, 'revocation_url');
+    checkOauthIparamRefs(settings.revocationUrl, oauthIparamNames, at, 'revocation_url', sink);
+  }
+  const scopeSeparator = settings?.scopeSeparator ?? DEFAULT_HANDSHAKE_SETTINGS.scopeSeparator;
+  const { options, customHeaders } = readAuthOptions(
+    input.options,
+    scopeSeparator,
+    child(where, 'options'),
+    sink,
+  );
+  const {
+    client_id: clientId,
+    client_secret: clientSecret,
+    authorize_url: authorizeUrl,
+    token_url: tokenUrl,
+  } = templates;
+  if (
+    sink.errorsSince(mark) ||
+    settings === undefined ||
+    clientId === undefined ||
+    clientSecret === undefined ||
+    authorizeUrl === undefined ||
+    tokenUrl === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    name,
+    displayName: input.display_name ?? fallbackDisplayName,
+    clientId,
+    clientSecret,
+    authorizeUrl,
+    tokenUrl,
+    options,
+    customHeaders,
+    tokenType: input.token_type,
+    oauthIparams,
+    settings,
+  };
+}

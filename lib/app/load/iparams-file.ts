@@ -1,0 +1,69 @@
+import { allowedValues, fitsIparam } from '../iparams';
+import { CHOICE_IPARAM_TYPES, type IparamField } from '../model';
+import { child, describeValue, isRecord, type ProblemSink, type Where } from '../problems';
+import { IPARAM_KEYS, IPARAM_RULES, type IparamInput, iparamSchema } from '../schemas/iparams';
+import { parseReporting } from '../zod-problems';
+import { warnUnknownKeys } from './unknown-keys';
+
+const ROOT: Where = { file: 'config/iparams.json', path: '$' };
+const isChoice = (type: IparamInput['type']): boolean =>
+  (CHOICE_IPARAM_TYPES as readonly string[]).includes(type);
+
+function checkOptions(input: IparamInput, where: Where, sink: ProblemSink): boolean {
+  const at = child(where, 'options');
+  if (isChoice(input.type) && (input.options === undefined || input.options.length === 0)) {
+    sink.error(at, `a ${input.type} field has no options`, 'a non-empty array of the values to choose from');
+    return false;
+  }
+  if (!isChoice(input.type) && input.options !== undefined) {
+    sink.warning(
+      at,
+      `options are ignored for a ${input.type} field`,
+      'options only for dropdown, radio, multiselect',
+    );
+  }
+  return true;
+}
+
+function toField(name: string, input: IparamInput): IparamField {
+  return {
+    name,
+    displayName: input.display_name,
+    ...(input.description === undefined ? {} : { description: input.description }),
+    type: input.type,
+    required: input.required ?? false,
+    secure: input.secure ?? false,
+    ...(isChoice(input.type) && input.options !== undefined ? { options: input.options } : {}),
+    ...(input.default_value === undefined ? {} : { defaultValue: input.default_value }),
+  };
+}
+
+/** Reads config/iparams.json (FDK format); `value` is undefined when the file does not exist. */
+export function readIparamsFile(value: unknown, sink: ProblemSink): Map<string, IparamField> {
+  const fields = new Map<string, IparamField>();
+  if (value === undefined) return fields;
+  if (!isRecord(value)) {
+    sink.error(
+      ROOT,
+      `the file holds ${describeValue(value)}`,
+      'an object of iparam names to field definitions',
+    );
+    return fields;
+  }
+  for (const [name, raw] of Object.entries(value)) {
+    const where = child(ROOT, name);
+    warnUnknownKeys(raw, IPARAM_KEYS, where, sink);
+    const input = parseReporting(iparamSchema, raw, where, IPARAM_RULES, `iparam "${name}"`, sink);
+    if (input === undefined || !checkOptions(input, where, sink)) continue;
+    const field = toField(name, input);
+    if (field.defaultValue !== undefined && !fitsIparam(field, field.defaultValue)) {
+      sink.warning(
+        child(where, 'default_value'),
+        `default_value ${describeValue(field.defaultValue)} does not fit a ${field.type} field`,
+        allowedValues(field),
+      );
+    }
+    fields.set(name, field);
+  }
+  return fields;
+}

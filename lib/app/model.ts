@@ -1,0 +1,139 @@
+import type { Template } from './template/ast';
+
+/** The app as Handshake uses it: normalized from either oauth_config.json form, validated. */
+export interface App {
+  readonly name: string;
+  /** `platform-version` of manifest.json, e.g. "3.1". */
+  readonly platformVersion: string | undefined;
+  readonly integrations: ReadonlyMap<string, Integration>;
+  /** The request templates that can be invoked: in requests.json and declared in the manifest. */
+  readonly templates: ReadonlyMap<string, RequestTemplate>;
+  /** Templates in requests.json that the manifest does not declare: they can never be invoked. */
+  readonly undeclaredTemplates: ReadonlySet<string>;
+  readonly iparams: ReadonlyMap<string, IparamField>;
+  readonly oauthConfigFormat: 'integrations' | 'single' | 'none';
+}
+
+export type TokenType = 'account' | 'agent';
+
+/** One OAuth configuration. The older single form of oauth_config.json becomes one named `default`. */
+export interface Integration {
+  readonly name: string;
+  readonly displayName: string;
+  readonly clientId: Template;
+  readonly clientSecret: Template;
+  readonly authorizeUrl: Template;
+  readonly tokenUrl: Template;
+  /** Query parameters of the authorization request (every `options` key but `customHeaders`). */
+  readonly options: Readonly<Record<string, string>>;
+  /** Headers of every token-endpoint request. */
+  readonly customHeaders: Readonly<Record<string, string>>;
+  readonly tokenType: TokenType;
+  readonly oauthIparams: readonly OAuthIparamField[];
+  readonly settings: HandshakeSettings;
+}
+
+export type ClientAuth = 'client_secret_basic' | 'client_secret_post';
+export type ExpiresInUnit = 'seconds' | 'milliseconds' | 'minutes';
+
+/** Dotted paths into the token response (defaults are the RFC 6749 field names). */
+export interface TokenResponsePaths {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly expiresIn: string;
+  readonly tokenType: string;
+  readonly scope: string;
+}
+
+/** The integration's `handshake` key: knobs FDK does not have, never sent to a provider. Defaults applied. */
+export interface HandshakeSettings {
+  readonly pkce: boolean;
+  readonly clientAuth: ClientAuth;
+  /** Extra form parameters of the code exchange. */
+  readonly tokenParams: Readonly<Record<string, string>>;
+  /** Extra form parameters of a refresh. */
+  readonly refreshParams: Readonly<Record<string, string>>;
+  readonly scopeSeparator: string;
+  readonly tokenResponse: TokenResponsePaths;
+  readonly expiresInUnit: ExpiresInUnit;
+  readonly refreshLeadSeconds: number;
+  /** Lifetime assumed when the provider sends no expiry; null: refresh only after a 401. */
+  readonly defaultLifetimeSeconds: number | null;
+  readonly revocationUrl: Template | undefined;
+  /** Token-response fields kept with the account (e.g. `instance_url`), never the tokens themselves. */
+  readonly keepFields: readonly string[];
+  /** The `iss` expected on the callback (RFC 9207). */
+  readonly issuer: string | undefined;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RequestTemplate {
+  readonly name: string;
+  readonly method: HttpMethod;
+  readonly protocol: 'https' | 'http';
+  readonly host: Template;
+  readonly path: Template;
+  readonly headers: ReadonlyMap<string, Template>;
+  readonly query: ReadonlyMap<string, Template>;
+  /** The integration whose access token the template uses. */
+  readonly oauth: string | undefined;
+  readonly maxAttempts: number;
+  /** Milliseconds between attempts. */
+  readonly retryDelay: number;
+}
+
+export const IPARAM_TYPES = [
+  'text',
+  'paragraph',
+  'dropdown',
+  'email',
+  'number',
+  'phone_number',
+  'url',
+  'radio',
+  'checkbox',
+  'multiselect',
+  'date',
+  'domain',
+  'api_key',
+] as const;
+export type IparamType = (typeof IPARAM_TYPES)[number];
+
+/** The iparam types whose value is a string; the only ones an oauth_iparams field may have. */
+export const TEXT_IPARAM_TYPES = [
+  'text',
+  'paragraph',
+  'email',
+  'url',
+  'phone_number',
+  'domain',
+  'date',
+  'api_key',
+] as const;
+export type TextIparamType = (typeof TEXT_IPARAM_TYPES)[number];
+
+/** The types whose value is chosen from `options`. */
+export const CHOICE_IPARAM_TYPES = ['dropdown', 'radio', 'multiselect'] as const;
+
+export interface IparamField {
+  readonly name: string;
+  readonly displayName: string;
+  readonly description?: string;
+  readonly type: IparamType;
+  readonly required: boolean;
+  /** Encrypted at rest; usable in request headers only. */
+  readonly secure: boolean;
+  readonly options?: readonly unknown[];
+  /** Used when an installation is created without this field. */
+  readonly defaultValue?: unknown;
+}
+
+/** A field of the connect form, filled in before the handshake. */
+export interface OAuthIparamField {
+  readonly name: string;
+  readonly displayName: string;
+  readonly description?: string;
+  readonly type: TextIparamType;
+  readonly required: boolean;
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { FieldRules } from '../zod-problems';
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+const stringMap = z.record(z.string(), z.string());
+
+const schemaSchema = z.strictObject({
+  method: z.enum(HTTP_METHODS),
+  protocol: z.enum(['https', 'http']).optional(),
+  host: z.string(),
+  path: z.string(),
+  headers: stringMap.optional(),
+  query: stringMap.optional(),
+  // Listed so that its message can say why: the body comes with each invoke.
+  body: z.undefined().optional(),
+});
+
+const optionsSchema = z.strictObject({
+  oauth: z.string().optional(),
+  isOAuth: z.boolean().optional(),
+  maxAttempts: z.int().min(1).max(5).optional(),
+  retryDelay: z.int().min(0).max(1500).optional(),
+});
+
+/** One entry of config/requests.json. */
+export const requestTemplateSchema = z.strictObject({
+  schema: schemaSchema,
+  options: optionsSchema.optional(),
+});
+
+export type RequestTemplateInput = z.infer<typeof requestTemplateSchema>;
+
+const SCHEMA_KEYS = 'method, protocol, host, path, headers, query';
+
+export const REQUEST_TEMPLATE_RULES: FieldRules = {
+  '': { allowed: 'an object with schema and options', keys: 'schema, options' },
+  schema: { allowed: `an object with ${SCHEMA_KEYS}`, keys: SCHEMA_KEYS },
+  'schema.method': { allowed: HTTP_METHODS.join(', ') },
+  'schema.protocol': { allowed: 'https, or http for destinations on the egress allow list' },
+  'schema.host': { allowed: 'a domain name, optionally with :port' },
+  'schema.path': { allowed: 'a path starting with /' },
+  'schema.headers': { allowed: 'an object of header names to string values' },
+  'schema.headers.*': { allowed: 'a string' },
+  'schema.query': { allowed: 'an object of parameter names to string values' },
+  'schema.query.*': { allowed: 'a string' },
+  'schema.body': {
+    message: 'there is no body in the schema: the body comes with each invoke',
+    allowed: SCHEMA_KEYS,
+  },
+  options: {
+    allowed: 'an object with oauth, isOAuth, maxAttempts, retryDelay',
+    keys: 'oauth, isOAuth, maxAttempts, retryDelay',
+  },
+  'options.oauth': { allowed: 'the name of an integration in config/oauth_config.json' },
+  'options.isOAuth': { allowed: 'true or false' },
+  'options.maxAttempts': { allowed: 'a whole number from 1 to 5' },
+  'options.retryDelay': { allowed: 'a whole number of milliseconds from 0 to 1500' },
+};
