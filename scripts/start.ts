@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort, type LocalDynamo, portIsFree, startDynamoLocal } from '../lib/local/dynamodb-local';
 import { ensureLocalSecrets } from '../lib/secrets/bootstrap';
-import { createFileSecretSource } from '../lib/secrets/file';
+import { createFileSecretSource, secretsFilePath } from '../lib/secrets/file';
 import { createDynamoClient } from '../lib/store/dynamo';
 import { ensureTable } from '../lib/store/table';
 
@@ -116,7 +116,18 @@ async function main(): Promise<void> {
   const serverless = join(resolve(__dirname, '..'), 'node_modules', '.bin', 'serverless');
   offline = spawn(
     serverless,
-    ['offline', 'start', '--stage', stage, '--httpPort', String(port), '--lambdaPort', String(lambdaPort)],
+    [
+      'offline',
+      'start',
+      '--stage',
+      stage,
+      '--httpPort',
+      String(port),
+      '--lambdaPort',
+      String(lambdaPort),
+      // Without it the handlers see only AWS_* and serverless.yml's variables, not the data dir.
+      '--localEnvironment',
+    ],
     { env: childEnv, stdio: 'inherit' },
   );
   offline.on('exit', (code) => {
@@ -131,13 +142,15 @@ async function main(): Promise<void> {
   console.log(`Handshake is running at ${publicUrl}`);
   console.log(`  data dir:   ${dataDir}`);
   console.log(`  DynamoDB:   ${endpoint}`);
-  if (given === undefined || given === '') {
-    console.log(
-      `  admin key:  ${secrets.adminKey}${secrets.created ? '  (generated now, kept in the data dir)' : ''}`,
-    );
-  } else {
-    console.log('  admin key:  from HANDSHAKE_ADMIN_KEY');
-  }
+  const origin =
+    given !== undefined && given !== ''
+      ? 'from HANDSHAKE_ADMIN_KEY, '
+      : secrets.created
+        ? 'generated now, '
+        : '';
+  console.log(
+    `  admin key:  ${origin}kept in ${secretsFilePath(dataDir)}; \`npm run -s admin-key\` prints it`,
+  );
   console.log(`  try:        curl ${publicUrl}/health`);
   console.log('Ctrl-C stops everything.');
 }

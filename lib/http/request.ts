@@ -34,8 +34,9 @@ function definedEntries(record: Record<string, string | undefined> | undefined):
 }
 
 export function parseRequest(event: APIGatewayProxyEventV2, options: ParseOptions): HttpRequest {
+  // serverless-offline (and some proxies) send `body: null` for a request without one.
   const body =
-    event.body === undefined || event.body === ''
+    typeof event.body !== 'string' || event.body === ''
       ? undefined
       : event.isBase64Encoded
         ? Buffer.from(event.body, 'base64').toString('utf8')

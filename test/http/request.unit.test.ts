@@ -17,6 +17,15 @@ describe('parseRequest', () => {
     expect(request.routeKey).toBe('POST /installations');
   });
 
+  it('treats a null body (serverless-offline, some proxies) as no body', () => {
+    const request = parse((e) => {
+      (e as { body: unknown }).body = null;
+      e.isBase64Encoded = true;
+    });
+    expect(request.rawBody).toBeUndefined();
+    expect(jsonBody(request, { required: false })).toBeUndefined();
+  });
+
   it('refuses a body over the limit with 413, naming both sizes', () => {
     expect(() => parse((e) => (e.body = 'x'.repeat(2000)))).toThrow(
       expect.objectContaining({ code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('1024') }),

@@ -1,0 +1,161 @@
+/**
+ * `npm start` as a user runs it: the real script, DynamoDB Local on disk, serverless-offline
+ * serving the esbuild bundles. Data must survive a restart, Ctrl-C must stop everything, and
+ * `serverless invoke local` must reach the same state without AWS credentials.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, portIsFree } from '../../lib/local/dynamodb-local';
+import { createFileSecretSource } from '../../lib/secrets/file';
+import { forInstallation, loadEvent, withAuthorization } from '../support/events';
+import { REPO_ROOT } from '../support/local-env';
+
+const run = promisify(execFile);
+const bin = (name: string) => join(REPO_ROOT, 'node_modules', '.bin', name);
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'handshake-start-'));
+let port = 0;
+let current: Started | undefined;
+
+/** The environment of a fresh shell: nothing of the test's own local setup leaks in. */
+function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const name of Object.keys(env)) {
+    if (/^(HANDSHAKE_|AWS_ACCESS|AWS_SECRET|AWS_SESSION|AWS_ENDPOINT|APP_DIR$|NODE_ENV$|IS_)/.test(name))
+      delete env[name];
+  }
+  return { ...env, HANDSHAKE_DATA_DIR: dataDir, PORT: String(port), ...extra };
+}
+
+async function start(): Promise<Started> {
+  let text = '';
+  const child = spawn(bin('tsx'), [join(REPO_ROOT, 'scripts', 'start.ts')], {
+    cwd: REPO_ROOT,
+    env: userEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const started = { child, output: () => text };
+  current = started;
+  const deadline = Date.now() + 150_000;
+  while (!text.includes('Ctrl-C stops everything')) {
+    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${text}`);
+    if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${text}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return started;
+}
+
+async function stop(started: Started): Promise<number | null> {
+  if (started.child.exitCode !== null) return started.child.exitCode;
+  const exited = new Promise<number | null>((resolve) => started.child.once('exit', resolve));
+  started.child.kill('SIGINT');
+  return exited;
+}
+
+const api = (path: string, init: RequestInit = {}) => fetch(`http://127.0.0.1:${port}${path}`, init);
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+async function invokeLocal(fn: string, event: object): Promise<{ statusCode: number; body: string }> {
+  const file = join(dataDir, `event-${fn}.json`);
+  writeFileSync(file, JSON.stringify(event));
+  const { stdout } = await run(bin('serverless'), ['invoke', 'local', '-f', fn, '-p', file], {
+    cwd: REPO_ROOT,
+    env: userEnv(),
+    timeout: 120_000,
+  });
+  // Logs come first (one JSON line each); the handler's result is the last, pretty-printed value.
+  const result = stdout.slice(stdout.lastIndexOf('\n{\n') + 1);
+  return JSON.parse(result) as { statusCode: number; body: string };
+}
+
+beforeAll(async () => {
+  port = await freePort();
+});
+
+afterAll(async () => {
+  if (current !== undefined) await stop(current);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  let installation: { id: string; apiKey: string };
+
+  it('starts on an empty data dir, serves the API and never prints a secret', async () => {
+    const first = await start();
+    expect(first.output()).toContain('created');
+    expect((await api('/health')).status).toBe(200);
+
+    const adminKey = await createFileSecretSource(dataDir).get('admin-key');
+    expect(adminKey).toMatch(/^hsa_/);
+    const created = await api('/installations', {
+      method: 'POST',
+      headers: { ...bearer(adminKey as string), 'content-type': 'application/json' },
+      body: JSON.stringify({
+        iparams: { freshservice_domain: 'acme', freshservice_api_key: 'fs-secret-42' },
+      }),
+    });
+    expect(created.status).toBe(201);
+    installation = (await created.json()) as { id: string; apiKey: string };
+
+    const output = first.output();
+    for (const secret of [adminKey as string, installation.apiKey, 'fs-secret-42']) {
+      expect(output).not.toContain(secret);
+    }
+  }, 180_000);
+
+  it('stops everything on Ctrl-C', async () => {
+    const endpoint = JSON.parse(readFileSync(join(dataDir, 'local.json'), 'utf8')) as {
+      dynamodbEndpoint: string;
+    };
+    expect(await stop(current as Started)).toBe(0);
+    expect(await portIsFree(port)).toBe(true);
+    expect(await portIsFree(Number(new URL(endpoint.dynamodbEndpoint).port))).toBe(true);
+  }, 30_000);
+
+  it('starts again on the same data: the installation and its key still work', async () => {
+    const second = await start();
+    expect(second.output()).toContain('found, data kept');
+    const found = await api(`/installations/${installation.id}`, { headers: bearer(installation.apiKey) });
+    expect(found.status).toBe(200);
+    expect(await found.json()).toMatchObject({
+      id: installation.id,
+      iparams: { freshservice_domain: 'acme' },
+    });
+  }, 180_000);
+
+  it('lets `serverless invoke local` reach the same state without AWS credentials', async () => {
+    const health = await invokeLocal('health', loadEvent('health.json'));
+    expect(health.statusCode).toBe(200);
+
+    const adminKey = (await createFileSecretSource(dataDir).get('admin-key')) as string;
+    const get = loadEvent('installations/get.json', (event) => {
+      forInstallation(installation.id)(event);
+      withAuthorization(`Bearer ${adminKey}`)(event);
+    });
+    const described = await invokeLocal('installations', get);
+    expect(described.statusCode).toBe(200);
+    expect(JSON.parse(described.body)).toMatchObject({ id: installation.id });
+
+    const wrongKey = await invokeLocal('installations', loadEvent('installations/get.json'));
+    expect(wrongKey.statusCode).toBe(401);
+  }, 240_000);
+
+  it('deletes through the running API', async () => {
+    const adminKey = (await createFileSecretSource(dataDir).get('admin-key')) as string;
+    expect(
+      (await api(`/installations/${installation.id}`, { method: 'DELETE', headers: bearer(adminKey) }))
+        .status,
+    ).toBe(204);
+    expect((await api(`/installations/${installation.id}`, { headers: bearer(adminKey) })).status).toBe(404);
+  });
+});
