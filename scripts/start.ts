@@ -22,21 +22,43 @@ const stage = env.HANDSHAKE_STAGE ?? 'dev';
 const tableName = `handshake-${stage}`;
 const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
 
+/** What this run started, so that a failure half-way leaves no process behind. */
+const children: ChildProcess[] = [];
+
 function fail(message: string): never {
   console.error(`\nnpm start: ${message}`);
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   process.exit(1);
 }
 
-async function dynamoEndpoint(): Promise<{ port: number; endpoint: string }> {
+interface DynamoPlan {
+  readonly endpoint: string;
+  /** The port to start DynamoDB Local on; undefined when one is already serving `endpoint`. */
+  readonly startOn: number | undefined;
+}
+
+const isLoopbackHost = (host: string) => ['127.0.0.1', 'localhost', '[::1]'].includes(host);
+
+async function dynamoPlan(): Promise<DynamoPlan> {
   const given = env.AWS_ENDPOINT_URL_DYNAMODB;
   if (given !== undefined && given !== '') {
-    const url = new URL(given);
-    return { port: Number(url.port || '8000'), endpoint: given.replace(/\/+$/, '') };
+    let url: URL;
+    try {
+      url = new URL(given);
+    } catch {
+      fail(`AWS_ENDPOINT_URL_DYNAMODB must be a URL like http://127.0.0.1:8000, got "${given}"`);
+    }
+    const endpoint = given.replace(/\/+$/, '');
+    const givenPort = Number(url.port || (url.protocol === 'https:' ? '443' : '80'));
+    // A DynamoDB you already run (Docker, another terminal) is used as is; a free local port
+    // gets a DynamoDB Local of our own.
+    const ours = isLoopbackHost(url.hostname) && (await portIsFree(givenPort));
+    return { endpoint, startOn: ours ? givenPort : undefined };
   }
   // 8000 is the documented default; a second instance (another data dir) gets a free port,
   // recorded in its data dir so `serverless invoke local` finds the same database.
   const chosen = (await portIsFree(8000)) ? 8000 : await freePort();
-  return { port: chosen, endpoint: `http://127.0.0.1:${chosen}` };
+  return { endpoint: `http://127.0.0.1:${chosen}`, startOn: chosen };
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -61,7 +83,7 @@ async function main(): Promise<void> {
   if (!(await portIsFree(port))) fail(`port ${port} is in use; set PORT to another one`);
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true, mode: 0o700 });
 
-  const { port: dynamoPort, endpoint } = await dynamoEndpoint();
+  const { endpoint, startOn } = await dynamoPlan();
   let dynamo: LocalDynamo | undefined;
   let offline: ChildProcess | undefined;
   let stopping = false;
@@ -75,20 +97,23 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
-  if (!(await portIsFree(dynamoPort))) {
-    fail(
-      `port ${dynamoPort} for DynamoDB Local is in use; unset AWS_ENDPOINT_URL_DYNAMODB or pick another port`,
-    );
+  if (startOn === undefined) {
+    console.log(`Using the DynamoDB at ${endpoint} (AWS_ENDPOINT_URL_DYNAMODB)`);
+  } else {
+    console.log(`Starting DynamoDB Local on ${endpoint} (data in ${join(dataDir, 'dynamodb')}) …`);
+    dynamo = await startDynamoLocal({ port: startOn, path: join(dataDir, 'dynamodb') });
+    children.push(dynamo.process);
   }
-  console.log(`Starting DynamoDB Local on ${endpoint} (data in ${join(dataDir, 'dynamodb')}) …`);
-  dynamo = await startDynamoLocal({ port: dynamoPort, path: join(dataDir, 'dynamodb') });
   writeFileSync(
     join(dataDir, 'local.json'),
     `${JSON.stringify({ dynamodbEndpoint: endpoint, port }, null, 2)}\n`,
   );
 
   const client = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: endpoint, local: true });
-  const table = await ensureTable(client, tableName);
+  const table = await ensureTable(client, tableName).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    return fail(`DynamoDB at ${endpoint} did not answer as DynamoDB (${reason})`);
+  });
   client.destroy();
   console.log(`Table ${tableName}: ${table === 'created' ? 'created' : 'found, data kept'}`);
 
@@ -130,6 +155,7 @@ async function main(): Promise<void> {
     ],
     { env: childEnv, stdio: 'inherit' },
   );
+  children.push(offline);
   offline.on('exit', (code) => {
     if (!stopping) {
       console.error(`serverless-offline exited (${code ?? 'signal'}); stopping`);
@@ -142,15 +168,17 @@ async function main(): Promise<void> {
   console.log(`Handshake is running at ${publicUrl}`);
   console.log(`  data dir:   ${dataDir}`);
   console.log(`  DynamoDB:   ${endpoint}`);
-  const origin =
-    given !== undefined && given !== ''
-      ? 'from HANDSHAKE_ADMIN_KEY, '
-      : secrets.created
-        ? 'generated now, '
-        : '';
-  console.log(
-    `  admin key:  ${origin}kept in ${secretsFilePath(dataDir)}; \`npm run -s admin-key\` prints it`,
-  );
+  // Shown once, when generated (like an installation key); later starts only say where it is.
+  if (secrets.created) {
+    console.log(
+      `  admin key:  ${secrets.adminKey}  (generated now and shown once; \`npm run -s admin-key\` prints it again)`,
+    );
+  } else {
+    const origin = given !== undefined && given !== '' ? 'from HANDSHAKE_ADMIN_KEY, ' : '';
+    console.log(
+      `  admin key:  ${origin}kept in ${secretsFilePath(dataDir)}; \`npm run -s admin-key\` prints it`,
+    );
+  }
   console.log(`  try:        curl ${publicUrl}/health`);
   console.log('Ctrl-C stops everything.');
 }

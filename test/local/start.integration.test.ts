@@ -27,19 +27,20 @@ let current: Started | undefined;
 
 /** The environment of a fresh shell: nothing of the test's own local setup leaks in. */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const dir = extra.HANDSHAKE_DATA_DIR ?? dataDir;
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   for (const name of Object.keys(env)) {
     if (/^(HANDSHAKE_|AWS_ACCESS|AWS_SECRET|AWS_SESSION|AWS_ENDPOINT|APP_DIR$|NODE_ENV$|IS_)/.test(name))
       delete env[name];
   }
-  return { ...env, HANDSHAKE_DATA_DIR: dataDir, PORT: String(port), ...extra };
+  return { ...env, HANDSHAKE_DATA_DIR: dir, PORT: String(port), ...extra };
 }
 
-async function start(): Promise<Started> {
+async function start(extra: Record<string, string> = {}): Promise<Started> {
   let text = '';
   const child = spawn(bin('tsx'), [join(REPO_ROOT, 'scripts', 'start.ts')], {
     cwd: REPO_ROOT,
-    env: userEnv(),
+    env: userEnv(extra),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -90,13 +91,14 @@ afterAll(async () => {
 describe('npm start', () => {
   let installation: { id: string; apiKey: string };
 
-  it('starts on an empty data dir, serves the API and never prints a secret', async () => {
+  it('starts on an empty data dir, shows the generated admin key once and serves the API', async () => {
     const first = await start();
     expect(first.output()).toContain('created');
     expect((await api('/health')).status).toBe(200);
 
     const adminKey = await createFileSecretSource(dataDir).get('admin-key');
     expect(adminKey).toMatch(/^hsa_/);
+    expect(first.output().split(adminKey as string)).toHaveLength(2);
     const created = await api('/installations', {
       method: 'POST',
       headers: { ...bearer(adminKey as string), 'content-type': 'application/json' },
@@ -108,7 +110,7 @@ describe('npm start', () => {
     installation = (await created.json()) as { id: string; apiKey: string };
 
     const output = first.output();
-    for (const secret of [adminKey as string, installation.apiKey, 'fs-secret-42']) {
+    for (const secret of [installation.apiKey, 'fs-secret-42']) {
       expect(output).not.toContain(secret);
     }
   }, 180_000);
@@ -125,6 +127,8 @@ describe('npm start', () => {
   it('starts again on the same data: the installation and its key still work', async () => {
     const second = await start();
     expect(second.output()).toContain('found, data kept');
+    const adminKey = (await createFileSecretSource(dataDir).get('admin-key')) as string;
+    expect(second.output()).not.toContain(adminKey);
     const found = await api(`/installations/${installation.id}`, { headers: bearer(installation.apiKey) });
     expect(found.status).toBe(200);
     expect(await found.json()).toMatchObject({
@@ -158,4 +162,19 @@ describe('npm start', () => {
     ).toBe(204);
     expect((await api(`/installations/${installation.id}`, { headers: bearer(adminKey) })).status).toBe(404);
   });
+
+  it('uses a DynamoDB that already runs at AWS_ENDPOINT_URL_DYNAMODB and leaves it running', async () => {
+    await stop(current as Started);
+    const external = process.env.HANDSHAKE_TEST_DYNAMODB_ENDPOINT as string;
+    const otherDir = mkdtempSync(join(tmpdir(), 'handshake-start-ext-'));
+    try {
+      const started = await start({ AWS_ENDPOINT_URL_DYNAMODB: external, HANDSHAKE_DATA_DIR: otherDir });
+      expect(started.output()).toContain(`Using the DynamoDB at ${external}`);
+      expect((await api('/health')).status).toBe(200);
+      expect(await stop(started)).toBe(0);
+      expect(await portIsFree(Number(new URL(external).port))).toBe(false);
+    } finally {
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
