@@ -2,8 +2,11 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppFiles } from '../../lib/app/files';
 
-/** The real FDK sample apps, shared read-only by every part of the project. */
-export const FDK_APPS = resolve(__dirname, '../../../shared/fixtures/fdk-apps');
+/**
+ * The real FDK sample apps: a copy of the team's shared fixtures (public Freshworks sample
+ * apps, unchanged), kept in the repo so a clean clone tests them. Do not edit them.
+ */
+export const FDK_APPS = resolve(__dirname, '../fixtures/fdk-apps');
 export const BROKEN_APPS = resolve(__dirname, '../fixtures/broken');
 export const SAMPLE_APP = resolve(__dirname, '../../app');
 
