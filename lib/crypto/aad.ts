@@ -26,3 +26,11 @@ export function tokenAad(
 export function iparamsAad(installationId: string): string {
   return encode('iparams', [installationId]);
 }
+
+/** The encrypted fields of an authorization state: the PKCE verifier and the entered oauth_iparams. */
+export type StateField = 'code_verifier' | 'oauth_iparams';
+
+/** AAD of one encrypted field of one authorization state (named by its hash). */
+export function stateAad(installationId: string, stateHash: string, field: StateField): string {
+  return encode('state', [installationId, stateHash, field]);
+}

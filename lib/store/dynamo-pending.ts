@@ -3,7 +3,7 @@ import { HandshakeError } from '../errors';
 import type { TableRef } from './dynamo';
 import { failedConditions, isConditionFailure, translate } from './dynamo-errors';
 import { INSTALLATION_SK, installationPk, pendingSk } from './keys';
-import type { ConsumeResult, PendingKind, PendingRecord, PendingStore } from './ports';
+import type { ConsumeResult, PendingKind, PendingRecord, PendingStore, StateAndLinkResult } from './ports';
 import { TABLE } from './table';
 
 /**
@@ -98,9 +98,56 @@ export function dynamoPendingStore(table: TableRef): PendingStore {
       } catch (error) {
         if (!isConditionFailure(error)) return translate(error, `consume ${kind}`);
       }
-      const existing = await get(kind, installationId, hash);
-      if (existing === undefined) return { outcome: 'unknown' };
-      return { outcome: existing.usedAt === undefined ? 'expired' : 'used' };
+      return whyNotConsumed(kind, installationId, hash);
+    },
+
+    async consumeStateAndLink(installationId, stateHash, linkHash, now): Promise<StateAndLinkResult> {
+      const pk = installationPk(installationId);
+      const usedAt = new Date(now).toISOString();
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: { pk, sk: pendingSk('state', stateHash) },
+                  UpdateExpression: 'SET usedAt = :usedAt',
+                  ConditionExpression:
+                    'attribute_exists(#pk) AND attribute_not_exists(usedAt) AND expiresAt > :now',
+                  ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+                  ExpressionAttributeValues: { ':usedAt': usedAt, ':now': now },
+                },
+              },
+              {
+                // The state's own expiry bounds the flow; the link only has to be unspent.
+                Update: {
+                  TableName: tableName,
+                  Key: { pk, sk: pendingSk('link', linkHash) },
+                  UpdateExpression: 'SET usedAt = :usedAt',
+                  ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(usedAt)',
+                  ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+                  ExpressionAttributeValues: { ':usedAt': usedAt },
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        const failed = failedConditions(error);
+        if (failed.length === 0) return translate(error, 'consume state');
+        if (failed.includes(0)) return whyNotConsumed('state', installationId, stateHash);
+        return { outcome: 'link_used' };
+      }
+      const record = await get('state', installationId, stateHash);
+      if (record === undefined) return { outcome: 'unknown' };
+      return { outcome: 'consumed', record };
     },
   };
+
+  async function whyNotConsumed(kind: PendingKind, installationId: string, hash: string) {
+    const existing = await get(kind, installationId, hash);
+    if (existing === undefined) return { outcome: 'unknown' } as const;
+    return { outcome: existing.usedAt === undefined ? 'expired' : 'used' } as const;
+  }
 }

@@ -105,6 +105,8 @@ export type ConsumeResult =
   | { readonly outcome: 'consumed'; readonly record: PendingRecord }
   | { readonly outcome: 'unknown' | 'used' | 'expired' };
 
+export type StateAndLinkResult = ConsumeResult | { readonly outcome: 'link_used' };
+
 export interface PendingStore {
   /** Fails with NotFound when the installation no longer exists. */
   put(record: PendingRecord): Promise<void>;
@@ -112,4 +114,15 @@ export interface PendingStore {
   get(kind: PendingKind, installationId: string, hash: string): Promise<PendingRecord | undefined>;
   /** Marks it used if it is unused and unexpired at `now`; exactly one caller ever wins. */
   consume(kind: PendingKind, installationId: string, hash: string, now: number): Promise<ConsumeResult>;
+  /**
+   * Consumes an authorization state (unused, unexpired) and its connect link (unused) in one
+   * transaction: either both are marked used or neither. `link_used` when the link was spent
+   * by another authorization meanwhile.
+   */
+  consumeStateAndLink(
+    installationId: string,
+    stateHash: string,
+    linkHash: string,
+    now: number,
+  ): Promise<StateAndLinkResult>;
 }

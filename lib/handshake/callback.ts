@@ -1,0 +1,204 @@
+import { renderTemplate } from '../app';
+import type { Integration } from '../app/model';
+import { type StateField, stateAad } from '../crypto/aad';
+import { hashKey, installationIdFromHandshakeToken } from '../crypto/keys';
+import { isHandshakeError } from '../errors';
+import { clientCredentials } from '../oauth/client-credentials';
+import { callTokenEndpoint } from '../oauth/token-endpoint';
+import { cleanProviderText } from '../oauth/token-response';
+import { logger } from '../observability/logger';
+import type { PendingRecord, Sealed } from '../store/ports';
+import { storeAuthorizedTokens } from '../tokens/store-authorized';
+import { type HandshakeDeps, redirectUri } from './deps';
+
+/** Why a callback was refused before anything was exchanged. */
+export type StateProblem = 'missing' | 'invalid' | 'used' | 'expired' | 'link_used';
+
+export type CallbackResult =
+  | { readonly kind: 'state_problem'; readonly problem: StateProblem }
+  | {
+      readonly kind: 'done';
+      readonly success: boolean;
+      /** `access_denied`, `invalid_grant`, `issuer_mismatch`…; undefined on success. */
+      readonly error?: string | undefined;
+      readonly description?: string | undefined;
+      /** Which side failed, for the page: the person/provider, or this deployment. */
+      readonly failedAt?: 'provider' | 'deployment' | undefined;
+      readonly installationId: string;
+      readonly integration: Integration;
+      readonly account: string;
+      readonly returnUrl: string | undefined;
+    };
+
+export type CallbackQuery = Readonly<Record<string, string>>;
+
+function done(
+  state: PendingRecord,
+  integration: Integration,
+  outcome: Pick<Extract<CallbackResult, { kind: 'done' }>, 'success' | 'error' | 'description' | 'failedAt'>,
+): CallbackResult {
+  return {
+    kind: 'done',
+    ...outcome,
+    installationId: state.installationId,
+    integration,
+    account: state.account,
+    returnUrl: state.data.returnUrl,
+  };
+}
+
+/**
+ * RFC 9207: a provider that names itself must be the one we sent the person to. With an
+ * `issuer` configured the match is exact and `iss` is required; otherwise a sent `iss` must at
+ * least share the origin of the authorization or token endpoint.
+ */
+function issuerProblem(
+  integration: Integration,
+  iss: string | undefined,
+  oauthIparams: Record<string, string>,
+) {
+  const expected = integration.settings.issuer;
+  if (expected !== undefined) {
+    if (iss === expected) return undefined;
+    return iss === undefined
+      ? 'the provider sent no iss, but this integration requires one'
+      : 'iss does not match';
+  }
+  if (iss === undefined) return undefined;
+  const origins = [integration.authorizeUrl, integration.tokenUrl].map((template) => {
+    try {
+      return new URL(renderTemplate(template, { oauth_iparams: oauthIparams })).origin;
+    } catch {
+      return undefined;
+    }
+  });
+  let issOrigin: string | undefined;
+  try {
+    issOrigin = new URL(iss).origin;
+  } catch {
+    return 'iss is not a URL';
+  }
+  return origins.includes(issOrigin) ? undefined : 'iss names another authorization server';
+}
+
+/**
+ * GET /oauth/callback. The state is spent first (with its link, atomically), so a replayed
+ * callback never reaches the token endpoint and a code is exchanged at most once.
+ */
+export async function handleCallback(deps: HandshakeDeps, query: CallbackQuery): Promise<CallbackResult> {
+  const stateToken = query.state;
+  if (stateToken === undefined || stateToken === '') return { kind: 'state_problem', problem: 'missing' };
+  const installationId = installationIdFromHandshakeToken('state', stateToken);
+  if (installationId === undefined) return { kind: 'state_problem', problem: 'invalid' };
+  const stateHash = hashKey(stateToken);
+  const now = deps.now().getTime();
+
+  const providerError = query.error;
+  if (providerError !== undefined) {
+    // The person said no (or the provider refused): the state is spent, the link stays usable.
+    const consumed = await deps.pending.consume('state', installationId, stateHash, now);
+    if (consumed.outcome !== 'consumed')
+      return { kind: 'state_problem', problem: stateProblem(consumed.outcome) };
+    const integration = deps.app.integrations.get(consumed.record.integration);
+    if (integration === undefined) return { kind: 'state_problem', problem: 'invalid' };
+    return done(consumed.record, integration, {
+      success: false,
+      error: cleanProviderText(providerError, 100) ?? 'error',
+      description: cleanProviderText(query.error_description),
+      failedAt: 'provider',
+    });
+  }
+
+  const state = await deps.pending.get('state', installationId, stateHash);
+  if (state === undefined) return { kind: 'state_problem', problem: 'invalid' };
+  const consumed = await deps.pending.consumeStateAndLink(
+    installationId,
+    stateHash,
+    state.data.linkHash ?? '',
+    now,
+  );
+  if (consumed.outcome !== 'consumed')
+    return { kind: 'state_problem', problem: stateProblem(consumed.outcome) };
+  const integration = deps.app.integrations.get(state.integration);
+  if (integration === undefined) return { kind: 'state_problem', problem: 'invalid' };
+  return exchange(deps, consumed.record, integration, query);
+}
+
+function stateProblem(outcome: 'unknown' | 'used' | 'expired' | 'link_used'): StateProblem {
+  return outcome === 'unknown' ? 'invalid' : outcome;
+}
+
+async function exchange(
+  deps: HandshakeDeps,
+  state: PendingRecord,
+  integration: Integration,
+  query: CallbackQuery,
+): Promise<CallbackResult> {
+  const vault = await deps.vault();
+  const open = (field: StateField, sealed: string | undefined) =>
+    sealed === undefined
+      ? undefined
+      : vault.open(sealed as Sealed, stateAad(state.installationId, state.hash, field));
+  const oauthIparams = JSON.parse(open('oauth_iparams', state.data.oauthIparams) ?? '{}') as Record<
+    string,
+    string
+  >;
+  const fail = (error: string, description: string | undefined, failedAt: 'provider' | 'deployment') =>
+    done(state, integration, { success: false, error, description, failedAt });
+
+  const issue = issuerProblem(integration, query.iss, oauthIparams);
+  if (issue !== undefined) return fail('issuer_mismatch', issue, 'provider');
+  const code = query.code;
+  if (code === undefined || code === '')
+    return fail('invalid_request', 'the provider sent no code', 'provider');
+
+  let credentials: Awaited<ReturnType<typeof clientCredentials>>;
+  try {
+    credentials = await clientCredentials(deps.secrets, integration, oauthIparams);
+  } catch (error) {
+    if (isHandshakeError(error)) return fail('client_not_configured', error.message, 'deployment');
+    throw error;
+  }
+  const result = await callTokenEndpoint(
+    {
+      integration,
+      oauthIparams,
+      credentials,
+      grant: {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri(deps),
+        code_verifier: open('code_verifier', state.data.codeVerifier),
+      },
+    },
+    deps.egress,
+    { timeoutMs: deps.tokenTimeoutMs, now: () => deps.now().getTime() },
+  );
+  const ids = { installationId: state.installationId, integration: integration.name, account: state.account };
+  if (result.kind !== 'tokens') {
+    logger.warn('code exchange failed', {
+      ...ids,
+      outcome: result.kind,
+      ...('error' in result ? { providerError: result.error } : {}),
+    });
+    if (result.kind === 'rejected') return fail(result.error, result.description, 'provider');
+    if (result.kind === 'refused') return fail('token_url_refused', result.reason, 'deployment');
+    return fail('provider_unavailable', result.reason, 'provider');
+  }
+  try {
+    const writer = { accounts: deps.accounts, vault, now: deps.now };
+    await storeAuthorizedTokens(writer, integration, ids, result.tokens, oauthIparams);
+  } catch (error) {
+    // Deleted while the person was at the provider: the tokens must not bring it back.
+    if (isHandshakeError(error) && error.code === 'NOT_FOUND') {
+      return fail(
+        'installation_deleted',
+        'the installation was deleted during the authorization',
+        'deployment',
+      );
+    }
+    throw error;
+  }
+  logger.info('account authorized', ids);
+  return done(state, integration, { success: true });
+}

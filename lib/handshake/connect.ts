@@ -1,0 +1,125 @@
+import { type Integration, isStatic, renderTemplate } from '../app';
+import { stateAad } from '../crypto/aad';
+import { hashKey, installationIdFromHandshakeToken, newHandshakeToken } from '../crypto/keys';
+import { clientCredentials } from '../oauth/client-credentials';
+import { newPkcePair } from '../oauth/pkce';
+import type { ConnectPageModel } from '../pages/connect-page';
+import type { PendingRecord } from '../store/ports';
+import { DEFAULT_ACCOUNT } from './account-label';
+import { checkConnectForm, connectFields } from './connect-fields';
+import { type HandshakeDeps, redirectUri, STATE_TTL_SECONDS } from './deps';
+
+/** Why a link cannot be used; each has its own page. */
+export type LinkProblem = 'invalid' | 'used' | 'expired';
+
+export type ConnectOutcome =
+  | { readonly kind: 'form'; readonly status: number; readonly model: ConnectPageModel }
+  | { readonly kind: 'link_problem'; readonly problem: LinkProblem; readonly appName: string }
+  | { readonly kind: 'redirect'; readonly location: string };
+
+interface UsableLink {
+  readonly link: PendingRecord;
+  readonly integration: Integration;
+}
+
+async function usableLink(deps: HandshakeDeps, token: string): Promise<UsableLink | LinkProblem> {
+  const installationId = installationIdFromHandshakeToken('link', token);
+  if (installationId === undefined) return 'invalid';
+  const link = await deps.pending.get('link', installationId, hashKey(token));
+  if (link === undefined) return 'invalid';
+  if (link.usedAt !== undefined) return 'used';
+  if (link.expiresAt <= deps.now().getTime()) return 'expired';
+  const integration = deps.app.integrations.get(link.integration);
+  // A link made before a redeploy that dropped its integration leads nowhere.
+  if (integration === undefined) return 'invalid';
+  return { link, integration };
+}
+
+/** Where the form's redirect may go: the provider's origin when the file fixes it. */
+function providerOrigins(integration: Integration): string[] {
+  if (isStatic(integration.authorizeUrl)) {
+    return [new URL(renderTemplate(integration.authorizeUrl, {})).origin];
+  }
+  const source = integration.authorizeUrl;
+  // Built from oauth_iparams (e.g. the customer's domain): only the scheme can be fixed.
+  return [renderTemplate(source, {}).startsWith('http:') ? 'http:' : 'https:'];
+}
+
+function formModel(
+  deps: HandshakeDeps,
+  { link, integration }: UsableLink,
+  values: Readonly<Record<string, string>>,
+  errors: Readonly<Record<string, string>>,
+): ConnectPageModel {
+  return {
+    appName: deps.app.name,
+    integrationName: integration.displayName,
+    account: link.account === DEFAULT_ACCOUNT ? undefined : link.account,
+    fields: connectFields(integration),
+    values,
+    errors,
+    formAction: providerOrigins(integration),
+  };
+}
+
+/** GET /connect/{token}: the form, or a page that says why the link cannot be used. */
+export async function showConnectPage(deps: HandshakeDeps, token: string): Promise<ConnectOutcome> {
+  const usable = await usableLink(deps, token);
+  if (typeof usable === 'string') return { kind: 'link_problem', problem: usable, appName: deps.app.name };
+  return { kind: 'form', status: 200, model: formModel(deps, usable, {}, {}) };
+}
+
+/**
+ * POST /connect/{token}: checks the fields, then creates the authorization state — bound to
+ * the installation, integration, account and this link — and sends the person to the
+ * provider. The link itself is spent at the callback, together with the state, so a person
+ * who backs out at the provider can start again while the link is valid.
+ */
+export async function submitConnectForm(
+  deps: HandshakeDeps,
+  token: string,
+  form: URLSearchParams,
+): Promise<ConnectOutcome> {
+  const usable = await usableLink(deps, token);
+  if (typeof usable === 'string') return { kind: 'link_problem', problem: usable, appName: deps.app.name };
+  const { link, integration } = usable;
+  const checked = checkConnectForm(integration, form);
+  if (Object.keys(checked.errors).length > 0) {
+    return { kind: 'form', status: 400, model: formModel(deps, usable, checked.values, checked.errors) };
+  }
+  const credentials = await clientCredentials(deps.secrets, integration, checked.values);
+  const state = newHandshakeToken('state', link.installationId);
+  const stateHash = hashKey(state);
+  const pkce = integration.settings.pkce ? newPkcePair() : undefined;
+  const vault = await deps.vault();
+  const seal = (value: string, field: 'code_verifier' | 'oauth_iparams') =>
+    vault.seal(value, stateAad(link.installationId, stateHash, field));
+  const now = deps.now();
+  await deps.pending.put({
+    kind: 'state',
+    installationId: link.installationId,
+    hash: stateHash,
+    integration: integration.name,
+    account: link.account,
+    expiresAt: now.getTime() + STATE_TTL_SECONDS * 1000,
+    createdAt: now.toISOString(),
+    data: {
+      linkHash: link.hash,
+      oauthIparams: seal(JSON.stringify(checked.values), 'oauth_iparams'),
+      ...(pkce === undefined ? {} : { codeVerifier: seal(pkce.verifier, 'code_verifier') }),
+      ...(link.data.returnUrl === undefined ? {} : { returnUrl: link.data.returnUrl }),
+    },
+  });
+  const url = new URL(renderTemplate(integration.authorizeUrl, { oauth_iparams: checked.values }));
+  // The integration's options first, so the protocol parameters below always win.
+  for (const [name, value] of Object.entries(integration.options)) url.searchParams.set(name, value);
+  url.searchParams.set('response_type', 'code');
+  url.searchParams.set('client_id', credentials.clientId);
+  url.searchParams.set('redirect_uri', redirectUri(deps));
+  url.searchParams.set('state', state);
+  if (pkce !== undefined) {
+    url.searchParams.set('code_challenge', pkce.challenge);
+    url.searchParams.set('code_challenge_method', 'S256');
+  }
+  return { kind: 'redirect', location: url.href };
+}

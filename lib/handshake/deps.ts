@@ -1,0 +1,29 @@
+import type { App } from '../app/model';
+import type { Egress } from '../egress';
+import type { SecretSource } from '../secrets/port';
+import type { AccountStore, InstallationStore, PendingStore } from '../store/ports';
+import type { Vault } from '../tokens/vault';
+
+/** What the handshake needs from the outside world; tests hand in their own. */
+export interface HandshakeDeps {
+  readonly app: App;
+  /** `${publicUrl}/oauth/callback` is the redirect URI, exactly. */
+  readonly publicUrl: string;
+  readonly installations: InstallationStore;
+  readonly accounts: AccountStore;
+  readonly pending: PendingStore;
+  readonly secrets: SecretSource;
+  readonly vault: () => Promise<Vault>;
+  readonly egress: Egress;
+  /** Whether plain http to this URL is allowed (the egress allow list). */
+  readonly allowsPlainHttp: (url: URL) => boolean;
+  readonly tokenTimeoutMs: number;
+  readonly now: () => Date;
+}
+
+/** Connect links and states live this long unless the link asks otherwise. */
+export const LINK_TTL_SECONDS = 600;
+export const STATE_TTL_SECONDS = 600;
+
+export const redirectUri = (deps: Pick<HandshakeDeps, 'publicUrl'>): string =>
+  `${deps.publicUrl.replace(/\/+$/, '')}/oauth/callback`;

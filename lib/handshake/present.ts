@@ -1,0 +1,131 @@
+import type { HttpResult } from '../http/responses';
+import { connectPage } from '../pages/connect-page';
+import { messagePage } from '../pages/message-page';
+import type { CallbackResult, StateProblem } from './callback';
+import type { ConnectOutcome, LinkProblem } from './connect';
+import { returnLocation } from './return-url';
+
+const NO_STORE = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } as const;
+
+export const redirect = (location: string): HttpResult => ({
+  statusCode: 302,
+  headers: { ...NO_STORE, location },
+});
+
+const LINK_PAGES: Record<LinkProblem, { status: number; title: string; message: string }> = {
+  invalid: {
+    status: 404,
+    title: 'This link is not valid',
+    message: 'The connect link is incomplete or was never issued. Check that you copied the whole link.',
+  },
+  used: {
+    status: 410,
+    title: 'This link was already used',
+    message: 'Each connect link works once, and this one has already connected an account.',
+  },
+  expired: {
+    status: 410,
+    title: 'This link has expired',
+    message: 'Connect links are valid for a short time only, and this one is no longer valid.',
+  },
+};
+
+export function presentConnect(outcome: ConnectOutcome): HttpResult {
+  switch (outcome.kind) {
+    case 'form':
+      return connectPage(outcome.model, outcome.status);
+    case 'redirect':
+      return redirect(outcome.location);
+    case 'link_problem':
+      return messagePage({
+        ...LINK_PAGES[outcome.problem],
+        tone: 'error',
+        appName: outcome.appName,
+        next: `Ask ${outcome.appName} for a new connect link.`,
+      });
+  }
+}
+
+const STATE_PAGES: Record<StateProblem, { title: string; message: string }> = {
+  missing: {
+    title: 'Missing authorization state',
+    message:
+      'This address is where the provider sends you back after you authorize; it needs a state parameter.',
+  },
+  invalid: {
+    title: 'Unknown authorization',
+    message:
+      'This authorization was not started here, or it belongs to another installation. Nothing was connected.',
+  },
+  used: {
+    title: 'Authorization already completed',
+    message: 'This authorization response was already used. Nothing was changed.',
+  },
+  expired: {
+    title: 'Authorization expired',
+    message: 'Too much time passed between starting and finishing the authorization. Nothing was connected.',
+  },
+  link_used: {
+    title: 'This link was already used',
+    message: 'Another authorization already used this connect link. Nothing was changed.',
+  },
+};
+
+type Done = Extract<CallbackResult, { kind: 'done' }>;
+
+function failureMessage(result: Done): string {
+  const provider = result.integration.displayName;
+  if (result.error === 'access_denied')
+    return `Access was not granted at ${provider}, so nothing was connected.`;
+  if (result.failedAt === 'deployment') {
+    return `${provider} could not be connected because of how this service is set up. Nothing was stored; please tell its operator.`;
+  }
+  const why = result.description === undefined ? '' : `: ${result.description}`;
+  return `${provider} did not complete the authorization${why}. Nothing was stored.`;
+}
+
+function presentDone(result: Done, appName: string): HttpResult {
+  if (result.returnUrl !== undefined) {
+    return redirect(
+      returnLocation(result.returnUrl, {
+        status: result.success ? 'success' : 'error',
+        installation: result.installationId,
+        integration: result.integration.name,
+        account: result.account,
+        error: result.error,
+      }),
+    );
+  }
+  if (result.success) {
+    return messagePage({
+      status: 200,
+      tone: 'success',
+      appName,
+      title: `${result.integration.displayName} is connected`,
+      message: `${appName} can now work with your ${result.integration.displayName} account.`,
+      next: 'You can close this window.',
+    });
+  }
+  return messagePage({
+    status: result.failedAt === 'deployment' ? 502 : 400,
+    tone: 'error',
+    appName,
+    title: `${result.integration.displayName} was not connected`,
+    message: failureMessage(result),
+    next: 'You can try again with your connect link while it is valid, or ask for a new one.',
+    code: result.error,
+  });
+}
+
+/** The callback's answer: a 302 to the app's returnUrl when it gave one, else a result page. */
+export function presentCallback(result: CallbackResult, appName: string): HttpResult {
+  if (result.kind === 'done') return presentDone(result, appName);
+  return messagePage({
+    status: 400,
+    tone: 'error',
+    appName,
+    ...STATE_PAGES[result.problem],
+    next: 'Start again from the app with a new connect link.',
+    code: result.problem === 'missing' ? undefined : `state_${result.problem}`,
+  });
+}

@@ -1,0 +1,132 @@
+import type { Integration } from '../app/model';
+import { renderTemplate } from '../app/template';
+import { type Egress, EgressError } from '../egress';
+import type { ClientCredentials } from './client-credentials';
+import { type ParsedTokens, parseBody, parseTokens, providerError } from './token-response';
+
+export type TokenGrant =
+  | {
+      readonly grant_type: 'authorization_code';
+      readonly code: string;
+      readonly redirect_uri: string;
+      readonly code_verifier?: string | undefined;
+    }
+  | { readonly grant_type: 'refresh_token'; readonly refresh_token: string };
+
+export interface TokenRequest {
+  readonly integration: Integration;
+  /** The account's oauth_iparams: token_url may be built from them. */
+  readonly oauthIparams: Readonly<Record<string, string>>;
+  readonly credentials: ClientCredentials;
+  readonly grant: TokenGrant;
+}
+
+/**
+ * What came of one token-endpoint call. `rejected` is the provider's definite answer (an OAuth
+ * error such as invalid_grant, or a 4xx); `unavailable` is transient (network, timeout, 429,
+ * 5xx) and says nothing about the grant; `refused` means our egress policy stopped it.
+ */
+export type TokenResult =
+  | { readonly kind: 'tokens'; readonly tokens: ParsedTokens }
+  | {
+      readonly kind: 'rejected';
+      readonly status: number;
+      readonly error: string;
+      readonly description: string | undefined;
+    }
+  | { readonly kind: 'unavailable'; readonly reason: string; readonly status?: number | undefined }
+  | { readonly kind: 'refused'; readonly reason: string };
+
+export interface TokenCallOptions {
+  readonly timeoutMs: number;
+  readonly now: () => number;
+}
+
+/** Token responses are small; anything near this is not a token response. */
+const MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
+
+/** RFC 6749 §2.3.1: Basic credentials are form-encoded before base64. */
+const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
+
+function requestParts(request: TokenRequest): { headers: Record<string, string>; body: string } {
+  const { integration, credentials, grant } = request;
+  const settings = integration.settings;
+  const extra = grant.grant_type === 'authorization_code' ? settings.tokenParams : settings.refreshParams;
+  const form = new URLSearchParams(extra);
+  for (const [name, value] of Object.entries(grant)) if (value !== undefined) form.set(name, value);
+  const headers: Record<string, string> = {
+    ...integration.customHeaders,
+    accept: 'application/json',
+    'content-type': 'application/x-www-form-urlencoded',
+  };
+  if (settings.clientAuth === 'client_secret_basic') {
+    const pair = `${formEncode(credentials.clientId)}:${formEncode(credentials.clientSecret)}`;
+    headers.authorization = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+  } else {
+    form.set('client_id', credentials.clientId);
+    if (credentials.clientSecret !== '') form.set('client_secret', credentials.clientSecret);
+  }
+  return { headers, body: form.toString() };
+}
+
+/**
+ * One POST to the integration's token endpoint through the egress policy. Never retried here:
+ * a code may be exchanged only once, and a refresh token reused after a rotation can kill the
+ * grant — retrying is the caller's decision, under its lease.
+ */
+export async function callTokenEndpoint(request: TokenRequest, egress: Egress, options: TokenCallOptions) {
+  const url = renderTemplate(request.integration.tokenUrl, { oauth_iparams: request.oauthIparams });
+  const { headers, body } = requestParts(request);
+  let response: Awaited<ReturnType<Egress['send']>>;
+  try {
+    response = await egress.send({
+      url,
+      method: 'POST',
+      headers,
+      body,
+      timeoutMs: options.timeoutMs,
+      maxResponseBytes: MAX_TOKEN_RESPONSE_BYTES,
+    });
+  } catch (error) {
+    if (error instanceof EgressError) {
+      if (error.kind === 'refused') return { kind: 'refused', reason: error.message } satisfies TokenResult;
+      return { kind: 'unavailable', reason: error.message } satisfies TokenResult;
+    }
+    throw error;
+  }
+  return interpret(request, response.status, response.body.toString('utf8'), response.headers, options.now());
+}
+
+function interpret(
+  request: TokenRequest,
+  status: number,
+  text: string,
+  headers: Readonly<Record<string, string>>,
+  now: number,
+): TokenResult {
+  const parsed = parseBody(text, headers['content-type']);
+  if (status === 429 || status >= 500) {
+    return { kind: 'unavailable', reason: `the token endpoint answered HTTP ${status}`, status };
+  }
+  const oauthError = providerError(parsed);
+  if (status >= 200 && status < 300 && oauthError === undefined && parsed !== undefined) {
+    const tokens = parseTokens(parsed, request.integration.settings, now);
+    if (tokens !== undefined) return { kind: 'tokens', tokens };
+    return {
+      kind: 'rejected',
+      status,
+      error: 'invalid_token_response',
+      description: `the response has no access token at "${request.integration.settings.tokenResponse.accessToken}"`,
+    };
+  }
+  return {
+    kind: 'rejected',
+    status,
+    error: oauthError?.error ?? `http_${status}`,
+    description:
+      oauthError?.description ??
+      (oauthError === undefined
+        ? `the token endpoint answered HTTP ${status} without an OAuth error`
+        : undefined),
+  };
+}

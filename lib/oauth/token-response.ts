@@ -1,0 +1,109 @@
+import type { HandshakeSettings } from '../app/model';
+
+/** What a token endpoint answered, normalized. Tokens are plaintext: keep them in memory only. */
+export interface ParsedTokens {
+  readonly accessToken: string;
+  readonly refreshToken: string | undefined;
+  /** Epoch ms; undefined when the provider gave no expiry and no default lifetime applies. */
+  readonly expiresAt: number | undefined;
+  readonly tokenType: string | undefined;
+  readonly scope: string | undefined;
+  /** The integration's keep_fields found in the response. */
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+export interface ProviderErrorBody {
+  readonly error: string;
+  readonly description: string | undefined;
+}
+
+/** JSON, or the form encoding some providers (GitHub without Accept) answer with. */
+export function parseBody(
+  text: string,
+  contentType: string | undefined,
+): Record<string, unknown> | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  if (contentType?.includes('x-www-form-urlencoded') || !/^[{[]/.test(trimmed)) {
+    const form = new URLSearchParams(trimmed);
+    return form.size === 0 ? undefined : Object.fromEntries(form);
+  }
+  try {
+    const json: unknown = JSON.parse(trimmed);
+    return typeof json === 'object' && json !== null && !Array.isArray(json)
+      ? (json as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function at(body: Readonly<Record<string, unknown>>, path: string): unknown {
+  return path.split('.').reduce<unknown>((holder, key) => {
+    if (typeof holder !== 'object' || holder === null || !Object.hasOwn(holder, key)) return undefined;
+    return (holder as Record<string, unknown>)[key];
+  }, body);
+}
+
+const nonEmptyString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+const UNIT_MS = { seconds: 1000, milliseconds: 1, minutes: 60_000 } as const;
+
+/** `expires_in` as a number or a numeric string (both are seen in the wild); anything else is absent. */
+function expiresIn(value: unknown): number | undefined {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof number === 'number' && Number.isFinite(number) && number > 0 ? number : undefined;
+}
+
+/** Printable, bounded provider text for pages and the account's lastError. */
+export const cleanProviderText = (value: unknown, max = 300): string | undefined =>
+  typeof value === 'string' && value.trim() !== ''
+    ? value
+        .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+        .trim()
+        .slice(0, max)
+    : undefined;
+
+/** An OAuth error body (`error`, `error_description`), if that is what this is. */
+export function providerError(
+  body: Readonly<Record<string, unknown>> | undefined,
+): ProviderErrorBody | undefined {
+  const error = cleanProviderText(body?.error, 100);
+  if (error === undefined) return undefined;
+  return { error, description: cleanProviderText(body?.error_description) };
+}
+
+/** The token set in a successful response, or undefined when there is no access token in it. */
+export function parseTokens(
+  body: Readonly<Record<string, unknown>>,
+  settings: HandshakeSettings,
+  now: number,
+): ParsedTokens | undefined {
+  const paths = settings.tokenResponse;
+  const accessToken = nonEmptyString(at(body, paths.accessToken));
+  if (accessToken === undefined) return undefined;
+  const lifetime = expiresIn(at(body, paths.expiresIn));
+  const expiresAt =
+    lifetime !== undefined
+      ? now + Math.round(lifetime * UNIT_MS[settings.expiresInUnit])
+      : settings.defaultLifetimeSeconds === null
+        ? undefined
+        : now + settings.defaultLifetimeSeconds * 1000;
+  const rawScope = at(body, paths.scope);
+  const scope = Array.isArray(rawScope)
+    ? rawScope.filter((s): s is string => typeof s === 'string').join(settings.scopeSeparator)
+    : nonEmptyString(rawScope);
+  const extra: Record<string, unknown> = {};
+  for (const field of settings.keepFields) {
+    if (Object.hasOwn(body, field)) extra[field] = body[field];
+  }
+  return {
+    accessToken,
+    refreshToken: nonEmptyString(at(body, paths.refreshToken)),
+    expiresAt,
+    tokenType: nonEmptyString(at(body, paths.tokenType)),
+    scope,
+    extra,
+  };
+}

@@ -1,0 +1,60 @@
+import type { HttpResult } from '../http/responses';
+import { html } from './html';
+import { page } from './layout';
+
+export interface ConnectField {
+  readonly name: string;
+  readonly label: string;
+  readonly description?: string | undefined;
+  readonly required: boolean;
+  /** The HTML input type, or `textarea`. */
+  readonly input: 'text' | 'email' | 'url' | 'tel' | 'date' | 'password' | 'textarea';
+}
+
+export interface ConnectPageModel {
+  readonly appName: string;
+  readonly integrationName: string;
+  /** Shown when the link is for a named account rather than the default one. */
+  readonly account: string | undefined;
+  readonly fields: readonly ConnectField[];
+  readonly values: Readonly<Record<string, string>>;
+  readonly errors: Readonly<Record<string, string>>;
+  /** Origins the form's redirect may go to (the provider's authorization endpoint). */
+  readonly formAction: readonly string[];
+}
+
+function field(model: ConnectPageModel, spec: ConnectField) {
+  const id = `f-${spec.name}`;
+  const error = model.errors[spec.name];
+  const value = model.values[spec.name] ?? '';
+  const described = spec.description === undefined ? undefined : `${id}-hint`;
+  const control =
+    spec.input === 'textarea'
+      ? html`<textarea id="${id}" name="${spec.name}" rows="3"${spec.required ? html` required` : ''}${described ? html` aria-describedby="${described}"` : ''}>${value}</textarea>`
+      : html`<input id="${id}" name="${spec.name}" type="${spec.input}" value="${value}" autocomplete="off"${spec.required ? html` required` : ''}${described ? html` aria-describedby="${described}"` : ''}${error ? html` aria-invalid="true"` : ''}>`;
+  return html`<div class="field${error ? ' invalid' : ''}">
+<label for="${id}">${spec.label}${spec.required ? html`<span class="req" aria-hidden="true">*</span>` : ''}</label>
+${spec.description === undefined ? '' : html`<span class="hint" id="${described}">${spec.description}</span>`}
+${control}
+${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+</div>`;
+}
+
+/** The connect page: who asks, for which provider, the oauth_iparams form and Authorize. */
+export function connectPage(model: ConnectPageModel, status = 200): HttpResult {
+  const errorCount = Object.keys(model.errors).length;
+  const body = html`<p class="eyebrow">${model.appName}</p>
+<h1>Connect ${model.integrationName}</h1>
+<p>${model.appName} asks for access to your ${model.integrationName} account${model.account === undefined ? '' : html` <code>${model.account}</code>`}. You will sign in at ${model.integrationName} and choose what to allow; your password is never shared with ${model.appName}.</p>
+${errorCount > 0 ? html`<div class="alert" role="alert">Please correct the ${errorCount === 1 ? 'field' : `${errorCount} fields`} marked below.</div>` : ''}
+<form method="post" novalidate>
+${model.fields.map((spec) => field(model, spec))}
+<button type="submit">Authorize</button>
+</form>`;
+  return page({
+    status,
+    title: `Connect ${model.integrationName} · ${model.appName}`,
+    body,
+    formAction: ["'self'", ...model.formAction],
+  });
+}
