@@ -3,6 +3,7 @@ import { httpHandler } from '../lib/http/handler';
 import { jsonBody } from '../lib/http/request';
 import { json, noContent } from '../lib/http/responses';
 import { createInstallation, deleteInstallation, describeInstallation } from '../lib/installations/service';
+import { createConnectLink } from '../lib/handshake/links';
 import { runtime } from '../lib/runtime';
 
 const rt = runtime();
@@ -19,6 +20,11 @@ export const handler = httpHandler({
     const id = idOf(request.pathParameters);
     authorize(await authenticate(request.headers.authorization, rt), 'admin-or-own', id);
     return json(200, await describeInstallation(deps, id));
+  },
+  'POST /installations/{id}/connect-links': async (request) => {
+    const id = idOf(request.pathParameters);
+    authorize(await authenticate(request.headers.authorization, rt), 'admin-or-own', id);
+    return json(201, await createConnectLink(rt.handshake, id, jsonBody(request, { required: true })));
   },
   'DELETE /installations/{id}': async (request) => {
     const id = idOf(request.pathParameters);

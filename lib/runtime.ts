@@ -2,6 +2,8 @@ import { getApp } from './app';
 import type { App } from './app/model';
 import { type Config, config } from './config';
 import { loadCipher } from './crypto';
+import { allowsPlainHttp, createEgress, type Egress, parseAllowList } from './egress';
+import type { HandshakeDeps } from './handshake/deps';
 import type { AuthDeps } from './http/auth';
 import { secretSource } from './secrets';
 import type { SecretWriter } from './secrets/port';
@@ -16,7 +18,13 @@ export interface Runtime extends AuthDeps {
   readonly secrets: SecretWriter;
   readonly vault: () => Promise<Vault>;
   readonly now: () => Date;
+  /** Every outgoing request goes through it; it pools connections for the container's life. */
+  readonly egress: Egress;
+  readonly handshake: HandshakeDeps;
 }
+
+/** Token endpoint calls get the platform's request timeout. */
+const TOKEN_TIMEOUT_MS = 15_000;
 
 let shared: Runtime | undefined;
 
@@ -29,14 +37,33 @@ export function runtime(): Runtime {
     const cfg = config();
     const all = stores(cfg);
     const secrets = secretSource(cfg);
+    const allow = parseAllowList(cfg.egressAllow);
+    const egress = createEgress({ allow });
+    const vault = async () => vaultFrom(await loadCipher(secrets));
+    const app = getApp();
+    const now = () => new Date();
     shared = {
       config: cfg,
-      app: getApp(),
+      app,
       stores: all,
       installations: all.installations,
       secrets,
-      vault: async () => vaultFrom(await loadCipher(secrets)),
-      now: () => new Date(),
+      vault,
+      now,
+      egress,
+      handshake: {
+        app,
+        publicUrl: cfg.publicUrl,
+        installations: all.installations,
+        accounts: all.accounts,
+        pending: all.pending,
+        secrets,
+        vault,
+        egress,
+        allowsPlainHttp: (url) => allowsPlainHttp(allow, url),
+        tokenTimeoutMs: TOKEN_TIMEOUT_MS,
+        now,
+      },
     };
   }
   return shared;

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { HandshakeError, isHandshakeError } from '../errors';
+import { type ErrorCode, HandshakeError, isHandshakeError } from '../errors';
 import { describeError, logger } from '../observability/logger';
 import { type HttpRequest, parseRequest } from './request';
 import { errorResponse, type HttpResult } from './responses';
@@ -11,7 +11,15 @@ export type Route = (request: HttpRequest) => Promise<HttpResult>;
 export interface HttpHandlerOptions {
   /** Larger bodies are refused with 413 before anything else runs. */
   readonly maxBodyBytes?: number;
+  /**
+   * How failures are shown: the API's JSON error shape, or (for the pages a person sees) an
+   * HTML page with the same status and message.
+   */
+  readonly errors?: ErrorRenderer;
 }
+
+/** Renders a failure; `message` is safe to show (a HandshakeError's own, or a generic one). */
+export type ErrorRenderer = (status: number, code: ErrorCode, message: string, details?: unknown) => HttpResult;
 
 const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
 
@@ -22,7 +30,7 @@ type Mw = MiddlewareObj<APIGatewayProxyEventV2, HttpResult, Error, Context>;
  * code; anything else is logged (name and message only) and answered with a generic 500 that
  * carries the request id, so no SDK message or stack trace ever reaches a caller.
  */
-function errorMapping(): Mw {
+function errorMapping(render: ErrorRenderer): Mw {
   return {
     onError: async (request) => {
       const error = request.error;
@@ -31,11 +39,11 @@ function errorMapping(): Mw {
         if (error.status >= 500)
           logger.error('request failed', { ...describeError(error), status: error.status });
         else logger.info('request refused', { code: error.code, status: error.status });
-        request.response = errorResponse(error.status, error.code, error.message, error.details);
+        request.response = render(error.status, error.code, error.message, error.details);
         return;
       }
       logger.error('unhandled error', describeError(error));
-      request.response = errorResponse(500, 'INTERNAL', `Internal error; reference ${requestId}`);
+      request.response = render(500, 'INTERNAL', `Internal error; reference ${requestId}`);
     },
   };
 }
@@ -59,5 +67,5 @@ export function httpHandler(routes: Readonly<Record<string, Route>>, options: Ht
   };
   return middy<APIGatewayProxyEventV2, HttpResult, Error, Context>(core)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(errorMapping());
+    .use(errorMapping(options.errors ?? errorResponse));
 }

@@ -84,3 +84,15 @@ export function jsonBody(request: HttpRequest, { required }: { required: boolean
     throw new HandshakeError('INVALID_JSON', 'Request body is not valid JSON; send a JSON object');
   }
 }
+
+/** An HTML form post (`application/x-www-form-urlencoded`); an empty body is an empty form. */
+export function formBody(request: HttpRequest): URLSearchParams {
+  const type = request.headers['content-type'];
+  if (type !== undefined && !/^application\/x-www-form-urlencoded\b/i.test(type)) {
+    throw new HandshakeError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Send the form as application/x-www-form-urlencoded, as a browser does',
+    );
+  }
+  return new URLSearchParams(request.rawBody ?? '');
+}

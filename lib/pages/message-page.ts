@@ -33,3 +33,14 @@ ${model.next === undefined ? '' : html`<p class="muted">${model.next}</p>`}
 ${model.code === undefined ? '' : html`<p class="muted">Reason: <code>${model.code}</code></p>`}`;
   return page({ status: model.status, title: model.title, body });
 }
+
+/** The HTML counterpart of the API's error shape, for routes a person opens in a browser. */
+export function errorPage(status: number, _code: string, message: string): HttpResult {
+  return messagePage({
+    status,
+    tone: 'error',
+    title: status >= 500 ? 'Something went wrong' : 'This request cannot be completed',
+    message,
+    next: status >= 500 ? 'Please try again in a moment.' : undefined,
+  });
+}

@@ -1,0 +1,94 @@
+import { DEFAULT_HANDSHAKE_SETTINGS } from '../../lib/app/load/handshake-settings';
+import type { HandshakeSettings } from '../../lib/app/model';
+import { parseBody, parseTokens, providerError } from '../../lib/oauth/token-response';
+
+const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
+const settings = (change: Partial<HandshakeSettings> = {}): HandshakeSettings => ({
+  ...DEFAULT_HANDSHAKE_SETTINGS,
+  ...change,
+});
+
+describe('parseTokens', () => {
+  it('reads the RFC 6749 fields', () => {
+    const tokens = parseTokens(
+      { access_token: 'at', refresh_token: 'rt', expires_in: 3600, token_type: 'Bearer', scope: 'a b' },
+      settings(),
+      NOW,
+    );
+    expect(tokens).toEqual({
+      accessToken: 'at',
+      refreshToken: 'rt',
+      expiresAt: NOW + 3_600_000,
+      tokenType: 'Bearer',
+      scope: 'a b',
+      extra: {},
+    });
+  });
+
+  it.each([
+    ['a numeric string', '1800', NOW + 1_800_000],
+    ['a number', 60, NOW + 60_000],
+    ['missing', undefined, NOW + 1_800_000],
+    ['zero', 0, NOW + 1_800_000],
+    ['garbage', 'soon', NOW + 1_800_000],
+  ])('takes expires_in as %s', (_what, expiresIn, expected) => {
+    expect(parseTokens({ access_token: 'at', expires_in: expiresIn }, settings(), NOW)?.expiresAt).toBe(expected);
+  });
+
+  it('has no expiry when the provider gives none and the default lifetime is off', () => {
+    const tokens = parseTokens({ access_token: 'at' }, settings({ defaultLifetimeSeconds: null }), NOW);
+    expect(tokens?.expiresAt).toBeUndefined();
+    expect(tokens?.refreshToken).toBeUndefined();
+  });
+
+  it('follows configured paths, units and kept fields', () => {
+    const tokens = parseTokens(
+      { data: { token: 'at', ttl: 2 }, instance_url: 'https://acme.my.example.com', id_token: 'x' },
+      settings({
+        tokenResponse: { ...DEFAULT_HANDSHAKE_SETTINGS.tokenResponse, accessToken: 'data.token', expiresIn: 'data.ttl' },
+        expiresInUnit: 'minutes',
+        keepFields: ['instance_url', 'absent'],
+      }),
+      NOW,
+    );
+    expect(tokens?.accessToken).toBe('at');
+    expect(tokens?.expiresAt).toBe(NOW + 120_000);
+    expect(tokens?.extra).toEqual({ instance_url: 'https://acme.my.example.com' });
+  });
+
+  it('joins a scope array with the separator and refuses a missing access token', () => {
+    expect(parseTokens({ access_token: 'at', scope: ['a', 'b'] }, settings({ scopeSeparator: ',' }), NOW)?.scope).toBe(
+      'a,b',
+    );
+    expect(parseTokens({ token: 'at' }, settings(), NOW)).toBeUndefined();
+    expect(parseTokens({ access_token: '' }, settings(), NOW)).toBeUndefined();
+    expect(parseTokens({ access_token: 42 }, settings(), NOW)).toBeUndefined();
+  });
+
+  it('never reads inherited properties as token fields', () => {
+    expect(parseTokens(JSON.parse('{"__proto__": {"access_token": "x"}}'), settings(), NOW)).toBeUndefined();
+  });
+});
+
+describe('parseBody and providerError', () => {
+  it('reads JSON and form-encoded bodies', () => {
+    expect(parseBody('{"access_token":"a"}', 'application/json')).toEqual({ access_token: 'a' });
+    expect(parseBody('access_token=a&scope=repo', 'application/x-www-form-urlencoded')).toEqual({
+      access_token: 'a',
+      scope: 'repo',
+    });
+    expect(parseBody('access_token=a', 'text/plain')).toEqual({ access_token: 'a' });
+    expect(parseBody('', 'application/json')).toBeUndefined();
+    expect(parseBody('[1]', 'application/json')).toBeUndefined();
+    expect(parseBody('{broken', 'application/json')).toBeUndefined();
+  });
+
+  it('cleans and bounds provider error text', () => {
+    expect(providerError({ error: 'invalid_grant', error_description: 'expired\r\n<b>x</b>' })).toEqual({
+      error: 'invalid_grant',
+      description: 'expired <b>x</b>',
+    });
+    expect(providerError({ error: 'x'.repeat(500) })?.error).toHaveLength(100);
+    expect(providerError({ message: 'no' })).toBeUndefined();
+  });
+});
