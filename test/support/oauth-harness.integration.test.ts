@@ -319,6 +319,52 @@ describe('OAuth test harness', () => {
     );
   });
 
+  test('the authorize endpoint enforces PKCE S256 and exact redirect_uri', async () => {
+    const redirectUri = postClient.redirectUris[0] ?? '';
+    const go = async (params: Record<string, string>) => {
+      const url = `${server.authorizeUrl}?${new URLSearchParams({
+        response_type: 'code',
+        client_id: postClient.clientId,
+        scope: 'openid tickets.read',
+        state: 's1',
+        ...params,
+      })}`;
+      const res = await fetch(url, { redirect: 'manual' });
+      const body = await res.text();
+      return { status: res.status, location: res.headers.get('location') ?? '', body };
+    };
+    const noPkce = await go({ redirect_uri: redirectUri });
+    expect(noPkce.status).toBe(303);
+    const back = new URL(noPkce.location);
+    expect(`${back.origin}${back.pathname}`).toBe(redirectUri);
+    expect(back.searchParams.get('error')).toBe('invalid_request');
+    expect(back.searchParams.get('iss')).toBe(server.issuer);
+
+    const plain = await go({
+      redirect_uri: redirectUri,
+      code_challenge: 'x'.repeat(43),
+      code_challenge_method: 'plain',
+    });
+    expect(new URL(plain.location).searchParams.get('error')).toBe('invalid_request');
+
+    for (const bad of [
+      `${redirectUri}/`,
+      `${redirectUri}?x=1`,
+      redirectUri.replace('127.0.0.1', 'localhost'),
+    ]) {
+      const res = await go({
+        redirect_uri: bad,
+        code_challenge: 'x'.repeat(43),
+        code_challenge_method: 'S256',
+      });
+      expect(res.status).toBe(400);
+      expect(res.location).toBe('');
+      expect(res.body).toContain('invalid_redirect_uri');
+    }
+    const omitted = await go({ code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' });
+    expect(omitted.status).toBe(400);
+  });
+
   test('revocation endpoint is recorded and revokes a refresh token', async () => {
     const a = await authorize(basicClient);
     const t = tokens(await exchange(basicClient, a));
