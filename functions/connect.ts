@@ -1,5 +1,5 @@
-import { presentConnect } from '../lib/handshake/present';
 import { showConnectPage, submitConnectForm } from '../lib/handshake/connect';
+import { presentConnect } from '../lib/handshake/present';
 import { httpHandler } from '../lib/http/handler';
 import { formBody } from '../lib/http/request';
 import { errorPage } from '../lib/pages/message-page';

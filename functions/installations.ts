@@ -1,13 +1,19 @@
+import { createConnectLink } from '../lib/handshake/links';
+import { revokeGrants } from '../lib/handshake/revoke';
 import { authenticate, authorize } from '../lib/http/auth';
 import { httpHandler } from '../lib/http/handler';
 import { jsonBody } from '../lib/http/request';
 import { json, noContent } from '../lib/http/responses';
 import { createInstallation, deleteInstallation, describeInstallation } from '../lib/installations/service';
-import { createConnectLink } from '../lib/handshake/links';
 import { runtime } from '../lib/runtime';
+import type { AccountRecord } from '../lib/store/ports';
 
 const rt = runtime();
-const deps = { ...rt, accounts: rt.stores.accounts };
+const deps = {
+  ...rt,
+  accounts: rt.stores.accounts,
+  revokeGrants: (accounts: readonly AccountRecord[]) => revokeGrants(rt.handshake, accounts),
+};
 const idOf = (parameters: Readonly<Record<string, string>>) => parameters.id ?? '';
 
 export const handler = httpHandler({

@@ -76,6 +76,7 @@ function parseCidr(entry: string): AllowedRange {
 type Parsed = { readonly name: AllowedName } | { readonly range: AllowedRange };
 
 function parseEntry(entry: string): Parsed {
+  if (entry.includes('://')) throw invalid(entry, 'is a URL, not a destination: write only the host[:port]');
   if (entry.includes('/')) return { range: parseCidr(entry) };
   const bracketed = /^\[([^\]]+)\]:(.*)$/.exec(entry);
   if (bracketed !== null) {

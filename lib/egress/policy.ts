@@ -17,20 +17,21 @@ export interface Destination {
   readonly allowedByName: boolean;
 }
 
-export type Checked<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly refusal: Refusal };
-
-const refuse = (reason: string, message: string): { ok: false; refusal: Refusal } => ({
-  ok: false,
-  refusal: { reason, message },
-});
-
 /** `https://api.example.com:443`: what messages may say about a destination. */
 export const describe = (destination: Pick<Destination, 'protocol' | 'host' | 'port'>): string => {
   const host = destination.host.includes(':') ? `[${destination.host}]` : destination.host;
   return `${destination.protocol}//${host}:${destination.port}`;
 };
+
+/** A refusal carries the destination (`scheme://host:port`) once the URL has parsed that far. */
+export type Checked<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly refusal: Refusal; readonly destination?: string };
+
+const refuse = (reason: string, message: string, destination?: Destination): Checked<never> =>
+  destination === undefined
+    ? { ok: false, refusal: { reason, message } }
+    : { ok: false, refusal: { reason, message }, destination: describe(destination) };
 
 /**
  * The destination of a URL host as undici and WHATWG URL give it (`hostname`, `port` as a
@@ -114,4 +115,16 @@ export function checkUrl(
     return refuse('scheme', `plain http is not allowed (https only); ${ALLOW_HINT}`, destination);
   }
   return { ok: true, value: { url, destination } };
+}
+
+/**
+ * Whether the allow list lifts the https-only rule for this URL without a DNS query: its
+ * host[:port] is listed by name, or its host is an IP address in a listed range. A name that
+ * would only resolve into a listed range is not known here, so the answer is then false.
+ */
+export function allowsPlainHttp(allow: EgressAllowList, url: URL): boolean {
+  if (url.protocol !== 'http:') return false;
+  const destination = destinationOf('http:', url.hostname, url.port, allow);
+  if (destination.allowedByName) return true;
+  return destination.literal && checkAddress(destination, destination.host, allow) === undefined;
 }

@@ -107,7 +107,8 @@ function presentDone(result: Done, appName: string): HttpResult {
     });
   }
   return messagePage({
-    status: result.failedAt === 'deployment' ? 502 : 400,
+    // 502: the failure was not the person's (this deployment, or a provider that is down).
+    status: result.failedAt === 'deployment' || result.error === 'provider_unavailable' ? 502 : 400,
     tone: 'error',
     appName,
     title: `${result.integration.displayName} was not connected`,

@@ -19,7 +19,12 @@ export interface HttpHandlerOptions {
 }
 
 /** Renders a failure; `message` is safe to show (a HandshakeError's own, or a generic one). */
-export type ErrorRenderer = (status: number, code: ErrorCode, message: string, details?: unknown) => HttpResult;
+export type ErrorRenderer = (
+  status: number,
+  code: ErrorCode,
+  message: string,
+  details?: unknown,
+) => HttpResult;
 
 const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
 

@@ -5,7 +5,7 @@ import { iparamsAad } from '../crypto/aad';
 import { hashKey, isInstallationId, newInstallationId, newInstallationKey } from '../crypto/keys';
 import { HandshakeError } from '../errors';
 import { parseWith } from '../http/validation';
-import type { AccountStore, InstallationRecord, InstallationStore } from '../store/ports';
+import type { AccountRecord, AccountStore, InstallationRecord, InstallationStore } from '../store/ports';
 import type { Vault } from '../tokens/vault';
 import { type InstallationView, installationView } from './view';
 
@@ -15,6 +15,8 @@ export interface InstallationDeps {
   readonly accounts: AccountStore;
   readonly vault: () => Promise<Vault>;
   readonly now: () => Date;
+  /** Asks providers to revoke the grants of accounts about to be deleted (best effort, never throws). */
+  readonly revokeGrants?: (accounts: readonly AccountRecord[]) => Promise<void>;
 }
 
 export interface CreatedInstallation extends InstallationView {
@@ -75,9 +77,13 @@ export async function describeInstallation(deps: InstallationDeps, id: string): 
   return installationView(deps.app, installation, await deps.accounts.list(id));
 }
 
-/** DELETE /installations/{id}: every record of it goes. */
+/** DELETE /installations/{id}: grants revoked where the provider allows it, then every record of it goes. */
 export async function deleteInstallation(deps: InstallationDeps, id: string): Promise<void> {
   if (!isInstallationId(id)) throw notFound(id);
+  if (deps.revokeGrants !== undefined) {
+    const accounts = await deps.accounts.list(id);
+    if (accounts.length > 0) await deps.revokeGrants(accounts);
+  }
   const existed = await deps.installations.delete(id);
   if (!existed) throw notFound(id);
 }

@@ -1,6 +1,7 @@
 import type { Integration } from '../app/model';
 import { renderTemplate } from '../app/template';
 import { type Egress, EgressError } from '../egress';
+import { applyClientAuth } from './client-auth';
 import type { ClientCredentials } from './client-credentials';
 import { type ParsedTokens, parseBody, parseTokens, providerError } from './token-response';
 
@@ -45,9 +46,6 @@ export interface TokenCallOptions {
 /** Token responses are small; anything near this is not a token response. */
 const MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
 
-/** RFC 6749 §2.3.1: Basic credentials are form-encoded before base64. */
-const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
-
 function requestParts(request: TokenRequest): { headers: Record<string, string>; body: string } {
   const { integration, credentials, grant } = request;
   const settings = integration.settings;
@@ -59,13 +57,7 @@ function requestParts(request: TokenRequest): { headers: Record<string, string>;
     accept: 'application/json',
     'content-type': 'application/x-www-form-urlencoded',
   };
-  if (settings.clientAuth === 'client_secret_basic') {
-    const pair = `${formEncode(credentials.clientId)}:${formEncode(credentials.clientSecret)}`;
-    headers.authorization = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
-  } else {
-    form.set('client_id', credentials.clientId);
-    if (credentials.clientSecret !== '') form.set('client_secret', credentials.clientSecret);
-  }
+  applyClientAuth(settings.clientAuth, credentials, form, headers);
   return { headers, body: form.toString() };
 }
 

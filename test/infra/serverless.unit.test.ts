@@ -1,31 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CollectionTag, parse, type ScalarTag } from 'yaml';
 import table from '../../infra/table.json';
 import { REPO_ROOT } from '../support/local-env';
+import { readServerlessFile } from '../support/serverless-file';
 
-// CloudFormation short forms (!Ref, !GetAtt, !Join, !Sub) kept as plain data for inspection.
-const cfnTags: Array<ScalarTag | CollectionTag> = ['Ref', 'GetAtt', 'Sub', 'Join'].flatMap((name) => [
-  { tag: `!${name}`, resolve: (value: string) => ({ [name]: value }) } as ScalarTag,
-  {
-    tag: `!${name}`,
-    collection: 'seq',
-    resolve: (value: unknown) => ({ [name]: value }),
-  } as unknown as CollectionTag,
-]);
-
-interface ServerlessFile {
-  provider: {
-    runtime: string;
-    iam: { role: { statements: Array<{ Action: string[]; Resource: unknown[] }> } };
-  };
-  functions: Record<string, { handler: string; events?: unknown[] }>;
-  resources: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
-}
-
-const file = parse(readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8'), {
-  customTags: cfnTags,
-}) as ServerlessFile;
+const file = readServerlessFile();
 
 describe('serverless.yml', () => {
   it('deploys on the nodejs22.x runtime', () => {

@@ -32,7 +32,9 @@ describe('parseTokens', () => {
     ['zero', 0, NOW + 1_800_000],
     ['garbage', 'soon', NOW + 1_800_000],
   ])('takes expires_in as %s', (_what, expiresIn, expected) => {
-    expect(parseTokens({ access_token: 'at', expires_in: expiresIn }, settings(), NOW)?.expiresAt).toBe(expected);
+    expect(parseTokens({ access_token: 'at', expires_in: expiresIn }, settings(), NOW)?.expiresAt).toBe(
+      expected,
+    );
   });
 
   it('has no expiry when the provider gives none and the default lifetime is off', () => {
@@ -45,7 +47,11 @@ describe('parseTokens', () => {
     const tokens = parseTokens(
       { data: { token: 'at', ttl: 2 }, instance_url: 'https://acme.my.example.com', id_token: 'x' },
       settings({
-        tokenResponse: { ...DEFAULT_HANDSHAKE_SETTINGS.tokenResponse, accessToken: 'data.token', expiresIn: 'data.ttl' },
+        tokenResponse: {
+          ...DEFAULT_HANDSHAKE_SETTINGS.tokenResponse,
+          accessToken: 'data.token',
+          expiresIn: 'data.ttl',
+        },
         expiresInUnit: 'minutes',
         keepFields: ['instance_url', 'absent'],
       }),
@@ -57,9 +63,9 @@ describe('parseTokens', () => {
   });
 
   it('joins a scope array with the separator and refuses a missing access token', () => {
-    expect(parseTokens({ access_token: 'at', scope: ['a', 'b'] }, settings({ scopeSeparator: ',' }), NOW)?.scope).toBe(
-      'a,b',
-    );
+    expect(
+      parseTokens({ access_token: 'at', scope: ['a', 'b'] }, settings({ scopeSeparator: ',' }), NOW)?.scope,
+    ).toBe('a,b');
     expect(parseTokens({ token: 'at' }, settings(), NOW)).toBeUndefined();
     expect(parseTokens({ access_token: '' }, settings(), NOW)).toBeUndefined();
     expect(parseTokens({ access_token: 42 }, settings(), NOW)).toBeUndefined();

@@ -63,7 +63,13 @@ describe('connectPage', () => {
 
 describe('messagePage and errorPage', () => {
   it('render the message escaped with the same headers', () => {
-    const page = messagePage({ status: 410, tone: 'error', title: 'Gone', message: '<i>used</i>', code: 'x' });
+    const page = messagePage({
+      status: 410,
+      tone: 'error',
+      title: 'Gone',
+      message: '<i>used</i>',
+      code: 'x',
+    });
     expect(page.statusCode).toBe(410);
     expect(page.body).toContain('&lt;i&gt;used&lt;/i&gt;');
     expect(page.headers['content-security-policy']).toContain("form-action 'none'");

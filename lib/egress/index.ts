@@ -1,0 +1,13 @@
+export { addressRange, PUBLIC_RANGE, parseIp } from './address';
+export { type EgressAllowList, parseAllowList } from './allow-list';
+export { DNS_TIMEOUT_MS, type DnsLookup, type ResolvedAddress } from './connector';
+export {
+  createEgress,
+  type Egress,
+  type EgressMethod,
+  type EgressOptions,
+  type EgressRequest,
+  type EgressResponse,
+} from './egress';
+export { EgressError, type EgressErrorKind } from './errors';
+export { allowsPlainHttp } from './policy';

@@ -1,0 +1,70 @@
+import { renderTemplate } from '../app';
+import { EgressError } from '../egress';
+import { applyClientAuth } from '../oauth/client-auth';
+import { clientCredentials } from '../oauth/client-credentials';
+import { logger } from '../observability/logger';
+import type { AccountRecord } from '../store/ports';
+import { openTokenSet } from '../tokens/token-set';
+import type { HandshakeDeps } from './deps';
+
+/** Revocation is a courtesy to the provider: it must not hold up a delete for long. */
+const REVOKE_TIMEOUT_MS = 5000;
+
+async function revokeOne(deps: HandshakeDeps, record: AccountRecord): Promise<void> {
+  const integration = deps.app.integrations.get(record.integration);
+  const template = integration?.settings.revocationUrl;
+  if (integration === undefined || template === undefined) return;
+  const tokens = openTokenSet(await deps.vault(), record);
+  if (tokens === undefined) return;
+  const oauthIparams = tokens.oauthIparams ?? {};
+  const credentials = await clientCredentials(deps.secrets, integration, oauthIparams);
+  // RFC 7009: revoking the refresh token ends the whole grant at most providers.
+  const [token, hint] =
+    tokens.refreshToken === undefined
+      ? [tokens.accessToken, 'access_token']
+      : [tokens.refreshToken, 'refresh_token'];
+  const form = new URLSearchParams({ token, token_type_hint: hint });
+  const headers: Record<string, string> = {
+    ...integration.customHeaders,
+    'content-type': 'application/x-www-form-urlencoded',
+  };
+  applyClientAuth(integration.settings.clientAuth, credentials, form, headers);
+  const response = await deps.egress.send({
+    url: renderTemplate(template, { oauth_iparams: oauthIparams }),
+    method: 'POST',
+    headers,
+    body: form.toString(),
+    timeoutMs: REVOKE_TIMEOUT_MS,
+    maxResponseBytes: 64 * 1024,
+  });
+  const ids = {
+    installationId: record.installationId,
+    integration: record.integration,
+    account: record.account,
+  };
+  if (response.status >= 400)
+    logger.warn('revocation refused by the provider', { ...ids, status: response.status });
+  else logger.info('grant revoked at the provider', ids);
+}
+
+/**
+ * Best effort: asks each provider that has a revocation endpoint to revoke the account's
+ * grant. Every failure is logged (ids only) and swallowed — deleting an installation never
+ * fails because a provider is down.
+ */
+export async function revokeGrants(deps: HandshakeDeps, accounts: readonly AccountRecord[]): Promise<void> {
+  await Promise.all(
+    accounts.map((record) =>
+      revokeOne(deps, record).catch((error: unknown) => {
+        const reason =
+          error instanceof EgressError ? error.kind : error instanceof Error ? error.name : 'error';
+        logger.warn('revocation failed', {
+          installationId: record.installationId,
+          integration: record.integration,
+          account: record.account,
+          reason,
+        });
+      }),
+    ),
+  );
+}

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { join } from 'node:path';
+
+export type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** A real local server that records every TCP connection it accepts and every request. */
+export interface LocalServer {
+  readonly port: number;
+  /** TCP connections accepted so far: proves whether a refused request reached the server. */
+  readonly connections: () => number;
+  readonly requests: IncomingMessage[];
+  close(): Promise<void>;
+}
+
+async function listen(server: Server, host: string, port: number): Promise<LocalServer> {
+  const sockets = new Set<Socket>();
+  const requests: IncomingMessage[] = [];
+  let connections = 0;
+  server.on('connection', (socket: Socket) => {
+    connections += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('request', (request: IncomingMessage) => requests.push(request));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    connections: () => connections,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export const startHttpServer = (handler: Handler, host = '127.0.0.1', port = 0): Promise<LocalServer> =>
+  listen(createHttpServer(handler), host, port);
+
+/**
+ * An HTTPS server with a self-signed certificate for `egress.test`; `servernames` collects
+ * the SNI of every handshake, which happens before the client rejects the certificate.
+ */
+export async function startHttpsServer(handler: Handler, servernames: string[]): Promise<LocalServer> {
+  const fixtures = join(__dirname, 'fixtures');
+  const server = createHttpsServer(
+    {
+      key: readFileSync(join(fixtures, 'self-signed.key')),
+      cert: readFileSync(join(fixtures, 'self-signed.crt')),
+      SNICallback: (servername, callback) => {
+        servernames.push(servername);
+        callback(null);
+      },
+    },
+    handler,
+  );
+  return listen(server, '127.0.0.1', 0);
+}

@@ -1,0 +1,564 @@
+/**
+ * The install-time handshake end to end, as a person goes through it: a real authorization
+ * server (oidc-provider: PKCE enforced, exact redirect URIs, single-use codes), headless
+ * Chromium, the functions behind a real HTTP endpoint, DynamoDB Local.
+ */
+import { createHash } from 'node:crypto';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Browser, Page } from 'playwright-core';
+import { hashKey } from '../../lib/crypto/keys';
+import { installationPk, pendingSk } from '../../lib/store/keys';
+import type { AccountRecord } from '../../lib/store/ports';
+import { openTokenSet } from '../../lib/tokens/token-set';
+import { type ApiServer, startApiServer } from '../support/api-server';
+import { completeProviderLogin, launchBrowser } from '../support/browser';
+import { createTestTable, type TestTable } from '../support/dynamo';
+import { localFunctionEnv } from '../support/local-env';
+import { type OAuthServer, type ReceivedRequest, startOAuthServer } from '../support/oauth-server';
+import { PROVIDER_CLIENTS, providerClients, writeProviderApp } from '../support/provider-app';
+
+const ADMIN = 'hsa_handshake-test-admin-key';
+let table: TestTable;
+let api: ApiServer;
+let oauth: OAuthServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  table = await createTestTable();
+  api = await startApiServer();
+  oauth = await startOAuthServer({ clients: providerClients(`${api.url}/oauth/callback`) });
+  const { secrets } = await localFunctionEnv(table, ADMIN, {
+    APP_DIR: writeProviderApp(oauth),
+    PUBLIC_URL: api.url,
+    HANDSHAKE_EGRESS_ALLOW: '127.0.0.0/8',
+  });
+  const { beta } = PROVIDER_CLIENTS;
+  await secrets.put(
+    'client-credentials',
+    JSON.stringify({ beta: { client_id: beta.clientId, client_secret: beta.clientSecret } }),
+  );
+  await api.serve(async (name) => ((await import(`../../functions/${name}`)) as { handler: never }).handler);
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await oauth?.stop();
+  await api?.close();
+  await table?.drop();
+});
+
+beforeEach(async () => {
+  await oauth.clearReceived();
+  await oauth.failTokenEndpoint(null);
+});
+
+// ---- helpers -------------------------------------------------------------------------------
+
+const bearer = (key: string) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
+
+async function createInstallation(): Promise<{ id: string; apiKey: string }> {
+  const response = await fetch(`${api.url}/installations`, {
+    method: 'POST',
+    headers: bearer(ADMIN),
+    body: '{}',
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as { id: string; apiKey: string };
+}
+
+async function connectLink(id: string, key: string, body: object) {
+  const response = await fetch(`${api.url}/installations/${id}/connect-links`, {
+    method: 'POST',
+    headers: bearer(key),
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function linkFor(id: string, body: object): Promise<string> {
+  const link = await connectLink(id, ADMIN, body);
+  expect(link.status).toBe(201);
+  return link.body.url as string;
+}
+
+interface AccountView {
+  account: string;
+  status: string;
+  expiresAt: string | null;
+  scope: string | null;
+  authorizedAt: string | null;
+}
+
+async function accountsOf(id: string, integration: string): Promise<AccountView[]> {
+  const response = await fetch(`${api.url}/installations/${id}`, { headers: bearer(ADMIN) });
+  const body = (await response.json()) as { integrations: Array<{ name: string; accounts: AccountView[] }> };
+  return body.integrations.find((entry) => entry.name === integration)?.accounts ?? [];
+}
+
+/** Every item of the installation's partition, as stored. */
+async function partition(id: string): Promise<Array<Record<string, unknown>>> {
+  const result = await table.client.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': installationPk(id) },
+    }),
+  );
+  return result.Items ?? [];
+}
+
+const itemsOfKind = async (id: string, prefix: string) =>
+  (await partition(id)).filter((item) => String(item.sk).startsWith(prefix));
+
+/** Submits the connect form without a browser; answers the provider URL it redirects to. */
+async function startAuthorization(linkUrl: string, fields: Record<string, string> = {}): Promise<URL> {
+  const response = await fetch(linkUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+  expect(response.status).toBe(302);
+  return new URL(response.headers.get('location') ?? '');
+}
+
+const callback = (query: Record<string, string>) =>
+  fetch(`${api.url}/oauth/callback?${new URLSearchParams(query)}`, { redirect: 'manual' });
+
+interface Flow {
+  readonly page: Page;
+  readonly callbackUrl: string;
+}
+
+/** A person opens the link, fills the form, authorizes at the provider and lands back. */
+async function personConnects(
+  linkUrl: string,
+  options: { fields?: Record<string, string>; login?: string; deny?: boolean } = {},
+): Promise<Flow> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  let callbackUrl = '';
+  page.on('request', (request) => {
+    if (request.url().startsWith(`${api.url}/oauth/callback`)) callbackUrl = request.url();
+  });
+  const opened = await page.goto(linkUrl);
+  expect(opened?.status()).toBe(200);
+  for (const [name, value] of Object.entries(options.fields ?? {}))
+    await page.fill(`[name="${name}"]`, value);
+  await page.click('button[type="submit"]');
+  await completeProviderLogin(page, {
+    login: options.login ?? 'alice',
+    issuer: oauth.issuer,
+    ...(options.deny === undefined ? {} : { deny: options.deny }),
+  });
+  return { page, callbackUrl };
+}
+
+const ofEndpoint = (received: ReceivedRequest[], endpoint: ReceivedRequest['endpoint']) =>
+  received.filter((request) => request.endpoint === endpoint);
+
+async function storedTokens(id: string, integration: string, account = 'default') {
+  const item = (await itemsOfKind(id, `ACCOUNT#${integration}#${account}`))[0] as unknown as AccountRecord;
+  const { runtime } = await import('../../lib/runtime');
+  return { item, tokens: openTokenSet(await runtime().vault(), item) };
+}
+
+// ---- the flow ------------------------------------------------------------------------------
+
+describe('a person connects an account', () => {
+  it('walks link → page → form → provider login and consent → callback → authorized', async () => {
+    const installation = await createInstallation();
+    // The installation's own key may make links for it.
+    const link = await connectLink(installation.id, installation.apiKey, { integration: 'acme' });
+    expect(link.status).toBe(201);
+    expect(link.body.url).toMatch(new RegExp(`^${api.url}/connect/hcl_${installation.id}_`));
+    expect(Date.parse(link.body.expiresAt as string) - Date.now()).toBeGreaterThan(9 * 60_000);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const opened = await page.goto(link.body.url as string);
+    expect(opened?.status()).toBe(200);
+    expect(opened?.headers()['content-security-policy']).toContain("default-src 'none'");
+    expect(opened?.headers()['referrer-policy']).toBe('no-referrer');
+    await expect(page.title()).resolves.toBe('Connect Acme Helpdesk · Test Desk');
+    expect(await page.locator('h1').textContent()).toBe('Connect Acme Helpdesk');
+    expect(await page.locator('label[for="f-tenant"]').textContent()).toBe('Tenant*');
+    expect(await page.locator('#f-tenant-hint').textContent()).toBe('Your Acme tenant id');
+
+    await page.fill('[name="tenant"]', 't-42');
+    await page.click('button[type="submit"]');
+    await completeProviderLogin(page, { login: 'alice', issuer: oauth.issuer });
+    expect(await page.locator('h1').textContent()).toBe('Acme Helpdesk is connected');
+    expect(page.url()).toMatch(new RegExp(`^${api.url}/oauth/callback\\?`));
+
+    const [account] = await accountsOf(installation.id, 'acme');
+    expect(account).toMatchObject({
+      account: 'default',
+      status: 'authorized',
+      scope: expect.stringContaining('tickets.read'),
+    });
+    expect(Date.parse(account?.expiresAt ?? '') - Date.now()).toBeGreaterThan(3000_000);
+
+    // What the provider received.
+    const received = await oauth.received();
+    const [authorize] = ofEndpoint(received, 'authorize');
+    const query = authorize?.query ?? {};
+    expect(query).toMatchObject({
+      tenant: 't-42',
+      client_id: PROVIDER_CLIENTS.acme.clientId,
+      redirect_uri: `${api.url}/oauth/callback`,
+      response_type: 'code',
+      scope: 'openid offline_access tickets.read',
+      prompt: 'consent',
+      code_challenge_method: 'S256',
+    });
+    expect(query.state).toMatch(new RegExp(`^hst_${installation.id}_`));
+    expect(query).not.toHaveProperty('customHeaders');
+    const [token] = ofEndpoint(received, 'token');
+    expect(token?.form).toMatchObject({
+      grant_type: 'authorization_code',
+      redirect_uri: `${api.url}/oauth/callback`,
+    });
+    const verifier = token?.form.code_verifier ?? '';
+    expect(createHash('sha256').update(verifier).digest('base64url')).toBe(query.code_challenge);
+    const basic = Buffer.from(
+      `${PROVIDER_CLIENTS.acme.clientId}:${PROVIDER_CLIENTS.acme.clientSecret}`,
+    ).toString('base64');
+    expect(token?.headers.authorization).toBe(`Basic ${basic}`);
+    expect(token?.form).not.toHaveProperty('client_secret');
+    expect(token?.headers['x-handshake-test']).toBe('acme');
+
+    // The stored token works at the provider, and is nowhere in the table in plain text.
+    const { item, tokens } = await storedTokens(installation.id, 'acme');
+    const me = await fetch(oauth.resourceUrl, {
+      headers: { authorization: `Bearer ${tokens?.accessToken}` },
+    });
+    expect(me.status).toBe(200);
+    expect(tokens?.refreshToken).toBeDefined();
+    expect(tokens?.oauthIparams).toEqual({ tenant: 't-42' });
+    const table = JSON.stringify(await partition(installation.id));
+    for (const secret of [
+      tokens?.accessToken,
+      tokens?.refreshToken,
+      verifier,
+      PROVIDER_CLIENTS.acme.clientSecret,
+    ]) {
+      expect(table).not.toContain(secret);
+    }
+    expect(item.refreshDueAt).toBeLessThan(item.expiresAt as number);
+
+    // The link is spent.
+    const again = await page.goto(link.body.url as string);
+    expect(again?.status()).toBe(410);
+    expect(await page.locator('h1').textContent()).toBe('This link was already used');
+    await context.close();
+  }, 60_000);
+
+  it('sends the person back to the returnUrl with the outcome', async () => {
+    const installation = await createInstallation();
+    const url = await linkFor(installation.id, { integration: 'beta', returnUrl: `${api.url}/done?tab=crm` });
+    const { page } = await personConnects(url);
+    const landed = new URL(page.url());
+    expect(`${landed.origin}${landed.pathname}`).toBe(`${api.url}/done`);
+    expect(Object.fromEntries(landed.searchParams)).toEqual({
+      tab: 'crm',
+      status: 'success',
+      installation: installation.id,
+      integration: 'beta',
+      account: 'default',
+    });
+    await page.context().close();
+  }, 60_000);
+
+  it('authenticates with client_secret_post using the credentials from the secret store', async () => {
+    const installation = await createInstallation();
+    const { page } = await personConnects(await linkFor(installation.id, { integration: 'beta' }));
+    const [token] = ofEndpoint(await oauth.received(), 'token');
+    expect(token?.form).toMatchObject({
+      client_id: PROVIDER_CLIENTS.beta.clientId,
+      client_secret: PROVIDER_CLIENTS.beta.clientSecret,
+    });
+    expect(token?.headers.authorization).toBeUndefined();
+    const [authorize] = ofEndpoint(await oauth.received(), 'authorize');
+    expect(authorize?.query.client_id).toBe(PROVIDER_CLIENTS.beta.clientId);
+    expect((await accountsOf(installation.id, 'beta'))[0]?.status).toBe('authorized');
+    await page.context().close();
+  }, 60_000);
+
+  it('keeps several accounts of one integration apart', async () => {
+    const installation = await createInstallation();
+    for (const [account, login] of [
+      ['portal-1', 'alice'],
+      ['portal-2', 'bob'],
+    ] as const) {
+      const { page } = await personConnects(
+        await linkFor(installation.id, { integration: 'beta', account }),
+        { login },
+      );
+      await page.context().close();
+    }
+    const accounts = await accountsOf(installation.id, 'beta');
+    expect(accounts.map((a) => [a.account, a.status])).toEqual([
+      ['portal-1', 'authorized'],
+      ['portal-2', 'authorized'],
+    ]);
+    const one = await storedTokens(installation.id, 'beta', 'portal-1');
+    const two = await storedTokens(installation.id, 'beta', 'portal-2');
+    expect(one.tokens?.accessToken).not.toBe(two.tokens?.accessToken);
+    const whoami = async (token: string | undefined) =>
+      (
+        (await (
+          await fetch(oauth.resourceUrl, { headers: { authorization: `Bearer ${token}` } })
+        ).json()) as {
+          sub: string;
+        }
+      ).sub;
+    expect(await whoami(one.tokens?.accessToken)).toBe('alice');
+    expect(await whoami(two.tokens?.accessToken)).toBe('bob');
+  }, 90_000);
+
+  it('needs the agent id for an agent-level integration and stores the token under it', async () => {
+    const installation = await createInstallation();
+    const missing = await connectLink(installation.id, ADMIN, { integration: 'crew' });
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(missing.body)).toContain('agent');
+    const { page } = await personConnects(
+      await linkFor(installation.id, { integration: 'crew', account: 'agent-7' }),
+    );
+    await page.context().close();
+    expect(await accountsOf(installation.id, 'crew')).toEqual([
+      expect.objectContaining({ account: 'agent-7', status: 'authorized' }),
+    ]);
+  }, 60_000);
+
+  it('replaces the tokens on reauthorization', async () => {
+    const installation = await createInstallation();
+    const first = await personConnects(
+      await linkFor(installation.id, { integration: 'crew', account: 'a1' }),
+    );
+    await first.page.context().close();
+    const before = await storedTokens(installation.id, 'crew', 'a1');
+    const second = await personConnects(
+      await linkFor(installation.id, { integration: 'crew', account: 'a1' }),
+    );
+    await second.page.context().close();
+    const after = await storedTokens(installation.id, 'crew', 'a1');
+    expect(after.item.version).toBe(before.item.version + 1);
+    expect(after.tokens?.accessToken).not.toBe(before.tokens?.accessToken);
+    expect(await accountsOf(installation.id, 'crew')).toHaveLength(1);
+  }, 90_000);
+});
+
+describe('what is refused, and what is left behind', () => {
+  it('re-renders the form when a required oauth_iparam is missing, and stores nothing', async () => {
+    const installation = await createInstallation();
+    const url = await linkFor(installation.id, { integration: 'acme' });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'tenant=&note=hello',
+    });
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain('Tenant is required.');
+    expect(html).toContain('value="hello"');
+    expect(await itemsOfKind(installation.id, 'STATE#')).toEqual([]);
+    expect(ofEndpoint(await oauth.received(), 'authorize')).toEqual([]);
+  });
+
+  it('refuses an oauth_iparam that would move the provider URL elsewhere', async () => {
+    const installation = await createInstallation();
+    const url = await linkFor(installation.id, { integration: 'acme' });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ tenant: 'x&redirect_uri=https://evil.example/' }).toString(),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('may contain only letters, digits');
+    expect(await itemsOfKind(installation.id, 'STATE#')).toEqual([]);
+  });
+
+  it('ends an access_denied on a clear page, stores nothing and keeps the link usable', async () => {
+    const installation = await createInstallation();
+    const url = await linkFor(installation.id, { integration: 'acme' });
+    const { page } = await personConnects(url, { fields: { tenant: 't-1' }, deny: true });
+    expect(await page.locator('h1').textContent()).toBe('Acme Helpdesk was not connected');
+    expect(await page.locator('main').textContent()).toContain('Access was not granted at Acme Helpdesk');
+    expect(await accountsOf(installation.id, 'acme')).toEqual([]);
+    expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
+    expect((await page.goto(url))?.status()).toBe(200);
+    await page.context().close();
+  }, 60_000);
+
+  it('refuses a replayed callback without calling the token endpoint again', async () => {
+    const installation = await createInstallation();
+    const { page, callbackUrl } = await personConnects(
+      await linkFor(installation.id, { integration: 'beta' }),
+    );
+    await page.context().close();
+    const before = await storedTokens(installation.id, 'beta');
+    await oauth.clearReceived();
+    const replay = await fetch(callbackUrl, { redirect: 'manual' });
+    expect(replay.status).toBe(400);
+    expect(await replay.text()).toContain('Authorization already completed');
+    expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
+    expect((await storedTokens(installation.id, 'beta')).item.version).toBe(before.item.version);
+  }, 60_000);
+
+  it.each([
+    ['a forged state', (id: string) => `hst_${id}_${'A'.repeat(43)}`],
+    ['a malformed state', () => 'not-a-state'],
+  ])('refuses %s with 400 and exchanges nothing', async (_what, state) => {
+    const installation = await createInstallation();
+    const response = await callback({
+      code: 'stolen-code',
+      state: state(installation.id),
+      iss: oauth.issuer,
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('Unknown authorization');
+    expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
+  });
+
+  it('refuses a state moved to another installation', async () => {
+    const victim = await createInstallation();
+    const attacker = await createInstallation();
+    const provider = await startAuthorization(await linkFor(attacker.id, { integration: 'beta' }));
+    const state = provider.searchParams.get('state') ?? '';
+    const moved = state.replace(attacker.id, victim.id);
+    const response = await callback({ code: 'code', state: moved, iss: oauth.issuer });
+    expect(response.status).toBe(400);
+    expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
+    expect(await accountsOf(victim.id, 'beta')).toEqual([]);
+  });
+
+  it('refuses an expired state and leaves it unused', async () => {
+    const installation = await createInstallation();
+    const provider = await startAuthorization(await linkFor(installation.id, { integration: 'beta' }));
+    const state = provider.searchParams.get('state') ?? '';
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { pk: installationPk(installation.id), sk: pendingSk('state', hashKey(state)) },
+        UpdateExpression: 'SET expiresAt = :past',
+        ExpressionAttributeValues: { ':past': Date.now() - 1000 },
+      }),
+    );
+    const response = await callback({ code: 'code', state, iss: oauth.issuer });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('Authorization expired');
+    expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
+    expect(await accountsOf(installation.id, 'beta')).toEqual([]);
+  });
+
+  it('shows an expired link as expired and an unknown one as not valid', async () => {
+    const installation = await createInstallation();
+    const url = await linkFor(installation.id, { integration: 'beta' });
+    const token = url.slice(url.lastIndexOf('/') + 1);
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { pk: installationPk(installation.id), sk: pendingSk('link', hashKey(token)) },
+        UpdateExpression: 'SET expiresAt = :past',
+        ExpressionAttributeValues: { ':past': Date.now() - 1000 },
+      }),
+    );
+    const expired = await fetch(url);
+    expect(expired.status).toBe(410);
+    expect(await expired.text()).toContain('This link has expired');
+    const posted = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
+    expect(posted.status).toBe(410);
+    const unknown = await fetch(`${api.url}/connect/hcl_${installation.id}_${'B'.repeat(43)}`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('This link is not valid');
+  });
+
+  it.each([
+    [400, { error: 'invalid_grant', error_description: 'The code is bad' }, 400, 'The code is bad'],
+    [500, { error: 'server_error' }, 502, 'did not complete'],
+  ])(
+    'ends a token endpoint %i on a clear page and stores nothing',
+    async (status, body, pageStatus, text) => {
+      const installation = await createInstallation();
+      const provider = await startAuthorization(await linkFor(installation.id, { integration: 'beta' }));
+      await oauth.failTokenEndpoint({ status, body, times: 1 });
+      const response = await callback({
+        code: 'code',
+        state: provider.searchParams.get('state') ?? '',
+        iss: oauth.issuer,
+      });
+      expect(response.status).toBe(pageStatus);
+      expect(await response.text()).toContain(text);
+      expect(ofEndpoint(await oauth.received(), 'token')).toHaveLength(1);
+      expect(await accountsOf(installation.id, 'beta')).toEqual([]);
+    },
+  );
+
+  it('refuses a response from another issuer (mix-up) before exchanging the code', async () => {
+    const installation = await createInstallation();
+    const provider = await startAuthorization(await linkFor(installation.id, { integration: 'acme' }), {
+      tenant: 't',
+    });
+    const response = await callback({
+      code: 'code',
+      state: provider.searchParams.get('state') ?? '',
+      iss: 'https://evil.example',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('issuer_mismatch');
+    expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
+    expect(await accountsOf(installation.id, 'acme')).toEqual([]);
+  });
+
+  it('only makes links for existing installations, known integrations and safe return URLs', async () => {
+    const installation = await createInstallation();
+    const other = await createInstallation();
+    expect((await connectLink(installation.id, other.apiKey, { integration: 'beta' })).status).toBe(403);
+    expect((await connectLink('in_aaaaaaaaaaaaaaaaaaaa', ADMIN, { integration: 'beta' })).status).toBe(404);
+    const unknown = await connectLink(installation.id, ADMIN, { integration: 'nope' });
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(unknown.body)).toContain('acme, beta, crew');
+    for (const returnUrl of [
+      'http://app.example.com/x',
+      'javascript:alert(1)',
+      '/relative',
+      'https://u:p@app.example.com/',
+    ]) {
+      const refused = await connectLink(installation.id, ADMIN, { integration: 'beta', returnUrl });
+      expect(refused.status).toBe(400);
+    }
+    expect((await connectLink(installation.id, ADMIN, { integration: 'beta', account: 'a#b' })).status).toBe(
+      400,
+    );
+  });
+});
+
+describe('DELETE /installations/{id}', () => {
+  it('revokes the grant at the provider and removes every record', async () => {
+    const installation = await createInstallation();
+    const { page } = await personConnects(await linkFor(installation.id, { integration: 'acme' }), {
+      fields: { tenant: 't-9' },
+    });
+    await page.context().close();
+    const { tokens } = await storedTokens(installation.id, 'acme');
+    await oauth.clearReceived();
+    const deleted = await fetch(`${api.url}/installations/${installation.id}`, {
+      method: 'DELETE',
+      headers: bearer(ADMIN),
+    });
+    expect(deleted.status).toBe(204);
+    const [revocation] = ofEndpoint(await oauth.received(), 'revocation');
+    expect(revocation?.form).toMatchObject({ token: tokens?.refreshToken, token_type_hint: 'refresh_token' });
+    const me = await fetch(oauth.resourceUrl, {
+      headers: { authorization: `Bearer ${tokens?.accessToken}` },
+    });
+    expect(me.status).toBe(401);
+    expect(await partition(installation.id)).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,100 @@
+/**
+ * An FDK app folder whose integrations point at the in-test OAuth server, written at test time
+ * (the server's port is only known then). Three integrations, each exercising other options:
+ * `acme` (oauth_iparams in the authorize URL, Basic client auth, exact issuer, revocation),
+ * `beta` (client credentials from the secret store, form client auth, several accounts) and
+ * `crew` (agent-level).
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { OAuthClientSpec, OAuthServer } from './oauth-server';
+
+export const PROVIDER_CLIENTS = {
+  acme: { clientId: 'acme-client', clientSecret: 'acme-secret-Zq8', authMethod: 'client_secret_basic' },
+  beta: { clientId: 'beta-client', clientSecret: 'beta-secret-Kx3', authMethod: 'client_secret_post' },
+  crew: { clientId: 'crew-client', clientSecret: 'crew-secret-Pw5', authMethod: 'client_secret_post' },
+} as const;
+
+export function providerClients(redirectUri: string): OAuthClientSpec[] {
+  return Object.values(PROVIDER_CLIENTS).map((client) => ({ ...client, redirectUris: [redirectUri] }));
+}
+
+const write = (dir: string, name: string, value: unknown) => {
+  mkdirSync(join(dir, name, '..'), { recursive: true });
+  writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
+};
+
+export function writeProviderApp(server: OAuthServer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'handshake-app-'));
+  write(dir, 'manifest.json', {
+    'platform-version': '3.1',
+    modules: { common: { requests: { getMe: {} } } },
+    engines: { node: '18.18.2', fdk: '9.1.0' },
+  });
+  write(dir, 'handshake.json', { name: 'Test Desk' });
+  write(dir, 'config/iparams.json', {});
+  write(dir, 'config/requests.json', {
+    getMe: {
+      schema: {
+        method: 'GET',
+        host: 'api.example.com',
+        path: '/me',
+        headers: { Authorization: 'Bearer <%= access_token %>' },
+      },
+      options: { oauth: 'acme' },
+    },
+  });
+  write(dir, 'config/oauth_config.json', {
+    integrations: {
+      acme: {
+        display_name: 'Acme Helpdesk',
+        client_id: PROVIDER_CLIENTS.acme.clientId,
+        client_secret: PROVIDER_CLIENTS.acme.clientSecret,
+        authorize_url: `${server.authorizeUrl}?tenant=<%= oauth_iparams.tenant %>`,
+        token_url: server.tokenUrl,
+        options: {
+          scope: 'openid offline_access tickets.read',
+          prompt: 'consent',
+          customHeaders: { 'X-Handshake-Test': 'acme' },
+        },
+        token_type: 'account',
+        oauth_iparams: {
+          tenant: {
+            display_name: 'Tenant',
+            description: 'Your Acme tenant id',
+            type: 'text',
+            required: true,
+          },
+          note: { display_name: 'Note', type: 'text', required: false },
+        },
+        handshake: {
+          client_auth: 'client_secret_basic',
+          issuer: server.issuer,
+          revocation_url: server.revocationUrl,
+        },
+      },
+      beta: {
+        display_name: 'Beta CRM',
+        // The secret store holds the real credentials; these must lose.
+        client_id: 'not-the-client-id',
+        client_secret: 'not-the-client-secret',
+        authorize_url: server.authorizeUrl,
+        token_url: server.tokenUrl,
+        options: { scope: 'tickets.read contacts' },
+        token_type: 'account',
+        handshake: { client_auth: 'client_secret_post' },
+      },
+      crew: {
+        display_name: 'Crew Calendar',
+        client_id: PROVIDER_CLIENTS.crew.clientId,
+        client_secret: PROVIDER_CLIENTS.crew.clientSecret,
+        authorize_url: server.authorizeUrl,
+        token_url: server.tokenUrl,
+        options: { scope: 'contacts' },
+        token_type: 'agent',
+      },
+    },
+  });
+  return dir;
+}
