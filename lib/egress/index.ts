@@ -10,4 +10,4 @@ export {
   type EgressResponse,
 } from './egress';
 export { EgressError, type EgressErrorKind } from './errors';
-export { allowsPlainHttp } from './policy';
+export { allowsPlainHttp } from './plain-http';

@@ -116,15 +116,3 @@ export function checkUrl(
   }
   return { ok: true, value: { url, destination } };
 }
-
-/**
- * Whether the allow list lifts the https-only rule for this URL without a DNS query: its
- * host[:port] is listed by name, or its host is an IP address in a listed range. A name that
- * would only resolve into a listed range is not known here, so the answer is then false.
- */
-export function allowsPlainHttp(allow: EgressAllowList, url: URL): boolean {
-  if (url.protocol !== 'http:') return false;
-  const destination = destinationOf('http:', url.hostname, url.port, allow);
-  if (destination.allowedByName) return true;
-  return destination.literal && checkAddress(destination, destination.host, allow) === undefined;
-}

@@ -3,7 +3,7 @@ import type { Integration } from '../app/model';
 import { renderTemplate } from '../app/template';
 import { HandshakeError } from '../errors';
 import { logger } from '../observability/logger';
-import type { SecretSource } from '../secrets/port';
+import type { SecretSource, SecretWriter } from '../secrets/port';
 
 export interface ClientCredentials {
   readonly clientId: string;
@@ -32,31 +32,63 @@ export async function clientCredentials(
   integration: Integration,
   oauthIparams: Readonly<Record<string, string>>,
 ): Promise<ClientCredentials> {
-  const raw = await secrets.get('client-credentials');
-  let stored: z.infer<typeof storedCredentials>[string] | undefined;
-  if (raw !== undefined) {
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      json = undefined;
-    }
-    const parsed = storedCredentials.safeParse(json);
-    if (!parsed.success) {
-      // Never the content: it holds client secrets.
-      logger.error(
-        'client-credentials secret is not a JSON object of {client_id, client_secret} per integration',
-      );
-      throw misconfigured(
-        integration.name,
-        'the client-credentials secret is not valid JSON of the documented shape',
-      );
-    }
-    stored = Object.hasOwn(parsed.data, integration.name) ? parsed.data[integration.name] : undefined;
+  let all: Awaited<ReturnType<typeof readStored>>;
+  try {
+    all = await readStored(secrets);
+  } catch {
+    // Never the content: it holds client secrets.
+    logger.error(
+      'client-credentials secret is not a JSON object of {client_id, client_secret} per integration',
+    );
+    throw misconfigured(
+      integration.name,
+      'the client-credentials secret is not valid JSON of the documented shape',
+    );
   }
+  const stored = Object.hasOwn(all, integration.name) ? all[integration.name] : undefined;
   const scope = { oauth_iparams: oauthIparams };
   const clientId = stored?.client_id || renderTemplate(integration.clientId, scope);
   const clientSecret = stored?.client_secret || renderTemplate(integration.clientSecret, scope);
   if (clientId.trim() === '') throw misconfigured(integration.name, 'client_id is empty');
   return { clientId, clientSecret };
+}
+
+async function readStored(secrets: SecretSource): Promise<z.infer<typeof storedCredentials>> {
+  const raw = await secrets.get('client-credentials');
+  if (raw === undefined) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    json = undefined;
+  }
+  const parsed = storedCredentials.safeParse(json);
+  if (!parsed.success)
+    throw new Error(
+      'The client-credentials secret is not a JSON object of {client_id, client_secret} per integration',
+    );
+  return parsed.data;
+}
+
+/** Operator tooling (`npm run secrets`): set, remove and list the stored client credentials. */
+export async function storeClientCredentials(
+  writer: SecretWriter,
+  integration: string,
+  credentials: ClientCredentials | undefined,
+): Promise<void> {
+  const stored = await readStored(writer);
+  if (credentials === undefined) delete stored[integration];
+  else stored[integration] = { client_id: credentials.clientId, client_secret: credentials.clientSecret };
+  await writer.put('client-credentials', JSON.stringify(stored));
+}
+
+/** Which integrations have stored credentials, with their client ids — never a secret. */
+export async function listClientCredentials(
+  secrets: SecretSource,
+): Promise<Array<{ integration: string; clientId: string }>> {
+  const stored = await readStored(secrets);
+  return Object.entries(stored).map(([integration, value]) => ({
+    integration,
+    clientId: value.client_id ?? '',
+  }));
 }
