@@ -37,10 +37,11 @@ function urlFieldNames(integration: Integration): Set<string> {
 
 /**
  * A value rendered into a provider URL must not be able to change where the URL points beyond
- * its own slot: no '/', '?', '#', '@', '\\', '%', ':', whitespace or control characters. This
- * stops an entry like `evil.example/x?` from sending the code and the client secret elsewhere.
+ * its own slot: no '/', '?', '#', '@', '\\', '%', whitespace or control characters (':' stays,
+ * for a host with a port). This stops an entry like `evil.example/x?` from sending the code and
+ * the client secret elsewhere.
  */
-const URL_SAFE_VALUE = /^[A-Za-z0-9._~-]+$/;
+const URL_SAFE_VALUE = /^[A-Za-z0-9._~:-]+$/;
 
 export interface CheckedFields {
   readonly values: Record<string, string>;
@@ -69,7 +70,7 @@ export function checkConnectForm(integration: Integration, form: URLSearchParams
       errors[name] = `${labels.get(name) ?? name} is too long (at most 1024 characters).`;
     else if (inUrls.has(name) && !URL_SAFE_VALUE.test(value)) {
       errors[name] =
-        `${labels.get(name) ?? name} may contain only letters, digits, '.', '-', '_' and '~' (for example acme.example.com).`;
+        `${labels.get(name) ?? name} may contain only letters, digits, '.', '-', '_', '~' and ':' (for example acme.example.com).`;
     }
   }
   return { values: checked.values, errors };
