@@ -137,6 +137,35 @@ describe('npm start', () => {
     });
   }, 180_000);
 
+  it('serves the connect page and sends the person to the provider', async () => {
+    const adminKey = (await createFileSecretSource(dataDir).get('admin-key')) as string;
+    const link = await api(`/installations/${installation.id}/connect-links`, {
+      method: 'POST',
+      headers: { ...bearer(adminKey), 'content-type': 'application/json' },
+      body: JSON.stringify({ integration: 'freshservice' }),
+    });
+    expect(link.status).toBe(201);
+    const { url } = (await link.json()) as { url: string };
+    expect(url).toMatch(new RegExp(`^http://localhost:${port}/connect/hcl_`));
+    const path = new URL(url).pathname;
+    const page = await api(path);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Connect Freshservice');
+    const submitted = await api(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'org_domain=acme.myfreshworks.com',
+      redirect: 'manual',
+    });
+    expect(submitted.status).toBe(302);
+    const location = new URL(submitted.headers.get('location') ?? '');
+    expect(`${location.origin}${location.pathname}`).toBe(
+      'https://acme.myfreshworks.com/org/oauth/v2/authorize',
+    );
+    expect(location.searchParams.get('redirect_uri')).toBe(`http://localhost:${port}/oauth/callback`);
+    expect(location.searchParams.get('code_challenge_method')).toBe('S256');
+  });
+
   it('lets `serverless invoke local` reach the same state without AWS credentials', async () => {
     const health = await invokeLocal('health', loadEvent('health.json'));
     expect(health.statusCode).toBe(200);
