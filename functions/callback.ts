@@ -10,7 +10,7 @@ const { handshake } = runtime();
 export const handler = httpHandler(
   {
     'GET /oauth/callback': async (request) =>
-      presentCallback(await handleCallback(handshake, request.query), handshake.app.name),
+      presentCallback(await handleCallback(handshake, request), handshake.app.name),
   },
   { errors: errorPage },
 );

@@ -9,13 +9,14 @@ import { cleanProviderText } from '../oauth/token-response';
 import { logger } from '../observability/logger';
 import type { PendingRecord, Sealed } from '../store/ports';
 import { storeAuthorizedTokens } from '../tokens/store-authorized';
+import { clearBrowserBinding, isSameBrowser } from './browser-binding';
 import { type HandshakeDeps, redirectUri } from './deps';
 
 /** Why a callback was refused before anything was exchanged. */
-export type StateProblem = 'missing' | 'invalid' | 'used' | 'expired' | 'link_used';
+export type StateProblem = 'missing' | 'invalid' | 'used' | 'expired' | 'link_used' | 'other_browser';
 
 export type CallbackResult =
-  | { readonly kind: 'state_problem'; readonly problem: StateProblem }
+  | { readonly kind: 'state_problem'; readonly problem: StateProblem; readonly clearCookie?: string }
   | {
       readonly kind: 'done';
       readonly success: boolean;
@@ -28,11 +29,19 @@ export type CallbackResult =
       readonly integration: Integration;
       readonly account: string;
       readonly returnUrl: string | undefined;
+      /** Removes the browser-binding cookie. */
+      readonly clearCookie: string;
     };
 
-export type CallbackQuery = Readonly<Record<string, string>>;
+export interface CallbackRequest {
+  readonly query: Readonly<Record<string, string>>;
+  readonly cookies: Readonly<Record<string, string>>;
+}
+
+type CallbackQuery = CallbackRequest['query'];
 
 function done(
+  deps: Pick<HandshakeDeps, 'publicUrl'>,
   state: PendingRecord,
   integration: Integration,
   outcome: Pick<Extract<CallbackResult, { kind: 'done' }>, 'success' | 'error' | 'description' | 'failedAt'>,
@@ -44,6 +53,7 @@ function done(
     integration,
     account: state.account,
     returnUrl: state.data.returnUrl,
+    clearCookie: clearBrowserBinding(state.hash, redirectUri(deps)),
   };
 }
 
@@ -85,7 +95,8 @@ function issuerProblem(
  * GET /oauth/callback. The state is spent first (with its link, atomically), so a replayed
  * callback never reaches the token endpoint and a code is exchanged at most once.
  */
-export async function handleCallback(deps: HandshakeDeps, query: CallbackQuery): Promise<CallbackResult> {
+export async function handleCallback(deps: HandshakeDeps, request: CallbackRequest): Promise<CallbackResult> {
+  const { query } = request;
   const stateToken = query.state;
   if (stateToken === undefined || stateToken === '') return { kind: 'state_problem', problem: 'missing' };
   const installationId = installationIdFromHandshakeToken('state', stateToken);
@@ -93,24 +104,28 @@ export async function handleCallback(deps: HandshakeDeps, query: CallbackQuery):
   const stateHash = hashKey(stateToken);
   const now = deps.now().getTime();
 
-  const providerError = query.error;
-  if (providerError !== undefined) {
+  const state = await deps.pending.get('state', installationId, stateHash);
+  if (state === undefined) return { kind: 'state_problem', problem: 'invalid' };
+  // Checked before anything is spent: a victim lured into someone else's authorization burns nothing.
+  if (!isSameBrowser(request.cookies, stateHash, state.data.browserHash)) {
+    return { kind: 'state_problem', problem: 'other_browser' };
+  }
+  const integration = deps.app.integrations.get(state.integration);
+  if (integration === undefined) return { kind: 'state_problem', problem: 'invalid' };
+
+  if (query.error !== undefined) {
     // The person said no (or the provider refused): the state is spent, the link stays usable.
     const consumed = await deps.pending.consume('state', installationId, stateHash, now);
     if (consumed.outcome !== 'consumed')
       return { kind: 'state_problem', problem: stateProblem(consumed.outcome) };
-    const integration = deps.app.integrations.get(consumed.record.integration);
-    if (integration === undefined) return { kind: 'state_problem', problem: 'invalid' };
-    return done(consumed.record, integration, {
+    return done(deps, consumed.record, integration, {
       success: false,
-      error: cleanProviderText(providerError, 100) ?? 'error',
+      error: cleanProviderText(query.error, 100) ?? 'error',
       description: cleanProviderText(query.error_description),
       failedAt: 'provider',
     });
   }
 
-  const state = await deps.pending.get('state', installationId, stateHash);
-  if (state === undefined) return { kind: 'state_problem', problem: 'invalid' };
   const consumed = await deps.pending.consumeStateAndLink(
     installationId,
     stateHash,
@@ -119,8 +134,6 @@ export async function handleCallback(deps: HandshakeDeps, query: CallbackQuery):
   );
   if (consumed.outcome !== 'consumed')
     return { kind: 'state_problem', problem: stateProblem(consumed.outcome) };
-  const integration = deps.app.integrations.get(state.integration);
-  if (integration === undefined) return { kind: 'state_problem', problem: 'invalid' };
   return exchange(deps, consumed.record, integration, query);
 }
 
@@ -144,7 +157,7 @@ async function exchange(
     string
   >;
   const fail = (error: string, description: string | undefined, failedAt: 'provider' | 'deployment') =>
-    done(state, integration, { success: false, error, description, failedAt });
+    done(deps, state, integration, { success: false, error, description, failedAt });
 
   const issue = issuerProblem(integration, query.iss, oauthIparams);
   if (issue !== undefined) return fail('issuer_mismatch', issue, 'provider');
@@ -200,5 +213,5 @@ async function exchange(
     throw error;
   }
   logger.info('account authorized', ids);
-  return done(state, integration, { success: true });
+  return done(deps, state, integration, { success: true });
 }

@@ -6,6 +6,7 @@ import { newPkcePair } from '../oauth/pkce';
 import type { ConnectPageModel } from '../pages/connect-page';
 import type { PendingRecord } from '../store/ports';
 import { DEFAULT_ACCOUNT } from './account-label';
+import { newBrowserBinding } from './browser-binding';
 import { checkConnectForm, connectFields } from './connect-fields';
 import { type HandshakeDeps, redirectUri, STATE_TTL_SECONDS } from './deps';
 
@@ -15,7 +16,7 @@ export type LinkProblem = 'invalid' | 'used' | 'expired';
 export type ConnectOutcome =
   | { readonly kind: 'form'; readonly status: number; readonly model: ConnectPageModel }
   | { readonly kind: 'link_problem'; readonly problem: LinkProblem; readonly appName: string }
-  | { readonly kind: 'redirect'; readonly location: string };
+  | { readonly kind: 'redirect'; readonly location: string; readonly setCookie?: string };
 
 interface UsableLink {
   readonly link: PendingRecord;
@@ -91,6 +92,7 @@ export async function submitConnectForm(
   const state = newHandshakeToken('state', link.installationId);
   const stateHash = hashKey(state);
   const pkce = integration.settings.pkce ? newPkcePair() : undefined;
+  const binding = newBrowserBinding(stateHash, redirectUri(deps));
   const vault = await deps.vault();
   const seal = (value: string, field: 'code_verifier' | 'oauth_iparams') =>
     vault.seal(value, stateAad(link.installationId, stateHash, field));
@@ -105,6 +107,7 @@ export async function submitConnectForm(
     createdAt: now.toISOString(),
     data: {
       linkHash: link.hash,
+      browserHash: binding.hash,
       oauthIparams: seal(JSON.stringify(checked.values), 'oauth_iparams'),
       ...(pkce === undefined ? {} : { codeVerifier: seal(pkce.verifier, 'code_verifier') }),
       ...(link.data.returnUrl === undefined ? {} : { returnUrl: link.data.returnUrl }),
@@ -121,5 +124,5 @@ export async function submitConnectForm(
     url.searchParams.set('code_challenge', pkce.challenge);
     url.searchParams.set('code_challenge_method', 'S256');
   }
-  return { kind: 'redirect', location: url.href };
+  return { kind: 'redirect', location: url.href, setCookie: binding.setCookie };
 }

@@ -7,10 +7,14 @@ import { returnLocation } from './return-url';
 
 const NO_STORE = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } as const;
 
-export const redirect = (location: string): HttpResult => ({
+export const redirect = (location: string, cookie?: string): HttpResult => ({
   statusCode: 302,
   headers: { ...NO_STORE, location },
+  ...(cookie === undefined ? {} : { cookies: [cookie] }),
 });
+
+const withCookie = (response: HttpResult, cookie: string | undefined): HttpResult =>
+  cookie === undefined ? response : { ...response, cookies: [cookie] };
 
 const LINK_PAGES: Record<LinkProblem, { status: number; title: string; message: string }> = {
   invalid: {
@@ -35,7 +39,7 @@ export function presentConnect(outcome: ConnectOutcome): HttpResult {
     case 'form':
       return connectPage(outcome.model, outcome.status);
     case 'redirect':
-      return redirect(outcome.location);
+      return redirect(outcome.location, outcome.setCookie);
     case 'link_problem':
       return messagePage({
         ...LINK_PAGES[outcome.problem],
@@ -69,6 +73,11 @@ const STATE_PAGES: Record<StateProblem, { title: string; message: string }> = {
     title: 'This link was already used',
     message: 'Another authorization already used this connect link. Nothing was changed.',
   },
+  other_browser: {
+    title: 'Finish in the browser you started in',
+    message:
+      'This authorization was started in another browser (or its cookies were cleared). For your safety nothing was connected. If you did not start it yourself, someone may have sent you this link to connect your account to theirs.',
+  },
 };
 
 type Done = Extract<CallbackResult, { kind: 'done' }>;
@@ -85,6 +94,10 @@ function failureMessage(result: Done): string {
 }
 
 function presentDone(result: Done, appName: string): HttpResult {
+  return withCookie(doneResponse(result, appName), result.clearCookie);
+}
+
+function doneResponse(result: Done, appName: string): HttpResult {
   if (result.returnUrl !== undefined) {
     return redirect(
       returnLocation(result.returnUrl, {

@@ -10,6 +10,8 @@ export interface HttpRequest {
   /** Header names lower-cased. */
   readonly headers: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
+  /** Request cookies by name (payload 2.0 sends them in `cookies`, not in a header). */
+  readonly cookies: Readonly<Record<string, string>>;
   /** The body as text (base64 already decoded); undefined when there is none. */
   readonly rawBody: string | undefined;
   readonly requestId: string;
@@ -31,6 +33,17 @@ function definedEntries(record: Record<string, string | undefined> | undefined):
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(record ?? {})) if (value !== undefined) result[name] = value;
   return result;
+}
+
+function parseCookies(pairs: readonly string[]): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) continue;
+    const name = pair.slice(0, at).trim();
+    if (name !== '' && !Object.hasOwn(cookies, name)) cookies[name] = pair.slice(at + 1).trim();
+  }
+  return cookies;
 }
 
 export function parseRequest(event: APIGatewayProxyEventV2, options: ParseOptions): HttpRequest {
@@ -56,6 +69,7 @@ export function parseRequest(event: APIGatewayProxyEventV2, options: ParseOption
     pathParameters: definedEntries(event.pathParameters),
     headers: lowerCaseHeaders(event.headers),
     query: definedEntries(event.queryStringParameters),
+    cookies: parseCookies(event.cookies ?? (event.headers?.cookie ?? '').split(';')),
     rawBody: body,
     requestId: event.requestContext?.requestId ?? 'unknown',
   };

@@ -111,8 +111,16 @@ async function partition(id: string): Promise<Array<Record<string, unknown>>> {
 const itemsOfKind = async (id: string, prefix: string) =>
   (await partition(id)).filter((item) => String(item.sk).startsWith(prefix));
 
-/** Submits the connect form without a browser; answers the provider URL it redirects to. */
-async function startAuthorization(linkUrl: string, fields: Record<string, string> = {}): Promise<URL> {
+interface Started {
+  /** The provider URL the form redirected to. */
+  readonly provider: URL;
+  readonly state: string;
+  /** The browser-binding cookie, as a browser would send it back. */
+  readonly cookie: string;
+}
+
+/** Submits the connect form without a browser: the provider URL and the cookie it set. */
+async function startAuthorization(linkUrl: string, fields: Record<string, string> = {}): Promise<Started> {
   const response = await fetch(linkUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -120,15 +128,22 @@ async function startAuthorization(linkUrl: string, fields: Record<string, string
     redirect: 'manual',
   });
   expect(response.status).toBe(302);
-  return new URL(response.headers.get('location') ?? '');
+  const provider = new URL(response.headers.get('location') ?? '');
+  const [setCookie = ''] = response.headers.getSetCookie();
+  return { provider, state: provider.searchParams.get('state') ?? '', cookie: setCookie.split(';')[0] ?? '' };
 }
 
-const callback = (query: Record<string, string>) =>
-  fetch(`${api.url}/oauth/callback?${new URLSearchParams(query)}`, { redirect: 'manual' });
+const callback = (query: Record<string, string>, cookie?: string) =>
+  fetch(`${api.url}/oauth/callback?${new URLSearchParams(query)}`, {
+    redirect: 'manual',
+    headers: cookie === undefined ? {} : { cookie },
+  });
 
 interface Flow {
   readonly page: Page;
   readonly callbackUrl: string;
+  /** The Cookie header the browser sent with the callback. */
+  readonly callbackCookie: string;
 }
 
 /** A person opens the link, fills the form, authorizes at the provider and lands back. */
@@ -139,8 +154,13 @@ async function personConnects(
   const context = await browser.newContext();
   const page = await context.newPage();
   let callbackUrl = '';
+  let callbackCookie = '';
   page.on('request', (request) => {
-    if (request.url().startsWith(`${api.url}/oauth/callback`)) callbackUrl = request.url();
+    if (!request.url().startsWith(`${api.url}/oauth/callback`)) return;
+    callbackUrl = request.url();
+    void request.allHeaders().then((headers) => {
+      callbackCookie = headers.cookie ?? '';
+    });
   });
   const opened = await page.goto(linkUrl);
   expect(opened?.status()).toBe(200);
@@ -152,7 +172,7 @@ async function personConnects(
     issuer: oauth.issuer,
     ...(options.deny === undefined ? {} : { deny: options.deny }),
   });
-  return { page, callbackUrl };
+  return { page, callbackUrl, callbackCookie };
 }
 
 const ofEndpoint = (received: ReceivedRequest[], endpoint: ReceivedRequest['endpoint']) =>
@@ -190,6 +210,8 @@ describe('a person connects an account', () => {
     await page.click('button[type="submit"]');
     await completeProviderLogin(page, { login: 'alice', issuer: oauth.issuer });
     expect(await page.locator('h1').textContent()).toBe('Acme Helpdesk is connected');
+    // The browser-binding cookie did its job and is gone.
+    expect((await context.cookies()).filter((cookie) => cookie.name.startsWith('hs_'))).toEqual([]);
     expect(page.url()).toMatch(new RegExp(`^${api.url}/oauth/callback\\?`));
 
     const [account] = await accountsOf(installation.id, 'acme');
@@ -394,13 +416,15 @@ describe('what is refused, and what is left behind', () => {
 
   it('refuses a replayed callback without calling the token endpoint again', async () => {
     const installation = await createInstallation();
-    const { page, callbackUrl } = await personConnects(
+    const { page, callbackUrl, callbackCookie } = await personConnects(
       await linkFor(installation.id, { integration: 'beta' }),
     );
+    expect(callbackCookie).toMatch(/^hs_[0-9a-f]{16}=/);
     await page.context().close();
     const before = await storedTokens(installation.id, 'beta');
     await oauth.clearReceived();
-    const replay = await fetch(callbackUrl, { redirect: 'manual' });
+    // Even with the browser's own cookie, a spent state is spent.
+    const replay = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie: callbackCookie } });
     expect(replay.status).toBe(400);
     expect(await replay.text()).toContain('Authorization already completed');
     expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
@@ -422,13 +446,29 @@ describe('what is refused, and what is left behind', () => {
     expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
   });
 
+  it('refuses to finish an authorization in a browser that did not start it (consent phishing)', async () => {
+    const attacker = await createInstallation();
+    // The attacker starts from their own link and sends the provider URL to a victim.
+    const started = await startAuthorization(await linkFor(attacker.id, { integration: 'beta' }));
+    const victim = await browser.newContext();
+    const page = await victim.newPage();
+    await page.goto(started.provider.href);
+    await completeProviderLogin(page, { login: 'victim', issuer: oauth.issuer });
+    expect(await page.locator('h1').textContent()).toBe('Finish in the browser you started in');
+    expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
+    expect(await accountsOf(attacker.id, 'beta')).toEqual([]);
+    // Nothing was spent: the state still works for the browser that holds the cookie.
+    const state = (await itemsOfKind(attacker.id, 'STATE#'))[0];
+    expect(state?.usedAt).toBeUndefined();
+    await victim.close();
+  }, 60_000);
+
   it('refuses a state moved to another installation', async () => {
     const victim = await createInstallation();
     const attacker = await createInstallation();
-    const provider = await startAuthorization(await linkFor(attacker.id, { integration: 'beta' }));
-    const state = provider.searchParams.get('state') ?? '';
-    const moved = state.replace(attacker.id, victim.id);
-    const response = await callback({ code: 'code', state: moved, iss: oauth.issuer });
+    const started = await startAuthorization(await linkFor(attacker.id, { integration: 'beta' }));
+    const moved = started.state.replace(attacker.id, victim.id);
+    const response = await callback({ code: 'code', state: moved, iss: oauth.issuer }, started.cookie);
     expect(response.status).toBe(400);
     expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
     expect(await accountsOf(victim.id, 'beta')).toEqual([]);
@@ -436,8 +476,9 @@ describe('what is refused, and what is left behind', () => {
 
   it('refuses an expired state and leaves it unused', async () => {
     const installation = await createInstallation();
-    const provider = await startAuthorization(await linkFor(installation.id, { integration: 'beta' }));
-    const state = provider.searchParams.get('state') ?? '';
+    const { state, cookie } = await startAuthorization(
+      await linkFor(installation.id, { integration: 'beta' }),
+    );
     await table.client.send(
       new UpdateCommand({
         TableName: table.tableName,
@@ -446,7 +487,7 @@ describe('what is refused, and what is left behind', () => {
         ExpressionAttributeValues: { ':past': Date.now() - 1000 },
       }),
     );
-    const response = await callback({ code: 'code', state, iss: oauth.issuer });
+    const response = await callback({ code: 'code', state, iss: oauth.issuer }, cookie);
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('Authorization expired');
     expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
@@ -486,13 +527,11 @@ describe('what is refused, and what is left behind', () => {
     'ends a token endpoint %i on a clear page and stores nothing',
     async (status, body, pageStatus, text) => {
       const installation = await createInstallation();
-      const provider = await startAuthorization(await linkFor(installation.id, { integration: 'beta' }));
+      const { state, cookie } = await startAuthorization(
+        await linkFor(installation.id, { integration: 'beta' }),
+      );
       await oauth.failTokenEndpoint({ status, body, times: 1 });
-      const response = await callback({
-        code: 'code',
-        state: provider.searchParams.get('state') ?? '',
-        iss: oauth.issuer,
-      });
+      const response = await callback({ code: 'code', state, iss: oauth.issuer }, cookie);
       expect(response.status).toBe(pageStatus);
       expect(await response.text()).toContain(text);
       expect(ofEndpoint(await oauth.received(), 'token')).toHaveLength(1);
@@ -502,14 +541,13 @@ describe('what is refused, and what is left behind', () => {
 
   it('refuses a response from another issuer (mix-up) before exchanging the code', async () => {
     const installation = await createInstallation();
-    const provider = await startAuthorization(await linkFor(installation.id, { integration: 'acme' }), {
-      tenant: 't',
-    });
-    const response = await callback({
-      code: 'code',
-      state: provider.searchParams.get('state') ?? '',
-      iss: 'https://evil.example',
-    });
+    const { state, cookie } = await startAuthorization(
+      await linkFor(installation.id, { integration: 'acme' }),
+      {
+        tenant: 't',
+      },
+    );
+    const response = await callback({ code: 'code', state, iss: 'https://evil.example' }, cookie);
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('issuer_mismatch');
     expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);

@@ -164,6 +164,12 @@ describe('npm start', () => {
     );
     expect(location.searchParams.get('redirect_uri')).toBe(`http://localhost:${port}/oauth/callback`);
     expect(location.searchParams.get('code_challenge_method')).toBe('S256');
+    // serverless-offline re-serializes the cookie; its attributes must survive.
+    const [cookie = ''] = submitted.headers.getSetCookie();
+    expect(cookie).toMatch(/^hs_[0-9a-f]{16}=[\w-]{43};/);
+    for (const attribute of ['HttpOnly', 'SameSite=Lax', 'Path=/oauth/callback', 'Max-Age=600']) {
+      expect(cookie).toContain(attribute);
+    }
   });
 
   it('lets `serverless invoke local` reach the same state without AWS credentials', async () => {

@@ -70,6 +70,9 @@ function toEvent(request: IncomingMessage, route: Route, match: RegExpExecArray,
   const pathParameters = Object.fromEntries(
     route.params.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]),
   );
+  // Payload 2.0 moves the Cookie header into `cookies`.
+  const cookies = headers.cookie?.split(';').map((pair) => pair.trim());
+  delete headers.cookie;
   const binary = body.length > 0 && !TEXT_TYPES.test(headers['content-type'] ?? '');
   const event: APIGatewayProxyEventV2 = {
     version: '2.0',
@@ -78,6 +81,7 @@ function toEvent(request: IncomingMessage, route: Route, match: RegExpExecArray,
     rawQueryString: url.search.slice(1),
     headers,
     ...(url.search === '' ? {} : { queryStringParameters: query }),
+    ...(cookies === undefined ? {} : { cookies }),
     ...(route.params.length === 0 ? {} : { pathParameters }),
     requestContext: {
       accountId: '123456789012',
@@ -134,7 +138,9 @@ export async function startApiServer(): Promise<ApiServer> {
   const server: Server = createServer((request, response) => {
     answer(request)
       .then((result) => {
-        response.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
+        const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+        if (result.cookies !== undefined) headers['set-cookie'] = result.cookies;
+        response.writeHead(result.statusCode ?? 200, headers);
         const text = result.body ?? '';
         response.end(result.isBase64Encoded ? Buffer.from(text, 'base64') : text);
       })
