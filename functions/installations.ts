@@ -5,6 +5,7 @@ import { httpHandler } from '../lib/http/handler';
 import { jsonBody } from '../lib/http/request';
 import { json, noContent } from '../lib/http/responses';
 import { createInstallation, deleteInstallation, describeInstallation } from '../lib/installations/service';
+import { refreshNow } from '../lib/refresh/refresh-now';
 import { runtime } from '../lib/runtime';
 import type { AccountRecord } from '../lib/store/ports';
 
@@ -31,6 +32,13 @@ export const handler = httpHandler({
     const id = idOf(request.pathParameters);
     authorize(await authenticate(request.headers.authorization, rt), 'admin-or-own', id);
     return json(201, await createConnectLink(rt.handshake, id, jsonBody(request, { required: true })));
+  },
+  'POST /installations/{id}/integrations/{name}/refresh': async (request) => {
+    const id = idOf(request.pathParameters);
+    authorize(await authenticate(request.headers.authorization, rt), 'admin');
+    const name = request.pathParameters.name ?? '';
+    const input = jsonBody(request, { required: false });
+    return json(200, await refreshNow({ ...rt.refresh, installations: rt.installations }, id, name, input));
   },
   'DELETE /installations/{id}': async (request) => {
     const id = idOf(request.pathParameters);

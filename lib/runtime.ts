@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { getApp } from './app';
 import type { App } from './app/model';
 import { type Config, config } from './config';
@@ -5,6 +6,7 @@ import { loadCipher } from './crypto';
 import { allowsPlainHttp, createEgress, type Egress, parseAllowList } from './egress';
 import type { HandshakeDeps } from './handshake/deps';
 import type { AuthDeps } from './http/auth';
+import type { SweepDeps } from './refresh/sweep';
 import { secretSource } from './secrets';
 import type { SecretWriter } from './secrets/port';
 import { type Stores, stores } from './store';
@@ -21,10 +23,15 @@ export interface Runtime extends AuthDeps {
   /** Every outgoing request goes through it; it pools connections for the container's life. */
   readonly egress: Egress;
   readonly handshake: HandshakeDeps;
+  /** The refresh core's and the sweep's dependencies. */
+  readonly refresh: SweepDeps;
 }
 
 /** Token endpoint calls get the platform's request timeout. */
 const TOKEN_TIMEOUT_MS = 15_000;
+
+/** Names this container as a lease holder, for diagnosis. */
+const CONTAINER_ID = `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? 'local'}#${randomUUID()}`;
 
 let shared: Runtime | undefined;
 
@@ -63,6 +70,17 @@ export function runtime(): Runtime {
         allowsPlainHttp: (url) => allowsPlainHttp(allow, url),
         tokenTimeoutMs: TOKEN_TIMEOUT_MS,
         now,
+      },
+      refresh: {
+        app,
+        accounts: all.accounts,
+        index: all.refreshIndex,
+        secrets,
+        vault,
+        egress,
+        tokenTimeoutMs: TOKEN_TIMEOUT_MS,
+        now,
+        leaseOwner: () => CONTAINER_ID,
       },
     };
   }

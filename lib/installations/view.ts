@@ -30,7 +30,7 @@ export interface InstallationView {
 const iso = (epochMs: number | undefined): string | null =>
   epochMs === undefined ? null : new Date(epochMs).toISOString();
 
-function accountView(record: AccountRecord): AccountView {
+export function accountView(record: AccountRecord): AccountView {
   return {
     account: record.account,
     status: record.status,

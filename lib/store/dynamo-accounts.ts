@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { HandshakeError } from '../errors';
 import type { TableRef } from './dynamo';
-import { failedConditions, translate } from './dynamo-errors';
+import { failedConditions, isConditionFailure, translate } from './dynamo-errors';
 import { ACCOUNT_SK_PREFIX, accountSk, INSTALLATION_SK, installationPk } from './keys';
-import type { AccountKey, AccountRecord, AccountStore, WriteExpectation } from './ports';
+import type { AccountKey, AccountRecord, AccountStore, LeaseCondition, WriteExpectation } from './ports';
 import { REFRESH_SHARDS, TABLE } from './table';
 
 /** The refresh index shard of a token: stable, so a record never moves between shards. */
@@ -33,9 +39,52 @@ function toRecord(item: Record<string, unknown>): AccountRecord {
   return record as unknown as AccountRecord;
 }
 
+function leaseCondition(condition: LeaseCondition): { expression: string; values: Record<string, unknown> } {
+  return condition.kind === 'due'
+    ? { expression: 'refreshDueAt <= :now', values: {} }
+    : {
+        expression: '(attribute_not_exists(lastRefreshedAt) OR lastRefreshedAt < :since)',
+        values: { ':since': condition.since },
+      };
+}
+
 export function dynamoAccountStore(table: TableRef): AccountStore {
   const { client, tableName } = table;
-  return {
+  const store: AccountStore = {
+    async acquireLease(key, lease, condition) {
+      const extra = leaseCondition(condition);
+      try {
+        const result = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: installationPk(key.installationId), sk: accountSk(key) },
+            UpdateExpression:
+              'SET leaseOwner = :owner, leaseUntil = :until, #version = #version + :one, updatedAt = :updatedAt',
+            ConditionExpression: `attribute_exists(#pk) AND #status = :authorized AND attribute_exists(refreshToken) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now) AND ${extra.expression}`,
+            ExpressionAttributeNames: {
+              '#pk': TABLE.partitionKey,
+              '#status': 'status',
+              '#version': 'version',
+            },
+            ExpressionAttributeValues: {
+              ':owner': lease.owner,
+              ':until': lease.until,
+              ':one': 1,
+              ':updatedAt': new Date(lease.now).toISOString(),
+              ':authorized': 'authorized',
+              ':now': lease.now,
+              ...extra.values,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { acquired: true, record: toRecord(result.Attributes ?? {}) };
+      } catch (error) {
+        if (!isConditionFailure(error)) return translate(error, 'take refresh lease');
+      }
+      return { acquired: false, current: await store.get(key) };
+    },
+
     async get(key) {
       try {
         const result = await client.send(
@@ -136,4 +185,5 @@ export function dynamoAccountStore(table: TableRef): AccountStore {
       }
     },
   };
+  return store;
 }

@@ -3,12 +3,14 @@ import { tableRef } from './dynamo';
 import { dynamoAccountStore } from './dynamo-accounts';
 import { dynamoInstallationStore } from './dynamo-installations';
 import { dynamoPendingStore } from './dynamo-pending';
-import type { AccountStore, InstallationStore, PendingStore } from './ports';
+import { dynamoRefreshIndex } from './dynamo-refresh-index';
+import type { AccountStore, InstallationStore, PendingStore, RefreshIndex } from './ports';
 
 export interface Stores {
   readonly installations: InstallationStore;
   readonly accounts: AccountStore;
   readonly pending: PendingStore;
+  readonly refreshIndex: RefreshIndex;
 }
 
 let shared: Stores | undefined;
@@ -21,6 +23,7 @@ export function stores(config: Config): Stores {
       installations: dynamoInstallationStore(table),
       accounts: dynamoAccountStore(table),
       pending: dynamoPendingStore(table),
+      refreshIndex: dynamoRefreshIndex(table),
     };
   }
   return shared;

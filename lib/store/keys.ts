@@ -14,3 +14,16 @@ export const accountSk = (key: Pick<AccountKey, 'integration' | 'account'>): str
   `${ACCOUNT_SK_PREFIX}${key.integration}#${key.account}`;
 
 export const pendingSk = (kind: PendingKind, hash: string): string => `${kind.toUpperCase()}#${hash}`;
+
+/** The account key of a token record's item key (the inverse of installationPk + accountSk). */
+export function accountKeyOf(pk: string, sk: string): AccountKey | undefined {
+  if (!pk.startsWith('INST#') || !sk.startsWith(ACCOUNT_SK_PREFIX)) return undefined;
+  const rest = sk.slice(ACCOUNT_SK_PREFIX.length);
+  const split = rest.indexOf('#');
+  if (split <= 0) return undefined;
+  return {
+    installationId: pk.slice('INST#'.length),
+    integration: rest.slice(0, split),
+    account: rest.slice(split + 1),
+  };
+}

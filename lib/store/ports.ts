@@ -72,6 +72,18 @@ export type WriteExpectation =
   | { readonly kind: 'absent' }
   | { readonly kind: 'version'; readonly version: number };
 
+/** When a refresh lease may be taken, besides "no live lease and the account is authorized". */
+export type LeaseCondition =
+  /** The sweep: the record's refresh time has come. */
+  | { readonly kind: 'due'; readonly now: number }
+  /** On demand: nobody refreshed it since `since` (ISO time), so concurrent callers refresh once. */
+  | { readonly kind: 'not_refreshed_since'; readonly since: string };
+
+export type LeaseResult =
+  | { readonly acquired: true; readonly record: AccountRecord }
+  /** `current` is the record as it is (undefined when it does not exist). */
+  | { readonly acquired: false; readonly current: AccountRecord | undefined };
+
 export interface AccountStore {
   get(key: AccountKey): Promise<AccountRecord | undefined>;
   list(installationId: string): Promise<AccountRecord[]>;
@@ -82,6 +94,36 @@ export interface AccountStore {
    */
   put(record: AccountRecord, expect: WriteExpectation): Promise<void>;
   delete(key: AccountKey): Promise<void>;
+  /**
+   * Takes the refresh lease in one conditional update: the account is authorized, has a
+   * refresh token, holds no unexpired lease, and meets `condition`. The record comes back with
+   * `leaseOwner`, `leaseUntil` and its version incremented, so every other writer's
+   * conditional put fails until the holder writes its result.
+   */
+  acquireLease(
+    key: AccountKey,
+    lease: { readonly owner: string; readonly until: number; readonly now: number },
+    condition: LeaseCondition,
+  ): Promise<LeaseResult>;
+}
+
+/** One page of the refresh index. */
+export interface DuePage {
+  readonly keys: readonly AccountKey[];
+  /** Items the index query read (what DynamoDB bills), for the sweep's metrics. */
+  readonly itemsRead: number;
+  readonly cursor: Readonly<Record<string, unknown>> | undefined;
+}
+
+export interface RefreshIndex {
+  readonly shards: readonly string[];
+  /** Token records of `shard` whose refresh time is at or before `now`, oldest first. */
+  due(
+    shard: string,
+    now: number,
+    limit: number,
+    cursor?: Readonly<Record<string, unknown>>,
+  ): Promise<DuePage>;
 }
 
 export type PendingKind = 'link' | 'state';

@@ -4,185 +4,30 @@
  * Chromium, the functions behind a real HTTP endpoint, DynamoDB Local.
  */
 import { createHash } from 'node:crypto';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Browser, Page } from 'playwright-core';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hashKey } from '../../lib/crypto/keys';
 import { installationPk, pendingSk } from '../../lib/store/keys';
-import type { AccountRecord } from '../../lib/store/ports';
-import { openTokenSet } from '../../lib/tokens/token-set';
-import { type ApiServer, startApiServer } from '../support/api-server';
-import { completeProviderLogin, launchBrowser } from '../support/browser';
-import { createTestTable, type TestTable } from '../support/dynamo';
-import { localFunctionEnv } from '../support/local-env';
-import { type OAuthServer, type ReceivedRequest, startOAuthServer } from '../support/oauth-server';
-import { PROVIDER_CLIENTS, providerClients, writeProviderApp } from '../support/provider-app';
+import { completeProviderLogin } from '../support/browser';
+import {
+  ADMIN,
+  accountsOf,
+  bearer,
+  callback,
+  connectLink,
+  createInstallation,
+  itemsOfKind,
+  linkFor,
+  ofEndpoint,
+  partition,
+  personConnects,
+  startAuthorization,
+  storedTokens,
+  useHarness,
+  world,
+} from '../support/harness';
+import { PROVIDER_CLIENTS } from '../support/provider-app';
 
-const ADMIN = 'hsa_handshake-test-admin-key';
-let table: TestTable;
-let api: ApiServer;
-let oauth: OAuthServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  table = await createTestTable();
-  api = await startApiServer();
-  oauth = await startOAuthServer({ clients: providerClients(`${api.url}/oauth/callback`) });
-  const { secrets } = await localFunctionEnv(table, ADMIN, {
-    APP_DIR: writeProviderApp(oauth),
-    PUBLIC_URL: api.url,
-    HANDSHAKE_EGRESS_ALLOW: '127.0.0.0/8',
-  });
-  const { beta } = PROVIDER_CLIENTS;
-  await secrets.put(
-    'client-credentials',
-    JSON.stringify({ beta: { client_id: beta.clientId, client_secret: beta.clientSecret } }),
-  );
-  await api.serve(async (name) => ((await import(`../../functions/${name}`)) as { handler: never }).handler);
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await oauth?.stop();
-  await api?.close();
-  await table?.drop();
-});
-
-beforeEach(async () => {
-  await oauth.clearReceived();
-  await oauth.failTokenEndpoint(null);
-});
-
-// ---- helpers -------------------------------------------------------------------------------
-
-const bearer = (key: string) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
-
-async function createInstallation(): Promise<{ id: string; apiKey: string }> {
-  const response = await fetch(`${api.url}/installations`, {
-    method: 'POST',
-    headers: bearer(ADMIN),
-    body: '{}',
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as { id: string; apiKey: string };
-}
-
-async function connectLink(id: string, key: string, body: object) {
-  const response = await fetch(`${api.url}/installations/${id}/connect-links`, {
-    method: 'POST',
-    headers: bearer(key),
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-async function linkFor(id: string, body: object): Promise<string> {
-  const link = await connectLink(id, ADMIN, body);
-  expect(link.status).toBe(201);
-  return link.body.url as string;
-}
-
-interface AccountView {
-  account: string;
-  status: string;
-  expiresAt: string | null;
-  scope: string | null;
-  authorizedAt: string | null;
-}
-
-async function accountsOf(id: string, integration: string): Promise<AccountView[]> {
-  const response = await fetch(`${api.url}/installations/${id}`, { headers: bearer(ADMIN) });
-  const body = (await response.json()) as { integrations: Array<{ name: string; accounts: AccountView[] }> };
-  return body.integrations.find((entry) => entry.name === integration)?.accounts ?? [];
-}
-
-/** Every item of the installation's partition, as stored. */
-async function partition(id: string): Promise<Array<Record<string, unknown>>> {
-  const result = await table.client.send(
-    new QueryCommand({
-      TableName: table.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': installationPk(id) },
-    }),
-  );
-  return result.Items ?? [];
-}
-
-const itemsOfKind = async (id: string, prefix: string) =>
-  (await partition(id)).filter((item) => String(item.sk).startsWith(prefix));
-
-interface Started {
-  /** The provider URL the form redirected to. */
-  readonly provider: URL;
-  readonly state: string;
-  /** The browser-binding cookie, as a browser would send it back. */
-  readonly cookie: string;
-}
-
-/** Submits the connect form without a browser: the provider URL and the cookie it set. */
-async function startAuthorization(linkUrl: string, fields: Record<string, string> = {}): Promise<Started> {
-  const response = await fetch(linkUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
-  expect(response.status).toBe(302);
-  const provider = new URL(response.headers.get('location') ?? '');
-  const [setCookie = ''] = response.headers.getSetCookie();
-  return { provider, state: provider.searchParams.get('state') ?? '', cookie: setCookie.split(';')[0] ?? '' };
-}
-
-const callback = (query: Record<string, string>, cookie?: string) =>
-  fetch(`${api.url}/oauth/callback?${new URLSearchParams(query)}`, {
-    redirect: 'manual',
-    headers: cookie === undefined ? {} : { cookie },
-  });
-
-interface Flow {
-  readonly page: Page;
-  readonly callbackUrl: string;
-  /** The Cookie header the browser sent with the callback. */
-  readonly callbackCookie: string;
-}
-
-/** A person opens the link, fills the form, authorizes at the provider and lands back. */
-async function personConnects(
-  linkUrl: string,
-  options: { fields?: Record<string, string>; login?: string; deny?: boolean } = {},
-): Promise<Flow> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  let callbackUrl = '';
-  let callbackCookie = '';
-  page.on('request', (request) => {
-    if (!request.url().startsWith(`${api.url}/oauth/callback`)) return;
-    callbackUrl = request.url();
-    void request.allHeaders().then((headers) => {
-      callbackCookie = headers.cookie ?? '';
-    });
-  });
-  const opened = await page.goto(linkUrl);
-  expect(opened?.status()).toBe(200);
-  for (const [name, value] of Object.entries(options.fields ?? {}))
-    await page.fill(`[name="${name}"]`, value);
-  await page.click('button[type="submit"]');
-  await completeProviderLogin(page, {
-    login: options.login ?? 'alice',
-    issuer: oauth.issuer,
-    ...(options.deny === undefined ? {} : { deny: options.deny }),
-  });
-  return { page, callbackUrl, callbackCookie };
-}
-
-const ofEndpoint = (received: ReceivedRequest[], endpoint: ReceivedRequest['endpoint']) =>
-  received.filter((request) => request.endpoint === endpoint);
-
-async function storedTokens(id: string, integration: string, account = 'default') {
-  const item = (await itemsOfKind(id, `ACCOUNT#${integration}#${account}`))[0] as unknown as AccountRecord;
-  const { runtime } = await import('../../lib/runtime');
-  return { item, tokens: openTokenSet(await runtime().vault(), item) };
-}
+useHarness();
 
 // ---- the flow ------------------------------------------------------------------------------
 
@@ -192,10 +37,10 @@ describe('a person connects an account', () => {
     // The installation's own key may make links for it.
     const link = await connectLink(installation.id, installation.apiKey, { integration: 'acme' });
     expect(link.status).toBe(201);
-    expect(link.body.url).toMatch(new RegExp(`^${api.url}/connect/hcl_${installation.id}_`));
+    expect(link.body.url).toMatch(new RegExp(`^${world.api.url}/connect/hcl_${installation.id}_`));
     expect(Date.parse(link.body.expiresAt as string) - Date.now()).toBeGreaterThan(9 * 60_000);
 
-    const context = await browser.newContext();
+    const context = await world.browser.newContext();
     const page = await context.newPage();
     const opened = await page.goto(link.body.url as string);
     expect(opened?.status()).toBe(200);
@@ -208,11 +53,11 @@ describe('a person connects an account', () => {
 
     await page.fill('[name="tenant"]', 't-42');
     await page.click('button[type="submit"]');
-    await completeProviderLogin(page, { login: 'alice', issuer: oauth.issuer });
+    await completeProviderLogin(page, { login: 'alice', issuer: world.oauth.issuer });
     expect(await page.locator('h1').textContent()).toBe('Acme Helpdesk is connected');
     // The browser-binding cookie did its job and is gone.
     expect((await context.cookies()).filter((cookie) => cookie.name.startsWith('hs_'))).toEqual([]);
-    expect(page.url()).toMatch(new RegExp(`^${api.url}/oauth/callback\\?`));
+    expect(page.url()).toMatch(new RegExp(`^${world.api.url}/oauth/callback\\?`));
 
     const [account] = await accountsOf(installation.id, 'acme');
     expect(account).toMatchObject({
@@ -223,13 +68,13 @@ describe('a person connects an account', () => {
     expect(Date.parse(account?.expiresAt ?? '') - Date.now()).toBeGreaterThan(3000_000);
 
     // What the provider received.
-    const received = await oauth.received();
+    const received = await world.oauth.received();
     const [authorize] = ofEndpoint(received, 'authorize');
     const query = authorize?.query ?? {};
     expect(query).toMatchObject({
       tenant: 't-42',
       client_id: PROVIDER_CLIENTS.acme.clientId,
-      redirect_uri: `${api.url}/oauth/callback`,
+      redirect_uri: `${world.api.url}/oauth/callback`,
       response_type: 'code',
       scope: 'openid offline_access tickets.read',
       prompt: 'consent',
@@ -240,7 +85,7 @@ describe('a person connects an account', () => {
     const [token] = ofEndpoint(received, 'token');
     expect(token?.form).toMatchObject({
       grant_type: 'authorization_code',
-      redirect_uri: `${api.url}/oauth/callback`,
+      redirect_uri: `${world.api.url}/oauth/callback`,
     });
     const verifier = token?.form.code_verifier ?? '';
     expect(createHash('sha256').update(verifier).digest('base64url')).toBe(query.code_challenge);
@@ -253,7 +98,7 @@ describe('a person connects an account', () => {
 
     // The stored token works at the provider, and is nowhere in the table in plain text.
     const { item, tokens } = await storedTokens(installation.id, 'acme');
-    const me = await fetch(oauth.resourceUrl, {
+    const me = await fetch(world.oauth.resourceUrl, {
       headers: { authorization: `Bearer ${tokens?.accessToken}` },
     });
     expect(me.status).toBe(200);
@@ -279,10 +124,13 @@ describe('a person connects an account', () => {
 
   it('sends the person back to the returnUrl with the outcome', async () => {
     const installation = await createInstallation();
-    const url = await linkFor(installation.id, { integration: 'beta', returnUrl: `${api.url}/done?tab=crm` });
+    const url = await linkFor(installation.id, {
+      integration: 'beta',
+      returnUrl: `${world.api.url}/done?tab=crm`,
+    });
     const { page } = await personConnects(url);
     const landed = new URL(page.url());
-    expect(`${landed.origin}${landed.pathname}`).toBe(`${api.url}/done`);
+    expect(`${landed.origin}${landed.pathname}`).toBe(`${world.api.url}/done`);
     expect(Object.fromEntries(landed.searchParams)).toEqual({
       tab: 'crm',
       status: 'success',
@@ -296,13 +144,13 @@ describe('a person connects an account', () => {
   it('authenticates with client_secret_post using the credentials from the secret store', async () => {
     const installation = await createInstallation();
     const { page } = await personConnects(await linkFor(installation.id, { integration: 'beta' }));
-    const [token] = ofEndpoint(await oauth.received(), 'token');
+    const [token] = ofEndpoint(await world.oauth.received(), 'token');
     expect(token?.form).toMatchObject({
       client_id: PROVIDER_CLIENTS.beta.clientId,
       client_secret: PROVIDER_CLIENTS.beta.clientSecret,
     });
     expect(token?.headers.authorization).toBeUndefined();
-    const [authorize] = ofEndpoint(await oauth.received(), 'authorize');
+    const [authorize] = ofEndpoint(await world.oauth.received(), 'authorize');
     expect(authorize?.query.client_id).toBe(PROVIDER_CLIENTS.beta.clientId);
     expect((await accountsOf(installation.id, 'beta'))[0]?.status).toBe('authorized');
     await page.context().close();
@@ -331,7 +179,7 @@ describe('a person connects an account', () => {
     const whoami = async (token: string | undefined) =>
       (
         (await (
-          await fetch(oauth.resourceUrl, { headers: { authorization: `Bearer ${token}` } })
+          await fetch(world.oauth.resourceUrl, { headers: { authorization: `Bearer ${token}` } })
         ).json()) as {
           sub: string;
         }
@@ -386,7 +234,7 @@ describe('what is refused, and what is left behind', () => {
     expect(html).toContain('Tenant is required.');
     expect(html).toContain('value="hello"');
     expect(await itemsOfKind(installation.id, 'STATE#')).toEqual([]);
-    expect(ofEndpoint(await oauth.received(), 'authorize')).toEqual([]);
+    expect(ofEndpoint(await world.oauth.received(), 'authorize')).toEqual([]);
   });
 
   it('refuses an oauth_iparam that would move the provider URL elsewhere', async () => {
@@ -409,7 +257,7 @@ describe('what is refused, and what is left behind', () => {
     expect(await page.locator('h1').textContent()).toBe('Acme Helpdesk was not connected');
     expect(await page.locator('main').textContent()).toContain('Access was not granted at Acme Helpdesk');
     expect(await accountsOf(installation.id, 'acme')).toEqual([]);
-    expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
+    expect(ofEndpoint(await world.oauth.received(), 'token')).toEqual([]);
     expect((await page.goto(url))?.status()).toBe(200);
     await page.context().close();
   }, 60_000);
@@ -422,12 +270,12 @@ describe('what is refused, and what is left behind', () => {
     expect(callbackCookie).toMatch(/^hs_[0-9a-f]{16}=/);
     await page.context().close();
     const before = await storedTokens(installation.id, 'beta');
-    await oauth.clearReceived();
+    await world.oauth.clearReceived();
     // Even with the browser's own cookie, a spent state is spent.
     const replay = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie: callbackCookie } });
     expect(replay.status).toBe(400);
     expect(await replay.text()).toContain('Authorization already completed');
-    expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
+    expect(ofEndpoint(await world.oauth.received(), 'token')).toEqual([]);
     expect((await storedTokens(installation.id, 'beta')).item.version).toBe(before.item.version);
   }, 60_000);
 
@@ -439,23 +287,23 @@ describe('what is refused, and what is left behind', () => {
     const response = await callback({
       code: 'stolen-code',
       state: state(installation.id),
-      iss: oauth.issuer,
+      iss: world.oauth.issuer,
     });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('Unknown authorization');
-    expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
+    expect(ofEndpoint(await world.oauth.received(), 'token')).toEqual([]);
   });
 
   it('refuses to finish an authorization in a browser that did not start it (consent phishing)', async () => {
     const attacker = await createInstallation();
     // The attacker starts from their own link and sends the provider URL to a victim.
     const started = await startAuthorization(await linkFor(attacker.id, { integration: 'beta' }));
-    const victim = await browser.newContext();
+    const victim = await world.browser.newContext();
     const page = await victim.newPage();
     await page.goto(started.provider.href);
-    await completeProviderLogin(page, { login: 'victim', issuer: oauth.issuer });
+    await completeProviderLogin(page, { login: 'victim', issuer: world.oauth.issuer });
     expect(await page.locator('h1').textContent()).toBe('Finish in the browser you started in');
-    expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
+    expect(ofEndpoint(await world.oauth.received(), 'token')).toEqual([]);
     expect(await accountsOf(attacker.id, 'beta')).toEqual([]);
     // Nothing was spent: the state still works for the browser that holds the cookie.
     const state = (await itemsOfKind(attacker.id, 'STATE#'))[0];
@@ -468,9 +316,9 @@ describe('what is refused, and what is left behind', () => {
     const attacker = await createInstallation();
     const started = await startAuthorization(await linkFor(attacker.id, { integration: 'beta' }));
     const moved = started.state.replace(attacker.id, victim.id);
-    const response = await callback({ code: 'code', state: moved, iss: oauth.issuer }, started.cookie);
+    const response = await callback({ code: 'code', state: moved, iss: world.oauth.issuer }, started.cookie);
     expect(response.status).toBe(400);
-    expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
+    expect(ofEndpoint(await world.oauth.received(), 'token')).toEqual([]);
     expect(await accountsOf(victim.id, 'beta')).toEqual([]);
   });
 
@@ -479,18 +327,18 @@ describe('what is refused, and what is left behind', () => {
     const { state, cookie } = await startAuthorization(
       await linkFor(installation.id, { integration: 'beta' }),
     );
-    await table.client.send(
+    await world.table.client.send(
       new UpdateCommand({
-        TableName: table.tableName,
+        TableName: world.table.tableName,
         Key: { pk: installationPk(installation.id), sk: pendingSk('state', hashKey(state)) },
         UpdateExpression: 'SET expiresAt = :past',
         ExpressionAttributeValues: { ':past': Date.now() - 1000 },
       }),
     );
-    const response = await callback({ code: 'code', state, iss: oauth.issuer }, cookie);
+    const response = await callback({ code: 'code', state, iss: world.oauth.issuer }, cookie);
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('Authorization expired');
-    expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
+    expect(ofEndpoint(await world.oauth.received(), 'token')).toEqual([]);
     expect(await accountsOf(installation.id, 'beta')).toEqual([]);
   });
 
@@ -498,9 +346,9 @@ describe('what is refused, and what is left behind', () => {
     const installation = await createInstallation();
     const url = await linkFor(installation.id, { integration: 'beta' });
     const token = url.slice(url.lastIndexOf('/') + 1);
-    await table.client.send(
+    await world.table.client.send(
       new UpdateCommand({
-        TableName: table.tableName,
+        TableName: world.table.tableName,
         Key: { pk: installationPk(installation.id), sk: pendingSk('link', hashKey(token)) },
         UpdateExpression: 'SET expiresAt = :past',
         ExpressionAttributeValues: { ':past': Date.now() - 1000 },
@@ -515,7 +363,7 @@ describe('what is refused, and what is left behind', () => {
       body: '',
     });
     expect(posted.status).toBe(410);
-    const unknown = await fetch(`${api.url}/connect/hcl_${installation.id}_${'B'.repeat(43)}`);
+    const unknown = await fetch(`${world.api.url}/connect/hcl_${installation.id}_${'B'.repeat(43)}`);
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toContain('This link is not valid');
   });
@@ -530,11 +378,11 @@ describe('what is refused, and what is left behind', () => {
       const { state, cookie } = await startAuthorization(
         await linkFor(installation.id, { integration: 'beta' }),
       );
-      await oauth.failTokenEndpoint({ status, body, times: 1 });
-      const response = await callback({ code: 'code', state, iss: oauth.issuer }, cookie);
+      await world.oauth.failTokenEndpoint({ status, body, times: 1 });
+      const response = await callback({ code: 'code', state, iss: world.oauth.issuer }, cookie);
       expect(response.status).toBe(pageStatus);
       expect(await response.text()).toContain(text);
-      expect(ofEndpoint(await oauth.received(), 'token')).toHaveLength(1);
+      expect(ofEndpoint(await world.oauth.received(), 'token')).toHaveLength(1);
       expect(await accountsOf(installation.id, 'beta')).toEqual([]);
     },
   );
@@ -550,7 +398,7 @@ describe('what is refused, and what is left behind', () => {
     const response = await callback({ code: 'code', state, iss: 'https://evil.example' }, cookie);
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('issuer_mismatch');
-    expect(ofEndpoint(await oauth.received(), 'token')).toEqual([]);
+    expect(ofEndpoint(await world.oauth.received(), 'token')).toEqual([]);
     expect(await accountsOf(installation.id, 'acme')).toEqual([]);
   });
 
@@ -585,15 +433,15 @@ describe('DELETE /installations/{id}', () => {
     });
     await page.context().close();
     const { tokens } = await storedTokens(installation.id, 'acme');
-    await oauth.clearReceived();
-    const deleted = await fetch(`${api.url}/installations/${installation.id}`, {
+    await world.oauth.clearReceived();
+    const deleted = await fetch(`${world.api.url}/installations/${installation.id}`, {
       method: 'DELETE',
       headers: bearer(ADMIN),
     });
     expect(deleted.status).toBe(204);
-    const [revocation] = ofEndpoint(await oauth.received(), 'revocation');
+    const [revocation] = ofEndpoint(await world.oauth.received(), 'revocation');
     expect(revocation?.form).toMatchObject({ token: tokens?.refreshToken, token_type_hint: 'refresh_token' });
-    const me = await fetch(oauth.resourceUrl, {
+    const me = await fetch(world.oauth.resourceUrl, {
       headers: { authorization: `Bearer ${tokens?.accessToken}` },
     });
     expect(me.status).toBe(401);

@@ -1,0 +1,28 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { logger } from '../lib/observability/logger';
+import { metrics } from '../lib/observability/metrics';
+import { type SweepReport, sweep } from '../lib/refresh/sweep';
+import { runtime } from '../lib/runtime';
+
+const rt = runtime();
+
+/** Refreshes in flight at once: enough to hide provider latency, few enough for one Lambda. */
+const CONCURRENCY = Number(process.env.HANDSHAKE_REFRESH_CONCURRENCY ?? '16');
+/** Room left at the end for the last refreshes started to finish and for the metrics flush. */
+const SAFETY_MS = 5_000;
+
+/** The scheduled sweep (EventBridge): refresh every token whose time has come. */
+async function run(_event: ScheduledEvent, context: Context): Promise<SweepReport> {
+  const remaining = context.getRemainingTimeInMillis();
+  return sweep(rt.refresh, {
+    concurrency: Number.isInteger(CONCURRENCY) && CONCURRENCY > 0 ? CONCURRENCY : 16,
+    startBefore: Date.now() + remaining - rt.refresh.tokenTimeoutMs - SAFETY_MS,
+  });
+}
+
+export const handler = middy<ScheduledEvent, SweepReport, Error, Context>(run)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

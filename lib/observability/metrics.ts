@@ -1,0 +1,14 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+/**
+ * The one EMF metrics instance (namespace `Handshake`, from POWERTOOLS_METRICS_NAMESPACE in a
+ * deployment). Functions flush it with the `logMetrics` middleware or `publishStoredMetrics()`.
+ */
+export const metrics = new Metrics({ namespace: 'Handshake', serviceName: 'handshake' });
+
+export { MetricUnit };
+
+/** Adds `value` to a count metric (several calls in one invocation add up in one EMF blob). */
+export function count(name: string, value = 1): void {
+  metrics.addMetric(name, MetricUnit.Count, value);
+}

@@ -1,0 +1,213 @@
+/**
+ * The parts of a handshake test: a table on DynamoDB Local, the functions behind a real HTTP
+ * endpoint, the OAuth server, headless Chromium — and what a test does with them (make an
+ * installation and links, walk a person through the flow, read what was stored).
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Browser, Page } from 'playwright-core';
+import { installationPk } from '../../lib/store/keys';
+import type { AccountRecord } from '../../lib/store/ports';
+import { openTokenSet } from '../../lib/tokens/token-set';
+import { type ApiServer, startApiServer } from './api-server';
+import { completeProviderLogin, launchBrowser } from './browser';
+import { createTestTable, type TestTable } from './dynamo';
+import { localFunctionEnv } from './local-env';
+import { type OAuthServer, type ReceivedRequest, startOAuthServer } from './oauth-server';
+import { PROVIDER_CLIENTS, providerClients, writeProviderApp } from './provider-app';
+
+export const ADMIN = 'hsa_handshake-test-admin-key';
+
+/** The running parts, set by `useHarness` before the tests run. */
+export const world = {} as { table: TestTable; api: ApiServer; oauth: OAuthServer; browser: Browser };
+
+export interface HarnessOptions {
+  /** Access-token lifetime at the provider (default 3600 s). */
+  readonly accessTokenTtlSeconds?: number;
+  /** More environment for the functions. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Registers the hooks that start DynamoDB Local's table, the API, the OAuth server (whose
+ * clients redirect to the API) and Chromium for this test file, and stop them after.
+ */
+export function useHarness(options: HarnessOptions = {}): void {
+  beforeAll(async () => {
+    // Each part goes into `world` as soon as it runs, so afterAll stops it even if a later step fails.
+    const table = await createTestTable();
+    world.table = table;
+    const api = await startApiServer();
+    world.api = api;
+    const oauth = await startOAuthServer({
+      clients: providerClients(`${api.url}/oauth/callback`),
+      ...(options.accessTokenTtlSeconds === undefined
+        ? {}
+        : { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
+    });
+    world.oauth = oauth;
+    const { secrets } = await localFunctionEnv(table, ADMIN, {
+      APP_DIR: writeProviderApp(oauth),
+      PUBLIC_URL: api.url,
+      HANDSHAKE_EGRESS_ALLOW: '127.0.0.0/8',
+      ...options.env,
+    });
+    const { beta } = PROVIDER_CLIENTS;
+    await secrets.put(
+      'client-credentials',
+      JSON.stringify({ beta: { client_id: beta.clientId, client_secret: beta.clientSecret } }),
+    );
+    await api.serve(
+      async (name) => ((await import(`../../functions/${name}`)) as { handler: never }).handler,
+    );
+    world.browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await world.browser?.close();
+    await world.oauth?.stop();
+    await world.api?.close();
+    await world.table?.drop();
+  });
+
+  beforeEach(async () => {
+    await world.oauth.clearReceived();
+    await world.oauth.failTokenEndpoint(null);
+  });
+}
+
+// ---- helpers -------------------------------------------------------------------------------
+
+export const bearer = (key: string) => ({
+  authorization: `Bearer ${key}`,
+  'content-type': 'application/json',
+});
+
+export async function createInstallation(): Promise<{ id: string; apiKey: string }> {
+  const response = await fetch(`${world.api.url}/installations`, {
+    method: 'POST',
+    headers: bearer(ADMIN),
+    body: '{}',
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as { id: string; apiKey: string };
+}
+
+export async function connectLink(id: string, key: string, body: object) {
+  const response = await fetch(`${world.api.url}/installations/${id}/connect-links`, {
+    method: 'POST',
+    headers: bearer(key),
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+export async function linkFor(id: string, body: object): Promise<string> {
+  const link = await connectLink(id, ADMIN, body);
+  expect(link.status).toBe(201);
+  return link.body.url as string;
+}
+
+export interface AccountView {
+  account: string;
+  status: string;
+  expiresAt: string | null;
+  scope: string | null;
+  authorizedAt: string | null;
+}
+
+export async function accountsOf(id: string, integration: string): Promise<AccountView[]> {
+  const response = await fetch(`${world.api.url}/installations/${id}`, { headers: bearer(ADMIN) });
+  const body = (await response.json()) as { integrations: Array<{ name: string; accounts: AccountView[] }> };
+  return body.integrations.find((entry) => entry.name === integration)?.accounts ?? [];
+}
+
+/** Every item of the installation's partition, as stored. */
+export async function partition(id: string): Promise<Array<Record<string, unknown>>> {
+  const result = await world.table.client.send(
+    new QueryCommand({
+      TableName: world.table.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': installationPk(id) },
+    }),
+  );
+  return result.Items ?? [];
+}
+
+export const itemsOfKind = async (id: string, prefix: string) =>
+  (await partition(id)).filter((item) => String(item.sk).startsWith(prefix));
+
+export interface Started {
+  /** The provider URL the form redirected to. */
+  readonly provider: URL;
+  readonly state: string;
+  /** The browser-binding cookie, as a browser would send it back. */
+  readonly cookie: string;
+}
+
+/** Submits the connect form without a browser: the provider URL and the cookie it set. */
+export async function startAuthorization(
+  linkUrl: string,
+  fields: Record<string, string> = {},
+): Promise<Started> {
+  const response = await fetch(linkUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+  expect(response.status).toBe(302);
+  const provider = new URL(response.headers.get('location') ?? '');
+  const [setCookie = ''] = response.headers.getSetCookie();
+  return { provider, state: provider.searchParams.get('state') ?? '', cookie: setCookie.split(';')[0] ?? '' };
+}
+
+export const callback = (query: Record<string, string>, cookie?: string) =>
+  fetch(`${world.api.url}/oauth/callback?${new URLSearchParams(query)}`, {
+    redirect: 'manual',
+    headers: cookie === undefined ? {} : { cookie },
+  });
+
+export interface Flow {
+  readonly page: Page;
+  readonly callbackUrl: string;
+  /** The Cookie header the browser sent with the callback. */
+  readonly callbackCookie: string;
+}
+
+/** A person opens the link, fills the form, authorizes at the provider and lands back. */
+export async function personConnects(
+  linkUrl: string,
+  options: { fields?: Record<string, string>; login?: string; deny?: boolean } = {},
+): Promise<Flow> {
+  const context = await world.browser.newContext();
+  const page = await context.newPage();
+  let callbackUrl = '';
+  let callbackCookie = '';
+  page.on('request', (request) => {
+    if (!request.url().startsWith(`${world.api.url}/oauth/callback`)) return;
+    callbackUrl = request.url();
+    void request.allHeaders().then((headers) => {
+      callbackCookie = headers.cookie ?? '';
+    });
+  });
+  const opened = await page.goto(linkUrl);
+  expect(opened?.status()).toBe(200);
+  for (const [name, value] of Object.entries(options.fields ?? {}))
+    await page.fill(`[name="${name}"]`, value);
+  await page.click('button[type="submit"]');
+  await completeProviderLogin(page, {
+    login: options.login ?? 'alice',
+    issuer: world.oauth.issuer,
+    ...(options.deny === undefined ? {} : { deny: options.deny }),
+  });
+  return { page, callbackUrl, callbackCookie };
+}
+
+export const ofEndpoint = (received: ReceivedRequest[], endpoint: ReceivedRequest['endpoint']) =>
+  received.filter((request) => request.endpoint === endpoint);
+
+export async function storedTokens(id: string, integration: string, account = 'default') {
+  const item = (await itemsOfKind(id, `ACCOUNT#${integration}#${account}`))[0] as unknown as AccountRecord;
+  const { runtime } = await import('../../lib/runtime');
+  return { item, tokens: openTokenSet(await runtime().vault(), item) };
+}
