@@ -149,7 +149,7 @@ function nextRecord(
       tokenType: fresh.tokenType ?? leased.tokenType,
       scope: fresh.scope ?? leased.scope,
       expiresAt: fresh.expiresAt,
-      refreshDueAt: refreshDueAt(integration, fresh.expiresAt, refreshToken !== undefined),
+      refreshDueAt: refreshDueAt(integration, fresh.expiresAt, refreshToken !== undefined, now),
       lastRefreshedAt: at,
       failureCount: 0,
       lastError: undefined,

@@ -10,6 +10,12 @@ import { refreshAndReport } from './report';
 
 const body = z.strictObject({ account: z.string().optional() });
 
+/**
+ * A token refreshed this recently is answered as is: a burst of "refresh now" calls (or of
+ * 401s seen by concurrent invokes) costs the provider one refresh, not one per caller.
+ */
+export const FRESH_ENOUGH_MS = 5_000;
+
 export interface RefreshNowResult {
   readonly outcome: 'refreshed' | 'failed' | 'dead';
   readonly account: AccountView;
@@ -32,7 +38,7 @@ export async function refreshNow(
     throw new HandshakeError('NOT_FOUND', `Integration "${integrationName}" does not exist in this app`);
   }
   const key = { installationId, integration: integration.name, account: accountFor(integration, given) };
-  const since = deps.now().toISOString();
+  const since = new Date(deps.now().getTime() - FRESH_ENOUGH_MS).toISOString();
   const outcome = await refreshAndReport(deps, key, { kind: 'not_refreshed_since', since });
   if (outcome.kind !== 'skipped') return { outcome: outcome.kind, account: accountView(outcome.record) };
   const current = outcome.record;

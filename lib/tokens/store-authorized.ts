@@ -6,16 +6,20 @@ import { sealTokenSet } from './token-set';
 import type { Vault } from './vault';
 
 /**
- * When the sweep should refresh: `lead` before expiry. Without a refresh token nothing can be
+ * When the sweep should refresh: `refresh_lead_seconds` before expiry, but never in the first
+ * half of the token's life — a provider with 5-minute tokens and a 10-minute lead would
+ * otherwise be asked for a new token on every sweep. Without a refresh token nothing can be
  * refreshed, and without an expiry there is no time to aim for: such records stay out of it.
  */
 export function refreshDueAt(
   integration: Integration,
   expiresAt: number | undefined,
   hasRefreshToken: boolean,
+  now: number,
 ): number | undefined {
   if (!hasRefreshToken || expiresAt === undefined) return undefined;
-  return expiresAt - integration.settings.refreshLeadSeconds * 1000;
+  const halfLife = now + Math.max(0, expiresAt - now) / 2;
+  return Math.round(Math.max(expiresAt - integration.settings.refreshLeadSeconds * 1000, halfLife));
 }
 
 export interface AuthorizedWrite {
@@ -56,7 +60,12 @@ export async function storeAuthorizedTokens(
       tokenType: tokens.tokenType,
       scope: tokens.scope,
       expiresAt: tokens.expiresAt,
-      refreshDueAt: refreshDueAt(integration, tokens.expiresAt, tokens.refreshToken !== undefined),
+      refreshDueAt: refreshDueAt(
+        integration,
+        tokens.expiresAt,
+        tokens.refreshToken !== undefined,
+        deps.now().getTime(),
+      ),
       authorizedAt: now,
       lastRefreshedAt: undefined,
       failureCount: 0,
