@@ -187,6 +187,13 @@ describe('npm start', () => {
 
     const wrongKey = await invokeLocal('installations', loadEvent('installations/get.json'));
     expect(wrongKey.statusCode).toBe(401);
+
+    // One refresh sweep over the same local state: nothing is connected, so nothing is due.
+    const swept = (await invokeLocal('refresh', loadEvent('refresh.json'))) as unknown as Record<
+      string,
+      unknown
+    >;
+    expect(swept).toMatchObject({ due: 0, itemsRead: 0, unfinished: false });
   }, 240_000);
 
   it('deletes through the running API', async () => {
