@@ -3,6 +3,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { type ErrorCode, HandshakeError, isHandshakeError } from '../errors';
 import { describeError, logger } from '../observability/logger';
+import { flushMetrics } from '../observability/metrics';
 import { type HttpRequest, parseRequest } from './request';
 import { errorResponse, type HttpResult } from './responses';
 
@@ -72,5 +73,6 @@ export function httpHandler(routes: Readonly<Record<string, Route>>, options: Ht
   };
   return middy<APIGatewayProxyEventV2, HttpResult, Error, Context>(core)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(errorMapping(options.errors ?? errorResponse));
+    .use(errorMapping(options.errors ?? errorResponse))
+    .use({ after: flushMetrics, onError: flushMetrics });
 }

@@ -12,3 +12,8 @@ export { MetricUnit };
 export function count(name: string, value = 1): void {
   metrics.addMetric(name, MetricUnit.Count, value);
 }
+
+/** Publishes what this invocation recorded; an invocation that recorded nothing prints nothing. */
+export function flushMetrics(): void {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+}
