@@ -23,6 +23,8 @@ export interface Config {
   /** Raw `HANDSHAKE_EGRESS_ALLOW` entries (host[:port] names and CIDRs), parsed by lib/egress. */
   readonly egressAllow: readonly string[];
   readonly rateLimitPerMinute: number;
+  /** The whole invoke, retries included: 15–30 s (API Gateway answers within 30 s). */
+  readonly invokeTimeoutSeconds: number;
   readonly webhookUrl: string | undefined;
   readonly version: string;
 }
@@ -126,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
       .map((entry) => entry.trim())
       .filter((entry) => entry !== ''),
     rateLimitPerMinute: integer(env, 'HANDSHAKE_RATE_LIMIT_PER_MINUTE', 50, 0, 1_000_000),
+    invokeTimeoutSeconds: integer(env, 'HANDSHAKE_INVOKE_TIMEOUT_SECONDS', 15, 15, 30),
     webhookUrl: optionalUrl('HANDSHAKE_WEBHOOK_URL', nonEmpty(env.HANDSHAKE_WEBHOOK_URL)),
     version: bundledVersion() ?? nonEmpty(env.npm_package_version) ?? '0.0.0-dev',
   };

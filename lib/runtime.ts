@@ -6,6 +6,9 @@ import { loadCipher } from './crypto';
 import { allowsPlainHttp, createEgress, type Egress, parseAllowList } from './egress';
 import type { HandshakeDeps } from './handshake/deps';
 import type { AuthDeps } from './http/auth';
+import { cachedInstallations } from './installations/cached-store';
+import { AccessTokens } from './invoke/access-token';
+import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from './invoke/invoke';
 import type { SweepDeps } from './refresh/sweep';
 import { secretSource } from './secrets';
 import type { SecretWriter } from './secrets/port';
@@ -25,7 +28,11 @@ export interface Runtime extends AuthDeps {
   readonly handshake: HandshakeDeps;
   /** The refresh core's and the sweep's dependencies. */
   readonly refresh: SweepDeps;
+  readonly invoke: InvokeDeps;
 }
+
+/** How long a warm container trusts an installation record it read (see cached-store.ts). */
+const INSTALLATION_CACHE_MS = 10_000;
 
 /** Token endpoint calls get the platform's request timeout. */
 const TOKEN_TIMEOUT_MS = 15_000;
@@ -49,6 +56,17 @@ export function runtime(): Runtime {
     const vault = async () => vaultFrom(await loadCipher(secrets));
     const app = getApp();
     const now = () => new Date();
+    const refresh: SweepDeps = {
+      app,
+      accounts: all.accounts,
+      index: all.refreshIndex,
+      secrets,
+      vault,
+      egress,
+      tokenTimeoutMs: TOKEN_TIMEOUT_MS,
+      now,
+      leaseOwner: () => CONTAINER_ID,
+    };
     shared = {
       config: cfg,
       app,
@@ -71,16 +89,20 @@ export function runtime(): Runtime {
         tokenTimeoutMs: TOKEN_TIMEOUT_MS,
         now,
       },
-      refresh: {
+      refresh,
+      invoke: {
         app,
-        accounts: all.accounts,
-        index: all.refreshIndex,
-        secrets,
+        installations: cachedInstallations(all.installations, INSTALLATION_CACHE_MS, Date.now),
+        rateLimiter: all.rateLimiter,
         vault,
         egress,
-        tokenTimeoutMs: TOKEN_TIMEOUT_MS,
+        tokens: new AccessTokens(refresh),
         now,
-        leaseOwner: () => CONTAINER_ID,
+        settings: {
+          ...DEFAULT_INVOKE_SETTINGS,
+          timeoutMs: cfg.invokeTimeoutSeconds * 1000,
+          rateLimitPerMinute: cfg.rateLimitPerMinute,
+        },
       },
     };
   }

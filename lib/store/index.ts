@@ -3,14 +3,16 @@ import { tableRef } from './dynamo';
 import { dynamoAccountStore } from './dynamo-accounts';
 import { dynamoInstallationStore } from './dynamo-installations';
 import { dynamoPendingStore } from './dynamo-pending';
+import { dynamoRateLimiter } from './dynamo-rate-limit';
 import { dynamoRefreshIndex } from './dynamo-refresh-index';
-import type { AccountStore, InstallationStore, PendingStore, RefreshIndex } from './ports';
+import type { AccountStore, InstallationStore, PendingStore, RateLimiter, RefreshIndex } from './ports';
 
 export interface Stores {
   readonly installations: InstallationStore;
   readonly accounts: AccountStore;
   readonly pending: PendingStore;
   readonly refreshIndex: RefreshIndex;
+  readonly rateLimiter: RateLimiter;
 }
 
 let shared: Stores | undefined;
@@ -24,6 +26,7 @@ export function stores(config: Config): Stores {
       accounts: dynamoAccountStore(table),
       pending: dynamoPendingStore(table),
       refreshIndex: dynamoRefreshIndex(table),
+      rateLimiter: dynamoRateLimiter(table),
     };
   }
   return shared;

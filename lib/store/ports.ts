@@ -168,3 +168,12 @@ export interface PendingStore {
     now: number,
   ): Promise<StateAndLinkResult>;
 }
+
+/** Invokes per installation per minute, shared by every container. */
+export interface RateLimiter {
+  take(
+    installationId: string,
+    limit: number,
+    now: number,
+  ): Promise<{ readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number }>;
+}

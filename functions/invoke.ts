@@ -1,0 +1,53 @@
+import { authenticate, authorize } from '../lib/http/auth';
+import { httpHandler } from '../lib/http/handler';
+import { jsonBody } from '../lib/http/request';
+import { json } from '../lib/http/responses';
+import { InvokeError } from '../lib/invoke/errors';
+import { invoke } from '../lib/invoke/invoke';
+import { logger } from '../lib/observability/logger';
+import { count, MetricUnit, metrics } from '../lib/observability/metrics';
+import { runtime } from '../lib/runtime';
+
+const rt = runtime();
+const deps = rt.invoke;
+
+/** Handshake's refusal in the FDK envelope: the HTTP status is the envelope's status. */
+const refusal = (error: InvokeError) =>
+  json(error.status, {
+    status: error.status,
+    headers: {},
+    response: error.message,
+    attempts: error.attempts,
+    errorSource: error.errorSource,
+    code: error.code,
+  });
+
+/** POST /installations/{id}/invoke: run one of the app's request templates. */
+export const handler = httpHandler(
+  {
+    'POST /installations/{id}/invoke': async (request) => {
+      const id = request.pathParameters.id ?? '';
+      // Installation keys are checked against the cached record: no read on the hot path.
+      const auth = { secrets: rt.secrets, installations: deps.installations };
+      authorize(await authenticate(request.headers.authorization, auth), 'admin-or-own', id);
+      const started = Date.now();
+      try {
+        const envelope = await invoke(deps, id, jsonBody(request, { required: true }));
+        metrics.addMetric('InvokeLatency', MetricUnit.Milliseconds, Date.now() - started);
+        count('InvokeUpstreamAnswered');
+        logger.info('invoke', { installationId: id, status: envelope.status, attempts: envelope.attempts });
+        return json(200, envelope);
+      } catch (error) {
+        if (!(error instanceof InvokeError)) throw error;
+        count(`InvokeRefused${error.errorSource === 'APP' ? 'App' : 'Platform'}`);
+        logger.info('invoke refused', { installationId: id, code: error.code, status: error.status });
+        return refusal(error);
+      }
+    },
+  },
+  {
+    // The template's own body limit (100 KB, 413 in the envelope) applies inside; this only
+    // bounds what a Lambda can receive at all.
+    maxBodyBytes: 6 * 1024 * 1024,
+  },
+);

@@ -1,0 +1,107 @@
+import type { RequestTemplate } from '../app/model';
+import { renderTemplate, TemplateRenderError, type TemplateScope } from '../app/template';
+import { parseIp } from '../egress';
+import { appError } from './errors';
+
+export interface RenderedRequest {
+  readonly method: RequestTemplate['method'];
+  readonly url: string;
+  readonly headers: Record<string, string>;
+}
+
+/** A host name (labels of letters, digits, '-', '_'), optionally with a port. */
+const HOST =
+  /^(?=.{1,253}(:|$))[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?(?::\d{1,5})?$/;
+const DOT_SEGMENT = /^(\.|%2e){1,2}$/i;
+const CR_LF = /[\r\n]/;
+
+function render(
+  template: Parameters<typeof renderTemplate>[0],
+  scope: TemplateScope,
+  where: string,
+  encode?: (v: string) => string,
+) {
+  try {
+    return renderTemplate(template, scope, encode);
+  } catch (error) {
+    if (error instanceof TemplateRenderError) {
+      throw appError(400, 'SUBSTITUTION_FAILED', `${where}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/** `a.b.c.d` exactly as an IPv4 address is written, no leading zeros. */
+const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/**
+ * The rendered host must be a host name, with an optional port. An IP address written the
+ * usual way goes on to the egress policy, which refuses it unless the allow list names it;
+ * the other numeric spellings (`2130706433`, `0x7f000001`, `0177.0.0.1`, `127.1`) never pass.
+ */
+function checkHost(host: string): void {
+  const refuse = (why: string) =>
+    appError(
+      400,
+      'INVALID_HOST',
+      `schema.host rendered to "${host}": ${why}; allowed: a host name, optionally with :port`,
+    );
+  const bracketed = /^\[([0-9A-Fa-f:.]+)\](?::\d{1,5})?$/.exec(host);
+  if (bracketed !== null) {
+    if (parseIp(bracketed[1] ?? '') === undefined) throw refuse('not an IPv6 address');
+    return;
+  }
+  if (!HOST.test(host)) throw refuse('not a host name');
+  const name = host.replace(/:\d+$/, '').replace(/\.$/, '');
+  const numeric = /^[0-9.]+$/.test(name) || /^0x[0-9a-f]*$/i.test(name) || /(^|\.)0x[0-9a-f]*$/i.test(name);
+  if (numeric && !DOTTED_QUAD.test(name)) throw refuse('a numeric host form');
+}
+
+/**
+ * A substituted value in a path segment: percent-encoded so it cannot add segments, a query or
+ * a fragment. A value that would be a whole `.` or `..` segment is refused: URL parsers
+ * collapse those (also encoded), so it could climb out of the template's path.
+ */
+function pathValue(value: string): string {
+  if (DOT_SEGMENT.test(value)) {
+    throw appError(
+      400,
+      'INVALID_CONTEXT',
+      `a context value "${value}" would be a "." or ".." path segment; such values cannot be sent`,
+    );
+  }
+  return encodeURIComponent(value);
+}
+
+/**
+ * Renders a request template with the caller's context, the installation's iparams and the
+ * access token: values land where the template puts them and cannot change the scheme, host,
+ * port, the path's shape, the query's keys or add headers.
+ */
+export function renderRequest(
+  template: RequestTemplate,
+  scope: { readonly url: TemplateScope; readonly headers: TemplateScope },
+): RenderedRequest {
+  const host = render(template.host, scope.url, 'schema.host');
+  checkHost(host);
+  const path = render(template.path, scope.url, 'schema.path', pathValue);
+  if (!path.startsWith('/')) throw appError(400, 'INVALID_PATH', 'schema.path must start with "/"');
+  const url = new URL(`${template.protocol}://${host}`);
+  url.pathname = path;
+  for (const [name, value] of template.query) {
+    url.searchParams.set(name, render(value, scope.url, `schema.query.${name}`));
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of template.headers) {
+    const rendered = render(value, scope.headers, `schema.headers.${name}`);
+    if (CR_LF.test(rendered)) {
+      throw appError(
+        400,
+        'INVALID_HEADER',
+        `schema.headers.${name} would contain a line break; header values cannot`,
+      );
+    }
+    headers[name] = rendered;
+  }
+  return { method: template.method, url: url.href, headers };
+}

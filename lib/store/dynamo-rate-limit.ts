@@ -1,0 +1,36 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TableRef } from './dynamo';
+import { isConditionFailure, translate } from './dynamo-errors';
+import { installationPk } from './keys';
+import type { RateLimiter } from './ports';
+import { TABLE } from './table';
+
+/**
+ * A fixed one-minute window per installation, counted with one conditional ADD in the
+ * installation's partition: every Lambda container shares the count, and the counter goes
+ * with TTL (or with the installation).
+ */
+export function dynamoRateLimiter(table: TableRef): RateLimiter {
+  const { client, tableName } = table;
+  return {
+    async take(installationId, limit, now) {
+      const window = Math.floor(now / 60_000);
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: installationPk(installationId), sk: `RATE#${window}` },
+            UpdateExpression: 'SET #ttl = :ttl ADD #count :one',
+            ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+            ExpressionAttributeNames: { '#ttl': TABLE.ttl, '#count': 'count' },
+            ExpressionAttributeValues: { ':ttl': (window + 2) * 60, ':one': 1, ':limit': limit },
+          }),
+        );
+        return { allowed: true };
+      } catch (error) {
+        if (isConditionFailure(error)) return { allowed: false, retryAfterMs: (window + 1) * 60_000 - now };
+        return translate(error, 'count the rate limit');
+      }
+    },
+  };
+}

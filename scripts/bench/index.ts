@@ -1,0 +1,121 @@
+/**
+ * `npm run bench [-- section…]`: runs the benchmark sections (all, or those named) on this
+ * machine and prints Markdown — the machine, then one part per section — for
+ * docs/BENCHMARKS.md. Exits with 1 when a section measured a wrong result or failed.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import type { BenchSection, Cleanup } from './section';
+
+// The sweep logs a line per refresh and flushes EMF metrics; the output should be the tables.
+// Set before any lib/ module (and so Powertools) is loaded: sections are imported lazily below.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
+interface SectionEntry {
+  readonly name: string;
+  readonly title: string;
+  readonly load: () => Promise<BenchSection>;
+}
+
+/** Every section, in the order `npm run bench` runs them. */
+const SECTIONS: readonly SectionEntry[] = [
+  { name: 'refresh', title: 'Refresh', load: async () => (await import('./refresh')).refreshSection },
+];
+
+const write = (text: string) => process.stdout.write(text);
+
+function osName(): string {
+  try {
+    const release = readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]*)"?$/m)?.[1];
+    if (release !== undefined) return release;
+  } catch {
+    // Not Linux: fall back to uname below.
+  }
+  try {
+    return execFileSync('uname', ['-sr'], { encoding: 'utf8' }).trim();
+  } catch {
+    return process.platform;
+  }
+}
+
+function machine(): string {
+  const cpu = cpus();
+  const model = cpu[0]?.model.trim() ?? 'unknown CPU';
+  const gib = totalmem() / 1024 ** 3;
+  return [
+    `- date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    `- CPU: ${model} × ${cpu.length}`,
+    `- RAM: ${gib.toFixed(1)} GiB`,
+    `- Node.js: ${process.version}`,
+    `- OS: ${osName()} (${process.platform} ${process.arch})`,
+  ].join('\n');
+}
+
+/** Stops what a section started, newest first; safe to call twice. */
+class Stack implements Cleanup {
+  #stops: Array<() => unknown> = [];
+  defer(stop: () => unknown): void {
+    this.#stops.push(stop);
+  }
+  async run(): Promise<void> {
+    while (this.#stops.length > 0) {
+      const stop = this.#stops.pop();
+      try {
+        await stop?.();
+      } catch (error) {
+        console.error(`bench: cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+}
+
+function chosen(args: readonly string[]): readonly SectionEntry[] {
+  if (args.length === 0) return SECTIONS;
+  const unknown = args.filter((name) => !SECTIONS.some((section) => section.name === name));
+  if (unknown.length > 0) {
+    console.error(
+      `bench: unknown section ${unknown.join(', ')}; known: ${SECTIONS.map((s) => s.name).join(', ')}`,
+    );
+    process.exit(2);
+  }
+  return SECTIONS.filter((section) => args.includes(section.name));
+}
+
+async function main(): Promise<number> {
+  const sections = chosen(process.argv.slice(2));
+  const cleanup = new Stack();
+  // Ctrl-C or a kill still stops DynamoDB Local and the servers.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`bench: ${signal}, cleaning up`);
+      void cleanup.run().finally(() => process.exit(130));
+    });
+  }
+  write(`## Machine\n\n${machine()}\n`);
+  let failed = false;
+  for (const entry of sections) {
+    const started = performance.now();
+    try {
+      const result = await (await entry.load()).run(cleanup);
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      write(`\n## ${entry.title}\n\n${result.markdown}\n\n_Section took ${seconds} s._\n`);
+      if (!result.ok) failed = true;
+    } catch (error) {
+      failed = true;
+      console.error(`bench: section "${entry.name}" failed:`, error);
+    } finally {
+      await cleanup.run();
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error('bench:', error);
+    process.exit(1);
+  },
+);
