@@ -48,7 +48,7 @@ export function useHarness(options: HarnessOptions = {}): void {
     const { secrets } = await localFunctionEnv(table, ADMIN, {
       APP_DIR: writeProviderApp(oauth),
       PUBLIC_URL: api.url,
-      HANDSHAKE_EGRESS_ALLOW: '127.0.0.0/8',
+      HANDSHAKE_EGRESS_ALLOW: '127.0.0.0/8,localhost',
       ...options.env,
     });
     const { beta } = PROVIDER_CLIENTS;

@@ -25,25 +25,57 @@ const write = (dir: string, name: string, value: unknown) => {
   writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
 };
 
+/** Request templates against the test upstream, whose host:port the installation gives as `upstream`. */
+const upstream = (
+  path: string,
+  extra: Record<string, unknown> = {},
+  options: Record<string, unknown> = {},
+) => ({
+  schema: { method: 'GET', protocol: 'http', host: '<%= iparam.upstream %>', path, ...extra },
+  options,
+});
+
+export const UPSTREAM_TEMPLATES = {
+  echo: upstream(
+    '/echo/<%= context.id %>',
+    {
+      query: { q: '<%= context.q %>', fixed: 'yes' },
+      headers: {
+        Authorization: 'Bearer <%= access_token %>',
+        'X-Api-Key': '<%= iparam.api_key %>',
+        'X-Trace': '<%= context.trace || "none" %>',
+      },
+    },
+    { oauth: 'beta' },
+  ),
+  post: upstream('/echo/post', { method: 'POST', headers: { 'Content-Type': 'application/json' } }),
+  public: upstream('/echo/public'),
+  flaky: upstream('/flaky/<%= context.id %>', {}, { maxAttempts: 3, retryDelay: 50 }),
+  broken: upstream('/status/500', {}, { maxAttempts: 2, retryDelay: 10 }),
+  throttled: upstream('/throttle/<%= context.id %>', {}, { maxAttempts: 2, retryDelay: 0 }),
+  big: upstream('/big/<%= context.bytes %>'),
+  slow: upstream('/slow'),
+  me: upstream('/me', { headers: { Authorization: 'Bearer <%= access_token %>' } }, { oauth: 'beta' }),
+  crewMe: upstream('/me', { headers: { Authorization: 'Bearer <%= access_token %>' } }, { oauth: 'crew' }),
+};
+
 export function writeProviderApp(server: OAuthServer): string {
   const dir = mkdtempSync(join(tmpdir(), 'handshake-app-'));
   write(dir, 'manifest.json', {
     'platform-version': '3.1',
-    modules: { common: { requests: { getMe: {} } } },
+    modules: {
+      common: { requests: Object.fromEntries(Object.keys(UPSTREAM_TEMPLATES).map((name) => [name, {}])) },
+    },
     engines: { node: '18.18.2', fdk: '9.1.0' },
   });
   write(dir, 'handshake.json', { name: 'Test Desk' });
-  write(dir, 'config/iparams.json', {});
+  write(dir, 'config/iparams.json', {
+    upstream: { display_name: 'Upstream host', type: 'text', required: false },
+    api_key: { display_name: 'API key', type: 'text', required: false, secure: true },
+  });
   write(dir, 'config/requests.json', {
-    getMe: {
-      schema: {
-        method: 'GET',
-        host: 'api.example.com',
-        path: '/me',
-        headers: { Authorization: 'Bearer <%= access_token %>' },
-      },
-      options: { oauth: 'acme' },
-    },
+    ...UPSTREAM_TEMPLATES,
+    neverDeclared: { schema: { method: 'GET', host: 'api.example.com', path: '/' } },
   });
   write(dir, 'config/oauth_config.json', {
     integrations: {

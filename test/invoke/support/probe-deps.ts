@@ -1,0 +1,92 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { type App, loadApp, readAppDir } from '../../../lib/app';
+import type { DnsLookup, Egress } from '../../../lib/egress';
+import type { AccessTokens } from '../../../lib/invoke/access-token';
+import { InvokeError } from '../../../lib/invoke/errors';
+import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from '../../../lib/invoke/invoke';
+import type { InstallationRecord, InstallationStore } from '../../../lib/store/ports';
+
+/** Writes an app folder (file path → JSON value) to a temp dir, loads it, and removes the dir. */
+export function loadTempApp(files: Readonly<Record<string, unknown>>): App {
+  const root = mkdtempSync(join(tmpdir(), 'handshake-probe-app-'));
+  try {
+    for (const [name, value] of Object.entries(files)) {
+      const path = join(root, name);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, JSON.stringify(value, null, 2));
+    }
+    const { app, problems } = loadApp(readAppDir(root));
+    if (app === undefined) throw new Error(`test app is invalid: ${JSON.stringify(problems)}`);
+    return app;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+export const MANIFEST = (requests: readonly string[]) => ({
+  'platform-version': '3.1',
+  modules: { common: { requests: Object.fromEntries(requests.map((name) => [name, {}])) } },
+  engines: { node: '18.18.2', fdk: '9.1.0' },
+});
+
+export const INSTALLATION: InstallationRecord = {
+  id: 'in_abcdefghijklmnopqrst',
+  keyHash: 'ab'.repeat(32),
+  iparams: {},
+  secureIparams: undefined,
+  secureIparamNames: [],
+  createdAt: '2025-01-01T00:00:00.000Z',
+};
+
+const unused = (what: string) => () => {
+  throw new Error(`${what} must not be used by these tests`);
+};
+
+/** Invoke's dependencies around a real Egress: one installation, no OAuth, no rate limit. */
+export function probeDeps(app: App, egress: Egress): InvokeDeps {
+  const installations: InstallationStore = {
+    create: unused('installations.create'),
+    get: async (id) => (id === INSTALLATION.id ? INSTALLATION : undefined),
+    delete: unused('installations.delete'),
+  };
+  const tokens = { get: unused('tokens.get'), afterUnauthorized: unused('tokens.afterUnauthorized') };
+  return {
+    app,
+    installations,
+    rateLimiter: { take: async () => ({ allowed: true }) },
+    vault: async () => unused('vault')(),
+    egress,
+    tokens: tokens as unknown as AccessTokens,
+    now: () => new Date(),
+    settings: { ...DEFAULT_INVOKE_SETTINGS, rateLimitPerMinute: 0 },
+  };
+}
+
+/** A resolver from a fixed table that records every name asked; unknown names fail like ENOTFOUND. */
+export function tableLookup(
+  table: Readonly<Record<string, readonly string[]>>,
+): DnsLookup & { readonly calls: string[] } {
+  const calls: string[] = [];
+  const lookup: DnsLookup = async (hostname) => {
+    calls.push(hostname);
+    const addresses = table[hostname];
+    if (addresses === undefined)
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
+  return Object.assign(lookup, { calls });
+}
+
+/** The InvokeError a call was refused with; fails the test when it resolved or threw anything else. */
+export async function refusalOf(promise: Promise<unknown>): Promise<InvokeError> {
+  let outcome: unknown;
+  try {
+    outcome = await promise;
+  } catch (error) {
+    if (error instanceof InvokeError) return error;
+    throw error;
+  }
+  throw new Error(`expected an InvokeError, got ${JSON.stringify(outcome)}`);
+}

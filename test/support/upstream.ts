@@ -1,0 +1,114 @@
+/**
+ * A real HTTP upstream for invoke tests: records every request exactly as it arrived (the raw
+ * request target, headers, body) and answers by path — echo, flaky, failing, throttled, big,
+ * never answering, and a protected `/me` that checks the bearer token at the OAuth server.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface UpstreamRequest {
+  readonly method: string;
+  /** The request target as sent: path and query, undecoded. */
+  readonly url: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+}
+
+export interface Upstream {
+  /** `localhost:<port>`, for a template host. */
+  readonly host: string;
+  readonly requests: UpstreamRequest[];
+  /** The next request to /me with this token gets 401 (as if the provider revoked it early). */
+  rejectOnce(token: string): void;
+  close(): Promise<void>;
+}
+
+async function bodyOf(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const send = (
+  response: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+) => {
+  response.writeHead(status, { 'content-type': 'text/plain', ...headers });
+  response.end(body);
+};
+
+export async function startUpstream(resourceUrl: string): Promise<Upstream> {
+  const requests: UpstreamRequest[] = [];
+  const counters = new Map<string, number>();
+  const rejected = new Set<string>();
+  const bump = (key: string) => {
+    const next = (counters.get(key) ?? 0) + 1;
+    counters.set(key, next);
+    return next;
+  };
+
+  async function answer(request: IncomingMessage, response: ServerResponse, body: string) {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const [, kind = '', arg = ''] = path.split('/');
+    switch (kind) {
+      case 'echo':
+        return send(
+          response,
+          200,
+          JSON.stringify({ method: request.method, url: request.url, headers: request.headers, body }),
+          { 'content-type': 'application/json', 'x-upstream': 'echo' },
+        );
+      case 'flaky':
+        return bump(path) <= 2 ? send(response, 503, 'busy') : send(response, 200, 'ok after two 503s');
+      case 'status':
+        return send(response, Number(arg), `status ${arg}`);
+      case 'throttle':
+        return bump(path) === 1
+          ? send(response, 429, 'slow down', { 'retry-after': '1' })
+          : send(response, 200, 'ok');
+      case 'big': {
+        const bytes = Number(arg);
+        response.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(bytes) });
+        // Deterministic content, so a truncated or corrupted body shows.
+        const chunk = Buffer.alloc(64 * 1024, 'abcdefghijklmnopqrstuvwxyz0123456789');
+        for (let sent = 0; sent < bytes; sent += chunk.length) {
+          if (!response.write(chunk.subarray(0, Math.min(chunk.length, bytes - sent)))) {
+            await new Promise((resolve) => response.once('drain', resolve));
+          }
+        }
+        return response.end();
+      }
+      case 'slow':
+        return; // never answers
+      case 'me': {
+        const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
+        if (rejected.delete(token)) return send(response, 401, 'token rejected');
+        const checked = await fetch(resourceUrl, { headers: { authorization: `Bearer ${token}` } });
+        return send(response, checked.status, await checked.text(), { 'content-type': 'application/json' });
+      }
+      default:
+        return send(response, 404, 'no such path');
+    }
+  }
+
+  const server: Server = createServer((request, response) => {
+    void bodyOf(request).then(async (body) => {
+      requests.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body });
+      await answer(request, response, body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    host: `localhost:${port}`,
+    requests,
+    rejectOnce: (token) => rejected.add(token),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
