@@ -18,16 +18,37 @@ async function main() {
       const t0 = performance.now();
       await inPool(seeded, c, async ({ key }) => {
         const now = Date.now();
-        const l = await table.accounts.acquireLease(key, { owner: 'x', until: now + 45000, now }, { kind: 'due', now });
+        const l = await table.accounts.acquireLease(
+          key,
+          { owner: 'x', until: now + 45000, now },
+          { kind: 'due', now },
+        );
         if (!l.acquired) throw new Error('no lease');
-        await table.accounts.put({ ...l.record, leaseOwner: undefined, leaseUntil: undefined, version: l.record.version + 1, refreshDueAt: now + 3600000 }, { kind: 'version', version: l.record.version });
+        await table.accounts.put(
+          {
+            ...l.record,
+            leaseOwner: undefined,
+            leaseUntil: undefined,
+            version: l.record.version + 1,
+            refreshDueAt: now + 3600000,
+          },
+          { kind: 'version', version: l.record.version },
+        );
       });
       const s = (performance.now() - t0) / 1000;
       const cpu = meter();
-      process.stdout.write(`store-only C=${c} ${(n / s).toFixed(0)} lease+put/s node=${cpu.node.toFixed(2)} java=${cpu.dynamo?.toFixed(2)} javaMsPerPair=${((cpu.dynamo ?? 0) * s * 1000 / n).toFixed(2)} nodeMsPerPair=${(cpu.node * s * 1000 / n).toFixed(2)}\n`);
+      process.stdout.write(
+        `store-only C=${c} ${(n / s).toFixed(0)} lease+put/s node=${cpu.node.toFixed(2)} java=${cpu.dynamo?.toFixed(2)} javaMsPerPair=${(((cpu.dynamo ?? 0) * s * 1000) / n).toFixed(2)} nodeMsPerPair=${((cpu.node * s * 1000) / n).toFixed(2)}\n`,
+      );
     }
   } finally {
     for (const s of stops.reverse()) await s();
   }
 }
-main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -27,6 +27,8 @@ import {
 
 /** One sweep over this many due tokens per concurrency (functions/refresh.ts defaults to 16). */
 const THROUGHPUT = { accounts: 1000, accountsPerInstallation: 10, concurrencies: [16, 32] } as const;
+/** A sweep first, unreported, so the measured ones do not pay for the JVM's and V8's warm-up. */
+const WARM_UP = { accounts: 300, concurrency: 16 } as const;
 const TARGET_REFRESHES_PER_SECOND = 200;
 /** Stored tokens, of which `due` are due; the rest are in the index with a later due time. */
 const INDEX_READS = { stored: 10_000, due: 100, installations: 100, concurrency: 16 } as const;
@@ -86,9 +88,13 @@ function checkReport(report: SweepReport, calls: number, expected: number): stri
   return problems;
 }
 
-async function throughputRun(world: RefreshWorld, concurrency: number): Promise<ThroughputRun> {
-  const accounts = THROUGHPUT.accounts;
-  const table = await world.table(`bench-refresh-c${concurrency}`);
+async function throughputRun(
+  world: RefreshWorld,
+  name: string,
+  concurrency: number,
+  accounts: number,
+): Promise<ThroughputRun> {
+  const table = await world.table(`bench-${name}`);
   const installations = await seedInstallations(table, accounts / THROUGHPUT.accountsPerInstallation);
   const seeded = await seedDueAccounts(world, table, installations, accounts);
   const callsBefore = world.endpoint.calls();
@@ -154,17 +160,78 @@ function timeTable(runs: readonly ThroughputRun[]): string {
     return row;
   });
   const rest = ['Node between calls (seal/open, JSON, logging)', ''];
-  const nodeCpu = ['CPU of the bench process (Node), cores', ''];
-  const dynamoCpu = ['CPU of DynamoDB Local (JVM), cores', ''];
+  const nodeCpu = ['Node CPU: cores busy / ms per refresh', ''];
+  const dynamoCpu = ['DynamoDB Local CPU: cores busy / ms per refresh', ''];
+  const cpuCells = (cores: number | undefined, run: ThroughputRun) =>
+    cores === undefined
+      ? ['n/a', '']
+      : [
+          formatNumber(cores, 2),
+          `${formatNumber((cores * run.seconds * 1000) / run.report.outcomes.refreshed, 1)} ms`,
+        ];
   for (const run of runs) {
     const workerMs = run.concurrency * run.seconds * 1000;
     let measured = 0;
     for (const total of run.probe.totals.values()) measured += total.ms;
     rest.push('', `${formatNumber(Math.max(0, 100 * (1 - measured / workerMs)), 1)} %`);
-    nodeCpu.push(formatNumber(run.cpu.node, 2), '');
-    dynamoCpu.push(run.cpu.dynamo === undefined ? 'n/a' : formatNumber(run.cpu.dynamo, 2), '');
+    nodeCpu.push(...cpuCells(run.cpu.node, run));
+    dynamoCpu.push(...cpuCells(run.cpu.dynamo, run));
   }
   return markdownTable(header, [...rows, rest, nodeCpu, dynamoCpu]);
+}
+
+interface StoreCeiling {
+  readonly concurrency: number;
+  readonly perSecond: number;
+  readonly cpu: ReturnType<ReturnType<typeof cpuMeter>>;
+  readonly seconds: number;
+}
+
+/**
+ * Diagnostic: the two DynamoDB writes of a refresh alone (take the lease, write the result), no
+ * token call, no secrets, no crypto — the most the store side allows on this machine.
+ */
+async function storeCeiling(world: RefreshWorld, concurrency: number): Promise<StoreCeiling> {
+  const accounts = THROUGHPUT.accounts;
+  const table = await world.table(`bench-store-c${concurrency}`);
+  const installations = await seedInstallations(table, accounts / THROUGHPUT.accountsPerInstallation);
+  const seeded = await seedDueAccounts(world, table, installations, accounts);
+  const meter = cpuMeter(world.dynamo.process.pid);
+  const started = performance.now();
+  await inPool(seeded, concurrency, async ({ key }) => {
+    const now = Date.now();
+    const lease = await table.accounts.acquireLease(
+      key,
+      { owner: 'bench', until: now + 45_000, now },
+      { kind: 'due', now },
+    );
+    if (!lease.acquired) throw new Error(`no lease on ${key.account}`);
+    const { record } = lease;
+    await table.accounts.put(
+      { ...record, leaseOwner: undefined, leaseUntil: undefined, version: record.version + 1 },
+      { kind: 'version', version: record.version },
+    );
+  });
+  const seconds = (performance.now() - started) / 1000;
+  return { concurrency, perSecond: accounts / seconds, cpu: meter(), seconds };
+}
+
+function ceilingTable(ceilings: readonly StoreCeiling[]): string {
+  return markdownTable(
+    ['concurrency (C)', 'lease + result writes/s', 'DynamoDB Local CPU per token', 'Node CPU per token'],
+    ceilings.map((ceiling) => {
+      const perToken = (cores: number | undefined) =>
+        cores === undefined
+          ? 'n/a'
+          : `${formatNumber((cores * ceiling.seconds * 1000) / THROUGHPUT.accounts, 1)} ms`;
+      return [
+        String(ceiling.concurrency),
+        formatNumber(ceiling.perSecond),
+        perToken(ceiling.cpu.dynamo),
+        perToken(ceiling.cpu.node),
+      ];
+    }),
+  );
 }
 
 interface IndexRun {
@@ -219,23 +286,36 @@ const problemLines = (problems: readonly string[]) =>
 
 async function run(cleanup: Cleanup): Promise<SectionResult> {
   const world = await startRefreshWorld(cleanup);
+  const warmUp = await throughputRun(world, 'warm-up', WARM_UP.concurrency, WARM_UP.accounts);
   const runs: ThroughputRun[] = [];
-  for (const concurrency of THROUGHPUT.concurrencies) runs.push(await throughputRun(world, concurrency));
+  const ceilings: StoreCeiling[] = [];
+  for (const concurrency of THROUGHPUT.concurrencies) {
+    runs.push(await throughputRun(world, `refresh-c${concurrency}`, concurrency, THROUGHPUT.accounts));
+  }
+  for (const concurrency of THROUGHPUT.concurrencies) ceilings.push(await storeCeiling(world, concurrency));
   const reads = await indexRun(world);
-  const problems = [...runs.flatMap((run) => run.problems), ...reads.problems];
+  const problems = [...warmUp.problems, ...runs.flatMap((run) => run.problems), ...reads.problems];
   const markdown = [
     '### Refreshes per second',
     '',
     `One \`sweep()\` over N due tokens (${THROUGHPUT.accountsPerInstallation} per installation), each refreshed ` +
-      'through its lease: UpdateItem, token endpoint POST, TransactWrite.',
+      'through its lease: UpdateItem, token endpoint POST, TransactWrite. ' +
+      `A sweep of ${WARM_UP.accounts} tokens runs first, unmeasured, to warm up the JVM and V8.`,
     '',
     throughputTable(runs),
     '',
     '### Where the time goes',
     '',
-    'Each port call timed from Node; "share" is its part of the workers\' time (C × wall time).',
+    'Each port call timed from Node; "share" is its part of the workers\' time (C × wall time). ' +
+      'Latencies include waiting for a busy CPU. The token endpoint runs in the bench process, so its ' +
+      "CPU counts as Node's.",
     '',
     timeTable(runs),
+    '',
+    'The store alone, for comparison: per token only the lease UpdateItem and the result TransactWrite ' +
+      '(no token call, no secrets, no crypto), same N:',
+    '',
+    ceilingTable(ceilings),
     '',
     '### Items read per due token',
     '',

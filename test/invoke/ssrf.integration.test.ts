@@ -440,7 +440,7 @@ describe('context values cannot reshape the path, the query or the headers', () 
     ]);
     expect(fine.status).toBe(200);
     expect(server.connections()).toBe(1);
-    expect(server.requests[0]?.headers).toContainEqual(['x-trace', 'abc def']);
+    expect(server.requests[0]?.headers).toContainEqual(['X-Trace', 'abc def']);
     expect(server.requests[0]?.head).not.toMatch(/X-Injected/i);
   });
 });
