@@ -53,7 +53,8 @@ function checkHost(host: string): void {
   }
   if (!HOST.test(host)) throw refuse('not a host name');
   const name = host.replace(/:\d+$/, '').replace(/\.$/, '');
-  const numeric = /^[0-9.]+$/.test(name) || /^0x[0-9a-f]*$/i.test(name) || /(^|\.)0x[0-9a-f]*$/i.test(name);
+  // WHATWG URL reads a name whose labels are all numbers (decimal, octal, hex) as an IPv4 address.
+  const numeric = name.split('.').every((label) => /^(0x[0-9a-f]*|\d+)$/i.test(label));
   if (numeric && !DOTTED_QUAD.test(name)) throw refuse('a numeric host form');
 }
 
@@ -86,7 +87,17 @@ export function renderRequest(
   checkHost(host);
   const path = render(template.path, scope.url, 'schema.path', pathValue);
   if (!path.startsWith('/')) throw appError(400, 'INVALID_PATH', 'schema.path must start with "/"');
-  const url = new URL(`${template.protocol}://${host}`);
+  let url: URL;
+  try {
+    url = new URL(`${template.protocol}://${host}`);
+  } catch {
+    // A port over 65535, an invalid IDNA label (`xn--…`): not a host a URL can have.
+    throw appError(
+      400,
+      'INVALID_HOST',
+      `schema.host rendered to "${host}", which is not a valid host; allowed: a host name, optionally with :port`,
+    );
+  }
   url.pathname = path;
   for (const [name, value] of template.query) {
     url.searchParams.set(name, render(value, scope.url, `schema.query.${name}`));

@@ -7,14 +7,7 @@ import type { App } from '../../lib/app';
 import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
 import { invoke } from '../../lib/invoke/invoke';
 import { type CountingServer, startCountingServer, startOnSamePort } from './support/counting-server';
-import {
-  INSTALLATION,
-  loadTempApp,
-  MANIFEST,
-  probeDeps,
-  refusalOf,
-  tableLookup,
-} from './support/probe-deps';
+import { INSTALLATION, loadTempApp, MANIFEST, probeDeps, refusalOf, tableLookup } from './support/probe-deps';
 
 const TEMPLATES = {
   probe: { schema: { method: 'GET', host: '<%= context.host %>', path: '/probe' } },
@@ -135,10 +128,12 @@ function probes(p: number, p6: number): Probe[] {
     https(`0x7f000001:${p}`, 'INVALID_HOST', NUMERIC),
     https(`0177.0.0.1:${p}`, 'INVALID_HOST', NUMERIC),
     https(`0:${p}`, 'INVALID_HOST', NUMERIC),
-    // Slips past the render-time numeric check (the last label is decimal), but URL parsing makes it
-    // 127.0.0.1 and the egress policy refuses the literal.
-    https(`0x7f.1:${p}`, 'URL_REFUSED', IP_LITERAL),
-    https(`127.0x0.0.1:${p}`, 'URL_REFUSED', IP_LITERAL),
+    // Host-shaped, but no URL can have them: a port past 65535, an invalid IDNA label.
+    https('api.example.com:99999', 'INVALID_HOST', /not a valid host/),
+    https('xn--a.example.com', 'INVALID_HOST', /not a valid host/),
+    // Mixed spellings: every label is a number, so URL parsing would make them 127.0.0.1.
+    https(`0x7f.1:${p}`, 'INVALID_HOST', NUMERIC),
+    https(`127.0x0.0.1:${p}`, 'INVALID_HOST', NUMERIC),
     https(`127.0.0.1.:${p}`, 'URL_REFUSED', IP_LITERAL),
     https(`0.0.0.0:${p}`, 'URL_REFUSED', IP_LITERAL),
     https(`[::1]:${p6}`, 'URL_REFUSED', IP_LITERAL),
@@ -423,7 +418,8 @@ describe('context values cannot reshape the path, the query or the headers', () 
 
     // Act
     const refused = [];
-    for (const trace of traces) refused.push(await refusalOf(call(egress, 'items', { host, id: 'x', trace })));
+    for (const trace of traces)
+      refused.push(await refusalOf(call(egress, 'items', { host, id: 'x', trace })));
     const control = await refusalOf(call(egress, 'items', { host, id: 'x', trace: 'abc\u0000def' }));
     const fine = await call(egress, 'items', { host, id: 'x', trace: 'abc def' });
 

@@ -101,7 +101,10 @@ describe('token endpoint calls under the egress policy', () => {
     );
     for (const { result } of results) {
       // Only scheme://host:port is ever named: never the path, the code or the secret.
-      expect(result).toEqual({ kind: 'refused', reason: expect.not.stringMatching(/oauth\/token|secret-1|code-1/) });
+      expect(result).toEqual({
+        kind: 'refused',
+        reason: expect.not.stringMatching(/oauth\/token|secret-1|code-1/),
+      });
     }
     expect(lookup.calls).toEqual(['loopback.test', 'metadata.test', 'mixed.test', 'localhost']);
     expect(server.connections()).toBe(0);
@@ -139,7 +142,8 @@ describe('the connect form check, before any state is created', () => {
 
     // Assert
     expect(checked.errors).toEqual({
-      domain: "Acme domain may contain only letters, digits, '.', '-', '_', '~' and ':' (for example acme.example.com).",
+      domain:
+        "Acme domain may contain only letters, digits, '.', '-', '_', '~' and ':' (for example acme.example.com).",
     });
   });
 
