@@ -4,13 +4,13 @@ import { httpHandler } from '../lib/http/handler';
 import { errorPage } from '../lib/pages/message-page';
 import { runtime } from '../lib/runtime';
 
-const { handshake } = runtime();
+const rt = runtime();
 
 /** Where the provider sends the person back: `${PUBLIC_URL}/oauth/callback`. */
 export const handler = httpHandler(
   {
     'GET /oauth/callback': async (request) =>
-      presentCallback(await handleCallback(handshake, request), handshake.app.name),
+      presentCallback(await handleCallback(rt.handshakeFor(request), request), rt.app.name),
   },
   { errors: errorPage },
 );

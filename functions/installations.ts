@@ -31,7 +31,10 @@ export const handler = httpHandler({
   'POST /installations/{id}/connect-links': async (request) => {
     const id = idOf(request.pathParameters);
     authorize(await authenticate(request.headers.authorization, rt), 'admin-or-own', id);
-    return json(201, await createConnectLink(rt.handshake, id, jsonBody(request, { required: true })));
+    return json(
+      201,
+      await createConnectLink(rt.handshakeFor(request), id, jsonBody(request, { required: true })),
+    );
   },
   'POST /installations/{id}/integrations/{name}/refresh': async (request) => {
     const id = idOf(request.pathParameters);

@@ -22,6 +22,8 @@ export interface Config {
   readonly publicUrl: string;
   /** Raw `HANDSHAKE_EGRESS_ALLOW` entries (host[:port] names and CIDRs), parsed by lib/egress. */
   readonly egressAllow: readonly string[];
+  /** False when PUBLIC_URL is unset: a deployed function then uses the domain it was called on. */
+  readonly publicUrlGiven: boolean;
   readonly rateLimitPerMinute: number;
   /** The whole invoke, retries included: 15–30 s (API Gateway answers within 30 s). */
   readonly invokeTimeoutSeconds: number;
@@ -123,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     appDir: resolve(nonEmpty(env.APP_DIR) ?? 'app'),
     port,
     publicUrl: url('PUBLIC_URL', nonEmpty(env.PUBLIC_URL) ?? `http://localhost:${port}`),
+    publicUrlGiven: nonEmpty(env.PUBLIC_URL) !== undefined,
     egressAllow: (env.HANDSHAKE_EGRESS_ALLOW ?? '')
       .split(',')
       .map((entry) => entry.trim())

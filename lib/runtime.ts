@@ -6,6 +6,8 @@ import { loadCipher } from './crypto';
 import { allowsPlainHttp, createEgress, type Egress, parseAllowList } from './egress';
 import type { HandshakeDeps } from './handshake/deps';
 import type { AuthDeps } from './http/auth';
+import { publicUrlFor } from './http/public-url';
+import type { HttpRequest } from './http/request';
 import { cachedInstallations } from './installations/cached-store';
 import { AccessTokens } from './invoke/access-token';
 import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from './invoke/invoke';
@@ -26,6 +28,8 @@ export interface Runtime extends AuthDeps {
   /** Every outgoing request goes through it; it pools connections for the container's life. */
   readonly egress: Egress;
   readonly handshake: HandshakeDeps;
+  /** The handshake's dependencies with the public URL this request came in on. */
+  readonly handshakeFor: (request: HttpRequest) => HandshakeDeps;
   /** The refresh core's and the sweep's dependencies. */
   readonly refresh: SweepDeps;
   readonly invoke: InvokeDeps;
@@ -67,6 +71,19 @@ export function runtime(): Runtime {
       now,
       leaseOwner: () => CONTAINER_ID,
     };
+    const handshake: HandshakeDeps = {
+      app,
+      publicUrl: cfg.publicUrl,
+      installations: all.installations,
+      accounts: all.accounts,
+      pending: all.pending,
+      secrets,
+      vault,
+      egress,
+      allowsPlainHttp: (url) => allowsPlainHttp(allow, url),
+      tokenTimeoutMs: TOKEN_TIMEOUT_MS,
+      now,
+    };
     shared = {
       config: cfg,
       app,
@@ -76,20 +93,9 @@ export function runtime(): Runtime {
       vault,
       now,
       egress,
-      handshake: {
-        app,
-        publicUrl: cfg.publicUrl,
-        installations: all.installations,
-        accounts: all.accounts,
-        pending: all.pending,
-        secrets,
-        vault,
-        egress,
-        allowsPlainHttp: (url) => allowsPlainHttp(allow, url),
-        tokenTimeoutMs: TOKEN_TIMEOUT_MS,
-        now,
-      },
+      handshake,
       refresh,
+      handshakeFor: (request) => ({ ...handshake, publicUrl: publicUrlFor(cfg, request) }),
       invoke: {
         app,
         installations: cachedInstallations(all.installations, INSTALLATION_CACHE_MS, Date.now),

@@ -15,6 +15,8 @@ export interface HttpRequest {
   /** The body as text (base64 already decoded); undefined when there is none. */
   readonly rawBody: string | undefined;
   readonly requestId: string;
+  /** The domain API Gateway was called on (its own, or a custom domain). */
+  readonly domainName: string | undefined;
 }
 
 export interface ParseOptions {
@@ -72,6 +74,7 @@ export function parseRequest(event: APIGatewayProxyEventV2, options: ParseOption
     cookies: parseCookies(event.cookies ?? (event.headers?.cookie ?? '').split(';')),
     rawBody: body,
     requestId: event.requestContext?.requestId ?? 'unknown',
+    domainName: event.requestContext?.domainName,
   };
 }
 

@@ -53,22 +53,42 @@ function machine(): string {
   ].join('\n');
 }
 
-/** Stops what a section started, newest first; safe to call twice. */
+/** How long one cleanup step may take before the next one runs anyway. */
+const STOP_TIMEOUT_MS = 10_000;
+
+const timeout = (ms: number) =>
+  new Promise<void>((_, reject) => {
+    setTimeout(() => reject(new Error(`a cleanup step took over ${ms} ms`)), ms).unref();
+  });
+
+/** Stops what a section started, newest first. Concurrent calls share one run, which drains all. */
 class Stack implements Cleanup {
   #stops: Array<() => unknown> = [];
+  #running: Promise<void> | undefined;
   defer(stop: () => unknown): void {
     this.#stops.push(stop);
   }
-  async run(): Promise<void> {
-    while (this.#stops.length > 0) {
-      const stop = this.#stops.pop();
+  run(): Promise<void> {
+    this.#running ??= this.#drain().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+  async #drain(): Promise<void> {
+    for (let stop = this.#stops.pop(); stop !== undefined; stop = this.#stops.pop()) {
       try {
-        await stop?.();
+        await Promise.race([stop(), timeout(STOP_TIMEOUT_MS)]);
       } catch (error) {
         console.error(`bench: cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }
+}
+
+/** Refreshes cut off by an interrupted run would each log an error; nobody needs to read them. */
+async function silenceLogs(): Promise<void> {
+  const { logger } = await import('../../lib/observability/logger');
+  logger.setLogLevel('SILENT');
 }
 
 function chosen(args: readonly string[]): readonly SectionEntry[] {
@@ -86,11 +106,18 @@ function chosen(args: readonly string[]): readonly SectionEntry[] {
 async function main(): Promise<number> {
   const sections = chosen(process.argv.slice(2));
   const cleanup = new Stack();
+  // Should the process end some other way than through main()'s return (a promise nobody can
+  // settle any more), it must not look like success.
+  process.exitCode = 1;
+  let interrupted = false;
   // Ctrl-C or a kill still stops DynamoDB Local and the servers.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      interrupted = true;
       console.error(`bench: ${signal}, cleaning up`);
-      void cleanup.run().finally(() => process.exit(130));
+      void silenceLogs()
+        .then(() => cleanup.run())
+        .finally(() => process.exit(130));
     });
   }
   write(`## Machine\n\n${machine()}\n`);
@@ -104,10 +131,12 @@ async function main(): Promise<number> {
       if (!result.ok) failed = true;
     } catch (error) {
       failed = true;
-      console.error(`bench: section "${entry.name}" failed:`, error);
+      if (!interrupted) console.error(`bench: section "${entry.name}" failed:`, error);
     } finally {
       await cleanup.run();
     }
+    // The signal handler exits once cleanup is done; start nothing new meanwhile.
+    if (interrupted) await new Promise(() => undefined);
   }
   return failed ? 1 : 0;
 }

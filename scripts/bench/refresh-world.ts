@@ -98,7 +98,8 @@ export async function startRefreshWorld(cleanup: Cleanup): Promise<RefreshWorld>
   const dir = mkdtempSync(join(tmpdir(), 'handshake-bench-'));
   cleanup.defer(() => rm(dir, { recursive: true, force: true }));
   const dynamo = await startDynamoLocal({ port: await freePort() });
-  cleanup.defer(() => dynamo.stop());
+  // stop() waits for an exit that already happened when the JVM died of a signal.
+  cleanup.defer(() => (dynamo.process.exitCode ?? dynamo.process.signalCode) === null && dynamo.stop());
   const raw: DynamoDBClient = createDynamoClient({
     region: 'us-east-1',
     dynamodbEndpoint: dynamo.endpoint,

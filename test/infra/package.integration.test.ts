@@ -1,0 +1,142 @@
+/**
+ * `serverless package --stage prod` on a machine without AWS credentials, and what the
+ * CloudFormation template it produces must hold: the table's protections, generated secrets,
+ * one least-privilege role per function, the schedule, the failure destination, the alarms.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../support/local-env';
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
+let resources: Record<string, Resource>;
+let raw: string;
+const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+
+beforeAll(async () => {
+  // A copy of the project, so this package run shares no build folder with other tests.
+  const dir = mkdtempSync(join(tmpdir(), 'handshake-package-'));
+  for (const entry of [
+    'serverless.yml',
+    'package.json',
+    'tsconfig.json',
+    'infra',
+    'functions',
+    'lib',
+    'app',
+    'scripts',
+  ]) {
+    cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
+  }
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (/^(AWS_|HANDSHAKE_|PUBLIC_URL$|APP_DIR$)/.test(name)) delete env[name];
+  }
+  await promisify(execFile)(join(dir, 'node_modules', '.bin', 'serverless'), ['package', '--stage', 'prod'], {
+    cwd: dir,
+    env: { ...env, HOME: dir },
+    timeout: 180_000,
+  });
+  raw = readFileSync(join(dir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8');
+  resources = (JSON.parse(raw) as { Resources: Record<string, Resource> }).Resources;
+  rmSync(dir, { recursive: true, force: true });
+}, 200_000);
+
+describe('the packaged prod template', () => {
+  it('keeps the table: on-demand, refresh index, TTL, point-in-time recovery, retained and protected', () => {
+    const [, table] = ofType('AWS::DynamoDB::Table')[0] ?? [];
+    expect(table?.DeletionPolicy).toBe('Retain');
+    expect(table?.Properties).toMatchObject({
+      TableName: 'handshake-prod',
+      BillingMode: 'PAY_PER_REQUEST',
+      DeletionProtectionEnabled: true,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      GlobalSecondaryIndexes: [expect.objectContaining({ IndexName: 'byRefreshDue' })],
+    });
+  });
+
+  it('lets Secrets Manager generate the admin key and the key ring; no secret value is in the template', () => {
+    const secrets = Object.fromEntries(
+      ofType('AWS::SecretsManager::Secret').map(([, secret]) => [
+        String(secret.Properties.Name),
+        secret.Properties,
+      ]),
+    );
+    expect(Object.keys(secrets).sort()).toEqual([
+      'handshake/prod/admin-key',
+      'handshake/prod/client-credentials',
+      'handshake/prod/token-keys',
+      'handshake/prod/webhook-signing',
+    ]);
+    for (const name of ['admin-key', 'token-keys', 'webhook-signing']) {
+      expect(secrets[`handshake/prod/${name}`]?.GenerateSecretString).toBeDefined();
+      expect(secrets[`handshake/prod/${name}`]?.SecretString).toBeUndefined();
+    }
+    expect(secrets['handshake/prod/client-credentials']?.SecretString).toBe('{}');
+    expect(raw).not.toMatch(/hsa_|hsk_|BEGIN (RSA )?PRIVATE KEY/);
+  });
+
+  it('gives every function its own role with named actions and resources only', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions.length).toBe(6);
+    const roles = functions.map(([, fn]) => JSON.stringify(fn.Properties.Role));
+    expect(new Set(roles).size).toBe(functions.length);
+    expect(resources.IamRoleLambdaExecution).toBeUndefined();
+    for (const [, role] of ofType('AWS::IAM::Role')) {
+      const policies = role.Properties.Policies as Array<{
+        PolicyDocument: { Statement: Array<Record<string, unknown>> };
+      }>;
+      for (const statement of policies.flatMap((policy) => policy.PolicyDocument.Statement)) {
+        for (const action of [statement.Action].flat()) expect(String(action)).not.toContain('*');
+        for (const resource of [statement.Resource].flat()) expect(resource).not.toBe('*');
+      }
+    }
+  });
+
+  it('grants each function only what it uses', () => {
+    const actionsOf = (roleName: string) => {
+      const role = resources[roleName];
+      const policies = role?.Properties.Policies as Array<{
+        PolicyDocument: { Statement: Array<{ Action: string[] }> };
+      }>;
+      return new Set(policies.flatMap((policy) => policy.PolicyDocument.Statement.flatMap((s) => s.Action)));
+    };
+    expect([...actionsOf('HealthRole')].sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(actionsOf('RefreshRole').has('dynamodb:Query')).toBe(true);
+    expect(actionsOf('RefreshRole').has('dynamodb:DeleteItem')).toBe(false);
+    expect(actionsOf('InvokeRole').has('dynamodb:Query')).toBe(false);
+    expect(actionsOf('InvokeRole').has('dynamodb:DeleteItem')).toBe(false);
+    expect(actionsOf('ConnectRole').has('dynamodb:UpdateItem')).toBe(false);
+    expect(actionsOf('InstallationsRole').has('dynamodb:BatchWriteItem')).toBe(true);
+    expect(JSON.stringify(resources.ConnectRole)).not.toContain('AdminKeySecret');
+    expect(JSON.stringify(resources.RefreshRole)).toContain('index/byRefreshDue');
+  });
+
+  it('runs the sweep on a schedule, sends failed runs to a queue, and raises alarms', () => {
+    const rules = ofType('AWS::Events::Rule');
+    expect(rules.map(([, rule]) => rule.Properties.ScheduleExpression)).toEqual(['rate(5 minutes)']);
+    const [, invokeConfig] = ofType('AWS::Lambda::EventInvokeConfig')[0] ?? [];
+    expect(invokeConfig?.Properties).toMatchObject({
+      FunctionName: { Ref: 'RefreshLambdaFunction' },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['RefreshFailureQueue', 'Arn'] } } },
+    });
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties.MetricName);
+    expect(alarms).toEqual(expect.arrayContaining(['RefreshFailed', 'RefreshDead', '5xx']));
+    for (const [, alarm] of ofType('AWS::CloudWatch::Alarm')) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    }
+  });
+
+  it('deploys nodejs22.x functions that allow no private destination unless told to', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables.HANDSHAKE_EGRESS_ALLOW).toBe('');
+      expect(variables.HANDSHAKE_STAGE).toBe('prod');
+    }
+  });
+});
