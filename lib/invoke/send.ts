@@ -29,6 +29,40 @@ export function retryAfterMs(value: string | undefined, now: number): number | u
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** One attempt: the response, or the EgressError that stopped it. */
+async function attempt(
+  egress: Egress,
+  request: RenderedRequest & { readonly body?: string | undefined },
+  options: SendOptions,
+  remaining: number,
+): Promise<EgressResponse | EgressError> {
+  try {
+    return await egress.send({
+      url: request.url,
+      method: request.method,
+      headers: request.headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
+      timeoutMs: remaining,
+      maxResponseBytes: options.maxResponseBytes,
+    });
+  } catch (error) {
+    if (error instanceof EgressError) return error;
+    throw error;
+  }
+}
+
+/** How long to wait before the next attempt, or undefined when there is none to make. */
+function nextDelay(
+  outcome: EgressResponse | EgressError,
+  attempts: number,
+  options: SendOptions,
+): number | undefined {
+  if (attempts >= options.maxAttempts) return undefined;
+  if (outcome instanceof EgressError) return outcome.kind === 'network' ? options.retryDelayMs : undefined;
+  if (!retryable(outcome.status)) return undefined;
+  return retryAfterMs(outcome.headers['retry-after'], options.now()) ?? options.retryDelayMs;
+}
+
 /**
  * Sends the rendered request, retrying (up to `maxAttempts` in all) on network errors, 429 and
  * 5xx after `retryDelayMs` or the upstream's Retry-After — but only while the wait still fits
@@ -40,36 +74,16 @@ export async function sendWithRetries(
   options: SendOptions,
 ): Promise<Sent> {
   const sleep = options.sleep ?? wait;
-  for (let attempt = 1; ; attempt++) {
+  for (let attempts = 1; ; attempts++) {
     const remaining = options.deadline - options.now();
     if (remaining <= 0)
-      throw platformError(504, 'TIMEOUT', 'The upstream did not answer in time', attempt - 1);
-    let response: EgressResponse;
-    try {
-      response = await egress.send({
-        url: request.url,
-        method: request.method,
-        headers: request.headers,
-        ...(request.body === undefined ? {} : { body: request.body }),
-        timeoutMs: remaining,
-        maxResponseBytes: options.maxResponseBytes,
-      });
-    } catch (error) {
-      if (!(error instanceof EgressError)) throw error;
-      const delay = options.retryDelayMs;
-      if (
-        error.kind === 'network' &&
-        attempt < options.maxAttempts &&
-        options.now() + delay < options.deadline
-      ) {
-        await sleep(delay);
-        continue;
-      }
-      throw fromEgressError(error, attempt);
+      throw platformError(504, 'TIMEOUT', 'The upstream did not answer in time', attempts - 1);
+    const outcome = await attempt(egress, request, options, remaining);
+    const delay = nextDelay(outcome, attempts, options);
+    if (delay === undefined || options.now() + delay >= options.deadline) {
+      if (outcome instanceof EgressError) throw fromEgressError(outcome, attempts);
+      return { response: outcome, attempts };
     }
-    if (!retryable(response.status) || attempt >= options.maxAttempts) return { response, attempts: attempt };
-    const delay = retryAfterMs(response.headers['retry-after'], options.now()) ?? options.retryDelayMs;
-    if (options.now() + delay >= options.deadline) return { response, attempts: attempt };
     await sleep(delay);
   }
 }

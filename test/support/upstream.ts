@@ -49,48 +49,58 @@ export async function startUpstream(resourceUrl: string): Promise<Upstream> {
     return next;
   };
 
+  type Handler = (
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: string,
+    path: string,
+    arg: string,
+  ) => unknown;
+  const big: Handler = async (_request, response, _body, _path, arg) => {
+    const bytes = Number(arg);
+    response.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(bytes) });
+    // Deterministic content, so a truncated or corrupted body shows.
+    const chunk = Buffer.alloc(64 * 1024, 'abcdefghijklmnopqrstuvwxyz0123456789');
+    for (let sent = 0; sent < bytes; sent += chunk.length) {
+      if (!response.write(chunk.subarray(0, Math.min(chunk.length, bytes - sent)))) {
+        await new Promise((resolve) => response.once('drain', resolve));
+      }
+    }
+    response.end();
+  };
+  const me: Handler = async (request, response) => {
+    const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
+    if (rejected.delete(token)) return send(response, 401, 'token rejected');
+    const checked = await fetch(resourceUrl, { headers: { authorization: `Bearer ${token}` } });
+    return send(response, checked.status, await checked.text(), { 'content-type': 'application/json' });
+  };
+  const handlers: Record<string, Handler> = {
+    echo: (request, response, body) =>
+      send(
+        response,
+        200,
+        JSON.stringify({ method: request.method, url: request.url, headers: request.headers, body }),
+        {
+          'content-type': 'application/json',
+          'x-upstream': 'echo',
+        },
+      ),
+    flaky: (_request, response, _body, path) =>
+      bump(path) <= 2 ? send(response, 503, 'busy') : send(response, 200, 'ok after two 503s'),
+    status: (_request, response, _body, _path, arg) => send(response, Number(arg), `status ${arg}`),
+    throttle: (_request, response, _body, path) =>
+      bump(path) === 1 ? send(response, 429, 'slow down', { 'retry-after': '1' }) : send(response, 200, 'ok'),
+    big,
+    slow: () => undefined, // never answers
+    me,
+  };
+
   async function answer(request: IncomingMessage, response: ServerResponse, body: string) {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     const [, kind = '', arg = ''] = path.split('/');
-    switch (kind) {
-      case 'echo':
-        return send(
-          response,
-          200,
-          JSON.stringify({ method: request.method, url: request.url, headers: request.headers, body }),
-          { 'content-type': 'application/json', 'x-upstream': 'echo' },
-        );
-      case 'flaky':
-        return bump(path) <= 2 ? send(response, 503, 'busy') : send(response, 200, 'ok after two 503s');
-      case 'status':
-        return send(response, Number(arg), `status ${arg}`);
-      case 'throttle':
-        return bump(path) === 1
-          ? send(response, 429, 'slow down', { 'retry-after': '1' })
-          : send(response, 200, 'ok');
-      case 'big': {
-        const bytes = Number(arg);
-        response.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(bytes) });
-        // Deterministic content, so a truncated or corrupted body shows.
-        const chunk = Buffer.alloc(64 * 1024, 'abcdefghijklmnopqrstuvwxyz0123456789');
-        for (let sent = 0; sent < bytes; sent += chunk.length) {
-          if (!response.write(chunk.subarray(0, Math.min(chunk.length, bytes - sent)))) {
-            await new Promise((resolve) => response.once('drain', resolve));
-          }
-        }
-        return response.end();
-      }
-      case 'slow':
-        return; // never answers
-      case 'me': {
-        const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
-        if (rejected.delete(token)) return send(response, 401, 'token rejected');
-        const checked = await fetch(resourceUrl, { headers: { authorization: `Bearer ${token}` } });
-        return send(response, checked.status, await checked.text(), { 'content-type': 'application/json' });
-      }
-      default:
-        return send(response, 404, 'no such path');
-    }
+    const handler = Object.hasOwn(handlers, kind) ? handlers[kind] : undefined;
+    if (handler === undefined) return send(response, 404, 'no such path');
+    return handler(request, response, body, path, arg);
   }
 
   const server: Server = createServer((request, response) => {
