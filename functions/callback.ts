@@ -1,16 +1,36 @@
-import { handleCallback } from '../lib/handshake/callback';
+import { type CallbackResult, handleCallback } from '../lib/handshake/callback';
 import { presentCallback } from '../lib/handshake/present';
 import { httpHandler } from '../lib/http/handler';
+import { logger } from '../lib/observability/logger';
+import { count } from '../lib/observability/metrics';
 import { errorPage } from '../lib/pages/message-page';
 import { runtime } from '../lib/runtime';
 
 const rt = runtime();
 
+/** Handshake outcomes as metrics and one log line: ids and codes, never a token. */
+function report(result: CallbackResult): CallbackResult {
+  if (result.kind === 'state_problem') {
+    count('HandshakeRefused');
+    logger.info('callback refused', { reason: result.problem });
+  } else {
+    count(result.success ? 'HandshakeSucceeded' : 'HandshakeFailed');
+    logger.info('handshake finished', {
+      installationId: result.installationId,
+      integration: result.integration.name,
+      account: result.account,
+      outcome: result.success ? 'authorized' : 'failed',
+      ...(result.error === undefined ? {} : { providerError: result.error }),
+    });
+  }
+  return result;
+}
+
 /** Where the provider sends the person back: `${PUBLIC_URL}/oauth/callback`. */
 export const handler = httpHandler(
   {
     'GET /oauth/callback': async (request) =>
-      presentCallback(await handleCallback(rt.handshakeFor(request), request), rt.app.name),
+      presentCallback(report(await handleCallback(rt.handshakeFor(request), request)), rt.app.name),
   },
   { errors: errorPage },
 );

@@ -1,0 +1,122 @@
+/**
+ * Everything the functions log during a full flow — install, connect in a browser, invoke,
+ * refresh, a refused callback, delete — scanned for every secret the flow used. Logs are on
+ * (DEBUG) for this file and captured where Powertools writes them: stdout and stderr.
+ */
+import { hashKey } from '../../lib/crypto/keys';
+import {
+  ADMIN,
+  bearer,
+  callback,
+  linkFor,
+  personConnects,
+  startAuthorization,
+  storedTokens,
+  useHarness,
+  world,
+} from '../support/harness';
+import { PROVIDER_CLIENTS } from '../support/provider-app';
+import { startUpstream, type Upstream } from '../support/upstream';
+
+// The functions' logger is created when they are loaded, after the harness set this.
+useHarness({ env: { HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0', POWERTOOLS_LOG_LEVEL: 'DEBUG' } });
+
+let upstream: Upstream;
+const captured: string[] = [];
+const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+
+beforeAll(async () => {
+  upstream = await startUpstream(world.oauth.resourceUrl);
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const original = writes[stream].bind(process[stream]);
+    process[stream].write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof process.stdout.write;
+  }
+});
+afterAll(async () => {
+  process.stdout.write = writes.stdout;
+  process.stderr.write = writes.stderr;
+  await upstream?.close();
+});
+
+it('logs the flow with ids and outcomes, and never a token, key or secret', async () => {
+  const secureIparam = 'secure-iparam-value-Qz81';
+  const created = await fetch(`${world.api.url}/installations`, {
+    method: 'POST',
+    headers: bearer(ADMIN),
+    body: JSON.stringify({ iparams: { upstream: upstream.host, api_key: secureIparam } }),
+  });
+  const installation = (await created.json()) as { id: string; apiKey: string };
+
+  const linkUrl = await linkFor(installation.id, { integration: 'beta' });
+  const { page, callbackUrl } = await personConnects(linkUrl);
+  await page.context().close();
+  const connected = await storedTokens(installation.id, 'beta');
+
+  const invoked = await fetch(`${world.api.url}/installations/${installation.id}/invoke`, {
+    method: 'POST',
+    headers: bearer(installation.apiKey),
+    body: JSON.stringify({ template: 'echo', context: { id: '1' } }),
+  });
+  expect(invoked.status).toBe(200);
+  const refreshed = await fetch(
+    `${world.api.url}/installations/${installation.id}/integrations/beta/refresh`,
+    {
+      method: 'POST',
+      headers: bearer(ADMIN),
+      body: '{}',
+    },
+  );
+  expect(refreshed.status).toBe(200);
+  const after = await storedTokens(installation.id, 'beta');
+  // A refused callback with a real (spent) state and a failing token endpoint.
+  const started = await startAuthorization(await linkFor(installation.id, { integration: 'beta' }));
+  await world.oauth.failTokenEndpoint({ status: 400, body: { error: 'invalid_grant' }, times: 1 });
+  await callback({ code: 'a-code-value-9x', state: started.state }, started.cookie);
+  await fetch(callbackUrl);
+  expect(
+    (
+      await fetch(`${world.api.url}/installations/${installation.id}`, {
+        method: 'DELETE',
+        headers: bearer(ADMIN),
+      })
+    ).status,
+  ).toBe(204);
+
+  const logs = captured.join('');
+  // The flow was logged…
+  for (const line of [
+    'account authorized',
+    'handshake finished',
+    'invoke',
+    'token refreshed',
+    'request served',
+  ]) {
+    expect(logs).toContain(line);
+  }
+  expect(logs).toContain(installation.id);
+  // …and no secret of it ever was.
+  const secrets = {
+    adminKey: ADMIN,
+    installationKey: installation.apiKey,
+    installationKeySecret: installation.apiKey.slice(-43),
+    accessToken: connected.tokens?.accessToken,
+    refreshToken: connected.tokens?.refreshToken,
+    newAccessToken: after.tokens?.accessToken,
+    newRefreshToken: after.tokens?.refreshToken,
+    clientSecret: PROVIDER_CLIENTS.beta.clientSecret,
+    secureIparam,
+    linkToken: linkUrl.slice(linkUrl.lastIndexOf('/') + 1),
+    state: started.state,
+    stateHash: hashKey(started.state),
+    browserCookie: started.cookie.split('=')[1],
+    code: 'a-code-value-9x',
+  };
+  for (const [name, value] of Object.entries(secrets)) {
+    expect(value).toBeTruthy();
+    expect({ name, leaked: logs.includes(String(value)) }).toEqual({ name, leaked: false });
+  }
+  expect(logs).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
+}, 120_000);
