@@ -87,13 +87,31 @@ function nextKeyId(ring: RingObject): string {
   return `k${highest + 1}`;
 }
 
+/** The ring with a fresh key added but not yet current (step 1 of a rotation), and its id. */
+export function addKey(json: string): { ring: string; id: string } {
+  const ring = validate(json);
+  const id = nextKeyId(ring);
+  return { ring: JSON.stringify({ ...ring, [id]: newMaterial() }), id };
+}
+
+/** The ring writing new ciphertexts with key `id` (step 2); every key stays to read old ones. */
+export function useKey(json: string, id: string): string {
+  const ring = validate(json);
+  if (!KEY_ID_PATTERN.test(id) || typeof ring[id] !== 'string') {
+    throw new KeyRingError(
+      `key "${id}" is not in the ring; it has: ${Object.keys(ring)
+        .filter((k) => k !== CURRENT)
+        .join(', ')}`,
+    );
+  }
+  return JSON.stringify({ ...ring, [CURRENT]: id });
+}
+
 /**
- * The ring with a fresh key added and made current; every existing key is kept so older
- * ciphertexts stay readable.
+ * The ring with a fresh key added and made current in one step — safe where every reader sees
+ * the new ring at once (one machine); a deployment adds first and activates later.
  */
 export function rotateKeyRing(json: string): string {
-  const ring = validate(json);
-  const { current: _previous, ...materials } = ring;
-  const id = nextKeyId(ring);
-  return JSON.stringify({ [CURRENT]: id, ...materials, [id]: newMaterial() });
+  const added = addKey(json);
+  return useKey(added.ring, added.id);
 }
