@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import table from '../../infra/table.json';
 import { REPO_ROOT } from '../support/local-env';
-import { readServerlessFile } from '../support/serverless-file';
+import { type CfnResource, inlineResources, readServerlessFile } from '../support/serverless-file';
 
 const file = readServerlessFile();
 
@@ -25,7 +26,7 @@ describe('serverless.yml', () => {
   );
 
   it('builds the table from infra/table.json, with TTL and the refresh index', () => {
-    const props = file.resources.Resources.HandshakeTable?.Properties ?? {};
+    const props = inlineResources(file).HandshakeTable?.Properties ?? {};
     for (const key of [
       'AttributeDefinitions',
       'KeySchema',
@@ -40,7 +41,7 @@ describe('serverless.yml', () => {
   });
 
   it('lets Secrets Manager generate every secret value: none is written in the template', () => {
-    const secrets = Object.values(file.resources.Resources).filter(
+    const secrets = Object.values(inlineResources(file)).filter(
       (r) => r.Type === 'AWS::SecretsManager::Secret',
     );
     expect(secrets.length).toBeGreaterThanOrEqual(3);
@@ -51,10 +52,16 @@ describe('serverless.yml', () => {
     }
   });
 
-  it('grants no wildcard action and names its resources', () => {
-    for (const statement of file.provider.iam.role.statements) {
-      for (const action of statement.Action) expect(action).not.toMatch(/\*/);
-      expect(statement.Resource).not.toContain('*');
-    }
+  it('gives every function its own role, defined in infra/roles.yml', () => {
+    const roles = parse(readFileSync(join(REPO_ROOT, 'infra', 'roles.yml'), 'utf8'), {
+      customTags: [
+        { tag: '!Ref', resolve: (value: string) => value },
+        { tag: '!GetAtt', resolve: (value: string) => value },
+        { tag: '!Sub', resolve: (value: string) => value },
+      ],
+    }) as { Resources: Record<string, CfnResource> };
+    const used = Object.values(file.functions).map((fn) => fn.role);
+    expect(new Set(used).size).toBe(used.length);
+    for (const role of used) expect(roles.Resources[role ?? '']?.Type).toBe('AWS::IAM::Role');
   });
 });

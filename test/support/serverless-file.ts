@@ -13,14 +13,21 @@ const cfnTags: Array<ScalarTag | CollectionTag> = ['Ref', 'GetAtt', 'Sub', 'Join
   } as unknown as CollectionTag,
 ]);
 
+export type CfnResource = { Type: string; Properties: Record<string, unknown> };
+
 export interface ServerlessFile {
-  provider: {
-    runtime: string;
-    iam: { role: { statements: Array<{ Action: string[]; Resource: unknown[] }> } };
-  };
-  functions: Record<string, { handler: string; events?: Array<{ httpApi?: string }> }>;
-  resources: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+  provider: { runtime: string };
+  functions: Record<string, { handler: string; role?: string; events?: Array<{ httpApi?: string }> }>;
+  /** Inline resources; the `${file(...)}` entries are left as strings. */
+  resources: Array<string | { Resources: Record<string, CfnResource> }>;
 }
+
+/** The resources written inline in serverless.yml (not those of included files). */
+export const inlineResources = (file: ServerlessFile): Record<string, CfnResource> =>
+  Object.assign(
+    {},
+    ...file.resources.flatMap((entry) => (typeof entry === 'string' ? [] : [entry.Resources])),
+  );
 
 /** serverless.yml as data, the way the tests inspect it. */
 export function readServerlessFile(): ServerlessFile {
