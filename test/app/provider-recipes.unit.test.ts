@@ -33,7 +33,8 @@ function fileBlocks(markdown: string): FileBlock[] {
     if (opening === null) continue;
     const start = index + 1;
     const body: string[] = [];
-    for (index = start; index < lines.length && lines[index] !== '```'; index++) body.push(lines[index] ?? '');
+    for (index = start; index < lines.length && lines[index] !== '```'; index++)
+      body.push(lines[index] ?? '');
     let value: unknown;
     try {
       value = JSON.parse(body.join('\n'));
@@ -58,9 +59,12 @@ function recipes(blocks: readonly FileBlock[]): Recipe[] {
     const own = blocks.filter((block) => block.section === section);
     const oauth = own.filter((block) => block.file === 'config/oauth_config.json');
     if (oauth.length !== 1) {
-      throw new Error(`docs/providers.md "## ${section}" has ${oauth.length} config/oauth_config.json blocks`);
+      throw new Error(
+        `docs/providers.md "## ${section}" has ${oauth.length} config/oauth_config.json blocks`,
+      );
     }
-    const integrations = (oauth[0]?.value as { integrations?: Record<string, unknown> }).integrations ?? {};
+    const file = (oauth[0]?.value ?? {}) as { integrations?: Record<string, unknown> };
+    const integrations = file.integrations ?? {};
     const names = Object.keys(integrations);
     if (names.length !== 1) {
       throw new Error(`docs/providers.md "## ${section}": the oauth_config block must hold one integration`);
@@ -132,12 +136,7 @@ describe('provider recipes (docs/providers.md ↔ test/fixtures/provider-recipes
       'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize',
       'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token',
     ],
-    [
-      'github',
-      {},
-      'https://github.com/login/oauth/authorize',
-      'https://github.com/login/oauth/access_token',
-    ],
+    ['github', {}, 'https://github.com/login/oauth/authorize', 'https://github.com/login/oauth/access_token'],
     ['asana', {}, 'https://app.asana.com/-/oauth_authorize', 'https://app.asana.com/-/oauth_token'],
   ])('%s renders its authorize and token URLs', (name, oauthIparams, authorizeUrl, tokenUrl) => {
     // Act
