@@ -22,6 +22,12 @@ interface SectionEntry {
 /** Every section, in the order `npm run bench` runs them. */
 const SECTIONS: readonly SectionEntry[] = [
   { name: 'refresh', title: 'Refresh', load: async () => (await import('./refresh')).refreshSection },
+  { name: 'invoke', title: 'Invoke', load: async () => (await import('./invoke')).invokeSection },
+  {
+    name: 'cold-start',
+    title: 'Cold start',
+    load: async () => (await import('./cold-start')).coldStartSection,
+  },
 ];
 
 const write = (text: string) => process.stdout.write(text);
