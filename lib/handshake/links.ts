@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Integration } from '../app/model';
 import { hashKey, newHandshakeToken } from '../crypto/keys';
 import { HandshakeError } from '../errors';

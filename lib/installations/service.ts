@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkIparams } from '../app/iparams';
 import type { App } from '../app/model';
 import { iparamsAad } from '../crypto/aad';

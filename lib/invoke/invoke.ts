@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { App, RequestTemplate } from '../app/model';
 import type { TemplateScope } from '../app/template';
 import { iparamsAad } from '../crypto/aad';

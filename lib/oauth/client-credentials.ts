@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Integration } from '../app/model';
 import { renderTemplate } from '../app/template';
 import { HandshakeError } from '../errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HandshakeError } from '../errors';
 import { accountFor } from '../handshake/account-label';
 import { parseWith } from '../http/validation';

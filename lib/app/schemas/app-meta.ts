@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FieldRules } from '../zod-problems';
 
 /** handshake.json: Handshake's own app-level settings. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IPARAM_TYPES } from '../model';
 import type { FieldRules } from '../zod-problems';
 
