@@ -52,6 +52,7 @@ module.exports = () => {
     mainFields: ['module', 'main'],
     // Bundle the AWS SDK v3 too: only the single-service clients a function imports end up in it.
     exclude: [],
+    alias: { '@aws-sdk/credential-provider-node': join(root, 'infra', 'lambda-credentials.mjs') },
     treeShaking: true,
     // Some bundled dependencies are CommonJS and call require() for Node built-ins.
     banner: {

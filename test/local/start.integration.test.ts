@@ -170,7 +170,7 @@ describe('npm start', () => {
     for (const attribute of ['HttpOnly', 'SameSite=Lax', 'Path=/oauth/callback', 'Max-Age=600']) {
       expect(cookie).toContain(attribute);
     }
-  });
+  }, 60_000);
 
   it('lets `serverless invoke local` reach the same state without AWS credentials', async () => {
     const health = await invokeLocal('health', loadEvent('health.json'));
