@@ -1,6 +1,6 @@
 import { EgressError } from './errors';
 
-/** What a response body must offer: undici's BodyReadable is one. */
+/** What a response body must offer: node:http's IncomingMessage is one. */
 export interface ResponseBody extends AsyncIterable<Uint8Array> {
   destroy(error?: Error): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -9,8 +9,9 @@ export interface ResponseBody extends AsyncIterable<Uint8Array> {
 const ignore = (): void => undefined;
 
 /**
- * Stop reading and drop the connection: it is mid-message and cannot be reused. undici emits
- * an abort error on a destroyed body, which nobody else listens for.
+ * Stop reading and drop the connection: it is mid-message and cannot be reused (destroying an
+ * unfinished IncomingMessage destroys its socket, so it never goes back to the keep-alive
+ * pool). A late error from the destroyed stream has nobody else listening for it.
  */
 function discard(body: ResponseBody): void {
   body.on('error', ignore);

@@ -1,10 +1,10 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { EgressAllowList } from './allow-list';
-import { readLimited } from './body';
-import { type DnsLookup, pinnedConnector, systemLookup } from './connector';
-import { refused, toEgressError } from './errors';
-import { checkRequestHeaders, responseHeaders } from './headers';
+import { refused } from './errors';
+import { type Agents, exchange, type PreparedRequest } from './exchange';
+import { checkRequestHeaders } from './headers';
+import { type DnsLookup, pinnedLookup, systemLookup } from './lookup';
 import { checkUrl, describe } from './policy';
 
 export type EgressMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -56,69 +56,54 @@ function checkLimits(request: EgressRequest): void {
   }
 }
 
-function prepare(request: EgressRequest, allow: EgressAllowList): { url: URL; destination: string } {
+/**
+ * Everything decided before any DNS query or connection: limits, URL (scheme, credentials, IP
+ * hosts), method and headers. What the host resolves to is decided by the pinned lookup.
+ */
+function prepare(request: EgressRequest, allow: EgressAllowList, lookup: DnsLookup): PreparedRequest {
   checkLimits(request);
   const checked = checkUrl(request.url, allow);
   if (!checked.ok) throw refused(checked.destination, checked.refusal);
-  const destination = describe(checked.value.destination);
+  const { url, destination } = checked.value;
+  const label = describe(destination);
   if (!METHODS.has(request.method)) {
-    throw refused(destination, { reason: 'method', message: 'the method is not one Handshake sends' });
+    throw refused(label, { reason: 'method', message: 'the method is not one Handshake sends' });
   }
-  const headerRefusal = checkRequestHeaders(request.headers ?? {});
-  if (headerRefusal !== undefined) throw refused(destination, headerRefusal);
-  return { url: checked.value.url, destination };
-}
-
-async function send(
-  agent: Dispatcher,
-  allow: EgressAllowList,
-  request: EgressRequest,
-): Promise<EgressResponse> {
-  const { url, destination } = prepare(request, allow);
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, request.timeoutMs);
-  try {
-    // No redirect interceptor is installed, so undici never follows a 3xx.
-    const response = await undiciRequest(url, {
-      dispatcher: agent,
-      method: request.method,
-      headers: { ...request.headers },
-      body: request.body ?? null,
-      signal: controller.signal,
-    });
-    const length = response.headers['content-length'];
-    const body = await readLimited(
-      response.body,
-      typeof length === 'string' ? length : undefined,
-      request.maxResponseBytes,
-      destination,
-    );
-    // undici hands the connection back to its pool one event-loop turn after the body ends;
-    // without this wait a caller's next request would open a second connection.
-    await nextTurn();
-    return { status: response.statusCode, headers: responseHeaders(response.headers), body };
-  } catch (error) {
-    throw toEgressError(error, destination, timedOut ? request.timeoutMs : undefined);
-  } finally {
-    clearTimeout(timer);
-  }
+  const headers = request.headers ?? {};
+  const headerRefusal = checkRequestHeaders(headers);
+  if (headerRefusal !== undefined) throw refused(label, headerRefusal);
+  return {
+    url,
+    destination,
+    method: request.method,
+    headers,
+    body: request.body,
+    lookup: pinnedLookup(destination, allow, lookup),
+    timeoutMs: request.timeoutMs,
+    maxResponseBytes: request.maxResponseBytes,
+  };
 }
 
 /**
- * An Egress with its own connection pool. Every connection it opens goes through the pinned
- * connector, so the policy holds for each new socket, not just for each request.
+ * An Egress with its own keep-alive pools, one per scheme. Every connection they open goes
+ * through the pinned lookup, so the policy holds for each new socket, not just for each request.
  */
 export function createEgress(options: EgressOptions): Egress {
-  const agent = new Agent({
-    connect: pinnedConnector(options.allow, options.lookup ?? systemLookup),
-    allowH2: false,
-  });
+  const lookup = options.lookup ?? systemLookup;
+  // Agent options override request options. autoSelectFamily: try every checked address in
+  // turn (`localhost` often answers ::1 first while a server listens on 127.0.0.1 only); Node
+  // then asks the lookup for all addresses at once.
+  const connect = { keepAlive: true, autoSelectFamily: true };
+  const agents: Agents = {
+    http: new HttpAgent(connect),
+    https: new HttpsAgent({ ...connect, rejectUnauthorized: true }),
+  };
   return {
-    send: (request) => send(agent, options.allow, request),
-    close: () => agent.close(),
+    // async: a refusal from prepare() rejects the promise rather than throwing.
+    send: async (request) => exchange(prepare(request, options.allow, lookup), agents),
+    close: async () => {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
   };
 }

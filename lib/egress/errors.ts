@@ -31,8 +31,6 @@ export const refused = (destination: string | undefined, refusal: Refusal): Egre
     `Egress ${destination === undefined ? '' : `to ${destination} `}refused: ${refusal.message}`,
   );
 
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-
 /** Only error codes such as `ECONNRESET` are repeated; free text from below might echo a URL. */
 function codeOf(error: unknown): string {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
@@ -40,9 +38,10 @@ function codeOf(error: unknown): string {
 }
 
 /**
- * Translate whatever undici, node:net, node:tls or node:dns threw into an EgressError.
+ * Translate whatever node:http, node:net, node:tls or node:dns threw into an EgressError.
  * `expiredAfterMs` is set when our own deadline fired: whatever the abort surfaced as, it is
- * then a timeout.
+ * then a timeout. No socket timeout of Node's is set, so only that deadline makes a timeout
+ * (an OS-level ETIMEDOUT stays a network error, which invoke retries).
  */
 export function toEgressError(error: unknown, destination: string, expiredAfterMs?: number): EgressError {
   if (error instanceof EgressError) return error;
@@ -53,14 +52,6 @@ export function toEgressError(error: unknown, destination: string, expiredAfterM
       'timeout',
       `Egress to ${destination} timed out after ${expiredAfterMs} ms`,
     );
-  }
-  if (TIMEOUT_CODES.has(code))
-    return new EgressError('timeout', code, `Egress to ${destination} timed out: ${code}`);
-  if (code === 'UND_ERR_INVALID_ARG') {
-    return refused(destination, {
-      reason: 'invalid_request',
-      message: 'the HTTP client rejected the request',
-    });
   }
   return new EgressError('network', code, `Egress to ${destination} failed: ${code}`);
 }

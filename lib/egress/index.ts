@@ -1,6 +1,5 @@
 export { addressRange, PUBLIC_RANGE, parseIp } from './address';
 export { type EgressAllowList, parseAllowList } from './allow-list';
-export { DNS_TIMEOUT_MS, type DnsLookup, type ResolvedAddress } from './connector';
 export {
   createEgress,
   type Egress,
@@ -10,4 +9,5 @@ export {
   type EgressResponse,
 } from './egress';
 export { EgressError, type EgressErrorKind } from './errors';
+export { DNS_TIMEOUT_MS, type DnsLookup, type ResolvedAddress } from './lookup';
 export { allowsPlainHttp } from './plain-http';
