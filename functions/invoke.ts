@@ -1,8 +1,9 @@
+import { isHandshakeError } from '../lib/errors';
 import { authenticate, authorize } from '../lib/http/auth';
 import { httpHandler } from '../lib/http/handler';
 import { jsonBody } from '../lib/http/request';
 import { json } from '../lib/http/responses';
-import { InvokeError } from '../lib/invoke/errors';
+import { InvokeError, platformError } from '../lib/invoke/errors';
 import { invoke } from '../lib/invoke/invoke';
 import { logger } from '../lib/observability/logger';
 import { count, MetricUnit, metrics } from '../lib/observability/metrics';
@@ -37,7 +38,12 @@ export const handler = httpHandler(
         count('InvokeUpstreamAnswered');
         logger.info('invoke', { installationId: id, status: envelope.status, attempts: envelope.attempts });
         return json(200, envelope);
-      } catch (error) {
+      } catch (caught) {
+        // Storage or a secret store down is the platform's failure: say so in the envelope.
+        const error =
+          isHandshakeError(caught) && caught.status === 503
+            ? platformError(503, 'SERVICE_UNAVAILABLE', caught.message)
+            : caught;
         if (!(error instanceof InvokeError)) throw error;
         count(`InvokeRefused${error.errorSource === 'APP' ? 'App' : 'Platform'}`);
         logger.info('invoke refused', { installationId: id, code: error.code, status: error.status });
