@@ -34,8 +34,8 @@ const refuse = (reason: string, message: string, destination?: Destination): Che
     : { ok: false, refusal: { reason, message }, destination: describe(destination) };
 
 /**
- * The destination of a URL host as undici and WHATWG URL give it (`hostname`, `port` as a
- * possibly empty string). Used both before a request and when connecting, so the two agree.
+ * The destination of a URL host as WHATWG URL gives it (`hostname`, `port` as a possibly empty
+ * string). The same Destination is judged before the request and by the lookup that connects.
  */
 export function destinationOf(
   protocol: 'http:' | 'https:',
