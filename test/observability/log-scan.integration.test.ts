@@ -30,7 +30,10 @@ beforeAll(async () => {
   for (const stream of ['stdout', 'stderr'] as const) {
     const original = writes[stream].bind(process[stream]);
     process[stream].write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      captured.push(text);
+      // The functions' JSON logs are kept for the scan, not printed; anything else passes.
+      if (text.startsWith('{"level"') || text.startsWith('{"_aws"')) return true;
       return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
     }) as typeof process.stdout.write;
   }
