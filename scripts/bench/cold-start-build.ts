@@ -1,0 +1,185 @@
+/**
+ * What the cold-start section builds and runs: the functions of serverless.yml, the esbuild
+ * options of the deployment (infra/esbuild.config.cjs, as serverless-esbuild passes them on),
+ * the "naive" CommonJS bundle to compare with, and the environment a deployed function sees.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BuildOptions } from 'esbuild';
+import { type CollectionTag, parse, type ScalarTag } from 'yaml';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+/** The stage the environment is resolved for: names only, nothing is deployed. */
+const STAGE = 'bench';
+const REGION = 'us-east-1';
+
+export interface BenchFunction {
+  readonly name: string;
+  /** The handler's module, relative to the repository: `functions/invoke.ts`. */
+  readonly entry: string;
+}
+
+// CloudFormation short forms (!Ref, !GetAtt, …) kept as plain data: only `functions` is read.
+const cfnTags: Array<ScalarTag | CollectionTag> = ['Ref', 'GetAtt', 'Sub', 'Join'].flatMap((name) => [
+  { tag: `!${name}`, resolve: (value: string) => ({ [name]: value }) } as ScalarTag,
+  {
+    tag: `!${name}`,
+    collection: 'seq',
+    resolve: (value: unknown) => ({ [name]: value }),
+  } as unknown as CollectionTag,
+]);
+
+interface ServerlessFile {
+  readonly provider: { readonly runtime: string; readonly environment: Record<string, string> };
+  readonly custom: Record<string, unknown>;
+  readonly functions: Record<string, { readonly handler: string }>;
+}
+
+function serverlessFile(): ServerlessFile {
+  return parse(readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8'), {
+    customTags: cfnTags,
+  }) as ServerlessFile;
+}
+
+/** Every function of serverless.yml with its handler's TypeScript module. */
+export function benchFunctions(): BenchFunction[] {
+  return Object.entries(serverlessFile().functions).map(([name, fn]) => ({
+    name,
+    entry: `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.ts`,
+  }));
+}
+
+/** `${sls:stage}`, `${self:custom.x}` and `${env:X, 'default'}` (X unset) resolved as for a fresh stage. */
+function resolveVariables(value: string, custom: Record<string, unknown>): string {
+  return value.replace(/\$\{([^{}]+)\}/g, (_, variable: string) => {
+    if (variable === 'sls:stage') return STAGE;
+    const own = /^self:custom\.(\w+)$/.exec(variable);
+    if (own?.[1] !== undefined) return resolveVariables(String(custom[own[1]] ?? ''), custom);
+    const env = /^env:\w+,\s*'([^']*)'$/.exec(variable);
+    if (env !== undefined && env !== null) return env[1] ?? '';
+    throw new Error(`serverless.yml: cannot resolve \${${variable}} for the cold-start bench`);
+  });
+}
+
+/**
+ * The environment Lambda gives a deployed function: serverless.yml's provider environment
+ * (with its defaults, for stage "bench") and the variables the Lambda runtime sets — but no
+ * credentials and no HANDSHAKE_LOCAL, so module init runs as it would in AWS.
+ */
+export function lambdaEnvironment(fn: BenchFunction): Record<string, string> {
+  const file = serverlessFile();
+  const provider = Object.fromEntries(
+    Object.entries(file.provider.environment).map(([name, value]) => [
+      name,
+      resolveVariables(String(value), file.custom),
+    ]),
+  );
+  const functionName = `handshake-${STAGE}-${fn.name}`;
+  return {
+    PATH: '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    ...provider,
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${file.provider.runtime}`,
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: '2026/11/26/[$LATEST]0123456789abcdef',
+  };
+}
+
+/** serverless-esbuild's own options, which it removes before calling esbuild (dist/bundle.js). */
+const PLUGIN_ONLY_OPTIONS = [
+  'concurrency',
+  'zipConcurrency',
+  'exclude',
+  'nativeZip',
+  'packager',
+  'packagePath',
+  'watch',
+  'keepOutputDirectory',
+  'packagerOptions',
+  'installExtraArgs',
+  'outputFileExtension',
+  'outputBuildFolder',
+  'outputWorkFolder',
+  'nodeExternals',
+  'skipBuild',
+  'skipRebuild',
+  'skipBuildExcludeFns',
+  'stripEntryResolveExtensions',
+  'disposeContext',
+] as const;
+
+type DeploymentOptions = BuildOptions & {
+  readonly exclude?: readonly string[];
+  readonly outputFileExtension?: string;
+};
+
+/**
+ * The esbuild options of the deployment, per entry: infra/esbuild.config.cjs (which validates
+ * the app and inlines it) over serverless-esbuild's defaults, mapped as serverless-esbuild maps
+ * them — plugin-only keys dropped, `exclude` added to `external`, `outputFileExtension` as
+ * `outExtension` — plus `metafile`, which only adds the report of inputs.
+ */
+export interface DeploymentBuild {
+  readonly options: (entry: string, outdir: string) => BuildOptions;
+  /** The config's `define`: the app's files and the version, inlined. */
+  readonly define: BuildOptions['define'];
+}
+
+export function deploymentBuild(): DeploymentBuild {
+  const configPath = join(REPO_ROOT, 'infra', 'esbuild.config.cjs');
+  const makeOptions = require(configPath) as () => DeploymentOptions;
+  const options: DeploymentOptions = {
+    // serverless-esbuild's defaults (index.js), its target from `nodejs22.x`; the config wins.
+    bundle: true,
+    target: 'node22',
+    platform: 'node',
+    external: [],
+    exclude: ['aws-sdk'],
+    outputFileExtension: '.js',
+    ...makeOptions(),
+  };
+  const esbuildOptions: Record<string, unknown> = { ...options };
+  for (const name of PLUGIN_ONLY_OPTIONS) delete esbuildOptions[name];
+  const exclude = options.exclude ?? [];
+  const extension = options.outputFileExtension ?? '.js';
+  const build = (entry: string, outdir: string): BuildOptions => ({
+    ...(esbuildOptions as BuildOptions),
+    external: [...(options.external ?? []), ...(exclude.includes('*') ? [] : exclude)],
+    ...(extension === '.js' ? {} : { outExtension: { '.js': extension } }),
+    entryPoints: [join(REPO_ROOT, entry)],
+    absWorkingDir: REPO_ROOT,
+    outdir,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return { options: build, define: options.define };
+}
+
+/**
+ * The naive comparison: what esbuild makes of the same entry with its defaults and CommonJS
+ * output — no minify, no mainFields (esbuild's `main,module` for platform node, so dual
+ * packages come in as their CommonJS builds, which tree shaking cannot trim), `treeShaking`
+ * and `sourcemap` left at esbuild's defaults, no banner (CommonJS has `require`). The `define`
+ * is kept, so both bundles hold the same inlined app and run the same code.
+ */
+export function naiveBuild(define: BuildOptions['define']): (entry: string, outdir: string) => BuildOptions {
+  return (entry, outdir) => ({
+    entryPoints: [join(REPO_ROOT, entry)],
+    absWorkingDir: REPO_ROOT,
+    outdir,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    ...(define === undefined ? {} : { define }),
+    outExtension: { '.js': '.cjs' },
+    metafile: true,
+    logLevel: 'silent',
+  });
+}
