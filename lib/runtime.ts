@@ -11,6 +11,7 @@ import type { HttpRequest } from './http/request';
 import { cachedInstallations } from './installations/cached-store';
 import { AccessTokens } from './invoke/access-token';
 import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from './invoke/invoke';
+import { reservingRateLimiter } from './invoke/rate-limit';
 import type { SweepDeps } from './refresh/sweep';
 import { secretSource } from './secrets';
 import type { SecretWriter } from './secrets/port';
@@ -99,7 +100,7 @@ export function runtime(): Runtime {
       invoke: {
         app,
         installations: cachedInstallations(all.installations, INSTALLATION_CACHE_MS, Date.now),
-        rateLimiter: all.rateLimiter,
+        rateLimiter: reservingRateLimiter(all.rateLimiter),
         vault,
         egress,
         tokens: new AccessTokens(refresh),

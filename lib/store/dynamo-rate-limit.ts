@@ -13,22 +13,24 @@ import { TABLE } from './table';
 export function dynamoRateLimiter(table: TableRef): RateLimiter {
   const { client, tableName } = table;
   return {
-    async take(installationId, limit, now) {
+    async take(installationId, limit, now, count = 1) {
       const window = Math.floor(now / 60_000);
+      const refused = { allowed: false, retryAfterMs: (window + 1) * 60_000 - now } as const;
+      if (count > limit) return refused;
       try {
         await client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { pk: installationPk(installationId), sk: `RATE#${window}` },
-            UpdateExpression: 'SET #ttl = :ttl ADD #count :one',
-            ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+            UpdateExpression: 'SET #ttl = :ttl ADD #count :n',
+            ConditionExpression: 'attribute_not_exists(#count) OR #count <= :room',
             ExpressionAttributeNames: { '#ttl': TABLE.ttl, '#count': 'count' },
-            ExpressionAttributeValues: { ':ttl': (window + 2) * 60, ':one': 1, ':limit': limit },
+            ExpressionAttributeValues: { ':ttl': (window + 2) * 60, ':n': count, ':room': limit - count },
           }),
         );
         return { allowed: true };
       } catch (error) {
-        if (isConditionFailure(error)) return { allowed: false, retryAfterMs: (window + 1) * 60_000 - now };
+        if (isConditionFailure(error)) return refused;
         return translate(error, 'count the rate limit');
       }
     },

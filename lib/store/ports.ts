@@ -171,9 +171,11 @@ export interface PendingStore {
 
 /** Invokes per installation per minute, shared by every container. */
 export interface RateLimiter {
+  /** Takes `count` (default 1) invokes of the current minute's `limit`, all or none. */
   take(
     installationId: string,
     limit: number,
     now: number,
+    count?: number,
   ): Promise<{ readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number }>;
 }

@@ -18,6 +18,7 @@ import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
 import { cachedInstallations } from '../../lib/installations/cached-store';
 import { AccessTokens } from '../../lib/invoke/access-token';
 import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from '../../lib/invoke/invoke';
+import { reservingRateLimiter } from '../../lib/invoke/rate-limit';
 import { freePort, type LocalDynamo, startDynamoLocal } from '../../lib/local/dynamodb-local';
 import type { RefreshDeps } from '../../lib/refresh/refresh-account';
 import { ensureLocalSecrets } from '../../lib/secrets/bootstrap';
@@ -258,7 +259,7 @@ export async function startInvokeWorld(cleanup: Cleanup): Promise<InvokeWorld> {
       return {
         app,
         installations: cachedInstallations(dynamoInstallationStore(table), INSTALLATION_CACHE_MS, Date.now),
-        rateLimiter: dynamoRateLimiter(table),
+        rateLimiter: reservingRateLimiter(dynamoRateLimiter(table)),
         vault: vaultOf,
         egress: shared,
         tokens: new AccessTokens(refresh),

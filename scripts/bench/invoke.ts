@@ -367,7 +367,7 @@ async function run(cleanup: Cleanup): Promise<SectionResult> {
     '',
     latencyTable(all, spreads),
     '',
-    `With the rate limit on, \`rateLimiter.take\` (one DynamoDB UpdateItem) took ${ms(takeMedian)} at the ` +
+    `With the rate limit on, \`rateLimiter.take\` (a container reserves 5 invokes per DynamoDB UpdateItem) took ${ms(takeMedian)} at the ` +
       `median of its ${formatNumber(takes.length)} measured calls. The upstream accepted ` +
       `${world.upstream.connections()} TCP connections over all requests (one keep-alive connection ` +
       'per client: undici Agent, direct egress, invoke, handler, invoke with rate limit).',
