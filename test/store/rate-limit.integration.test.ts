@@ -33,7 +33,10 @@ describe('the invoke rate limit', () => {
     let writes = 0;
     const shared = dynamoRateLimiter(table);
     const counting = {
-      take: (...args: Parameters<typeof shared.take>) => ((writes += 1), shared.take(...args)),
+      take: (...args: Parameters<typeof shared.take>) => {
+        writes += 1;
+        return shared.take(...args);
+      },
     };
     const containers = [reservingRateLimiter(counting), reservingRateLimiter(counting)];
     const minute = Math.floor(Date.now() / 60_000) * 60_000 + 2000;
