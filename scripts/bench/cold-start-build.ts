@@ -1,12 +1,6 @@
-/**
- * What the cold-start section builds and runs: the functions of serverless.yml, the esbuild
- * options of the deployment (infra/esbuild.config.cjs, as serverless-esbuild passes them on),
- * the "naive" CommonJS bundle to compare with, and the environment a deployed function sees.
- */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
-import { type CollectionTag, parse, type ScalarTag } from 'yaml';
+import { parseServerlessYaml } from '../serverless-yaml';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 /** The stage the environment is resolved for: names only, nothing is deployed. */
@@ -19,16 +13,6 @@ export interface BenchFunction {
   readonly entry: string;
 }
 
-// CloudFormation short forms (!Ref, !GetAtt, …) kept as plain data: only `functions` is read.
-const cfnTags: Array<ScalarTag | CollectionTag> = ['Ref', 'GetAtt', 'Sub', 'Join'].flatMap((name) => [
-  { tag: `!${name}`, resolve: (value: string) => ({ [name]: value }) } as ScalarTag,
-  {
-    tag: `!${name}`,
-    collection: 'seq',
-    resolve: (value: unknown) => ({ [name]: value }),
-  } as unknown as CollectionTag,
-]);
-
 interface ServerlessFile {
   readonly provider: { readonly runtime: string; readonly environment: Record<string, string> };
   readonly custom: Record<string, unknown>;
@@ -36,9 +20,7 @@ interface ServerlessFile {
 }
 
 function serverlessFile(): ServerlessFile {
-  return parse(readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8'), {
-    customTags: cfnTags,
-  }) as ServerlessFile;
+  return parseServerlessYaml(REPO_ROOT) as ServerlessFile;
 }
 
 /** Every function of serverless.yml with its handler's TypeScript module. */

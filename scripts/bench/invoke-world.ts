@@ -5,33 +5,29 @@
  * dependencies wired as lib/runtime.ts wires them.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type App, formatProblemLine, loadApp, readAppDir } from '../../lib/app';
-import { hashKey, loadCipher, newInstallationId, newInstallationKey } from '../../lib/crypto';
+import { hashKey, newInstallationId, newInstallationKey } from '../../lib/crypto';
 import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
 import { cachedInstallations } from '../../lib/installations/cached-store';
 import { AccessTokens } from '../../lib/invoke/access-token';
 import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from '../../lib/invoke/invoke';
 import { reservingRateLimiter } from '../../lib/invoke/rate-limit';
-import { freePort, type LocalDynamo, startDynamoLocal } from '../../lib/local/dynamodb-local';
+import type { LocalDynamo } from '../../lib/local/dynamodb-local';
 import type { RefreshDeps } from '../../lib/refresh/refresh-account';
-import { ensureLocalSecrets } from '../../lib/secrets/bootstrap';
-import { createFileSecretSource } from '../../lib/secrets/file';
 import type { SecretWriter } from '../../lib/secrets/port';
-import { createDynamoClient, documentClient, type TableRef } from '../../lib/store/dynamo';
+import type { TableRef } from '../../lib/store/dynamo';
 import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoRateLimiter } from '../../lib/store/dynamo-rate-limit';
 import type { AccountKey, AccountRecord } from '../../lib/store/ports';
 import { ensureTable } from '../../lib/store/table';
 import { sealTokenSet } from '../../lib/tokens/token-set';
-import { type Vault, vaultFrom } from '../../lib/tokens/vault';
+import type { Vault } from '../../lib/tokens/vault';
+import { startLocalBase } from './local-base';
 import type { Cleanup } from './section';
 
 export const INTEGRATION = 'bench';
@@ -180,28 +176,17 @@ async function seedAccount(table: TableRef, vault: Vault, key: AccountKey, acces
 }
 
 export async function startInvokeWorld(cleanup: Cleanup): Promise<InvokeWorld> {
-  const dir = mkdtempSync(join(tmpdir(), 'handshake-bench-invoke-'));
-  cleanup.defer(() => rm(dir, { recursive: true, force: true }));
-  const dynamo = await startDynamoLocal({ port: await freePort() });
-  cleanup.defer(() => (dynamo.process.exitCode ?? dynamo.process.signalCode) === null && dynamo.stop());
-  const raw: DynamoDBClient = createDynamoClient({
-    region: 'us-east-1',
-    dynamodbEndpoint: dynamo.endpoint,
-    local: true,
-  });
-  cleanup.defer(() => raw.destroy());
+  const { dir, dynamo, raw, secrets, vaultOf, vault, client } = await startLocalBase(
+    cleanup,
+    'handshake-bench-invoke-',
+  );
   await ensureTable(raw, TABLE_NAME);
-  const table: TableRef = { client: documentClient(raw), tableName: TABLE_NAME };
+  const table: TableRef = { client, tableName: TABLE_NAME };
 
   const accessToken = `at_${randomBytes(24).toString('base64url')}`;
   const upstream = await startUpstream(accessToken);
   cleanup.defer(() => upstream.close());
 
-  const dataDir = join(dir, 'data');
-  const secrets = createFileSecretSource(dataDir);
-  await ensureLocalSecrets(secrets);
-  const vaultOf = async () => vaultFrom(await loadCipher(secrets));
-  const vault = await vaultOf();
   const appDir = join(dir, 'app');
   const app = writeBenchApp(appDir, upstream.port);
 
@@ -232,7 +217,7 @@ export async function startInvokeWorld(cleanup: Cleanup): Promise<InvokeWorld> {
 
   return {
     dynamo,
-    dataDir,
+    dataDir: join(dir, 'data'),
     appDir,
     upstream,
     table,

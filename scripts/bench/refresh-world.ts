@@ -4,21 +4,16 @@
  * stores, vault and egress wired as lib/runtime.ts wires them.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type App, formatProblemLine, loadApp, readAppDir } from '../../lib/app';
-import { loadCipher, newInstallationId } from '../../lib/crypto';
+import { newInstallationId } from '../../lib/crypto';
 import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
-import { freePort, type LocalDynamo, startDynamoLocal } from '../../lib/local/dynamodb-local';
+import type { LocalDynamo } from '../../lib/local/dynamodb-local';
 import type { SweepDeps } from '../../lib/refresh/sweep';
-import { ensureLocalSecrets } from '../../lib/secrets/bootstrap';
-import { createFileSecretSource } from '../../lib/secrets/file';
 import type { SecretWriter } from '../../lib/secrets/port';
-import { createDynamoClient, documentClient, type TableRef } from '../../lib/store/dynamo';
+import type { TableRef } from '../../lib/store/dynamo';
 import { dynamoAccountStore, refreshShard } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoRefreshIndex } from '../../lib/store/dynamo-refresh-index';
@@ -26,7 +21,8 @@ import { accountSk, installationPk } from '../../lib/store/keys';
 import type { AccountKey, AccountRecord, AccountStore } from '../../lib/store/ports';
 import { ensureTable } from '../../lib/store/table';
 import { sealTokenSet } from '../../lib/tokens/token-set';
-import { type Vault, vaultFrom } from '../../lib/tokens/vault';
+import type { Vault } from '../../lib/tokens/vault';
+import { startLocalBase } from './local-base';
 import { type Cleanup, inPool } from './section';
 import { type BenchTokenEndpoint, startTokenEndpoint } from './token-endpoint';
 
@@ -95,25 +91,13 @@ function benchApp(dir: string, tokenUrl: string): App {
 }
 
 export async function startRefreshWorld(cleanup: Cleanup): Promise<RefreshWorld> {
-  const dir = mkdtempSync(join(tmpdir(), 'handshake-bench-'));
-  cleanup.defer(() => rm(dir, { recursive: true, force: true }));
-  const dynamo = await startDynamoLocal({ port: await freePort() });
-  // stop() waits for an exit that already happened when the JVM died of a signal.
-  cleanup.defer(() => (dynamo.process.exitCode ?? dynamo.process.signalCode) === null && dynamo.stop());
-  const raw: DynamoDBClient = createDynamoClient({
-    region: 'us-east-1',
-    dynamodbEndpoint: dynamo.endpoint,
-    local: true,
-  });
-  cleanup.defer(() => raw.destroy());
-  const client = documentClient(raw);
+  const { dir, dynamo, raw, client, secrets, vaultOf, vault } = await startLocalBase(
+    cleanup,
+    'handshake-bench-',
+  );
   const endpoint = await startTokenEndpoint();
   cleanup.defer(() => endpoint.close());
 
-  const secrets = createFileSecretSource(join(dir, 'data'));
-  await ensureLocalSecrets(secrets);
-  const vaultOf = async () => vaultFrom(await loadCipher(secrets));
-  const vault = await vaultOf();
   const app = benchApp(join(dir, 'app'), endpoint.tokenUrl);
   const egress = createEgress({ allow: parseAllowList(['127.0.0.0/8']) });
   cleanup.defer(() => egress.close());

@@ -1,17 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { type CollectionTag, parse, type ScalarTag } from 'yaml';
+import { parseServerlessYaml } from '../../scripts/serverless-yaml';
 import { REPO_ROOT } from './local-env';
-
-// CloudFormation short forms (!Ref, !GetAtt, !Join, !Sub) kept as plain data for inspection.
-const cfnTags: Array<ScalarTag | CollectionTag> = ['Ref', 'GetAtt', 'Sub', 'Join'].flatMap((name) => [
-  { tag: `!${name}`, resolve: (value: string) => ({ [name]: value }) } as ScalarTag,
-  {
-    tag: `!${name}`,
-    collection: 'seq',
-    resolve: (value: unknown) => ({ [name]: value }),
-  } as unknown as CollectionTag,
-]);
 
 export type CfnResource = { Type: string; Properties: Record<string, unknown> };
 
@@ -31,7 +19,5 @@ export const inlineResources = (file: ServerlessFile): Record<string, CfnResourc
 
 /** serverless.yml as data, the way the tests inspect it. */
 export function readServerlessFile(): ServerlessFile {
-  return parse(readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8'), {
-    customTags: cfnTags,
-  }) as ServerlessFile;
+  return parseServerlessYaml(REPO_ROOT) as ServerlessFile;
 }
