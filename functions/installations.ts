@@ -1,10 +1,16 @@
+import { sendTestEvent } from '../lib/events/test-event';
 import { createConnectLink } from '../lib/handshake/links';
 import { revokeGrants } from '../lib/handshake/revoke';
 import { authenticate, authorize } from '../lib/http/auth';
 import { httpHandler } from '../lib/http/handler';
 import { jsonBody } from '../lib/http/request';
 import { json, noContent } from '../lib/http/responses';
-import { createInstallation, deleteInstallation, describeInstallation } from '../lib/installations/service';
+import {
+  createInstallation,
+  deleteInstallation,
+  describeInstallation,
+  loadInstallation,
+} from '../lib/installations/service';
 import { refreshNow } from '../lib/refresh/refresh-now';
 import { runtime } from '../lib/runtime';
 import type { AccountRecord } from '../lib/store/ports';
@@ -42,6 +48,12 @@ export const handler = httpHandler({
     const name = request.pathParameters.name ?? '';
     const input = jsonBody(request, { required: false });
     return json(200, await refreshNow({ ...rt.refresh, installations: rt.installations }, id, name, input));
+  },
+  'POST /installations/{id}/events/test': async (request) => {
+    const id = idOf(request.pathParameters);
+    authorize(await authenticate(request.headers.authorization, rt), 'admin');
+    const installation = await loadInstallation(deps, id);
+    return json(200, await sendTestEvent(rt.delivery, installation.id));
   },
   'DELETE /installations/{id}': async (request) => {
     const id = idOf(request.pathParameters);

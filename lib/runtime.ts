@@ -4,6 +4,8 @@ import type { App } from './app/model';
 import { type Config, config } from './config';
 import { loadCipher } from './crypto';
 import { allowsPlainHttp, createEgress, type Egress, parseAllowList } from './egress';
+import type { EventPolicy } from './events/account-events';
+import type { DeliveryDeps } from './events/deliver';
 import type { HandshakeDeps } from './handshake/deps';
 import type { AuthDeps } from './http/auth';
 import { publicUrlFor } from './http/public-url';
@@ -34,6 +36,9 @@ export interface Runtime extends AuthDeps {
   /** The refresh core's and the sweep's dependencies. */
   readonly refresh: SweepDeps;
   readonly invoke: InvokeDeps;
+  /** Which auth events producers record, and how they are delivered. */
+  readonly events: EventPolicy;
+  readonly delivery: DeliveryDeps;
 }
 
 /** How long a warm container trusts an installation record it read (see cached-store.ts). */
@@ -61,6 +66,10 @@ export function runtime(): Runtime {
     const vault = async () => vaultFrom(await loadCipher(secrets));
     const app = getApp();
     const now = () => new Date();
+    const events: EventPolicy = {
+      enabled: cfg.webhookUrl !== undefined,
+      failingAfterMs: cfg.failingAfterMinutes * 60_000,
+    };
     const refresh: SweepDeps = {
       app,
       accounts: all.accounts,
@@ -71,6 +80,7 @@ export function runtime(): Runtime {
       tokenTimeoutMs: TOKEN_TIMEOUT_MS,
       now,
       leaseOwner: () => CONTAINER_ID,
+      events,
     };
     const handshake: HandshakeDeps = {
       app,
@@ -84,6 +94,7 @@ export function runtime(): Runtime {
       allowsPlainHttp: (url) => allowsPlainHttp(allow, url),
       tokenTimeoutMs: TOKEN_TIMEOUT_MS,
       now,
+      events,
     };
     shared = {
       config: cfg,
@@ -97,6 +108,15 @@ export function runtime(): Runtime {
       handshake,
       refresh,
       handshakeFor: (request) => ({ ...handshake, publicUrl: publicUrlFor(cfg, request) }),
+      events,
+      delivery: {
+        outbox: all.outbox,
+        egress,
+        secrets,
+        webhookUrl: cfg.webhookUrl,
+        now,
+        userAgent: `Handshake-Webhooks/${cfg.version}`,
+      },
       invoke: {
         app,
         installations: cachedInstallations(all.installations, INSTALLATION_CACHE_MS, Date.now),

@@ -199,7 +199,7 @@ async function exchange(
     return fail('provider_unavailable', result.reason, 'provider');
   }
   try {
-    const writer = { accounts: deps.accounts, vault, now: deps.now };
+    const writer = { accounts: deps.accounts, vault, now: deps.now, events: deps.events };
     await storeAuthorizedTokens(writer, integration, ids, result.tokens, oauthIparams);
   } catch (error) {
     // Deleted while the person was at the provider: the tokens must not bring it back.

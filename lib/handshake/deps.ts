@@ -1,5 +1,6 @@
 import type { App } from '../app/model';
 import type { Egress } from '../egress';
+import type { EventPolicy } from '../events/account-events';
 import type { SecretSource } from '../secrets/port';
 import type { AccountStore, InstallationStore, PendingStore } from '../store/ports';
 import type { Vault } from '../tokens/vault';
@@ -19,6 +20,8 @@ export interface HandshakeDeps {
   readonly allowsPlainHttp: (url: URL) => boolean;
   readonly tokenTimeoutMs: number;
   readonly now: () => Date;
+  /** Which auth events to record for the app's webhook; absent = none. */
+  readonly events?: EventPolicy | undefined;
 }
 
 /** Connect links and states live this long unless the link asks otherwise. */

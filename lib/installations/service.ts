@@ -4,6 +4,9 @@ import type { App } from '../app/model';
 import { iparamsAad } from '../crypto/aad';
 import { hashKey, isInstallationId, newInstallationId, newInstallationKey } from '../crypto/keys';
 import { HandshakeError } from '../errors';
+import type { EventPolicy } from '../events/account-events';
+import { installationDeleted } from '../events/event';
+import { toOutbox } from '../events/outbox';
 import { parseWith } from '../http/validation';
 import type { AccountRecord, AccountStore, InstallationRecord, InstallationStore } from '../store/ports';
 import type { Vault } from '../tokens/vault';
@@ -17,6 +20,8 @@ export interface InstallationDeps {
   readonly now: () => Date;
   /** Asks providers to revoke the grants of accounts about to be deleted (best effort, never throws). */
   readonly revokeGrants?: (accounts: readonly AccountRecord[]) => Promise<void>;
+  /** Which auth events to record for the app's webhook; absent = none. */
+  readonly events?: EventPolicy | undefined;
 }
 
 export interface CreatedInstallation extends InstallationView {
@@ -80,10 +85,12 @@ export async function describeInstallation(deps: InstallationDeps, id: string): 
 /** DELETE /installations/{id}: grants revoked where the provider allows it, then every record of it goes. */
 export async function deleteInstallation(deps: InstallationDeps, id: string): Promise<void> {
   if (!isInstallationId(id)) throw notFound(id);
-  if (deps.revokeGrants !== undefined) {
-    const accounts = await deps.accounts.list(id);
-    if (accounts.length > 0) await deps.revokeGrants(accounts);
-  }
-  const existed = await deps.installations.delete(id);
+  const accounts = await deps.accounts.list(id);
+  if (deps.revokeGrants !== undefined && accounts.length > 0) await deps.revokeGrants(accounts);
+  const events =
+    deps.events?.enabled === true
+      ? [toOutbox(installationDeleted(id, accounts, deps.now().toISOString()))]
+      : [];
+  const existed = await deps.installations.delete(id, events);
   if (!existed) throw notFound(id);
 }

@@ -1,6 +1,8 @@
 import type { App, Integration } from '../app/model';
 import type { Egress } from '../egress';
 import { ConflictError, isHandshakeError } from '../errors';
+import { accountEvents, EVENTS_OFF, type EventPolicy, failingEpisode } from '../events/account-events';
+import { toOutbox } from '../events/outbox';
 import { clientCredentials } from '../oauth/client-credentials';
 import { callTokenEndpoint, type TokenResult } from '../oauth/token-endpoint';
 import type { SecretSource } from '../secrets/port';
@@ -20,6 +22,8 @@ export interface RefreshDeps {
   readonly now: () => Date;
   /** Who holds a lease: this container (and call), for diagnosis. */
   readonly leaseOwner: () => string;
+  /** Which auth events to record for the app's webhook; absent = none. */
+  readonly events?: EventPolicy | undefined;
 }
 
 export type SkipReason = 'leased' | 'not_due' | 'not_refreshable' | 'superseded' | 'missing';
@@ -98,9 +102,11 @@ export async function refreshAccount(
     if (!isHandshakeError(error)) throw error;
     result = { kind: 'refused', reason: error.message };
   }
-  const next = nextRecord(integration, leased, result, deps.now().getTime(), vault, tokens);
+  const policy = deps.events ?? EVENTS_OFF;
+  const next = nextRecord(integration, leased, result, deps.now().getTime(), vault, tokens, policy);
+  const events = accountEvents(policy, leased, next.record).map(toOutbox);
   try {
-    await deps.accounts.put(next.record, { kind: 'version', version: leased.version });
+    await deps.accounts.put(next.record, { kind: 'version', version: leased.version }, events);
   } catch (error) {
     // A new handshake replaced the record meanwhile, or the installation was deleted: their write wins.
     if (error instanceof ConflictError) return { kind: 'skipped', reason: 'superseded' };
@@ -122,6 +128,7 @@ function nextRecord(
   now: number,
   vault: Vault,
   tokens: NonNullable<ReturnType<typeof openTokenSet>>,
+  policy: EventPolicy,
 ): Next {
   const at = new Date(now).toISOString();
   const base = {
@@ -153,6 +160,8 @@ function nextRecord(
       lastRefreshedAt: at,
       failureCount: 0,
       lastError: undefined,
+      failingSince: undefined,
+      failingReportedAt: undefined,
     };
     return { record, outcome: (written) => ({ kind: 'refreshed', record: written }) };
   }
@@ -169,6 +178,8 @@ function nextRecord(
       refreshToken: undefined,
       refreshDueAt: undefined,
       lastError: error,
+      failingSince: undefined,
+      failingReportedAt: undefined,
     };
     return { record, outcome: (written) => ({ kind: 'dead', record: written, error }) };
   }
@@ -178,6 +189,7 @@ function nextRecord(
     failureCount: failures,
     lastError: error,
     refreshDueAt: nextAttemptAt(now, failures),
+    ...failingEpisode(leased, at, policy.failingAfterMs),
   };
   return { record, outcome: (written) => ({ kind: 'failed', record: written, error }) };
 }

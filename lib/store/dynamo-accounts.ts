@@ -9,6 +9,7 @@ import {
 import { HandshakeError } from '../errors';
 import type { TableRef } from './dynamo';
 import { failedConditions, isConditionFailure, translate } from './dynamo-errors';
+import { outboxPut } from './dynamo-outbox';
 import { ACCOUNT_SK_PREFIX, accountSk, INSTALLATION_SK, installationPk } from './keys';
 import type { AccountKey, AccountRecord, AccountStore, LeaseCondition, WriteExpectation } from './ports';
 import { REFRESH_SHARDS, TABLE } from './table';
@@ -127,7 +128,7 @@ export function dynamoAccountStore(table: TableRef): AccountStore {
       }
     },
 
-    async put(record, expect: WriteExpectation) {
+    async put(record, expect: WriteExpectation, events = []) {
       const expectedNext = expect.kind === 'absent' ? 1 : expect.version + 1;
       if (record.version !== expectedNext) {
         throw new Error(`account write must carry version ${expectedNext}, got ${record.version}`);
@@ -159,6 +160,7 @@ export function dynamoAccountStore(table: TableRef): AccountStore {
                 },
               },
               { Put: { TableName: tableName, Item: toItem(record), ...condition } },
+              ...events.map((event) => outboxPut(tableName, event)),
             ],
           }),
         );

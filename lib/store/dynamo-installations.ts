@@ -4,11 +4,13 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { TableRef } from './dynamo';
-import { translate } from './dynamo-errors';
+import { failedConditions, translate } from './dynamo-errors';
+import { outboxPut } from './dynamo-outbox';
 import { INSTALLATION_SK, installationPk } from './keys';
-import type { InstallationRecord, InstallationStore, Sealed } from './ports';
+import type { InstallationRecord, InstallationStore, OutboxEvent, Sealed } from './ports';
 import { TABLE } from './table';
 
 const BATCH_LIMIT = 25;
@@ -78,6 +80,32 @@ export function dynamoInstallationStore(table: TableRef): InstallationStore {
     return keys;
   }
 
+  /** Deletes the installation item (with its events, in one transaction); false when it was gone. */
+  async function removeInstallationItem(pk: string, events: readonly OutboxEvent[]): Promise<boolean> {
+    const remove = {
+      TableName: tableName,
+      Key: { pk, sk: INSTALLATION_SK },
+      ConditionExpression: 'attribute_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+    };
+    try {
+      if (events.length === 0) {
+        await client.send(new DeleteCommand(remove));
+      } else {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [{ Delete: remove }, ...events.map((event) => outboxPut(tableName, event))],
+          }),
+        );
+      }
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      if (failedConditions(error).includes(0)) return false;
+      throw error;
+    }
+  }
+
   return {
     async create(record) {
       const item: InstallationItem = {
@@ -119,27 +147,14 @@ export function dynamoInstallationStore(table: TableRef): InstallationStore {
       }
     },
 
-    async delete(id) {
+    async delete(id, events = []) {
       const pk = installationPk(id);
       try {
         // The installation item goes first and conditionally: from that moment every token
         // or state write for this installation fails its ConditionCheck, so nothing written
         // by a racing callback can outlive the sweep of the partition below.
-        const removed = await client
-          .send(
-            new DeleteCommand({
-              TableName: tableName,
-              Key: { pk, sk: INSTALLATION_SK },
-              ConditionExpression: 'attribute_exists(#pk)',
-              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-              ReturnValues: 'ALL_OLD',
-            }),
-          )
-          .catch((error: unknown) => {
-            if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return undefined;
-            throw error;
-          });
-        if (removed === undefined) {
+        const removed = await removeInstallationItem(pk, events);
+        if (!removed) {
           // Already gone — still finish a delete that an earlier attempt may have left halfway.
           await deleteKeys(await partitionKeys(pk));
           return false;

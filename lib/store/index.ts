@@ -2,10 +2,18 @@ import type { Config } from '../config';
 import { tableRef } from './dynamo';
 import { dynamoAccountStore } from './dynamo-accounts';
 import { dynamoInstallationStore } from './dynamo-installations';
+import { dynamoOutbox } from './dynamo-outbox';
 import { dynamoPendingStore } from './dynamo-pending';
 import { dynamoRateLimiter } from './dynamo-rate-limit';
 import { dynamoRefreshIndex } from './dynamo-refresh-index';
-import type { AccountStore, InstallationStore, PendingStore, RateLimiter, RefreshIndex } from './ports';
+import type {
+  AccountStore,
+  InstallationStore,
+  Outbox,
+  PendingStore,
+  RateLimiter,
+  RefreshIndex,
+} from './ports';
 
 export interface Stores {
   readonly installations: InstallationStore;
@@ -13,6 +21,7 @@ export interface Stores {
   readonly pending: PendingStore;
   readonly refreshIndex: RefreshIndex;
   readonly rateLimiter: RateLimiter;
+  readonly outbox: Outbox;
 }
 
 let shared: Stores | undefined;
@@ -27,6 +36,7 @@ export function stores(config: Config): Stores {
       pending: dynamoPendingStore(table),
       refreshIndex: dynamoRefreshIndex(table),
       rateLimiter: dynamoRateLimiter(table),
+      outbox: dynamoOutbox(table),
     };
   }
   return shared;

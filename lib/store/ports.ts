@@ -5,6 +5,17 @@
  */
 export type Sealed = string & { readonly __sealed: unique symbol };
 
+/** An auth event for the app's webhook (lib/events), written with the change it reports. */
+export interface OutboxEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly installation: string;
+  /** The exact JSON that is signed and sent. */
+  readonly body: string;
+  /** When it happened (epoch ms): it is due for delivery from then on. */
+  readonly at: number;
+}
+
 export interface InstallationRecord {
   readonly id: string;
   /** SHA-256 of the installation key; the key itself is never stored. */
@@ -22,8 +33,11 @@ export interface InstallationStore {
   /** Fails with ConflictError when the id exists. */
   create(record: InstallationRecord): Promise<void>;
   get(id: string): Promise<InstallationRecord | undefined>;
-  /** Removes the installation and every record of it; false when it did not exist. */
-  delete(id: string): Promise<boolean>;
+  /**
+   * Removes the installation and every record of it; false when it did not exist. `events`
+   * are written in the same transaction as the removal of the installation item.
+   */
+  delete(id: string, events?: readonly OutboxEvent[]): Promise<boolean>;
 }
 
 export type AccountStatus = 'pending' | 'authorized' | 'reauthorization_required';
@@ -59,6 +73,10 @@ export interface AccountRecord extends AccountKey {
   readonly lastRefreshedAt?: string | undefined;
   readonly failureCount?: number | undefined;
   readonly lastError?: ProviderError | undefined;
+  /** First transient refresh failure of the current failing episode (ISO time). */
+  readonly failingSince?: string | undefined;
+  /** When the episode was reported as `account.refresh_failing` (it is reported once). */
+  readonly failingReportedAt?: string | undefined;
   /** Refresh lease: holder and expiry (epoch ms). */
   readonly leaseOwner?: string | undefined;
   readonly leaseUntil?: number | undefined;
@@ -90,9 +108,10 @@ export interface AccountStore {
   /**
    * Writes the record (its `version` must be the expected one + 1, or 1 when absent) only if
    * the installation still exists and the stored record matches the expectation; otherwise
-   * ConflictError (or NotFound for a deleted installation).
+   * ConflictError (or NotFound for a deleted installation). `events` are written in the same
+   * transaction: they exist if and only if the change they report does.
    */
-  put(record: AccountRecord, expect: WriteExpectation): Promise<void>;
+  put(record: AccountRecord, expect: WriteExpectation, events?: readonly OutboxEvent[]): Promise<void>;
   delete(key: AccountKey): Promise<void>;
   /**
    * Takes the refresh lease in one conditional update: the account is authorized, has a
@@ -179,3 +198,47 @@ export interface RateLimiter {
     count?: number,
   ): Promise<{ readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number }>;
 }
+
+/** The delivery state of one outbox event. */
+export interface OutboxEntry extends Omit<OutboxEvent, 'at'> {
+  readonly state: 'pending' | 'delivered' | 'dead';
+  /** Attempts started so far, this one included once claimed. */
+  readonly attempts: number;
+  readonly createdAt: string;
+  /** When it is due (epoch ms): the next attempt, or the end of a claimed attempt's lease. */
+  readonly dueAt?: number | undefined;
+  readonly lastError?: string | undefined;
+  readonly deliveredAt?: string | undefined;
+}
+
+/** One page of due events. */
+export interface DueEvents {
+  readonly ids: readonly string[];
+  readonly cursor: Readonly<Record<string, unknown>> | undefined;
+}
+
+/**
+ * Events waiting for delivery to the app's webhook (a transactional outbox in the table). A
+ * delivery claims an event with one conditional update, so the stream trigger and the sweep
+ * never send the same attempt twice; a sender that dies holds it only until its lease ends.
+ */
+export interface Outbox {
+  readonly shards: readonly string[];
+  /** Pending events of `shard` due at or before `now`, oldest first. */
+  due(
+    shard: string,
+    now: number,
+    limit: number,
+    cursor?: Readonly<Record<string, unknown>>,
+  ): Promise<DueEvents>;
+  get(id: string): Promise<OutboxEntry | undefined>;
+  /** Starts an attempt: pending and due at `now` → attempts + 1, due again at `leaseUntil`. */
+  claim(id: string, now: number, leaseUntil: number): Promise<OutboxEntry | undefined>;
+  /** Ends the claimed attempt number `attempt`; false when another sender took over meanwhile. */
+  settle(id: string, attempt: number, result: DeliveryResult): Promise<boolean>;
+}
+
+export type DeliveryResult =
+  | { readonly kind: 'delivered'; readonly at: number }
+  | { readonly kind: 'retry'; readonly at: number; readonly nextAt: number; readonly error: string }
+  | { readonly kind: 'dead'; readonly at: number; readonly error: string };

@@ -1,5 +1,7 @@
 import type { Integration } from '../app/model';
 import { ConflictError } from '../errors';
+import { accountEvents, EVENTS_OFF, type EventPolicy } from '../events/account-events';
+import { toOutbox } from '../events/outbox';
 import type { ParsedTokens } from '../oauth/token-response';
 import type { AccountKey, AccountRecord, AccountStore } from '../store/ports';
 import { sealTokenSet } from './token-set';
@@ -26,6 +28,8 @@ export interface AuthorizedWrite {
   readonly accounts: AccountStore;
   readonly vault: Vault;
   readonly now: () => Date;
+  /** Which auth events to record for the app's webhook; absent = none. */
+  readonly events?: EventPolicy | undefined;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -79,6 +83,7 @@ export async function storeAuthorizedTokens(
       await deps.accounts.put(
         record,
         existing === undefined ? { kind: 'absent' } : { kind: 'version', version: existing.version },
+        accountEvents(deps.events ?? EVENTS_OFF, existing, record).map(toOutbox),
       );
       return record;
     } catch (error) {

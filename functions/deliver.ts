@@ -1,0 +1,60 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, DynamoDBStreamEvent, ScheduledEvent } from 'aws-lambda';
+import { type DeliveryState, deliverEvent } from '../lib/events/deliver';
+import { type DeliverySweepReport, deliverDue } from '../lib/events/sweep';
+import { logger } from '../lib/observability/logger';
+import { metrics } from '../lib/observability/metrics';
+import { runtime } from '../lib/runtime';
+import { EVENT_PK_PREFIX } from '../lib/store/dynamo-outbox';
+
+const rt = runtime();
+
+/** Attempts in flight at once: receivers are one app backend, so a few are plenty. */
+const CONCURRENCY = 8;
+/** Room at the end for the last attempts started to finish (each ends within 10 s). */
+const SAFETY_MS = 15_000;
+/** A new event's time is its writer's clock; another container's may be this far behind. */
+const CLOCK_SKEW_MS = 5_000;
+
+type DeliveryEvent = DynamoDBStreamEvent | ScheduledEvent;
+
+const isStream = (event: DeliveryEvent): event is DynamoDBStreamEvent => 'Records' in event;
+
+/** Event ids of the stream's new outbox items (the subscription filters for them too). */
+function insertedEventIds(event: DynamoDBStreamEvent): string[] {
+  return event.Records.flatMap((record) => {
+    const pk = record.dynamodb?.Keys?.pk?.S;
+    return record.eventName === 'INSERT' && pk?.startsWith(EVENT_PK_PREFIX) === true
+      ? [pk.slice(EVENT_PK_PREFIX.length)]
+      : [];
+  });
+}
+
+/**
+ * Delivers auth events to the app's webhook. Two triggers, one core: the table's stream hands
+ * over each new event at once; the schedule (every minute; every few seconds under `npm start`)
+ * retries what failed or was missed. A receiver's failure is recorded, never thrown: only a
+ * storage failure fails the invocation, and then the stream retries it.
+ */
+async function run(event: DeliveryEvent, context: Context): Promise<DeliverySweepReport> {
+  if (isStream(event)) {
+    const report: Record<DeliveryState, number> = { delivered: 0, retry: 0, dead: 0, not_due: 0 };
+    const dueBy = rt.delivery.now().getTime() + CLOCK_SKEW_MS;
+    await Promise.all(
+      insertedEventIds(event).map(async (id) => {
+        report[await deliverEvent(rt.delivery, id, dueBy)] += 1;
+      }),
+    );
+    return report;
+  }
+  return deliverDue(rt.delivery, {
+    concurrency: CONCURRENCY,
+    startBefore: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MS,
+  });
+}
+
+export const handler = middy<DeliveryEvent, DeliverySweepReport, Error, Context>(run)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TableRef } from './dynamo';
+import { isConditionFailure, translate } from './dynamo-errors';
+import type { DeliveryResult, Outbox, OutboxEntry, OutboxEvent } from './ports';
+import { TABLE } from './table';
+
+/**
+ * Outbox events live in their own partitions (not the installation's), so that deleting an
+ * installation does not delete the `installation.deleted` event it writes. Pending events are
+ * in the same sparse index as due tokens, under shards of their own (`event#n`): the refresh
+ * sweep never reads them and the delivery sweep never reads tokens.
+ */
+export const EVENT_PK_PREFIX = 'EVENT#';
+const EVENT_SK = 'EVENT';
+const EVENT_SHARDS = 2;
+const DAY_MS = 86_400_000;
+/** How long a delivered event is kept (for support questions), and a dead one (to replay it). */
+const DELIVERED_KEEP_MS = 7 * DAY_MS;
+const DEAD_KEEP_MS = 30 * DAY_MS;
+
+export const eventPk = (id: string): string => `${EVENT_PK_PREFIX}${id}`;
+
+function eventShard(id: string): string {
+  return `event#${createHash('sha256').update(id).digest().readUInt32BE(0) % EVENT_SHARDS}`;
+}
+
+const ttlAfter = (at: number, keepMs: number): number => Math.floor((at + keepMs) / 1000);
+
+/** The item of a new event, due at once; pending events also expire, after the dead ones' time. */
+export function outboxItem(event: OutboxEvent): Record<string, unknown> {
+  const now = event.at;
+  return {
+    pk: eventPk(event.id),
+    sk: EVENT_SK,
+    id: event.id,
+    type: event.type,
+    installation: event.installation,
+    body: event.body,
+    state: 'pending',
+    attempts: 0,
+    createdAt: new Date(now).toISOString(),
+    [TABLE.refreshShardKey]: eventShard(event.id),
+    [TABLE.refreshDueKey]: now,
+    [TABLE.ttl]: ttlAfter(now, DEAD_KEEP_MS),
+  };
+}
+
+/** A Put for a transaction: the event is written with the change it reports, never twice. */
+export function outboxPut(tableName: string, event: OutboxEvent) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: outboxItem(event),
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+    },
+  };
+}
+
+function toEntry(item: Record<string, unknown>): OutboxEntry {
+  return {
+    id: String(item.id),
+    type: String(item.type),
+    installation: String(item.installation),
+    body: String(item.body),
+    state: item.state as OutboxEntry['state'],
+    attempts: Number(item.attempts ?? 0),
+    createdAt: String(item.createdAt),
+    dueAt: typeof item[TABLE.refreshDueKey] === 'number' ? (item[TABLE.refreshDueKey] as number) : undefined,
+    lastError: typeof item.lastError === 'string' ? item.lastError : undefined,
+    deliveredAt: typeof item.deliveredAt === 'string' ? item.deliveredAt : undefined,
+  };
+}
+
+function settleUpdate(result: DeliveryResult): {
+  expression: string;
+  values: Record<string, unknown>;
+} {
+  const at = new Date(result.at).toISOString();
+  switch (result.kind) {
+    case 'delivered':
+      return {
+        expression: 'SET #state = :delivered, deliveredAt = :at, #ttl = :ttl REMOVE #shard, #due, lastError',
+        values: { ':delivered': 'delivered', ':at': at, ':ttl': ttlAfter(result.at, DELIVERED_KEEP_MS) },
+      };
+    case 'retry':
+      return {
+        expression: 'SET #due = :next, lastError = :error, lastAttemptAt = :at',
+        values: { ':next': result.nextAt, ':error': result.error, ':at': at },
+      };
+    case 'dead':
+      return {
+        expression:
+          'SET #state = :dead, lastError = :error, lastAttemptAt = :at, #ttl = :ttl REMOVE #shard, #due',
+        values: {
+          ':dead': 'dead',
+          ':error': result.error,
+          ':at': at,
+          ':ttl': ttlAfter(result.at, DEAD_KEEP_MS),
+        },
+      };
+  }
+}
+
+export function dynamoOutbox(table: TableRef): Outbox {
+  const { client, tableName } = table;
+  const key = (id: string) => ({ pk: eventPk(id), sk: EVENT_SK });
+  return {
+    shards: Array.from({ length: EVENT_SHARDS }, (_, index) => `event#${index}`),
+
+    async due(shard, now, limit, cursor) {
+      try {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: TABLE.refreshIndex,
+            KeyConditionExpression: '#shard = :shard AND #due <= :now',
+            ExpressionAttributeNames: { '#shard': TABLE.refreshShardKey, '#due': TABLE.refreshDueKey },
+            ExpressionAttributeValues: { ':shard': shard, ':now': now },
+            Limit: limit,
+            ExclusiveStartKey: cursor,
+          }),
+        );
+        const ids = (page.Items ?? [])
+          .map((item) => String(item.pk))
+          .filter((pk) => pk.startsWith(EVENT_PK_PREFIX))
+          .map((pk) => pk.slice(EVENT_PK_PREFIX.length));
+        return { ids, cursor: page.LastEvaluatedKey };
+      } catch (error) {
+        return translate(error, 'query due events');
+      }
+    },
+
+    async get(id) {
+      try {
+        const result = await client.send(
+          new GetCommand({ TableName: tableName, Key: key(id), ConsistentRead: true }),
+        );
+        return result.Item === undefined ? undefined : toEntry(result.Item);
+      } catch (error) {
+        return translate(error, 'read event');
+      }
+    },
+
+    async claim(id, now, leaseUntil) {
+      try {
+        const result = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(id),
+            UpdateExpression: 'SET #due = :until, attempts = attempts + :one',
+            ConditionExpression: 'attribute_exists(#pk) AND #state = :pending AND #due <= :now',
+            ExpressionAttributeNames: {
+              '#pk': TABLE.partitionKey,
+              '#state': 'state',
+              '#due': TABLE.refreshDueKey,
+            },
+            ExpressionAttributeValues: {
+              ':until': leaseUntil,
+              ':one': 1,
+              ':pending': 'pending',
+              ':now': now,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return result.Attributes === undefined ? undefined : toEntry(result.Attributes);
+      } catch (error) {
+        if (isConditionFailure(error)) return undefined;
+        return translate(error, 'claim event');
+      }
+    },
+
+    async settle(id, attempt, result) {
+      const update = settleUpdate(result);
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(id),
+            UpdateExpression: update.expression,
+            ConditionExpression: '#state = :pending AND attempts = :attempt',
+            ExpressionAttributeNames: {
+              '#state': 'state',
+              '#due': TABLE.refreshDueKey,
+              ...(result.kind === 'retry' ? {} : { '#shard': TABLE.refreshShardKey, '#ttl': TABLE.ttl }),
+            },
+            ExpressionAttributeValues: { ...update.values, ':pending': 'pending', ':attempt': attempt },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        return translate(error, 'record event delivery');
+      }
+    },
+  };
+}
