@@ -23,8 +23,8 @@ export const world = {} as { table: TestTable; api: ApiServer; oauth: OAuthServe
 export interface HarnessOptions {
   /** Access-token lifetime at the provider (default 3600 s). */
   readonly accessTokenTtlSeconds?: number;
-  /** More environment for the functions. */
-  readonly env?: Readonly<Record<string, string>>;
+  /** More environment for the functions (a function: read when the parts start). */
+  readonly env?: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
 }
 
 /**
@@ -49,7 +49,7 @@ export function useHarness(options: HarnessOptions = {}): void {
       APP_DIR: writeProviderApp(oauth),
       PUBLIC_URL: api.url,
       HANDSHAKE_EGRESS_ALLOW: '127.0.0.0/8,localhost',
-      ...options.env,
+      ...(typeof options.env === 'function' ? options.env() : options.env),
     });
     const { beta } = PROVIDER_CLIENTS;
     await secrets.put(
