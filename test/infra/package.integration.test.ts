@@ -82,7 +82,7 @@ describe('the packaged prod template', () => {
 
   it('gives every function its own role with named actions and resources only', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.length).toBe(6);
+    expect(functions.length).toBe(7);
     const roles = functions.map(([, fn]) => JSON.stringify(fn.Properties.Role));
     expect(new Set(roles).size).toBe(functions.length);
     expect(resources.IamRoleLambdaExecution).toBeUndefined();
@@ -114,12 +114,57 @@ describe('the packaged prod template', () => {
     expect(actionsOf('InstallationsRole').has('dynamodb:BatchWriteItem')).toBe(true);
     expect(JSON.stringify(resources.ConnectRole)).not.toContain('AdminKeySecret');
     expect(JSON.stringify(resources.RefreshRole)).toContain('index/byRefreshDue');
+    // The deliver function reads and settles events and signs them; it cannot touch a token key.
+    expect([...actionsOf('DeliverRole')].filter((action) => action.startsWith('dynamodb:')).sort()).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetItem',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(JSON.stringify(resources.DeliverRole)).toContain('WebhookSigningSecret');
+    expect(JSON.stringify(resources.DeliverRole)).not.toMatch(
+      /TokenKeyRingSecret|ClientCredentialsSecret|AdminKeySecret/,
+    );
+  });
+
+  it('delivers auth events from the table stream (new events only) and every minute, failures to a queue', () => {
+    expect(resources.HandshakeTable?.Properties.StreamSpecification).toEqual({ StreamViewType: 'KEYS_ONLY' });
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(1);
+    const [, mapping] = mappings[0] ?? [];
+    expect(mapping?.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': ['HandshakeTable', 'StreamArn'] },
+      FunctionName: { 'Fn::GetAtt': ['DeliverLambdaFunction', 'Arn'] },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': ['EventDeliveryFailureQueue', 'Arn'] } },
+      },
+    });
+    const filter = JSON.parse(
+      String(
+        (mapping?.Properties.FilterCriteria as { Filters: Array<{ Pattern: string }> }).Filters[0]?.Pattern,
+      ),
+    );
+    expect(filter).toEqual({
+      eventName: ['INSERT'],
+      dynamodb: { Keys: { pk: { S: [{ prefix: 'EVENT#' }] } } },
+    });
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties.MetricName);
+    expect(alarms).toContain('WebhookDead');
   });
 
   it('runs the sweep on a schedule, sends failed runs to a queue, and raises alarms', () => {
     const rules = ofType('AWS::Events::Rule');
-    expect(rules.map(([, rule]) => rule.Properties.ScheduleExpression)).toEqual(['rate(5 minutes)']);
-    const [, invokeConfig] = ofType('AWS::Lambda::EventInvokeConfig')[0] ?? [];
+    expect(rules.map(([, rule]) => rule.Properties.ScheduleExpression).sort()).toEqual([
+      'rate(1 minute)',
+      'rate(5 minutes)',
+    ]);
+    const invokeConfig = ofType('AWS::Lambda::EventInvokeConfig')
+      .map(([, config]) => config)
+      .find((config) => JSON.stringify(config.Properties.FunctionName).includes('Refresh'));
     expect(invokeConfig?.Properties).toMatchObject({
       FunctionName: { Ref: 'RefreshLambdaFunction' },
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['RefreshFailureQueue', 'Arn'] } } },

@@ -12,6 +12,7 @@ import { ERROR_STATUS } from '../../lib/errors';
 import { completeProviderLogin } from '../support/browser';
 import { ADMIN, useHarness, world } from '../support/harness';
 import { REPO_ROOT } from '../support/local-env';
+import { type Receiver, startReceiver } from '../support/receiver';
 import { readServerlessFile } from '../support/serverless-file';
 import { startUpstream, type Upstream } from '../support/upstream';
 import {
@@ -155,7 +156,14 @@ describe('the response checker', () => {
 
 // ---- real responses --------------------------------------------------------------------------
 
-useHarness();
+let receiver: Receiver;
+beforeAll(async () => {
+  receiver = await startReceiver();
+});
+afterAll(async () => {
+  await receiver?.close();
+});
+useHarness({ env: () => ({ HANDSHAKE_WEBHOOK_URL: receiver.url }) });
 
 let upstream: Upstream;
 beforeAll(async () => {
@@ -506,6 +514,21 @@ describe('real responses match the document', () => {
     }
   });
 
+  it('POST /installations/{id}/events/test', async () => {
+    const sent = await api<{ delivered: boolean }>('POST', `/installations/${a.id}/events/test`, {
+      key: ADMIN,
+    });
+    expect([sent.status, sent.json.delivered]).toEqual([200, true]);
+    receiver.script([503]);
+    const refused = await api<{ delivered: boolean }>('POST', `/installations/${a.id}/events/test`, {
+      key: ADMIN,
+    });
+    expect([refused.status, refused.json.delivered]).toEqual([200, false]);
+    expect((await api('POST', `/installations/${a.id}/events/test`, { key: a.apiKey })).status).toBe(403);
+    expect((await api('POST', `/installations/${a.id}/events/test`)).status).toBe(401);
+    expect((await api('POST', `/installations/${UNKNOWN_ID}/events/test`, { key: ADMIN })).status).toBe(404);
+  });
+
   it('DELETE /installations/{id}', async () => {
     expect((await api('DELETE', `/installations/${a.id}`, { key: a.apiKey })).status).toBe(403);
     expect((await api('DELETE', `/installations/${a.id}`)).status).toBe(401);
@@ -560,6 +583,10 @@ describe('real responses match the document', () => {
       'POST /connect/{token} 415',
       'GET /oauth/callback 200',
       'GET /oauth/callback 400',
+      'POST /installations/{id}/events/test 200',
+      'POST /installations/{id}/events/test 401',
+      'POST /installations/{id}/events/test 403',
+      'POST /installations/{id}/events/test 404',
     ];
     expect(covered).toEqual(expect.arrayContaining(expected));
     expect(covered.length).toBeGreaterThanOrEqual(40);
