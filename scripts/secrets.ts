@@ -6,6 +6,7 @@
  *   npm run secrets -- remove <integration>
  *   npm run secrets -- list
  *   npm run secrets -- rotate-keys [--activate <key id>]
+ *   npm run -s secrets -- webhook-secret     (prints the key receivers verify events with)
  *
  * Without --stage it writes the local store of `npm start` (HANDSHAKE_DATA_DIR); with
  * `--stage <name> [--region <region>]` the deployed stage's Secrets Manager secret
@@ -29,7 +30,9 @@ const USAGE = `usage:
   npm run secrets -- list [--stage <name>]
   npm run secrets -- rotate-keys [--stage <name> [--activate <key id>]]
       locally: a new token key, used at once; with --stage: step 1 adds it, step 2
-      (--activate, after 5 minutes) writes with it. Old keys stay: old tokens stay readable.`;
+      (--activate, after 5 minutes) writes with it. Old keys stay: old tokens stay readable.
+  npm run -s secrets -- webhook-secret [--stage <name>]
+      prints the webhook-signing secret, for the app backend that verifies events`;
 
 function fail(message: string): never {
   console.error(`npm run secrets: ${message}\n${USAGE}`);
@@ -100,6 +103,15 @@ const COMMANDS: Record<string, (args: Args) => Promise<void>> = {
     const name = integrationOf(integration);
     await storeClientCredentials(store, name, undefined);
     console.error(`Removed the client credentials of "${name}" from ${where}.`);
+  },
+  async 'webhook-secret'({ store, where }) {
+    const secret = await store.get('webhook-signing');
+    if (secret === undefined || secret === '') {
+      fail(
+        `no webhook-signing secret in ${where}: run \`npm start\` once (or deploy the stage) to create it`,
+      );
+    }
+    process.stdout.write(`${secret}\n`);
   },
   async 'rotate-keys'({ values, store, where }) {
     const step: RotationStep =

@@ -22,6 +22,9 @@ const stage = env.HANDSHAKE_STAGE ?? 'dev';
 const tableName = `handshake-${stage}`;
 const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
 
+/** How often the deliver function runs locally; in AWS the table's stream wakes it at once. */
+const LOCAL_DELIVERY_INTERVAL_MS = 2_000;
+
 /** What this run started, so that a failure half-way leaves no process behind. */
 const children: ChildProcess[] = [];
 
@@ -75,6 +78,32 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
     await new Promise((r) => setTimeout(r, 300));
   }
   fail(`the API did not answer on ${url}/health within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * serverless-offline runs no schedules and no DynamoDB streams, so this loop invokes the
+ * deployed deliver function through serverless-offline's Lambda API — the handler that runs on
+ * the schedule in AWS, on the same outbox — one run at a time.
+ */
+function deliverEventsLocally(lambdaPort: number, stopped: () => boolean): void {
+  const url = `http://127.0.0.1:${lambdaPort}/2015-03-31/functions/handshake-${stage}-deliver/invocations`;
+  const scheduled = JSON.stringify({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
+  let warned = false;
+  const tick = async () => {
+    if (stopped()) return;
+    try {
+      const response = await fetch(url, { method: 'POST', body: scheduled });
+      await response.arrayBuffer();
+      if (!response.ok && !warned) {
+        warned = true;
+        console.error(`npm start: the local deliver run answered ${response.status}; see the output above`);
+      }
+    } catch {
+      // serverless-offline is stopping or restarting; the next tick tries again.
+    }
+    setTimeout(() => void tick(), LOCAL_DELIVERY_INTERVAL_MS).unref();
+  };
+  void tick();
 }
 
 async function main(): Promise<void> {
@@ -164,6 +193,8 @@ async function main(): Promise<void> {
   });
 
   await waitForHealth(`http://127.0.0.1:${port}`, offline, 120_000);
+  const webhookUrl = env.HANDSHAKE_WEBHOOK_URL?.trim();
+  if (webhookUrl) deliverEventsLocally(lambdaPort, () => stopping);
   console.log('');
   console.log(`Handshake is running at ${publicUrl}`);
   console.log(`  data dir:   ${dataDir}`);
@@ -178,6 +209,12 @@ async function main(): Promise<void> {
     console.log(
       `  admin key:  ${origin}kept in ${secretsFilePath(dataDir)}; \`npm run -s admin-key\` prints it`,
     );
+  }
+  if (webhookUrl) {
+    console.log(
+      `  webhooks:   auth events to ${webhookUrl}, checked every ${LOCAL_DELIVERY_INTERVAL_MS / 1000} s`,
+    );
+    console.log('              (`npm run -s secrets -- webhook-secret` prints the signing secret)');
   }
   console.log(`  try:        curl ${publicUrl}/health`);
   console.log('Ctrl-C stops everything.');

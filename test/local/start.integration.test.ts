@@ -8,10 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { verifyHandshakeEvent } from '../../examples/verify-webhook.mjs';
 import { freePort, portIsFree } from '../../lib/local/dynamodb-local';
 import { createFileSecretSource } from '../../lib/secrets/file';
 import { forInstallation, loadEvent, withAuthorization } from '../support/events';
 import { REPO_ROOT } from '../support/local-env';
+import { type Receiver, startReceiver } from '../support/receiver';
 
 const run = promisify(execFile);
 const bin = (name: string) => join(REPO_ROOT, 'node_modules', '.bin', name);
@@ -79,12 +81,15 @@ async function invokeLocal(fn: string, event: object): Promise<{ statusCode: num
   return JSON.parse(result) as { statusCode: number; body: string };
 }
 
+let receiver: Receiver;
 beforeAll(async () => {
   port = await freePort();
+  receiver = await startReceiver();
 });
 
 afterAll(async () => {
   if (current !== undefined) await stop(current);
+  await receiver.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -125,7 +130,8 @@ describe('npm start', () => {
   }, 30_000);
 
   it('starts again on the same data: the installation and its key still work', async () => {
-    const second = await start();
+    const second = await start({ HANDSHAKE_WEBHOOK_URL: receiver.url });
+    expect(second.output()).toContain(`auth events to ${receiver.url}`);
     expect(second.output()).toContain('found, data kept');
     const adminKey = (await createFileSecretSource(dataDir).get('admin-key')) as string;
     expect(second.output()).not.toContain(adminKey);
@@ -203,7 +209,23 @@ describe('npm start', () => {
         .status,
     ).toBe(204);
     expect((await api(`/installations/${installation.id}`, { headers: bearer(adminKey) })).status).toBe(404);
-  });
+
+    // The local delivery loop sends the installation.deleted event to the app's webhook.
+    const deadline = Date.now() + 20_000;
+    while (receiver.received.length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    const [request, ...more] = receiver.received;
+    expect(more).toEqual([]);
+    expect(request?.event).toMatchObject({ type: 'installation.deleted', installation: installation.id });
+    const secret = (await createFileSecretSource(dataDir).get('webhook-signing')) as string;
+    expect(verifyHandshakeEvent(secret, request?.headers ?? {}, request?.raw)).toBe(true);
+    // And the secret is what `npm run -s secrets -- webhook-secret` prints.
+    const printed = await run(bin('tsx'), [join(REPO_ROOT, 'scripts', 'secrets.ts'), 'webhook-secret'], {
+      cwd: REPO_ROOT,
+      env: userEnv(),
+    });
+    expect(printed.stdout.trim()).toBe(secret);
+  }, 60_000);
 
   it('uses a DynamoDB that already runs at AWS_ENDPOINT_URL_DYNAMODB and leaves it running', async () => {
     await stop(current as Started);
