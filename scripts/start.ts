@@ -9,7 +9,9 @@ import { join, resolve } from 'node:path';
 import { freePort, type LocalDynamo, portIsFree, startDynamoLocal } from '../lib/local/dynamodb-local';
 import { ensureLocalSecrets } from '../lib/secrets/bootstrap';
 import { createFileSecretSource, secretsFilePath } from '../lib/secrets/file';
-import { createDynamoClient } from '../lib/store/dynamo';
+import { createDynamoClient, documentClient } from '../lib/store/dynamo';
+import { dynamoOutbox } from '../lib/store/dynamo-outbox';
+import type { Outbox } from '../lib/store/ports';
 import { ensureTable } from '../lib/store/table';
 
 /** Loopback only: local providers and APIs work, nothing else private is reachable. */
@@ -80,26 +82,36 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
   fail(`the API did not answer on ${url}/health within ${timeoutMs / 1000} s`);
 }
 
+/** Whether any auth event is waiting for delivery now. */
+async function eventsDue(outbox: Outbox): Promise<boolean> {
+  const now = Date.now();
+  for (const shard of outbox.shards) if ((await outbox.due(shard, now, 1)).ids.length > 0) return true;
+  return false;
+}
+
 /**
- * serverless-offline runs no schedules and no DynamoDB streams, so this loop invokes the
- * deployed deliver function through serverless-offline's Lambda API — the handler that runs on
- * the schedule in AWS, on the same outbox — one run at a time.
+ * serverless-offline has no DynamoDB streams and runs the deliver schedule once a minute, so
+ * this loop stands in for the stream: when an event is due, it invokes the deliver function
+ * through serverless-offline's Lambda API — the same handler on the same outbox as in AWS.
  */
-function deliverEventsLocally(lambdaPort: number, stopped: () => boolean): void {
+function deliverEventsLocally(outbox: Outbox, lambdaPort: number, stopped: () => boolean): void {
   const url = `http://127.0.0.1:${lambdaPort}/2015-03-31/functions/handshake-${stage}-deliver/invocations`;
   const scheduled = JSON.stringify({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
   let warned = false;
+  const deliver = async () => {
+    const response = await fetch(url, { method: 'POST', body: scheduled });
+    await response.arrayBuffer();
+    if (!response.ok && !warned) {
+      warned = true;
+      console.error(`npm start: the local deliver run answered ${response.status}; see the output above`);
+    }
+  };
   const tick = async () => {
     if (stopped()) return;
     try {
-      const response = await fetch(url, { method: 'POST', body: scheduled });
-      await response.arrayBuffer();
-      if (!response.ok && !warned) {
-        warned = true;
-        console.error(`npm start: the local deliver run answered ${response.status}; see the output above`);
-      }
+      if (await eventsDue(outbox)) await deliver();
     } catch {
-      // serverless-offline is stopping or restarting; the next tick tries again.
+      // Nothing due, or serverless-offline is stopping or restarting; the next tick tries again.
     }
     setTimeout(() => void tick(), LOCAL_DELIVERY_INTERVAL_MS).unref();
   };
@@ -143,7 +155,6 @@ async function main(): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
     return fail(`DynamoDB at ${endpoint} did not answer as DynamoDB (${reason})`);
   });
-  client.destroy();
   console.log(`Table ${tableName}: ${table === 'created' ? 'created' : 'found, data kept'}`);
 
   const given = env.HANDSHAKE_ADMIN_KEY;
@@ -194,7 +205,12 @@ async function main(): Promise<void> {
 
   await waitForHealth(`http://127.0.0.1:${port}`, offline, 120_000);
   const webhookUrl = env.HANDSHAKE_WEBHOOK_URL?.trim();
-  if (webhookUrl) deliverEventsLocally(lambdaPort, () => stopping);
+  if (webhookUrl) {
+    const outbox = dynamoOutbox({ client: documentClient(client), tableName });
+    deliverEventsLocally(outbox, lambdaPort, () => stopping);
+  } else {
+    client.destroy();
+  }
   console.log('');
   console.log(`Handshake is running at ${publicUrl}`);
   console.log(`  data dir:   ${dataDir}`);
