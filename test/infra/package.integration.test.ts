@@ -143,11 +143,10 @@ describe('the packaged prod template', () => {
         OnFailure: { Destination: { 'Fn::GetAtt': ['EventDeliveryFailureQueue', 'Arn'] } },
       },
     });
-    const filter = JSON.parse(
-      String(
-        (mapping?.Properties.FilterCriteria as { Filters: Array<{ Pattern: string }> }).Filters[0]?.Pattern,
-      ),
-    );
+    const criteria = mapping?.Properties.FilterCriteria as
+      | { Filters: Array<{ Pattern: string }> }
+      | undefined;
+    const filter = JSON.parse(String(criteria?.Filters[0]?.Pattern));
     expect(filter).toEqual({
       eventName: ['INSERT'],
       dynamodb: { Keys: { pk: { S: [{ prefix: 'EVENT#' }] } } },
