@@ -1,3 +1,4 @@
+import { providerErrorView } from '../installations/view';
 import type { AccountRecord } from '../store/ports';
 import { type AuthEvent, accountEvent } from './event';
 
@@ -31,16 +32,7 @@ const wasInTrouble = (record: AccountRecord | undefined): boolean =>
   (record.status === 'reauthorization_required' || record.failingReportedAt !== undefined);
 
 const errorData = (record: AccountRecord) =>
-  record.lastError === undefined
-    ? {}
-    : {
-        error: {
-          code: record.lastError.code,
-          ...(record.lastError.description === undefined
-            ? {}
-            : { description: record.lastError.description }),
-        },
-      };
+  record.lastError === undefined ? {} : { error: providerErrorView(record.lastError) };
 
 /**
  * The events one account write means, found by comparing the record before and after it — so

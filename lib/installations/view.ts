@@ -1,5 +1,5 @@
 import type { App } from '../app/model';
-import type { AccountRecord, InstallationRecord } from '../store/ports';
+import type { AccountRecord, InstallationRecord, ProviderError } from '../store/ports';
 
 export interface AccountView {
   readonly account: string;
@@ -30,6 +30,13 @@ export interface InstallationView {
 const iso = (epochMs: number | undefined): string | null =>
   epochMs === undefined ? null : new Date(epochMs).toISOString();
 
+/** The provider's last error as the API and the auth events show it. */
+export const providerErrorView = (error: ProviderError): NonNullable<AccountView['error']> => ({
+  code: error.code,
+  ...(error.description === undefined ? {} : { description: error.description }),
+  at: error.at,
+});
+
 export function accountView(record: AccountRecord): AccountView {
   return {
     account: record.account,
@@ -38,17 +45,7 @@ export function accountView(record: AccountRecord): AccountView {
     lastRefreshedAt: record.lastRefreshedAt ?? null,
     authorizedAt: record.authorizedAt ?? null,
     scope: record.scope ?? null,
-    ...(record.lastError === undefined
-      ? {}
-      : {
-          error: {
-            code: record.lastError.code,
-            ...(record.lastError.description === undefined
-              ? {}
-              : { description: record.lastError.description }),
-            at: record.lastError.at,
-          },
-        }),
+    ...(record.lastError === undefined ? {} : { error: providerErrorView(record.lastError) }),
   };
 }
 

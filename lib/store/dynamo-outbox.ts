@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableRef } from './dynamo';
 import { isConditionFailure, translate } from './dynamo-errors';
+import { queryDue } from './dynamo-refresh-index';
 import type { DeliveryResult, Outbox, OutboxEntry, OutboxEvent } from './ports';
 import { TABLE } from './table';
 
@@ -110,26 +111,12 @@ export function dynamoOutbox(table: TableRef): Outbox {
     shards: Array.from({ length: EVENT_SHARDS }, (_, index) => `event#${index}`),
 
     async due(shard, now, limit, cursor) {
-      try {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: TABLE.refreshIndex,
-            KeyConditionExpression: '#shard = :shard AND #due <= :now',
-            ExpressionAttributeNames: { '#shard': TABLE.refreshShardKey, '#due': TABLE.refreshDueKey },
-            ExpressionAttributeValues: { ':shard': shard, ':now': now },
-            Limit: limit,
-            ExclusiveStartKey: cursor,
-          }),
-        );
-        const ids = (page.Items ?? [])
-          .map((item) => String(item.pk))
-          .filter((pk) => pk.startsWith(EVENT_PK_PREFIX))
-          .map((pk) => pk.slice(EVENT_PK_PREFIX.length));
-        return { ids, cursor: page.LastEvaluatedKey };
-      } catch (error) {
-        return translate(error, 'query due events');
-      }
+      const page = await queryDue(table, shard, now, limit, cursor, 'query due events');
+      const ids = page.items
+        .map((item) => String(item.pk))
+        .filter((pk) => pk.startsWith(EVENT_PK_PREFIX))
+        .map((pk) => pk.slice(EVENT_PK_PREFIX.length));
+      return { ids, cursor: page.cursor };
     },
 
     async get(id) {
