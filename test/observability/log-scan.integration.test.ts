@@ -4,6 +4,7 @@
  * (DEBUG) for this file and captured where Powertools writes them: stdout and stderr.
  */
 import { hashKey } from '../../lib/crypto/keys';
+import { lambdaContext } from '../support/events';
 import {
   ADMIN,
   bearer,
@@ -16,10 +17,23 @@ import {
   world,
 } from '../support/harness';
 import { PROVIDER_CLIENTS } from '../support/provider-app';
+import { type Receiver, startReceiver } from '../support/receiver';
 import { startUpstream, type Upstream } from '../support/upstream';
 
 // The functions' logger is created when they are loaded, after the harness set this.
-useHarness({ env: { HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0', POWERTOOLS_LOG_LEVEL: 'DEBUG' } });
+// The webhook URL carries a receiver token in its query, as some receivers want: never logged.
+const RECEIVER_TOKEN = 'receiver-url-token-7Hq2';
+let receiver: Receiver;
+beforeAll(async () => {
+  receiver = await startReceiver();
+});
+useHarness({
+  env: () => ({
+    HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0',
+    POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    HANDSHAKE_WEBHOOK_URL: `${receiver.url}?token=${RECEIVER_TOKEN}`,
+  }),
+});
 
 let upstream: Upstream;
 const captured: string[] = [];
@@ -42,6 +56,7 @@ afterAll(async () => {
   process.stdout.write = writes.stdout;
   process.stderr.write = writes.stderr;
   await upstream?.close();
+  await receiver?.close();
 });
 
 it('logs the flow with ids and outcomes, and never a token, key or secret', async () => {
@@ -87,6 +102,15 @@ it('logs the flow with ids and outcomes, and never a token, key or secret', asyn
       })
     ).status,
   ).toBe(204);
+  // The auth events of the flow, one failed attempt each first.
+  receiver.script([500, 500, 500, 500, 500]);
+  const { handler: deliver } = (await import('../../functions/deliver')) as unknown as {
+    handler: (event: unknown, context: unknown) => Promise<Record<string, number>>;
+  };
+  const schedule = { source: 'aws.events', 'detail-type': 'Scheduled Event' };
+  expect(await deliver(schedule, lambdaContext('handshake-dev-deliver'))).toMatchObject({ retry: 2 });
+  const { runtime } = await import('../../lib/runtime');
+  const webhookSecret = await runtime().secrets.get('webhook-signing');
 
   const logs = captured.join('');
   // The flow was logged…
@@ -96,6 +120,7 @@ it('logs the flow with ids and outcomes, and never a token, key or secret', asyn
     'invoke',
     'token refreshed',
     'request served',
+    'webhook delivery failed; will retry',
   ]) {
     expect(logs).toContain(line);
   }
@@ -116,6 +141,8 @@ it('logs the flow with ids and outcomes, and never a token, key or secret', asyn
     stateHash: hashKey(started.state),
     browserCookie: started.cookie.split('=')[1],
     code: 'a-code-value-9x',
+    webhookSecret,
+    receiverToken: RECEIVER_TOKEN,
   };
   for (const [name, value] of Object.entries(secrets)) {
     expect(value).toBeTruthy();
