@@ -4,8 +4,8 @@
 // runs no validation at cold start.
 const { execFileSync } = require('node:child_process');
 const { readFileSync } = require('node:fs');
-const { builtinModules } = require('node:module');
 const { join, resolve } = require('node:path');
+const { builtinsViaRequire, slimClientPackageJson, withoutEventStreams } = require('./esbuild-plugins.cjs');
 
 const root = resolve(__dirname, '..');
 const appDir = resolve(root, process.env.APP_DIR || 'app');
@@ -29,24 +29,6 @@ function appModel() {
   }
 }
 
-const BUILTINS = new Set(builtinModules.map((name) => name.replace(/^node:/, '')));
-
-const builtinsViaRequire = {
-  name: 'builtins-via-require',
-  setup(build) {
-    build.onResolve({ filter: /^(node:)?[a-z_]+(\/[a-z_]+)*$/ }, (args) => {
-      if (args.kind !== 'import-statement') return undefined;
-      const name = args.path.replace(/^node:/, '');
-      if (!BUILTINS.has(name)) return undefined;
-      return { path: `node:${name}`, namespace: 'builtin-require' };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
-  },
-};
-
 module.exports = () => {
   const app = appModel();
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
@@ -63,7 +45,7 @@ module.exports = () => {
     exclude: [],
     alias: { '@aws-sdk/credential-provider-node': join(root, 'infra', 'lambda-credentials.mjs') },
     treeShaking: true,
-    plugins: [builtinsViaRequire],
+    plugins: [builtinsViaRequire, withoutEventStreams, slimClientPackageJson],
     // Some bundled dependencies are CommonJS and call require() for Node built-ins.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
