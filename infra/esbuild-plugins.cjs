@@ -7,11 +7,37 @@ const { join } = require('node:path');
 const BUILTINS = new Set(builtinModules.map((name) => name.replace(/^node:/, '')));
 
 /**
- * Node built-ins that bundled ES modules import are loaded with require() (the banner's) instead.
- * An ESM `import … from 'node:http'` makes Node build the built-in's ES module facade, which reads
- * every export — lazy getters included: node:http's loads Node's own undici, 16–29 ms of init for
- * nothing. require() returns the CommonJS exports and runs no getter. Static imports only: a
- * dynamic import() stays one, loaded when it runs.
+ * Built-ins that Node does not load at startup and that take 1–5 ms each to load (measured with
+ * Node 22): bundled libraries import them at the top for code that may never run at init —
+ * Powertools Logger node:crypto for log sampling, middy node:stream/web for streamed responses.
+ */
+const LAZY_BUILTINS = new Set(['crypto', 'dns', 'http', 'http2', 'https', 'stream/web', 'tls', 'zlib']);
+
+/*
+ * A lazily loaded built-in: an object with no own properties whose prototype forwards every read
+ * to the built-in, loaded at the first read. esbuild's import interop (__toESM) copies only own
+ * properties and asks for `__esModule`, so importing it loads nothing; `import_crypto.randomInt`
+ * reads through the prototype. What it cannot do is list the built-in's exports (Object.keys,
+ * `export *`): nothing in the bundles does that to these modules.
+ */
+const LAZY_HELPER = `module.exports = (load) => {
+  let loaded;
+  const exports = () => (loaded ??= load());
+  return Object.create(
+    new Proxy({}, {
+      get: (_, key) => (key === '__esModule' ? undefined : exports()[key]),
+      has: (_, key) => key in exports(),
+    }),
+  );
+};`;
+
+/**
+ * Node built-ins that bundled ES modules import are loaded with require() (the banner's) instead,
+ * and the costly ones not before their first use (LAZY_BUILTINS). An ESM `import … from
+ * 'node:http'` makes Node build the built-in's ES module facade, which reads every export — lazy
+ * getters included: node:http's loads Node's own undici, 16–29 ms of init for nothing. require()
+ * returns the CommonJS exports and runs no getter. Static imports only: a dynamic import() stays
+ * one, loaded when it runs.
  */
 const builtinsViaRequire = {
   name: 'builtins-via-require',
@@ -22,10 +48,21 @@ const builtinsViaRequire = {
       if (!BUILTINS.has(name)) return undefined;
       return { path: `node:${name}`, namespace: 'builtin-require' };
     });
-    build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
-      loader: 'js',
+    build.onResolve({ filter: /^lazy-builtin$/, namespace: 'builtin-require' }, () => ({
+      path: 'lazy-builtin',
+      namespace: 'builtin-require',
     }));
+    build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => {
+      if (args.path === 'lazy-builtin') return { contents: LAZY_HELPER, loader: 'js' };
+      const load = `require(${JSON.stringify(args.path)})`;
+      const lazy = LAZY_BUILTINS.has(args.path.slice('node:'.length));
+      return {
+        contents: lazy
+          ? `module.exports = require('lazy-builtin')(() => ${load});`
+          : `module.exports = ${load};`,
+        loader: 'js',
+      };
+    });
   },
 };
 
