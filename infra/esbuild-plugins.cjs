@@ -11,7 +11,17 @@ const BUILTINS = new Set(builtinModules.map((name) => name.replace(/^node:/, '')
  * Node 22): bundled libraries import them at the top for code that may never run at init —
  * Powertools Logger node:crypto for log sampling, middy node:stream/web for streamed responses.
  */
-const LAZY_BUILTINS = new Set(['crypto', 'dns', 'http', 'http2', 'https', 'stream/web', 'tls', 'zlib']);
+const LAZY_BUILTINS = new Set([
+  'crypto',
+  'dns',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'stream/web',
+  'tls',
+  'zlib',
+]);
 
 /*
  * A lazily loaded built-in: an object with no own properties whose prototype forwards every read
