@@ -16,7 +16,8 @@
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { formatProblemLine, loadApp, readAppDir } from '../lib/app';
+import { formatProblemLine, readAppDir } from '../lib/app';
+import { loadApp } from '../lib/app/load-folder';
 import { type RotationStep, rotateTokenKeys } from '../lib/crypto/rotation';
 import { listClientCredentials, storeClientCredentials } from '../lib/oauth/client-credentials';
 import { awsSecretsClient, createAwsSecretSource } from '../lib/secrets/aws';

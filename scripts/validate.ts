@@ -2,7 +2,8 @@
  * `npm run validate [-- DIR]`: checks an app folder like `fdk validate` does. One line per problem
  * (errors first), then a summary; exits 1 when there is an error. The build runs it before bundling.
  */
-import { formatProblemLine, readAppDir, validateApp } from '../lib/app';
+import { formatProblemLine, readAppDir } from '../lib/app';
+import { validateApp } from '../lib/app/load-folder';
 
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 

@@ -1,8 +1,6 @@
 import { config } from '../config';
-import { type AppFiles, readAppDir } from './files';
+import { type BundledApp, fromBundled } from './bundled';
 import type { App } from './model';
-import { formatProblemLine, type Problem } from './problems';
-import { validateApp } from './validate';
 
 export type { AppFileName, AppFiles } from './files';
 export { APP_FILE_NAMES, readAppDir } from './files';
@@ -10,46 +8,34 @@ export { type CheckedIparams, checkIparams, checkOauthIparams, type IparamProble
 export type * from './model';
 export { formatProblem, formatProblemLine, type Problem, type Severity } from './problems';
 export * from './template';
-export { type Validation, validateApp } from './validate';
 
-/** The app folder breaks a platform rule: the deployment must not serve it. */
-export class AppInvalidError extends Error {
-  constructor(
-    readonly root: string,
-    readonly problems: readonly Problem[],
-  ) {
-    const errors = problems.filter((problem) => problem.severity === 'error');
-    super(
-      `The app in ${root} is invalid (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${errors.map(formatProblemLine).join('\n')}`,
-    );
-    this.name = 'AppInvalidError';
-  }
-}
+/*
+ * This module is what functions import, so it must not import the validator (zod and the
+ * schemas): validateApp, loadApp, loadAppDir and AppInvalidError are in ./load-folder.
+ */
 
-/** Validates the files and builds the app model; `app` is undefined when there is any error. */
-export function loadApp(files: AppFiles): { app: App | undefined; problems: Problem[] } {
-  return validateApp(files);
-}
-
-// Set by the bundler (infra/esbuild.config.cjs) to the app folder's files, so a Lambda reads no file.
-declare const __HANDSHAKE_APP__: AppFiles | undefined;
-
-const bundledApp = (): AppFiles | undefined =>
-  typeof __HANDSHAKE_APP__ === 'undefined' ? undefined : __HANDSHAKE_APP__;
+// Set by the bundler (infra/esbuild.config.cjs) to the JSON text of the app model it validated.
+// A string, so that esbuild folds `typeof` below and drops the folder branch from every bundle.
+declare const __HANDSHAKE_APP__: string | undefined;
 
 let cached: App | undefined;
 
 /**
- * The deployment's app, validated once per process: the files inlined at build time, else the
- * folder of APP_DIR. Throws AppInvalidError when the app has an error.
+ * The deployment's app, loaded once per process: in a bundle, the model the build validated
+ * (an invalid app never builds); otherwise the folder of APP_DIR, validated now — throws
+ * AppInvalidError when it has an error.
  */
 export function getApp(): App {
   if (cached !== undefined) return cached;
-  const files = bundledApp() ?? readAppDir(config().appDir);
-  const { app, problems } = loadApp(files);
-  if (app === undefined) throw new AppInvalidError(files.root, problems);
-  cached = app;
-  return app;
+  if (typeof __HANDSHAKE_APP__ === 'undefined') {
+    // require, not import: a static import would keep the validator in every bundle (its module
+    // has side effects, so esbuild cannot drop it), and getApp must stay synchronous.
+    const { loadAppDir } = require('./load-folder') as typeof import('./load-folder');
+    cached = loadAppDir(config().appDir);
+  } else {
+    cached = fromBundled(JSON.parse(__HANDSHAKE_APP__) as BundledApp);
+  }
+  return cached;
 }
 
 /** Tests only: forget the loaded app so the next getApp() reads it again. */

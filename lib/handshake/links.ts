@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Integration } from '../app/model';
 import { hashKey, newHandshakeToken } from '../crypto/keys';
 import { HandshakeError } from '../errors';
@@ -10,14 +10,10 @@ import { checkReturnUrl } from './return-url';
 
 const linkBody = z.strictObject({
   integration: z.string(),
-  account: z.string().optional(),
-  returnUrl: z.string().optional(),
+  account: z.optional(z.string()),
+  returnUrl: z.optional(z.string()),
   /** How long the link stays valid: 1 minute to 7 days; 10 minutes by default. */
-  expiresInSeconds: z
-    .int()
-    .min(60)
-    .max(7 * 24 * 3600)
-    .optional(),
+  expiresInSeconds: z.optional(z.int().check(z.gte(60), z.lte(7 * 24 * 3600))),
 });
 
 export interface ConnectLink {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { checkIparams } from '../app/iparams';
 import type { App } from '../app/model';
 import { iparamsAad } from '../crypto/aad';
@@ -30,7 +30,7 @@ export interface CreatedInstallation extends InstallationView {
 }
 
 const createBody = z.strictObject({
-  iparams: z.record(z.string(), z.unknown()).optional(),
+  iparams: z.optional(z.record(z.string(), z.unknown())),
 });
 
 export function notFound(id: string): HandshakeError {

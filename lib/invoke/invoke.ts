@@ -1,10 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { App, RequestTemplate } from '../app/model';
 import type { TemplateScope } from '../app/template';
 import { iparamsAad } from '../crypto/aad';
 import type { Egress } from '../egress';
 import { isHandshakeError } from '../errors';
 import { accountFor } from '../handshake/account-label';
+import { fieldProblems, summarize } from '../http/validation';
 import { loadInstallation } from '../installations/service';
 import type { InstallationRecord, InstallationStore, RateLimiter } from '../store/ports';
 import type { Vault } from '../tokens/vault';
@@ -42,10 +43,10 @@ export interface Envelope {
 }
 
 const invokeBody = z.strictObject({
-  template: z.string().min(1),
-  context: z.record(z.string(), z.unknown()).optional(),
-  body: z.unknown().optional(),
-  account: z.string().optional(),
+  template: z.string().check(z.minLength(1)),
+  context: z.optional(z.record(z.string(), z.unknown())),
+  body: z.optional(z.unknown()),
+  account: z.optional(z.string()),
 });
 
 /** What Lambda can return: 6 MB for the whole JSON answer. */
@@ -61,9 +62,7 @@ export const DEFAULT_INVOKE_SETTINGS: InvokeSettings = {
 function parse(input: unknown) {
   const parsed = invokeBody.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const summary = parsed.error.issues
-    .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
-    .join('; ');
+  const summary = summarize(fieldProblems(parsed.error));
   throw appError(
     400,
     'INVALID_REQUEST',

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Integration } from '../app/model';
 import { renderTemplate } from '../app/template';
 import { HandshakeError } from '../errors';
@@ -12,7 +12,7 @@ export interface ClientCredentials {
 
 const storedCredentials = z.record(
   z.string(),
-  z.object({ client_id: z.string().optional(), client_secret: z.string().optional() }),
+  z.object({ client_id: z.optional(z.string()), client_secret: z.optional(z.string()) }),
 );
 
 function misconfigured(integration: string, what: string): HandshakeError {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { HandshakeError } from '../errors';
 import { accountFor } from '../handshake/account-label';
 import { parseWith } from '../http/validation';
@@ -8,7 +8,7 @@ import type { InstallationStore } from '../store/ports';
 import type { RefreshDeps } from './refresh-account';
 import { refreshAndReport } from './report';
 
-const body = z.strictObject({ account: z.string().optional() });
+const body = z.strictObject({ account: z.optional(z.string()) });
 
 /**
  * A token refreshed this recently is answered as is: a burst of "refresh now" calls (or of

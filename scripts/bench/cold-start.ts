@@ -5,7 +5,7 @@
  * fresh Node 22 process per run that imports the bundle with a deployed function's environment.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -45,15 +45,34 @@ const PROFILE_ROW_MIN_MS = 1;
 const NODE = join(REPO_ROOT, 'node_modules', '.bin', 'node');
 const RUN_TIMEOUT_MS = 30_000;
 
-/** Imports the bundle named by the first argument and prints the milliseconds the import took. */
+/**
+ * Imports the bundle named by the first argument and prints the milliseconds the import took.
+ * Run from a file, as Lambda's runtime loads a handler, not with `node -e`, under which the two
+ * kinds start from different states: in CommonJS mode Node loads node:crypto before the script
+ * runs (in module mode it does not), and an import from an `-e` module took 2–4 ms longer than
+ * the same import from a file (health and invoke, 25 runs each, Node 22.23).
+ */
 const ESM_RUNNER = [
   'const started = performance.now();',
-  'try { await import(process.argv[1]); }',
+  'try { await import(process.argv[2]); }',
   'catch (error) { process.stderr.write(String(error?.stack ?? error)); process.exit(3); }',
   'process.stdout.write(String(performance.now() - started));',
   'process.exit(0);',
 ].join('\n');
-const CJS_RUNNER = ESM_RUNNER.replace('await import(process.argv[1])', 'require(process.argv[1])');
+const CJS_RUNNER = ESM_RUNNER.replace('await import(process.argv[2])', 'require(process.argv[2])');
+
+/** The runner files of one bench run, written next to its bundles. */
+interface Runners {
+  readonly esm: string;
+  readonly cjs: string;
+}
+
+function writeRunners(dir: string): Runners {
+  const runners = { esm: join(dir, 'run-init.mjs'), cjs: join(dir, 'run-init.cjs') };
+  writeFileSync(runners.esm, ESM_RUNNER);
+  writeFileSync(runners.cjs, CJS_RUNNER);
+  return runners;
+}
 
 type Kind = 'esm' | 'cjs';
 
@@ -85,11 +104,9 @@ async function bundle(kind: Kind, options: BuildOptions): Promise<Bundle> {
 }
 
 /** One fresh `node` that imports the bundle; the ms the import took, or the error it threw. */
-function initOnce(target: Bundle, env: Record<string, string>): Promise<number> {
+function initOnce(target: Bundle, env: Record<string, string>, runners: Runners): Promise<number> {
   const args =
-    target.kind === 'esm'
-      ? ['--input-type=module', '-e', ESM_RUNNER, pathToFileURL(target.file).href]
-      : ['--input-type=commonjs', '-e', CJS_RUNNER, target.file];
+    target.kind === 'esm' ? [runners.esm, pathToFileURL(target.file).href] : [runners.cjs, target.file];
   return new Promise((resolve, reject) => {
     execFile(
       NODE,
@@ -105,23 +122,28 @@ function initOnce(target: Bundle, env: Record<string, string>): Promise<number> 
 }
 
 /** One run of one bundle; a failure is kept and ends that bundle's runs. */
-async function runOnce(target: Bundle, env: Record<string, string>, record: boolean): Promise<void> {
+async function runOnce(
+  target: Bundle,
+  env: Record<string, string>,
+  runners: Runners,
+  record: boolean,
+): Promise<void> {
   if (target.failure !== undefined) return;
   try {
-    const ms = await initOnce(target, env);
+    const ms = await initOnce(target, env, runners);
     if (record) target.initMs.push(ms);
   } catch (error) {
     target.failure = error instanceof Error ? error.message : String(error);
   }
 }
 
-async function measure(all: readonly Measured[]): Promise<void> {
+async function measure(all: readonly Measured[], runners: Runners): Promise<void> {
   for (let run = 0; run < WARM_UP_RUNS + RUNS; run++) {
     for (const { fn, esm, naive } of all) {
       const env = lambdaEnvironment(fn);
       // Alternate which bundle goes first, so neither always follows the other.
       for (const target of run % 2 === 0 ? [esm, naive] : [naive, esm]) {
-        await runOnce(target, env, run >= WARM_UP_RUNS);
+        await runOnce(target, env, runners, run >= WARM_UP_RUNS);
       }
     }
   }
@@ -264,7 +286,7 @@ async function run(cleanup: Cleanup): Promise<SectionResult> {
       naive: await bundle('cjs', naive(fn.entry, join(dir, 'naive', fn.name))),
     });
   }
-  await measure(all);
+  await measure(all, writeRunners(dir));
 
   const failures = all.flatMap(({ fn, esm, naive }) =>
     [esm, naive]
@@ -282,7 +304,7 @@ async function run(cleanup: Cleanup): Promise<SectionResult> {
   const markdown = [
     '### Bundle size and module init time',
     '',
-    `Module init: a fresh \`node\` (${NODE.slice(REPO_ROOT.length + 1)}) per run imports the bundle ` +
+    `Module init: a fresh \`node\` (${NODE.slice(REPO_ROOT.length + 1)}) per run runs a runner file that imports the bundle ` +
       '(`await import()` for .mjs, `require` for .cjs) and prints the `performance.now()` difference; ' +
       `${RUNS} measured runs per bundle after ${WARM_UP_RUNS} unmeasured one, ESM and naive alternating.`,
     '',

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { formatProblemLine, loadApp, readAppDir } from '../../lib/app';
+import { formatProblemLine, readAppDir } from '../../lib/app';
+import { loadApp } from '../../lib/app/load-folder';
 import { BROKEN_APPS } from './helpers';
 
 const cases = readdirSync(BROKEN_APPS).sort();

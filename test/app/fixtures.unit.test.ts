@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { formatProblemLine, loadApp, readAppDir } from '../../lib/app';
+import { formatProblemLine, readAppDir } from '../../lib/app';
+import { fromBundled, toBundled } from '../../lib/app/bundled';
+import { loadApp } from '../../lib/app/load-folder';
 import { printTemplate, renderTemplate } from '../../lib/app/template';
 import { appFolders, FDK_APPS } from './helpers';
 
@@ -19,6 +21,16 @@ describe('the FDK sample apps', () => {
     const errors = problems.filter((problem) => problem.severity === 'error').map(formatProblemLine);
     expect(errors).toEqual([]);
     expect(app).toBeDefined();
+  });
+
+  it.each(folders)('%s comes back the same from the bundled form', (folder) => {
+    // Prepare
+    const { app } = load(folder);
+    if (app === undefined) throw new Error(`${folder} is invalid`);
+    // Act
+    const rebuilt = fromBundled(JSON.parse(JSON.stringify(toBundled(app))));
+    // Assess
+    expect(rebuilt).toEqual(app);
   });
 
   it('oauth-samples/root has the asana and github integrations and four templates', () => {

@@ -1,5 +1,7 @@
-import { AppInvalidError, getApp, loadApp, readAppDir, resetAppForTests } from '../../lib/app';
+import { getApp, readAppDir, resetAppForTests } from '../../lib/app';
+import { fromBundled, toBundled } from '../../lib/app/bundled';
 import { DEFAULT_HANDSHAKE_SETTINGS } from '../../lib/app/load/handshake-settings';
+import { AppInvalidError, loadApp } from '../../lib/app/load-folder';
 import { printTemplate, renderTemplate } from '../../lib/app/template';
 import { resetConfigForTests } from '../../lib/config';
 import { BROKEN_APPS, filesOf, json, SAMPLE_APP } from './helpers';
@@ -220,6 +222,19 @@ describe('app model details', () => {
   });
 });
 
+describe('the bundled form', () => {
+  it('survives JSON and rebuilds the same model, Maps and Sets included', () => {
+    // Prepare
+    const { app } = sample();
+    // Act
+    const rebuilt = fromBundled(JSON.parse(JSON.stringify(toBundled(app))));
+    // Assess
+    expect(rebuilt).toEqual(app);
+    expect(rebuilt.templates.get('searchHubspotContacts')?.headers).toBeInstanceOf(Map);
+    expect(rebuilt.undeclaredTemplates).toBeInstanceOf(Set);
+  });
+});
+
 describe('getApp', () => {
   const globals = globalThis as { __HANDSHAKE_APP__?: unknown };
   const appDir = process.env.APP_DIR;
@@ -243,16 +258,20 @@ describe('getApp', () => {
     expect(getApp()).toBe(first);
   });
 
-  it('prefers the files the bundler inlined', () => {
+  it('prefers the model the bundler inlined, without validating it again', () => {
     // Prepare
-    globals.__HANDSHAKE_APP__ = filesOf(
-      { 'manifest.json': json({ 'platform-version': '3.1' }) },
-      '/bundled/inline-app',
+    const { app } = loadApp(
+      filesOf({ 'manifest.json': json({ 'platform-version': '3.1' }) }, '/bundled/inline-app'),
     );
+    if (app === undefined) throw new Error('the inline app is valid');
+    globals.__HANDSHAKE_APP__ = JSON.stringify(toBundled(app));
+    process.env.APP_DIR = `${BROKEN_APPS}/retry-options-out-of-range`;
+    resetConfigForTests();
     // Act
-    const app = getApp();
+    const bundled = getApp();
     // Assess
-    expect(app.name).toBe('Inline App');
+    expect(bundled.name).toBe('Inline App');
+    expect(bundled).toEqual(app);
   });
 
   it('throws AppInvalidError listing each problem line', () => {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { formatProblemLine, loadApp, readAppDir, renderTemplate } from '../../lib/app';
+import { formatProblemLine, readAppDir, renderTemplate } from '../../lib/app';
+import { loadApp } from '../../lib/app/load-folder';
 
 /**
  * docs/providers.md is a set of recipes, one `## ` section per provider. Every fenced block opened

@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadApp, readAppDir } from '../../lib/app';
+import { readAppDir } from '../../lib/app';
+import { loadApp } from '../../lib/app/load-folder';
 import {
   clientCredentials,
   listClientCredentials,

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type App, loadApp, readAppDir } from '../../../lib/app';
+import { type App, readAppDir } from '../../../lib/app';
+import { loadApp } from '../../../lib/app/load-folder';
 import type { DnsLookup, Egress } from '../../../lib/egress';
 import type { AccessTokens } from '../../../lib/invoke/access-token';
 import { InvokeError } from '../../../lib/invoke/errors';

@@ -1,0 +1,125 @@
+// esbuild plugins of the deployed bundles (infra/esbuild.config.cjs). All are about module init
+// time and size, and apply to every function alike.
+const { readFileSync } = require('node:fs');
+const { builtinModules } = require('node:module');
+const { join } = require('node:path');
+
+const BUILTINS = new Set(builtinModules.map((name) => name.replace(/^node:/, '')));
+
+/**
+ * Built-ins that Node does not load at startup and that take 1–5 ms each to load (measured with
+ * Node 22): bundled libraries import them at the top for code that may never run at init —
+ * Powertools Logger node:crypto for log sampling, middy node:stream/web for streamed responses.
+ */
+const LAZY_BUILTINS = new Set([
+  'crypto',
+  'dns',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'stream/web',
+  'tls',
+  'zlib',
+]);
+
+/*
+ * A lazily loaded built-in: an object with no own properties whose prototype forwards every read
+ * to the built-in, loaded at the first read. esbuild's import interop (__toESM) copies only own
+ * properties and asks for `__esModule`, so importing it loads nothing; `import_crypto.randomInt`
+ * reads through the prototype. What it cannot do is list the built-in's exports (Object.keys,
+ * `export *`): nothing in the bundles does that to these modules.
+ */
+const LAZY_HELPER = `module.exports = (load) => {
+  let loaded;
+  const exports = () => (loaded ??= load());
+  return Object.create(
+    new Proxy({}, {
+      get: (_, key) => (key === '__esModule' ? undefined : exports()[key]),
+      has: (_, key) => key in exports(),
+    }),
+  );
+};`;
+
+/**
+ * Node built-ins that bundled ES modules import are loaded with require() (the banner's) instead,
+ * and the costly ones not before their first use (LAZY_BUILTINS). An ESM `import … from
+ * 'node:http'` makes Node build the built-in's ES module facade, which reads every export — lazy
+ * getters included: node:http's loads Node's own undici, 16–29 ms of init for nothing. require()
+ * returns the CommonJS exports and runs no getter. Static imports only: a dynamic import() stays
+ * one, loaded when it runs.
+ */
+const builtinsViaRequire = {
+  name: 'builtins-via-require',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?[a-z_]+(\/[a-z_]+)*$/ }, (args) => {
+      if (args.kind !== 'import-statement') return undefined;
+      const name = args.path.replace(/^node:/, '');
+      if (!BUILTINS.has(name)) return undefined;
+      return { path: `node:${name}`, namespace: 'builtin-require' };
+    });
+    build.onResolve({ filter: /^lazy-builtin$/, namespace: 'builtin-require' }, () => ({
+      path: 'lazy-builtin',
+      namespace: 'builtin-require',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => {
+      if (args.path === 'lazy-builtin') return { contents: LAZY_HELPER, loader: 'js' };
+      const load = `require(${JSON.stringify(args.path)})`;
+      const lazy = LAZY_BUILTINS.has(args.path.slice('node:'.length));
+      return {
+        contents: lazy
+          ? `module.exports = require('lazy-builtin')(() => ${load});`
+          : `module.exports = ${load};`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
+const EVENT_STREAMS = '@smithy/core/event-streams';
+const NO_EVENT_STREAMS = join(__dirname, 'no-event-streams.mjs');
+// The generated schemas of an AWS SDK client; an event-stream member carries the trait "streaming".
+const CLIENT_SCHEMAS = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/][^\\/]+\.js$/;
+
+/**
+ * The SDK's event-stream support (~15 KB minified) is left out: the protocols import it only to
+ * send or read an operation's event stream, and the clients Handshake bundles (DynamoDB, Secrets
+ * Manager) have no such operation. Checked, not assumed: a build that bundles a client whose
+ * schemas have any streaming member fails here, so the stub can never be hit by a real call.
+ */
+const withoutEventStreams = {
+  name: 'without-event-streams',
+  setup(build) {
+    build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, () => ({ path: NO_EVENT_STREAMS }));
+    build.onLoad({ filter: CLIENT_SCHEMAS }, (args) => {
+      if (!readFileSync(args.path, 'utf8').includes('"streaming"')) return undefined;
+      return {
+        errors: [
+          {
+            text: `${args.path} has streaming operations, which need ${EVENT_STREAMS}: remove the without-event-streams plugin from infra/esbuild-plugins.cjs`,
+          },
+        ],
+      };
+    });
+  },
+};
+
+// An AWS SDK client's own package.json, which its runtimeConfig.js imports whole (~2.3 KB each).
+const CLIENT_PACKAGE = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/;
+
+/**
+ * An AWS SDK client reads one field of its package.json, `version` (for the User-Agent header),
+ * but imports the whole file, and esbuild cannot drop the rest of a default-imported JSON file.
+ * The bundle gets just the name and the version.
+ */
+const slimClientPackageJson = {
+  name: 'slim-client-package-json',
+  setup(build) {
+    build.onLoad({ filter: CLIENT_PACKAGE }, (args) => {
+      const { name, version } = JSON.parse(readFileSync(args.path, 'utf8'));
+      return { contents: JSON.stringify({ name, version }), loader: 'json' };
+    });
+  },
+};
+
+module.exports = { builtinsViaRequire, slimClientPackageJson, withoutEventStreams };
