@@ -3,12 +3,13 @@ import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent, ScheduledEvent } from 'aws-lambda';
 import { type DeliveryState, deliverEvent } from '../lib/events/deliver';
 import { type DeliverySweepReport, deliverDue } from '../lib/events/sweep';
+import { deliveryDeps } from '../lib/events/wiring';
 import { logger } from '../lib/observability/logger';
 import { flushMetrics } from '../lib/observability/metrics';
 import { runtime } from '../lib/runtime';
 import { EVENT_PK_PREFIX } from '../lib/store/dynamo-outbox';
 
-const rt = runtime();
+const delivery = deliveryDeps(runtime());
 
 /** Attempts in flight at once: receivers are one app backend, so a few are plenty. */
 const CONCURRENCY = 8;
@@ -49,15 +50,15 @@ async function run(event: DeliveryEvent, context: Context): Promise<DeliverySwee
 async function deliver(event: DeliveryEvent, context: Context): Promise<DeliverySweepReport> {
   if (isStream(event)) {
     const report: Record<DeliveryState, number> = { delivered: 0, retry: 0, dead: 0, not_due: 0 };
-    const dueBy = rt.delivery.now().getTime() + CLOCK_SKEW_MS;
+    const dueBy = delivery.now().getTime() + CLOCK_SKEW_MS;
     await Promise.all(
       insertedEventIds(event).map(async (id) => {
-        report[await deliverEvent(rt.delivery, id, dueBy)] += 1;
+        report[await deliverEvent(delivery, id, dueBy)] += 1;
       }),
     );
     return report;
   }
-  return deliverDue(rt.delivery, {
+  return deliverDue(delivery, {
     concurrency: CONCURRENCY,
     startBefore: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MS,
   });

@@ -21,6 +21,14 @@ const deps = {
   accounts: rt.stores.accounts,
   revokeGrants: (accounts: readonly AccountRecord[]) => revokeGrants(rt.handshake, accounts),
 };
+/** The test event is sent directly (not through the outbox): no delivery wiring needed. */
+const testEventDeps = {
+  egress: rt.egress,
+  secrets: rt.secrets,
+  now: rt.now,
+  webhookUrl: rt.config.webhookUrl,
+  userAgent: `Handshake-Webhooks/${rt.config.version}`,
+};
 const idOf = (parameters: Readonly<Record<string, string>>) => parameters.id ?? '';
 
 export const handler = httpHandler({
@@ -53,7 +61,7 @@ export const handler = httpHandler({
     const id = idOf(request.pathParameters);
     authorize(await authenticate(request.headers.authorization, rt), 'admin');
     const installation = await loadInstallation(deps, id);
-    return json(200, await sendTestEvent(rt.delivery, installation.id));
+    return json(200, await sendTestEvent(testEventDeps, installation.id));
   },
   'DELETE /installations/{id}': async (request) => {
     const id = idOf(request.pathParameters);

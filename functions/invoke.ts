@@ -5,12 +5,13 @@ import { jsonBody } from '../lib/http/request';
 import { json } from '../lib/http/responses';
 import { InvokeError, platformError } from '../lib/invoke/errors';
 import { invoke } from '../lib/invoke/invoke';
+import { invokeDeps } from '../lib/invoke/wiring';
 import { logger } from '../lib/observability/logger';
 import { count, MetricUnit, metrics } from '../lib/observability/metrics';
 import { runtime } from '../lib/runtime';
 
 const rt = runtime();
-const deps = rt.invoke;
+const deps = invokeDeps(rt);
 
 /** Handshake's refusal in the FDK envelope: the HTTP status is the envelope's status. */
 const refusal = (error: InvokeError) =>

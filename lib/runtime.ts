@@ -5,22 +5,21 @@ import { type Config, config } from './config';
 import { loadCipher } from './crypto';
 import { allowsPlainHttp, createEgress, type Egress, parseAllowList } from './egress';
 import type { EventPolicy } from './events/account-events';
-import type { DeliveryDeps } from './events/deliver';
 import type { HandshakeDeps } from './handshake/deps';
 import type { AuthDeps } from './http/auth';
 import { publicUrlFor } from './http/public-url';
 import type { HttpRequest } from './http/request';
-import { cachedInstallations } from './installations/cached-store';
-import { AccessTokens } from './invoke/access-token';
-import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from './invoke/invoke';
-import { reservingRateLimiter } from './invoke/rate-limit';
 import type { SweepDeps } from './refresh/sweep';
 import { secretSource } from './secrets';
 import type { SecretWriter } from './secrets/port';
 import { type Stores, stores } from './store';
 import { type Vault, vaultFrom } from './tokens/vault';
 
-/** Everything a function needs, wired once per container from the configuration. */
+/**
+ * What every function shares, wired once per container from the configuration. What only one
+ * function needs is wired next to it (lib/invoke/wiring.ts, lib/events/wiring.ts), so that no
+ * other function's bundle carries it.
+ */
 export interface Runtime extends AuthDeps {
   readonly config: Config;
   readonly app: App;
@@ -35,14 +34,9 @@ export interface Runtime extends AuthDeps {
   readonly handshakeFor: (request: HttpRequest) => HandshakeDeps;
   /** The refresh core's and the sweep's dependencies. */
   readonly refresh: SweepDeps;
-  readonly invoke: InvokeDeps;
-  /** Which auth events producers record, and how they are delivered. */
+  /** Which auth events producers record. */
   readonly events: EventPolicy;
-  readonly delivery: DeliveryDeps;
 }
-
-/** How long a warm container trusts an installation record it read (see cached-store.ts). */
-const INSTALLATION_CACHE_MS = 10_000;
 
 /** Token endpoint calls get the platform's request timeout. */
 const TOKEN_TIMEOUT_MS = 15_000;
@@ -109,28 +103,6 @@ export function runtime(): Runtime {
       refresh,
       handshakeFor: (request) => ({ ...handshake, publicUrl: publicUrlFor(cfg, request) }),
       events,
-      delivery: {
-        outbox: all.outbox,
-        egress,
-        secrets,
-        webhookUrl: cfg.webhookUrl,
-        now,
-        userAgent: `Handshake-Webhooks/${cfg.version}`,
-      },
-      invoke: {
-        app,
-        installations: cachedInstallations(all.installations, INSTALLATION_CACHE_MS, Date.now),
-        rateLimiter: reservingRateLimiter(all.rateLimiter),
-        vault,
-        egress,
-        tokens: new AccessTokens(refresh),
-        now,
-        settings: {
-          ...DEFAULT_INVOKE_SETTINGS,
-          timeoutMs: cfg.invokeTimeoutSeconds * 1000,
-          rateLimitPerMinute: cfg.rateLimitPerMinute,
-        },
-      },
     };
   }
   return shared;

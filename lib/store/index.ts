@@ -2,26 +2,15 @@ import type { Config } from '../config';
 import { tableRef } from './dynamo';
 import { dynamoAccountStore } from './dynamo-accounts';
 import { dynamoInstallationStore } from './dynamo-installations';
-import { dynamoOutbox } from './dynamo-outbox';
 import { dynamoPendingStore } from './dynamo-pending';
-import { dynamoRateLimiter } from './dynamo-rate-limit';
 import { dynamoRefreshIndex } from './dynamo-refresh-index';
-import type {
-  AccountStore,
-  InstallationStore,
-  Outbox,
-  PendingStore,
-  RateLimiter,
-  RefreshIndex,
-} from './ports';
+import type { AccountStore, InstallationStore, PendingStore, RefreshIndex } from './ports';
 
 export interface Stores {
   readonly installations: InstallationStore;
   readonly accounts: AccountStore;
   readonly pending: PendingStore;
   readonly refreshIndex: RefreshIndex;
-  readonly rateLimiter: RateLimiter;
-  readonly outbox: Outbox;
 }
 
 let shared: Stores | undefined;
@@ -35,8 +24,6 @@ export function stores(config: Config): Stores {
       accounts: dynamoAccountStore(table),
       pending: dynamoPendingStore(table),
       refreshIndex: dynamoRefreshIndex(table),
-      rateLimiter: dynamoRateLimiter(table),
-      outbox: dynamoOutbox(table),
     };
   }
   return shared;
