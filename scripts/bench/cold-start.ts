@@ -206,13 +206,11 @@ function bytesBySource(metafile: Metafile): Map<string, number> {
   return totals;
 }
 
-/** The biggest sources of the deployed bundles over the target: each one's top 10, side by side. */
+/** The biggest sources of the deployed bundles: each one's top 10, side by side. */
 function contributorsTable(all: readonly Measured[]): string {
-  const over = all.filter(({ esm }) => esm.bytes > TARGET_BYTES);
   const columns = all.map(({ fn, esm }) => ({ fn, bytes: bytesBySource(esm.metafile) }));
   const shown = new Set<string>();
-  for (const { fn, bytes } of columns) {
-    if (!over.some((measured) => measured.fn === fn)) continue;
+  for (const { bytes } of columns) {
     const top = [...bytes].sort((a, b) => b[1] - a[1]).slice(0, TOP_PACKAGES);
     for (const [source] of top) shown.add(source);
   }
@@ -293,7 +291,6 @@ async function run(cleanup: Cleanup): Promise<SectionResult> {
       .filter((target) => target.failure !== undefined)
       .map((target) => `module init of ${fn.name} (${target.kind}) threw: ${target.failure}`),
   );
-  const overSize = all.some(({ esm }) => esm.bytes > TARGET_BYTES);
   const slow = all.find(
     (measured) => measured.fn.name === PROFILED_FUNCTION && !(ratioOf(measured) <= TARGET_INIT_RATIO),
   );
@@ -309,17 +306,13 @@ async function run(cleanup: Cleanup): Promise<SectionResult> {
       `${RUNS} measured runs per bundle after ${WARM_UP_RUNS} unmeasured one, ESM and naive alternating.`,
     '',
     resultTable(all),
-    ...(overSize
-      ? [
-          '',
-          '### Biggest inputs of the deployed bundles',
-          '',
-          `The top ${TOP_PACKAGES} sources by bytes in the output of each bundle over 350 KB (esbuild metafile), ` +
-            'in KiB; "–": not in that bundle.',
-          '',
-          contributorsTable(all),
-        ]
-      : []),
+    '',
+    '### Biggest inputs of the deployed bundles',
+    '',
+    `The top ${TOP_PACKAGES} sources by bytes in the output of each bundle (esbuild metafile), ` +
+      'in KiB; "–": not in that bundle.',
+    '',
+    contributorsTable(all),
     ...(profile === undefined
       ? []
       : [
