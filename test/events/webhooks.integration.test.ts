@@ -3,6 +3,8 @@
  * against its token endpoint, the functions behind a real HTTP API, the outbox on DynamoDB
  * Local, and a real HTTP receiver that the deliver function POSTs to.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 // The receiver recipe of docs/webhooks.md, as published.
@@ -77,21 +79,16 @@ const seen = new Set<string>();
 async function streamNewEvents(): Promise<Record<string, number>> {
   const fresh = (await outbox()).filter((item) => !seen.has(item.id));
   for (const item of fresh) seen.add(item.id);
+  // events/deliver/stream.json — the payload `serverless invoke local` uses — one record per event.
+  const template = JSON.parse(
+    readFileSync(join(__dirname, '..', '..', 'events', 'deliver', 'stream.json'), 'utf8'),
+  ) as DynamoDBStreamEvent;
+  const [record] = template.Records;
   const event: DynamoDBStreamEvent = {
     Records: fresh.map((item, index) => ({
-      eventID: String(index),
-      eventName: 'INSERT',
-      eventVersion: '1.1',
-      eventSource: 'aws:dynamodb',
-      awsRegion: 'us-east-1',
-      dynamodb: {
-        Keys: { pk: { S: item.pk }, sk: { S: 'EVENT' } },
-        SequenceNumber: String(100 + index),
-        SizeBytes: 64,
-        StreamViewType: 'KEYS_ONLY',
-      },
-      eventSourceARN:
-        'arn:aws:dynamodb:us-east-1:123456789012:table/handshake-dev/stream/2026-11-26T00:00:00.000',
+      ...record,
+      eventID: `${record?.eventID}${index}`,
+      dynamodb: { ...record?.dynamodb, Keys: { pk: { S: item.pk }, sk: { S: 'EVENT' } } },
     })),
   };
   return (await deliverHandler())(event, lambdaContext('handshake-dev-deliver'));
