@@ -1,4 +1,5 @@
 import { sendTestEvent } from '../lib/events/test-event';
+import { senderDeps } from '../lib/events/wiring';
 import { createConnectLink } from '../lib/handshake/links';
 import { revokeGrants } from '../lib/handshake/revoke';
 import { authenticate, authorize } from '../lib/http/auth';
@@ -21,14 +22,8 @@ const deps = {
   accounts: rt.stores.accounts,
   revokeGrants: (accounts: readonly AccountRecord[]) => revokeGrants(rt.handshake, accounts),
 };
-/** The test event is sent directly (not through the outbox): no delivery wiring needed. */
-const testEventDeps = {
-  egress: rt.egress,
-  secrets: rt.secrets,
-  now: rt.now,
-  webhookUrl: rt.config.webhookUrl,
-  userAgent: `Handshake-Webhooks/${rt.config.version}`,
-};
+/** The test event is sent directly, not through the outbox. */
+const testEventDeps = senderDeps(rt);
 const idOf = (parameters: Readonly<Record<string, string>>) => parameters.id ?? '';
 
 export const handler = httpHandler({

@@ -16,6 +16,9 @@ export interface DeliveryDeps {
   readonly userAgent: string;
 }
 
+/** What sends one event; the outbox is only for delivering stored ones. */
+export type SenderDeps = Omit<DeliveryDeps, 'outbox'>;
+
 /**
  * The wait after each failed attempt: 10 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h, 12 h —
  * ten attempts over about a day, then the event is dead (kept 30 days, alarmed on).
@@ -37,7 +40,7 @@ export type AttemptOutcome =
 
 /** One signed POST of an event body; never throws for the receiver's failures. */
 export async function postEvent(
-  deps: Pick<DeliveryDeps, 'egress' | 'secrets' | 'now' | 'userAgent'>,
+  deps: Omit<SenderDeps, 'webhookUrl'>,
   url: string,
   event: { readonly id: string; readonly type: string; readonly body: string },
 ): Promise<AttemptOutcome> {

@@ -1,5 +1,5 @@
 import { HandshakeError } from '../errors';
-import { type DeliveryDeps, postEvent } from './deliver';
+import { postEvent, type SenderDeps } from './deliver';
 import { type AuthEvent, eventBody, newEventId } from './event';
 
 export interface TestEventResult {
@@ -15,10 +15,7 @@ export interface TestEventResult {
  * POST /installations/{id}/events/test: one signed `webhook.test` event, sent now and not
  * retried, so whoever sets up a receiver sees at once whether it gets and verifies events.
  */
-export async function sendTestEvent(
-  deps: Pick<DeliveryDeps, 'egress' | 'secrets' | 'now' | 'userAgent' | 'webhookUrl'>,
-  installationId: string,
-): Promise<TestEventResult> {
+export async function sendTestEvent(deps: SenderDeps, installationId: string): Promise<TestEventResult> {
   if (deps.webhookUrl === undefined) {
     throw new HandshakeError(
       'CONFLICT',

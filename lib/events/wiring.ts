@@ -1,19 +1,21 @@
 import type { Runtime } from '../runtime';
 import { tableRef } from '../store/dynamo';
 import { dynamoOutbox } from '../store/dynamo-outbox';
-import type { DeliveryDeps } from './deliver';
+import type { DeliveryDeps, SenderDeps } from './deliver';
+
+/** What signs and POSTs an event to the app's webhook (the test event needs no more). */
+export const senderDeps = (rt: Runtime): SenderDeps => ({
+  egress: rt.egress,
+  secrets: rt.secrets,
+  webhookUrl: rt.config.webhookUrl,
+  now: rt.now,
+  userAgent: `Handshake-Webhooks/${rt.config.version}`,
+});
 
 let shared: DeliveryDeps | undefined;
 
-/** What sends auth events to the app's webhook, wired once per container. */
+/** What delivers the outbox's events to the app's webhook, wired once per container. */
 export function deliveryDeps(rt: Runtime): DeliveryDeps {
-  shared ??= {
-    outbox: dynamoOutbox(tableRef(rt.config)),
-    egress: rt.egress,
-    secrets: rt.secrets,
-    webhookUrl: rt.config.webhookUrl,
-    now: rt.now,
-    userAgent: `Handshake-Webhooks/${rt.config.version}`,
-  };
+  shared ??= { ...senderDeps(rt), outbox: dynamoOutbox(tableRef(rt.config)) };
   return shared;
 }
