@@ -29,7 +29,7 @@ function eventShard(id: string): string {
 const ttlAfter = (at: number, keepMs: number): number => Math.floor((at + keepMs) / 1000);
 
 /** The item of a new event, due at once; pending events also expire, after the dead ones' time. */
-export function outboxItem(event: OutboxEvent): Record<string, unknown> {
+function outboxItem(event: OutboxEvent): Record<string, unknown> {
   const now = event.at;
   return {
     pk: eventPk(event.id),
