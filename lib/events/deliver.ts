@@ -28,7 +28,7 @@ export const RETRY_DELAYS_MS: readonly number[] = [
 ];
 export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 /** One attempt: connect, send, and the receiver's answer. Receivers should answer fast and work later. */
-export const ATTEMPT_TIMEOUT_MS = 10_000;
+const ATTEMPT_TIMEOUT_MS = 10_000;
 /** A claimed attempt is due again after this, should its sender die mid-way. */
 const LEASE_MS = ATTEMPT_TIMEOUT_MS + 20_000;
 /** The receiver's answer is not used, but read (so the connection can be reused) up to this. */
