@@ -5,7 +5,6 @@
  * dependencies wired as lib/runtime.ts wires them.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -28,7 +27,7 @@ import type { AccountKey, AccountRecord } from '../../lib/store/ports';
 import { ensureTable } from '../../lib/store/table';
 import { sealTokenSet } from '../../lib/tokens/token-set';
 import type { Vault } from '../../lib/tokens/vault';
-import { startLocalBase } from './local-base';
+import { startLocalBase, writeJson } from './local-base';
 import type { Cleanup } from './section';
 
 export const INTEGRATION = 'bench';
@@ -71,11 +70,6 @@ export interface InvokeWorld {
   egress(): Egress;
   /** Invoke's dependencies as lib/runtime.ts builds them, with this rate limit (0 = off). */
   invokeDeps(rateLimitPerMinute: number): InvokeDeps;
-}
-
-function writeJson(dir: string, name: string, value: unknown): void {
-  mkdirSync(join(dir, name, '..'), { recursive: true });
-  writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** One account-level integration and one template, `GET http://localhost:<port>/ping`. */

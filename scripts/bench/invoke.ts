@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { Agent, request } from 'undici';
 import { type Envelope, type InvokeDeps, invoke } from '../../lib/invoke/invoke';
+import { lambdaContext } from '../lambda-context';
 import { type ProfileSummary, profiled, WAITING } from './cpu-profile';
 import { EGRESS_ALLOW, type InvokeWorld, PONG, startInvokeWorld, TABLE_NAME, TEMPLATE } from './invoke-world';
 import { cpuMeter } from './probe';
@@ -21,6 +22,7 @@ import {
   passFail,
   type SectionResult,
 } from './section';
+
 import { median, type Spread, spread } from './stats';
 
 const WARM_UP = 500;
@@ -109,24 +111,6 @@ function invokeEvent(world: InvokeWorld): APIGatewayProxyEventV2 {
   return event;
 }
 
-function lambdaContext(): Context {
-  const functionName = 'handshake-bench-invoke';
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: '2026/11/26/[$LATEST]bench',
-    getRemainingTimeInMillis: () => 29_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-}
-
 const path = (name: string, short: string, baseline: boolean, call: Path['call']): Path => ({
   name,
   short,
@@ -172,7 +156,7 @@ async function paths(
   const event = invokeEvent(world);
   // API Gateway hands every invocation its own event object: made here, outside the timing.
   const events = Array.from({ length: WARM_UP + MEASURED + PROFILED }, () => structuredClone(event));
-  const context = lambdaContext();
+  const context = lambdaContext('handshake-bench-invoke');
   const input = { template: TEMPLATE };
   return [
     path('direct: undici `request`, keep-alive Agent', 'undici', true, async () => {

@@ -2,7 +2,7 @@
  * What every bench section stands on: a temp dir, DynamoDB Local in memory with a client, and
  * a local secret store with a fresh key ring — all stopped or removed by `cleanup`.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,4 +38,10 @@ export async function startLocalBase(cleanup: Cleanup, prefix: string): Promise<
   await ensureLocalSecrets(secrets);
   const vaultOf = async () => vaultFrom(await loadCipher(secrets));
   return { dir, dynamo, raw, client: documentClient(raw), secrets, vaultOf, vault: await vaultOf() };
+}
+
+/** Writes `value` as a JSON file at `name` under `dir` (a bench app's files). */
+export function writeJson(dir: string, name: string, value: unknown): void {
+  mkdirSync(join(dir, name, '..'), { recursive: true });
+  writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -4,7 +4,6 @@
  * stores, vault and egress wired as lib/runtime.ts wires them.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type App, formatProblemLine, readAppDir } from '../../lib/app';
@@ -23,7 +22,7 @@ import type { AccountKey, AccountRecord, AccountStore } from '../../lib/store/po
 import { ensureTable } from '../../lib/store/table';
 import { sealTokenSet } from '../../lib/tokens/token-set';
 import type { Vault } from '../../lib/tokens/vault';
-import { startLocalBase } from './local-base';
+import { startLocalBase, writeJson } from './local-base';
 import { type Cleanup, inPool } from './section';
 import { type BenchTokenEndpoint, startTokenEndpoint } from './token-endpoint';
 
@@ -56,11 +55,6 @@ export interface SeededAccount {
 }
 
 const secretToken = (prefix: string) => `${prefix}_${randomBytes(24).toString('base64url')}`;
-
-function writeJson(dir: string, name: string, value: unknown): void {
-  mkdirSync(join(dir, name, '..'), { recursive: true });
-  writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
-}
 
 /** An app with one agent-level integration whose token endpoint is the loopback one. */
 function benchApp(dir: string, tokenUrl: string): App {

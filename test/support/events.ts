@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 const EVENTS_DIR = join(__dirname, '..', '..', 'events');
 
@@ -30,22 +30,7 @@ export function withAuthorization(value: string | undefined) {
   };
 }
 
-export function lambdaContext(functionName = 'handshake-dev-test'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: '2026/11/23/[$LATEST]abcdef',
-    getRemainingTimeInMillis: () => 29_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-}
+export { lambdaContext } from '../../scripts/lambda-context';
 
 /** The example admin key that the payloads in events/ carry. */
 export const EVENTS_ADMIN_KEY = 'hsa_example-admin-key-for-local-events';
