@@ -9,7 +9,8 @@ const BUILTINS = new Set(builtinModules.map((name) => name.replace(/^node:/, '')
 /**
  * Built-ins that Node does not load at startup and that take 1–5 ms each to load (measured with
  * Node 22): bundled libraries import them at the top for code that may never run at init —
- * Powertools Logger node:crypto for log sampling, middy node:stream/web for streamed responses.
+ * Powertools Logger node:crypto for log sampling, middy node:stream, stream/promises and
+ * stream/web for streamed responses (health loads none of Node's stream code at init).
  */
 const LAZY_BUILTINS = new Set([
   'crypto',
@@ -18,6 +19,8 @@ const LAZY_BUILTINS = new Set([
   'http',
   'http2',
   'https',
+  'stream',
+  'stream/promises',
   'stream/web',
   'tls',
   'zlib',

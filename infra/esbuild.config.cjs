@@ -29,6 +29,17 @@ function appModel() {
   }
 }
 
+/**
+ * The `require` of the bundled CommonJS code and of the builtins-via-require plugin. Everything
+ * but Node's built-ins is bundled, so it only ever needs a built-in: process.getBuiltinModule
+ * (Node >= 22.3) gives one without a static `import … from 'node:module'`, whose ES module
+ * facade and createRequire cost about 1 ms of every function's init. Anything else throws as
+ * require() would.
+ */
+const REQUIRE_BANNER =
+  'const require = (id) => { const m = process.getBuiltinModule(id); if (m === undefined) ' +
+  'throw Object.assign(new Error("Cannot find module \'" + id + "\'"), { code: "MODULE_NOT_FOUND" }); return m; };';
+
 module.exports = () => {
   const app = appModel();
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
@@ -46,10 +57,7 @@ module.exports = () => {
     alias: { '@aws-sdk/credential-provider-node': join(root, 'infra', 'lambda-credentials.mjs') },
     treeShaking: true,
     plugins: [builtinsViaRequire, withoutEventStreams, slimClientPackageJson],
-    // Some bundled dependencies are CommonJS and call require() for Node built-ins.
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
+    banner: { js: REQUIRE_BANNER },
     define: {
       // A string literal (the model's JSON text), so esbuild can fold `typeof __HANDSHAKE_APP__`.
       __HANDSHAKE_APP__: JSON.stringify(app),
@@ -57,3 +65,5 @@ module.exports = () => {
     },
   };
 };
+
+module.exports.REQUIRE_BANNER = REQUIRE_BANNER;

@@ -88,7 +88,8 @@ declare const __HANDSHAKE_VERSION__: string | undefined;
 const bundledVersion = (): string | undefined =>
   typeof __HANDSHAKE_VERSION__ === 'string' ? __HANDSHAKE_VERSION__ : undefined;
 
-const isLocal = (env: Env): boolean =>
+/** Running on this machine (serverless-offline, `invoke local`, tests), not in AWS. Never throws. */
+export const runsLocally = (env: Env = process.env): boolean =>
   env.IS_OFFLINE === 'true' ||
   env.IS_LOCAL === 'true' ||
   env.HANDSHAKE_LOCAL === '1' ||
@@ -106,7 +107,7 @@ const optionalUrl = (name: string, value: string | undefined): string | undefine
   value === undefined ? undefined : url(name, value);
 
 export function loadConfig(env: Env = process.env): Config {
-  const local = isLocal(env);
+  const local = runsLocally(env);
   const stage = nonEmpty(env.HANDSHAKE_STAGE) ?? 'dev';
   const dataDir = resolve(nonEmpty(env.HANDSHAKE_DATA_DIR) ?? '.handshake');
   const port = integer(env, 'PORT', 3000, 1, 65535);

@@ -1,10 +1,15 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { writeThroughStdio } from './stdio';
+
+/** Powertools Metrics printing its EMF lines through stdioConsole() (./stdio.ts), as the logger does. */
+class HandshakeMetrics extends Metrics {}
+writeThroughStdio(HandshakeMetrics, { traceWithoutStack: false });
 
 /**
  * The one EMF metrics instance (namespace `Handshake`, from POWERTOOLS_METRICS_NAMESPACE in a
  * deployment). Functions flush it with the `logMetrics` middleware or `publishStoredMetrics()`.
  */
-export const metrics = new Metrics({ namespace: 'Handshake', serviceName: 'handshake' });
+export const metrics = new HandshakeMetrics({ namespace: 'Handshake', serviceName: 'handshake' });
 
 export { MetricUnit };
 

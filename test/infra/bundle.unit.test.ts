@@ -3,7 +3,7 @@
  * or full zod in a Lambda, Node built-ins through require() and the costly ones loaded at first
  * use, and no SDK event-stream code — with a build that refuses a client that would need it.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,6 +11,7 @@ import { type BuildOptions, build } from 'esbuild';
 import { REPO_ROOT } from '../support/local-env';
 
 const NODE = join(REPO_ROOT, 'node_modules', '.bin', 'node');
+const { REQUIRE_BANNER } = require('../../infra/esbuild.config.cjs') as { REQUIRE_BANNER: string };
 const plugins = require('../../infra/esbuild-plugins.cjs') as Record<
   string,
   NonNullable<BuildOptions['plugins']>[number]
@@ -38,9 +39,7 @@ async function bundle(entry: string, use: readonly string[]) {
     target: 'node22',
     write: true,
     outfile: join(dir, entry.replace(/\.ts$/, '.mjs')),
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
+    banner: { js: REQUIRE_BANNER },
     plugins: use.map((name) => plugins[name] as NonNullable<BuildOptions['plugins']>[number]),
     logLevel: 'silent',
   });
@@ -67,7 +66,7 @@ describe('builtins-via-require', () => {
     expect(JSON.parse(out)).toEqual([false, '2d711642', 'a/b', true]);
   });
 
-  it('leaves no static import of a built-in in the bundle but the banner', async () => {
+  it('leaves no static import in the bundle, not even for its require()', async () => {
     // Prepare
     write('http-user.ts', "import { Agent } from 'node:https';\nexport const agent = () => new Agent();\n");
     // Act
@@ -75,7 +74,34 @@ describe('builtins-via-require', () => {
     // Assess
     expect(result.errors).toEqual([]);
     const text = readFileSync(join(dir, 'http-user.mjs'), 'utf8');
-    expect(text.match(/^import .*$/gm)).toEqual([expect.stringContaining("from 'node:module'")]);
+    expect(text).not.toMatch(/^\s*import\b/m);
+    expect(text).not.toMatch(/\bimport\s*[{*]|\bimport\s+\w+\s+from\b/);
+  });
+
+  it("gives bundled CommonJS built-ins from its require() and fails for anything else as Node's does", async () => {
+    // Prepare: a CommonJS dependency that requires a built-in and probes an optional package.
+    write(
+      'node_modules/probe/index.js',
+      [
+        "const { join } = require('node:path');",
+        "const { EventEmitter } = require('events');",
+        "const optional = ['not', 'installed'].join('-');",
+        'let missing;',
+        'try { require(optional); } catch (error) { missing = [error.code, error.message]; }',
+        "module.exports = { joined: join('a', 'b'), emitter: typeof EventEmitter, missing };",
+      ].join('\n'),
+    );
+    write('probe-user.ts', "export { default as probe } from 'probe';\n");
+    // Act
+    await bundle('probe-user.ts', ['builtinsViaRequire']);
+    const script = `const m = await import(${JSON.stringify(join(dir, 'probe-user.mjs'))}); console.log(JSON.stringify(m.probe));`;
+    const out = execFileSync(NODE, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    // Assess
+    expect(JSON.parse(out)).toEqual({
+      joined: 'a/b',
+      emitter: 'function',
+      missing: ['MODULE_NOT_FOUND', "Cannot find module 'not-installed'"],
+    });
   });
 });
 
@@ -125,5 +151,56 @@ describe('a deployed function bundle', () => {
     expect(inputs.filter((input) => /lib\/app\/(validate|load-folder|schemas\/)/.test(input))).toEqual([]);
     expect(inputs.filter((input) => /zod\/v4\/classic|event-streams\//.test(input))).toEqual([]);
     expect(result.outputFiles[0]?.text).toContain('Service Desk Sync');
+  }, 60_000);
+});
+
+describe('the deployed health bundle', () => {
+  it('answers and logs its JSON line on stdout without loading net or any stream code', async () => {
+    // Prepare
+    const options = (require('../../infra/esbuild.config.cjs') as () => Record<string, unknown>)();
+    const esbuildOptions = { ...options } as BuildOptions & Record<string, unknown>;
+    delete esbuildOptions.exclude;
+    delete esbuildOptions.outputFileExtension;
+    await build({
+      ...esbuildOptions,
+      entryPoints: [join(REPO_ROOT, 'functions', 'health.ts')],
+      absWorkingDir: REPO_ROOT,
+      outdir: join(dir, 'health'),
+      outExtension: { '.js': '.mjs' },
+      logLevel: 'silent',
+    });
+    const script = [
+      'const before = new Set(process.moduleLoadList);',
+      `const { handler } = await import(${JSON.stringify(join(dir, 'health', 'health.mjs'))});`,
+      "const event = { routeKey: 'GET /health', rawPath: '/health', headers: {}, requestContext: { requestId: 'req-1', http: { method: 'GET', path: '/health' } } };",
+      "const result = await handler(event, { awsRequestId: 'aws-1', functionName: 'handshake-prod-health', getRemainingTimeInMillis: () => 3000 });",
+      'const loaded = process.moduleLoadList.filter((m) => !before.has(m) && /^NativeModule (net|stream|internal\\/streams\\/)/.test(m));',
+      "process.getBuiltinModule('node:fs').writeSync(2, JSON.stringify({ status: result.statusCode, loaded }));",
+    ].join('\n');
+    // Act: a Lambda's environment — no local flags, so the logger writes as it does in AWS.
+    const run = spawnSync(NODE, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'eu-west-1',
+        AWS_LAMBDA_FUNCTION_NAME: 'handshake-prod-health',
+        HANDSHAKE_STAGE: 'prod',
+        HANDSHAKE_TABLE: 'handshake-prod',
+      },
+    });
+    // Assess
+    expect(JSON.parse(run.stderr)).toEqual({ status: 200, loaded: [] });
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((text) => JSON.parse(text) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'request served',
+        status: 200,
+        correlationId: 'req-1',
+      }),
+    ]);
   }, 60_000);
 });

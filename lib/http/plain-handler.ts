@@ -1,0 +1,78 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { type ErrorCode, HandshakeError, isHandshakeError } from '../errors';
+import { describeError, logger } from '../observability/logger';
+import { type HttpRequest, parseRequest } from './request';
+import { errorResponse, type HttpResult } from './responses';
+
+export type Route = (request: HttpRequest) => Promise<HttpResult>;
+
+export interface HttpHandlerOptions {
+  /** Larger bodies are refused with 413 before anything else runs. */
+  readonly maxBodyBytes?: number;
+  /**
+   * How failures are shown: the API's JSON error shape, or (for the pages a person sees) an
+   * HTML page with the same status and message.
+   */
+  readonly errors?: ErrorRenderer;
+}
+
+/** Renders a failure; `message` is safe to show (a HandshakeError's own, or a generic one). */
+export type ErrorRenderer = (
+  status: number,
+  code: ErrorCode,
+  message: string,
+  details?: unknown,
+) => HttpResult;
+
+const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
+
+type Mw = MiddlewareObj<APIGatewayProxyEventV2, HttpResult, Error, Context>;
+
+/**
+ * Maps every failure to the API's error shape: a HandshakeError becomes its own status and
+ * code; anything else is logged (name and message only) and answered with a generic 500 that
+ * carries the request id, so no SDK message or stack trace ever reaches a caller.
+ */
+function errorMapping(render: ErrorRenderer): Mw {
+  return {
+    onError: async (request) => {
+      const error = request.error;
+      const requestId = request.event.requestContext?.requestId ?? 'unknown';
+      if (isHandshakeError(error)) {
+        if (error.status >= 500)
+          logger.error('request failed', { ...describeError(error), status: error.status });
+        else logger.info('request refused', { code: error.code, status: error.status });
+        request.response = render(error.status, error.code, error.message, error.details);
+        return;
+      }
+      logger.error('unhandled error', describeError(error));
+      request.response = render(500, 'INTERNAL', `Internal error; reference ${requestId}`);
+    },
+  };
+}
+
+/**
+ * The HTTP wrapper without metrics: a route table keyed by API Gateway route key
+ * ("POST /installations"), JSON error mapping, and the structured logger's request context.
+ * Only for a function that records no metric (health), so its bundle does not construct
+ * Powertools Metrics at init; every other function uses httpHandler (./handler.ts).
+ */
+export function plainHttpHandler(routes: Readonly<Record<string, Route>>, options: HttpHandlerOptions = {}) {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const core = async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
+    const request = parseRequest(event, { maxBodyBytes });
+    logger.appendKeys({ correlationId: request.requestId, route: request.routeKey });
+    const route = Object.hasOwn(routes, request.routeKey) ? routes[request.routeKey] : undefined;
+    if (route === undefined) {
+      throw new HandshakeError('NOT_FOUND', `No route ${request.method} ${request.path}`);
+    }
+    const response = await route(request);
+    logger.info('request served', { status: response.statusCode });
+    return response;
+  };
+  return middy<APIGatewayProxyEventV2, HttpResult, Error, Context>(core)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(errorMapping(options.errors ?? errorResponse));
+}

@@ -1,0 +1,77 @@
+import { Console } from 'node:console';
+import { EventEmitter } from 'node:events';
+import { writeSync } from 'node:fs';
+import { runsLocally } from '../config';
+
+type Fd = 1 | 2;
+type WriteCallback = (error?: Error | null) => void;
+
+const nodeStream = (fd: Fd): NodeJS.WriteStream => (fd === 1 ? process.stdout : process.stderr);
+
+/**
+ * The stream under the logger's and the metrics' Console in a Lambda: each line goes out with
+ * a synchronous write(2) on the descriptor. Logging through process.stdout would create it at
+ * module init — on Lambda's pipe a net.Socket, which loads net and Node's stream machinery
+ * (3–4 ms, most of health's init) — only to write the same bytes synchronously, as Node does
+ * on Linux pipes anyway.
+ *
+ * Once Node has made the descriptor non-blocking (anything in the process that touched
+ * process.stdout does), a full pipe answers EAGAIN: the rest of that line and every later one
+ * then go through Node's own stream, which queues them in order. No line is lost or reordered.
+ * Run locally (npm start, invoke local, tests) every line goes through process.stdout/stderr,
+ * where serverless-offline and the tests expect it.
+ */
+export class StdioSink extends EventEmitter {
+  #stream: NodeJS.WriteStream | undefined;
+
+  constructor(
+    private readonly fd: Fd,
+    private readonly local: () => boolean = runsLocally,
+  ) {
+    super();
+  }
+
+  write(chunk: string | Uint8Array, callback?: WriteCallback): boolean {
+    if (this.#stream === undefined && this.local()) this.#stream = nodeStream(this.fd);
+    if (this.#stream !== undefined) return this.#stream.write(chunk, callback);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let written = 0;
+    try {
+      while (written < bytes.length) written += writeSync(this.fd, bytes, written);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      this.#stream = nodeStream(this.fd);
+      return this.#stream.write(bytes.subarray(written), callback);
+    }
+    callback?.(null);
+    return true;
+  }
+}
+
+/** A Console on stdout and stderr that creates neither process.stdout nor process.stderr. */
+export const stdioConsole = (): Console =>
+  new Console({
+    stdout: new StdioSink(1) as unknown as NodeJS.WritableStream,
+    stderr: new StdioSink(2) as unknown as NodeJS.WritableStream,
+  });
+
+/**
+ * Makes instances of a Powertools Logger or Metrics subclass write through stdioConsole().
+ * Both make their Console in setConsole(), called from their constructor; the typings make it
+ * private, so it is replaced on the subclass's prototype rather than overridden in TypeScript.
+ * `traceWithoutStack` keeps what Logger's own setConsole() does: trace() prints the line
+ * without a stack trace.
+ */
+export function writeThroughStdio(
+  subclass: abstract new (...args: never[]) => object,
+  { traceWithoutStack }: { readonly traceWithoutStack: boolean },
+): void {
+  Object.defineProperty(subclass.prototype, 'setConsole', {
+    value: function setConsole(this: { console: Console }) {
+      const made = stdioConsole();
+      if (traceWithoutStack)
+        made.trace = (message?: unknown, ...rest: unknown[]) => made.log(message, ...rest);
+      this.console = made;
+    },
+  });
+}

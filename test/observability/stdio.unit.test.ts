@@ -1,0 +1,130 @@
+/**
+ * The stream under the logger's and metrics' Console: in a Lambda each line goes out with a
+ * synchronous write on the descriptor, without creating process.stdout; when the pipe is full
+ * and the descriptor non-blocking it hands over to Node's stream without losing or reordering
+ * a line; run locally it writes through process.stdout. The Lambda cases run in a child Node
+ * whose stdout is a pipe this test reads slowly, so the pipe really fills up.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { StdioSink, stdioConsole } from '../../lib/observability/stdio';
+import { REPO_ROOT } from '../support/local-env';
+
+const NODE = join(REPO_ROOT, 'node_modules', '.bin', 'node');
+const { REQUIRE_BANNER } = require('../../infra/esbuild.config.cjs') as { REQUIRE_BANNER: string };
+const { builtinsViaRequire } = require('../../infra/esbuild-plugins.cjs') as {
+  builtinsViaRequire: NonNullable<Parameters<typeof build>[0]['plugins']>[number];
+};
+
+const LINES = 1000;
+/** 1000 lines of 4 KB: 4 MB, far more than a pipe holds (64 KB on Linux). */
+const line = (i: number) => `${String(i).padStart(6, '0')} ${'x'.repeat(4000)}\n`;
+
+let dir: string;
+let child: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'handshake-stdio-'));
+  // The sink bundled as the functions are: built-ins through the banner's require().
+  await build({
+    entryPoints: [join(REPO_ROOT, 'lib', 'observability', 'stdio.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    banner: { js: REQUIRE_BANNER },
+    plugins: [builtinsViaRequire],
+    outfile: join(dir, 'stdio.mjs'),
+    logLevel: 'silent',
+  });
+  child = join(dir, 'writer.mjs');
+  writeFileSync(
+    child,
+    [
+      "import fs from 'node:fs';",
+      // Count the writes the pipe refused; the sink reads fs.writeSync at each call.
+      'let refused = 0;',
+      'const writeSync = fs.writeSync;',
+      "fs.writeSync = (...args) => { try { return writeSync(...args); } catch (error) { if (error.code === 'EAGAIN') refused++; throw error; } };",
+      `const { StdioSink } = await import(${JSON.stringify(join(dir, 'stdio.mjs'))});`,
+      // Creating process.stdout makes libuv switch the pipe to non-blocking, as any library may.
+      "if (process.argv[2] === 'nonblocking') process.stdout;",
+      'const sink = new StdioSink(1, () => false);',
+      `for (let i = 0; i < ${LINES}; i++) sink.write(\`\${String(i).padStart(6, '0')} \${'x'.repeat(4000)}\\n\`);`,
+      "const net = process.moduleLoadList.includes('NativeModule net');",
+      'writeSync(2, JSON.stringify({ refused, net }));',
+    ].join('\n'),
+  );
+}, 30_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the writer; reads nothing from its stdout for the first 300 ms, then everything. */
+function runWriter(mode: 'blocking' | 'nonblocking') {
+  return new Promise<{ out: string; report: { refused: number; net: boolean }; code: number | null }>(
+    (resolve, reject) => {
+      const proc = spawn(NODE, [child, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      let err = '';
+      proc.stdout.pause();
+      setTimeout(() => proc.stdout.on('data', (chunk: Buffer) => out.push(chunk)).resume(), 300);
+      proc.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      proc.on('error', reject);
+      proc.on('close', (code) => {
+        try {
+          resolve({ out: Buffer.concat(out).toString(), report: JSON.parse(err), code });
+        } catch {
+          reject(new Error(`writer failed (${code}): ${err}`));
+        }
+      });
+    },
+  );
+}
+
+const expected = Array.from({ length: LINES }, (_, i) => line(i)).join('');
+
+describe('StdioSink in a Lambda', () => {
+  it('writes every line in order through the descriptor without creating process.stdout', async () => {
+    // Act
+    const { out, report, code } = await runWriter('blocking');
+    // Assess
+    expect(code).toBe(0);
+    expect(out.length).toBe(expected.length);
+    expect(out === expected).toBe(true);
+    expect(report).toEqual({ refused: 0, net: false });
+  }, 30_000);
+
+  it('hands over to process.stdout when a non-blocking pipe is full, losing and reordering nothing', async () => {
+    // Act
+    const { out, report, code } = await runWriter('nonblocking');
+    // Assess
+    expect(code).toBe(0);
+    expect(report.refused).toBeGreaterThanOrEqual(1);
+    expect(out.length).toBe(expected.length);
+    expect(out === expected).toBe(true);
+  }, 30_000);
+});
+
+describe('StdioSink run locally', () => {
+  it('writes through process.stdout and process.stderr, where serverless-offline and the tests read', () => {
+    // Prepare
+    const written: string[] = [];
+    const spies = (['stdout', 'stderr'] as const).map((name) =>
+      jest.spyOn(process[name], 'write').mockImplementation((chunk: string | Uint8Array) => {
+        written.push(`${name}:${String(chunk)}`);
+        return true;
+      }),
+    );
+    try {
+      // Act
+      new StdioSink(1, () => true).write('to stdout\n');
+      new StdioSink(2, () => true).write('to stderr\n');
+      stdioConsole().error('from a console');
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    // Assess: tests run locally (NODE_ENV=test), so stdioConsole() writes to process.stderr too.
+    expect(written).toEqual(['stdout:to stdout\n', 'stderr:to stderr\n', 'stderr:from a console\n']);
+  });
+});
