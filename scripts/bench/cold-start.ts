@@ -30,7 +30,8 @@ import {
 } from './section';
 import { median } from './stats';
 
-const RUNS = 15;
+/** Enough that the medians hold still on a shared 2-vCPU VM (15 gave ratios ±0.08 apart between runs). */
+const RUNS = 25;
 /** One unmeasured run per bundle first, so the file is in the page cache for every measured one. */
 const WARM_UP_RUNS = 1;
 /** 350 KB, counted as 350,000 bytes. */
