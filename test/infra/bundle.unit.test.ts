@@ -128,13 +128,17 @@ describe('without-event-streams', () => {
   });
 });
 
+/** infra/esbuild.config.cjs as esbuild options: without serverless-esbuild's own keys. */
+function deploymentOptions(): BuildOptions {
+  const options = (require('../../infra/esbuild.config.cjs') as () => Record<string, unknown>)();
+  const { exclude: _exclude, outputFileExtension: _extension, ...esbuildOptions } = options;
+  return esbuildOptions as BuildOptions;
+}
+
 describe('a deployed function bundle', () => {
   it('carries the app model but neither the validator, full zod nor the SDK event streams', async () => {
     // Prepare
-    const options = (require('../../infra/esbuild.config.cjs') as () => Record<string, unknown>)();
-    const esbuildOptions = { ...options } as BuildOptions & Record<string, unknown>;
-    delete esbuildOptions.exclude;
-    delete esbuildOptions.outputFileExtension;
+    const esbuildOptions = deploymentOptions();
     // Act
     const result = await build({
       ...esbuildOptions,
@@ -157,10 +161,7 @@ describe('a deployed function bundle', () => {
 describe('the deployed health bundle', () => {
   it('answers and logs its JSON line on stdout without loading net or any stream code', async () => {
     // Prepare
-    const options = (require('../../infra/esbuild.config.cjs') as () => Record<string, unknown>)();
-    const esbuildOptions = { ...options } as BuildOptions & Record<string, unknown>;
-    delete esbuildOptions.exclude;
-    delete esbuildOptions.outputFileExtension;
+    const esbuildOptions = deploymentOptions();
     await build({
       ...esbuildOptions,
       entryPoints: [join(REPO_ROOT, 'functions', 'health.ts')],
