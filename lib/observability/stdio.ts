@@ -48,12 +48,20 @@ export class StdioSink extends EventEmitter {
   }
 }
 
+/**
+ * One sink per descriptor for every Console: once the logger's has handed over to
+ * process.stdout, the metrics' lines queue behind its lines instead of overtaking them.
+ */
+let shared: { readonly stdout: StdioSink; readonly stderr: StdioSink } | undefined;
+
 /** A Console on stdout and stderr that creates neither process.stdout nor process.stderr. */
-export const stdioConsole = (): Console =>
-  new Console({
-    stdout: new StdioSink(1) as unknown as NodeJS.WritableStream,
-    stderr: new StdioSink(2) as unknown as NodeJS.WritableStream,
+export function stdioConsole(): Console {
+  shared ??= { stdout: new StdioSink(1), stderr: new StdioSink(2) };
+  return new Console({
+    stdout: shared.stdout as unknown as NodeJS.WritableStream,
+    stderr: shared.stderr as unknown as NodeJS.WritableStream,
   });
+}
 
 /**
  * Makes instances of a Powertools Logger or Metrics subclass write through stdioConsole().
