@@ -9,8 +9,6 @@ import { runtime } from '../lib/runtime';
 
 const rt = runtime();
 
-/** Refreshes in flight at once: enough to hide provider latency, few enough for one Lambda. */
-const CONCURRENCY = Number(process.env.HANDSHAKE_REFRESH_CONCURRENCY ?? '32');
 /** Room left at the end for the last refreshes started to finish and for the metrics flush. */
 const SAFETY_MS = 5_000;
 
@@ -18,7 +16,7 @@ const SAFETY_MS = 5_000;
 async function run(_event: ScheduledEvent, context: Context): Promise<SweepReport> {
   const remaining = context.getRemainingTimeInMillis();
   return sweep(rt.refresh, {
-    concurrency: Number.isInteger(CONCURRENCY) && CONCURRENCY > 0 ? CONCURRENCY : 32,
+    concurrency: rt.config.refreshConcurrency,
     startBefore: Date.now() + remaining - rt.refresh.tokenTimeoutMs - SAFETY_MS,
   });
 }

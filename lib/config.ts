@@ -28,6 +28,8 @@ export interface Config {
   /** The whole invoke, retries included: 15–30 s (API Gateway answers within 30 s). */
   readonly invokeTimeoutSeconds: number;
   readonly webhookUrl: string | undefined;
+  /** Refreshes in flight at once in one scheduled sweep. */
+  readonly refreshConcurrency: number;
   /** Transient refresh failures lasting this long are reported as `account.refresh_failing`. */
   readonly failingAfterMinutes: number;
   readonly version: string;
@@ -136,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerMinute: integer(env, 'HANDSHAKE_RATE_LIMIT_PER_MINUTE', 50, 0, 1_000_000),
     invokeTimeoutSeconds: integer(env, 'HANDSHAKE_INVOKE_TIMEOUT_SECONDS', 15, 15, 30),
     webhookUrl: optionalUrl('HANDSHAKE_WEBHOOK_URL', nonEmpty(env.HANDSHAKE_WEBHOOK_URL)),
+    refreshConcurrency: integer(env, 'HANDSHAKE_REFRESH_CONCURRENCY', 32, 1, 1000),
     failingAfterMinutes: integer(env, 'HANDSHAKE_FAILING_AFTER_MINUTES', 15, 0, 1440),
     version: bundledVersion() ?? nonEmpty(env.npm_package_version) ?? '0.0.0-dev',
   };

@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       secretSource: 'file',
       publicUrl: 'http://localhost:3000',
       rateLimitPerMinute: 50,
+      refreshConcurrency: 32,
       egressAllow: [],
     });
   });
@@ -36,6 +37,8 @@ describe('loadConfig', () => {
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['HANDSHAKE_RATE_LIMIT_PER_MINUTE', '-1'],
+    ['HANDSHAKE_REFRESH_CONCURRENCY', '0'],
+    ['HANDSHAKE_REFRESH_CONCURRENCY', 'many'],
     ['PUBLIC_URL', 'ftp://example.com'],
     ['HANDSHAKE_SECRET_SOURCE', 'vault'],
   ])('names %s when it is malformed (%s)', (name, value) => {
