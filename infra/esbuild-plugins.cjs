@@ -44,6 +44,13 @@ const LAZY_HELPER = `module.exports = (load) => {
   );
 };`;
 
+/** Built-ins whose exports are a function (node:events is EventEmitter, node:stream is Stream). */
+const callable = (name) => typeof require(`node:${name}`) === 'function';
+
+/** A default import of `name` in `source`: `import Stream from 'node:stream'`. */
+const defaultImportOf = (name, source) =>
+  new RegExp(`import\\s+[\\w$]+\\s*(,\\s*\\{[^}]*\\}\\s*)?from\\s*["'](node:)?${name}["']`).test(source);
+
 /**
  * Node built-ins that bundled ES modules import are loaded with require() (the banner's) instead,
  * and the costly ones not before their first use (LAZY_BUILTINS). An ESM `import … from
@@ -51,6 +58,14 @@ const LAZY_HELPER = `module.exports = (load) => {
  * getters included: node:http's loads Node's own undici, 16–29 ms of init for nothing. require()
  * returns the CommonJS exports and runs no getter. Static imports only: a dynamic import() stays
  * one, loaded when it runs.
+ *
+ * The other built-ins come as an object whose prototype is the built-in: esbuild's import interop
+ * (__toESM) copies a CommonJS module's own properties into a getter each, which for node:fs,
+ * node:process, node:console … is ~0.7 ms of health's init; an object without own properties
+ * costs nothing to copy, and every named import still reads the built-in's live export. Built-ins
+ * whose exports are a function (node:events) come as they are, so a default import can still be
+ * called or extended; a lazily loaded one (node:stream) cannot be, and a default import of it
+ * fails the build.
  */
 const builtinsViaRequire = {
   name: 'builtins-via-require',
@@ -59,6 +74,19 @@ const builtinsViaRequire = {
       if (args.kind !== 'import-statement') return undefined;
       const name = args.path.replace(/^node:/, '');
       if (!BUILTINS.has(name)) return undefined;
+      if (
+        LAZY_BUILTINS.has(name) &&
+        callable(name) &&
+        defaultImportOf(name, readFileSync(args.importer, 'utf8'))
+      ) {
+        return {
+          errors: [
+            {
+              text: `${args.importer} default-imports node:${name}, which the bundle loads at first use as an object (not callable): import the names it needs, or take ${name} out of LAZY_BUILTINS in infra/esbuild-plugins.cjs`,
+            },
+          ],
+        };
+      }
       return { path: `node:${name}`, namespace: 'builtin-require' };
     });
     build.onResolve({ filter: /^lazy-builtin$/, namespace: 'builtin-require' }, () => ({
@@ -67,14 +95,12 @@ const builtinsViaRequire = {
     }));
     build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => {
       if (args.path === 'lazy-builtin') return { contents: LAZY_HELPER, loader: 'js' };
+      const name = args.path.slice('node:'.length);
       const load = `require(${JSON.stringify(args.path)})`;
-      const lazy = LAZY_BUILTINS.has(args.path.slice('node:'.length));
-      return {
-        contents: lazy
-          ? `module.exports = require('lazy-builtin')(() => ${load});`
-          : `module.exports = ${load};`,
-        loader: 'js',
-      };
+      let contents = `module.exports = Object.create(${load});`;
+      if (LAZY_BUILTINS.has(name)) contents = `module.exports = require('lazy-builtin')(() => ${load});`;
+      else if (callable(name)) contents = `module.exports = ${load};`;
+      return { contents, loader: 'js' };
     });
   },
 };

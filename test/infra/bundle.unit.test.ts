@@ -78,6 +78,37 @@ describe('builtins-via-require', () => {
     expect(text).not.toMatch(/\bimport\s*[{*]|\bimport\s+\w+\s+from\b/);
   });
 
+  it('keeps named imports live and a callable built-in callable, and refuses a default import of a lazy one', async () => {
+    // Prepare
+    write(
+      'eager-user.ts',
+      [
+        "import { EventEmitter } from 'node:events';",
+        "import Emitter from 'node:events';",
+        "import * as fs from 'node:fs';",
+        "import { sep } from 'node:path';",
+        'class Ticker extends Emitter {}',
+        'const original = fs.existsSync;',
+        "Object.assign(process.getBuiltinModule('node:fs'), { existsSync: () => 'patched' });",
+        "export const seen = [new Ticker() instanceof EventEmitter, fs.existsSync('/'), sep];",
+        "Object.assign(process.getBuiltinModule('node:fs'), { existsSync: original });",
+      ].join('\n'),
+    );
+    write('stream-default.ts', "import Stream from 'node:stream';\nexport const s = () => new Stream();\n");
+    // Act
+    await bundle('eager-user.ts', ['builtinsViaRequire']);
+    const script = `const m = await import(${JSON.stringify(join(dir, 'eager-user.mjs'))}); console.log(JSON.stringify(m.seen));`;
+    const out = execFileSync(NODE, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    const refused = bundle('stream-default.ts', ['builtinsViaRequire']);
+    // Assess
+    expect(JSON.parse(out)).toEqual([true, 'patched', '/']);
+    // node:fs as an object without own properties, so __toESM has nothing to copy.
+    const text = readFileSync(join(dir, 'eager-user.mjs'), 'utf8');
+    expect(text).toMatch(/Object\.create\(\w*require\("node:fs"\)\)/);
+    expect(text).toMatch(/module\.exports = \w*require\("node:events"\);/);
+    await expect(refused).rejects.toThrow(/stream-default\.ts default-imports node:stream.*LAZY_BUILTINS/s);
+  });
+
   it("gives bundled CommonJS built-ins from its require() and fails for anything else as Node's does", async () => {
     // Prepare: a CommonJS dependency that requires a built-in and probes an optional package.
     write(
@@ -154,7 +185,8 @@ describe('a deployed function bundle', () => {
     expect(inputs).toContain('lib/app/bundled.ts');
     expect(inputs.filter((input) => /lib\/app\/(validate|load-folder|schemas\/)/.test(input))).toEqual([]);
     expect(inputs.filter((input) => /zod\/v4\/classic|event-streams\//.test(input))).toEqual([]);
-    expect(result.outputFiles[0]?.text).toContain('Service Desk Sync');
+    const code = result.outputFiles.find((file) => /invoke\.m?js$/.test(file.path));
+    expect(code?.text).toContain('Service Desk Sync');
   }, 60_000);
 });
 
