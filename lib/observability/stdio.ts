@@ -22,17 +22,18 @@ const nodeStream = (fd: Fd): NodeJS.WriteStream => (fd === 1 ? process.stdout : 
  * where serverless-offline and the tests expect it.
  */
 export class StdioSink extends EventEmitter {
+  /** Where lines go once the descriptor is not written directly: from the start when local. */
   #stream: NodeJS.WriteStream | undefined;
 
   constructor(
     private readonly fd: Fd,
-    private readonly local: () => boolean = runsLocally,
+    local: () => boolean = runsLocally,
   ) {
     super();
+    if (local()) this.#stream = nodeStream(fd);
   }
 
   write(chunk: string | Uint8Array, callback?: WriteCallback): boolean {
-    if (this.#stream === undefined && this.local()) this.#stream = nodeStream(this.fd);
     if (this.#stream !== undefined) return this.#stream.write(chunk, callback);
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     let written = 0;
