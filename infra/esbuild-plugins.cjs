@@ -61,7 +61,7 @@ const defaultImportOf = (name, source) =>
  *
  * The other built-ins come as an object whose prototype is the built-in: esbuild's import interop
  * (__toESM) copies a CommonJS module's own properties into a getter each, which for node:fs,
- * node:process, node:console … is ~0.7 ms of health's init; an object without own properties
+ * node:process, node:console … is ~0.5 ms of health's init; an object without own properties
  * costs nothing to copy, and every named import still reads the built-in's live export. Built-ins
  * whose exports are a function (node:events) come as they are, so a default import can still be
  * called or extended; a lazily loaded one (node:stream) cannot be, and a default import of it
