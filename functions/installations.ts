@@ -50,7 +50,7 @@ export const handler = httpHandler({
     authorize(await authenticate(request.headers.authorization, rt), 'admin');
     const name = request.pathParameters.name ?? '';
     const input = jsonBody(request, { required: false });
-    return json(200, await refreshNow({ ...rt.refresh, installations: rt.installations }, id, name, input));
+    return json(200, await refreshNow(rt, id, name, input));
   },
   'POST /installations/{id}/events/test': async (request) => {
     const id = idOf(request.pathParameters);

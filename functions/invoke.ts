@@ -1,5 +1,5 @@
 import { isHandshakeError } from '../lib/errors';
-import { authenticate, authorize } from '../lib/http/auth';
+import { credentialOf } from '../lib/http/auth';
 import { httpHandler } from '../lib/http/handler';
 import { jsonBody } from '../lib/http/request';
 import { json } from '../lib/http/responses';
@@ -27,14 +27,17 @@ const refusal = (error: InvokeError) =>
 /** POST /installations/{id}/invoke: run one of the app's request templates. */
 export const handler = httpHandler(
   {
-    'POST /installations/{id}/invoke': async (request) => {
+    'POST /installations/{id}/invoke': async (request, context) => {
       const id = request.pathParameters.id ?? '';
-      // Installation keys are checked against the cached record: no read on the hot path.
-      const auth = { secrets: rt.secrets, installations: deps.installations };
-      authorize(await authenticate(request.headers.authorization, auth), 'admin-or-own', id);
+      const credential = credentialOf(request.headers.authorization);
       const started = Date.now();
       try {
-        const envelope = await invoke(deps, id, jsonBody(request, { required: true }));
+        const envelope = await invoke(deps, {
+          installationId: id,
+          credential,
+          input: () => jsonBody(request, { required: true }),
+          remainingMs: context.getRemainingTimeInMillis(),
+        });
         metrics.addMetric('InvokeLatency', MetricUnit.Milliseconds, Date.now() - started);
         count('InvokeUpstreamAnswered');
         logger.info('invoke', { installationId: id, status: envelope.status, attempts: envelope.attempts });

@@ -9,6 +9,7 @@ import type { HandshakeDeps } from './handshake/deps';
 import type { AuthDeps } from './http/auth';
 import { publicUrlFor } from './http/public-url';
 import type { HttpRequest } from './http/request';
+import { Refresher } from './refresh/refresh-or-join';
 import type { SweepDeps } from './refresh/sweep';
 import { secretSource } from './secrets';
 import type { SecretWriter } from './secrets/port';
@@ -24,6 +25,7 @@ export interface Runtime extends AuthDeps {
   readonly config: Config;
   readonly app: App;
   readonly stores: Stores;
+  readonly installations: Stores['installations'];
   readonly secrets: SecretWriter;
   readonly vault: () => Promise<Vault>;
   readonly now: () => Date;
@@ -34,6 +36,8 @@ export interface Runtime extends AuthDeps {
   readonly handshakeFor: (request: HttpRequest) => HandshakeDeps;
   /** The refresh core's and the sweep's dependencies. */
   readonly refresh: SweepDeps;
+  /** Refreshes on demand (admin route, invoke): joins the one in flight rather than racing it. */
+  readonly refresher: Refresher;
   /** Which auth events producers record. */
   readonly events: EventPolicy;
 }
@@ -101,6 +105,7 @@ export function runtime(): Runtime {
       egress,
       handshake,
       refresh,
+      refresher: new Refresher(refresh),
       handshakeFor: (request) => ({ ...handshake, publicUrl: publicUrlFor(cfg, request) }),
       events,
     };

@@ -6,7 +6,8 @@ import { describeError, logger } from '../observability/logger';
 import { type HttpRequest, parseRequest } from './request';
 import { errorResponse, type HttpResult } from './responses';
 
-export type Route = (request: HttpRequest) => Promise<HttpResult>;
+/** A route gets the Lambda context too: invoke bounds its deadline by the time left. */
+export type Route = (request: HttpRequest, context: Context) => Promise<HttpResult>;
 
 export interface HttpHandlerOptions {
   /** Larger bodies are refused with 413 before anything else runs. */
@@ -61,14 +62,14 @@ function errorMapping(render: ErrorRenderer): Mw {
  */
 export function plainHttpHandler(routes: Readonly<Record<string, Route>>, options: HttpHandlerOptions = {}) {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const core = async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
+  const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResult> => {
     const request = parseRequest(event, { maxBodyBytes });
     logger.appendKeys({ correlationId: request.requestId, route: request.routeKey });
     const route = Object.hasOwn(routes, request.routeKey) ? routes[request.routeKey] : undefined;
     if (route === undefined) {
       throw new HandshakeError('NOT_FOUND', `No route ${request.method} ${request.path}`);
     }
-    const response = await route(request);
+    const response = await route(request, context);
     logger.info('request served', { status: response.statusCode });
     return response;
   };

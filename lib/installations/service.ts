@@ -37,7 +37,10 @@ export function notFound(id: string): HandshakeError {
   return new HandshakeError('NOT_FOUND', `Installation "${id}" does not exist`);
 }
 
-export async function loadInstallation(deps: Pick<InstallationDeps, 'installations'>, id: string) {
+export async function loadInstallation(
+  deps: { readonly installations: Pick<InstallationStore, 'get'> },
+  id: string,
+) {
   if (!isInstallationId(id)) throw notFound(id);
   const installation = await deps.installations.get(id);
   if (installation === undefined) throw notFound(id);

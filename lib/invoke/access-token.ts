@@ -1,21 +1,25 @@
-import type { RefreshDeps } from '../refresh/refresh-account';
-import { FRESH_ENOUGH_MS } from '../refresh/refresh-now';
-import { refreshAndReport } from '../refresh/report';
-import type { AccountKey, AccountRecord } from '../store/ports';
-import { openTokenSet } from '../tokens/token-set';
+import { tokenAad } from '../crypto/aad';
+import type { Refresher, Settled } from '../refresh/refresh-or-join';
+import type { AccountKey, AccountRecord, Sealed } from '../store/ports';
+import type { OpenMemo } from '../tokens/open-memo';
+import type { Vault } from '../tokens/vault';
 import { InvokeError, platformError } from './errors';
 
 /** A token this close to its expiry is refreshed before use rather than sent. */
 const EXPIRY_MARGIN_MS = 5_000;
-const LEASE_POLL_MS = 100;
 
-interface Cached {
+/** The token an invoke sends, with the ciphertext it came from (what a refresh is coalesced by). */
+export interface CurrentToken {
   readonly accessToken: string;
-  readonly expiresAt: number | undefined;
-  readonly version: number;
+  readonly sealed: Sealed;
 }
 
-const cacheKey = (key: AccountKey) => `${key.installationId}\u0000${key.integration}\u0000${key.account}`;
+export interface AccessTokenDeps {
+  readonly vault: () => Promise<Vault>;
+  readonly memo: OpenMemo;
+  readonly refresher: Refresher;
+  readonly now: () => Date;
+}
 
 const reauthorization = (key: AccountKey, record?: AccountRecord) =>
   new InvokeError(
@@ -27,102 +31,77 @@ const reauthorization = (key: AccountKey, record?: AccountRecord) =>
       : `Account "${key.account}" of "${key.integration}" needs reauthorization${record.lastError === undefined ? '' : ` (${record.lastError.code})`}: make a connect link`,
   );
 
+const outOfTime = () =>
+  platformError(504, 'TIMEOUT', 'The access token could not be refreshed before the invoke timed out');
+
 /**
- * The access tokens invoke sends: decrypted once and kept in this container's memory for their
- * remaining life (DynamoDB stays off the hot path); refreshed inline, under the refresh core's
- * lease, when expired or about to be; refreshed once more when the upstream answers 401.
+ * The access token invoke sends, from the account record read for this very invoke: nothing
+ * about an account is kept between invokes except decryptions memoized by ciphertext, so a
+ * reconnect, a delete or a dead grant is seen by the next call. Refreshed inline, under the
+ * lease, when expired or about to be; and once more when the upstream answers 401.
  */
 export class AccessTokens {
-  private readonly cache = new Map<string, Cached>();
+  constructor(private readonly deps: AccessTokenDeps) {}
 
-  constructor(private readonly deps: RefreshDeps) {}
-
-  private usable(entry: Cached | undefined, now: number): entry is Cached {
-    return entry !== undefined && (entry.expiresAt === undefined || entry.expiresAt - now > EXPIRY_MARGIN_MS);
-  }
-
-  /** The token to send for this account. */
-  async get(key: AccountKey): Promise<string> {
-    const now = this.deps.now().getTime();
-    const cached = this.cache.get(cacheKey(key));
-    if (this.usable(cached, now)) return cached.accessToken;
-    let record = await this.deps.accounts.get(key);
+  /** The token to send for the account as `record` (this invoke's read) has it. */
+  async current(key: AccountKey, record: AccountRecord | undefined, deadline: number): Promise<CurrentToken> {
     if (record === undefined || record.status !== 'authorized') throw reauthorization(key, record);
-    let entry = await this.open(record);
-    if (!this.usable(entry, now)) {
-      record = await this.refresh(key, record);
-      entry = await this.open(record);
+    const token = await this.open(key, record);
+    const expiresAt = record.expiresAt;
+    const fresh = expiresAt === undefined || expiresAt - this.deps.now().getTime() > EXPIRY_MARGIN_MS;
+    if (fresh || record.refreshToken === undefined) return token;
+    const settled = await this.deps.refresher.refresh(
+      key,
+      { kind: 'replace', accessToken: token.sealed },
+      deadline,
+    );
+    if (settled.kind === 'failed') {
+      // The provider is down: an access token that has not quite expired is still worth a try.
+      if (expiresAt > this.deps.now().getTime()) return token;
+      throw platformError(
+        503,
+        'TOKEN_REFRESH_FAILED',
+        `The access token expired and the provider could not refresh it (${settled.error.code}); try again later`,
+      );
     }
-    this.cache.set(cacheKey(key), entry);
-    return entry.accessToken;
+    return (await this.replacement(key, settled)) ?? token;
   }
 
   /**
-   * The upstream refused `sent` with 401: a newer token if another refresher already got one,
-   * else one forced refresh. Undefined when there is nothing newer to try.
+   * The upstream refused `sent` with 401. Coalesced by token: if the stored token is another
+   * one already, that one; else one refresh under the lease (or the result of the refresh in
+   * flight). Undefined when there is nothing newer to try.
    */
-  async afterUnauthorized(key: AccountKey, sent: string): Promise<string | undefined> {
-    this.cache.delete(cacheKey(key));
-    const record = await this.deps.accounts.get(key);
-    if (record === undefined || record.status !== 'authorized') throw reauthorization(key, record);
-    const current = await this.open(record);
-    if (current.accessToken !== sent) return this.remember(key, current);
-    const refreshed = await this.open(await this.refresh(key, record));
-    return refreshed.accessToken === sent ? undefined : this.remember(key, refreshed);
-  }
-
-  private remember(key: AccountKey, entry: Cached): string {
-    this.cache.set(cacheKey(key), entry);
-    return entry.accessToken;
-  }
-
-  private async open(record: AccountRecord): Promise<Cached> {
-    const tokens = openTokenSet(await this.deps.vault(), record);
-    if (tokens === undefined) throw reauthorization(record, record);
-    return { accessToken: tokens.accessToken, expiresAt: record.expiresAt, version: record.version };
-  }
-
-  /** One refresh through the lease; waits for another holder's result instead of racing it. */
-  private async refresh(key: AccountKey, record: AccountRecord): Promise<AccountRecord> {
-    if (record.refreshToken === undefined) return record;
-    const since = new Date(this.deps.now().getTime() - FRESH_ENOUGH_MS).toISOString();
-    const outcome = await refreshAndReport(this.deps, key, { kind: 'not_refreshed_since', since });
-    switch (outcome.kind) {
-      case 'refreshed':
-        return outcome.record;
-      case 'dead':
-        throw reauthorization(key, outcome.record);
-      case 'failed':
-        // The provider is down: an access token that has not quite expired is still worth a try.
-        if (record.expiresAt === undefined || record.expiresAt > this.deps.now().getTime())
-          return outcome.record;
-        throw platformError(
-          503,
-          'TOKEN_REFRESH_FAILED',
-          `The access token expired and the provider could not refresh it (${outcome.error.code}); try again later`,
-        );
-      case 'skipped':
-        return outcome.reason === 'leased' ? this.waitForLease(key) : this.reread(key);
-    }
-  }
-
-  private async reread(key: AccountKey): Promise<AccountRecord> {
-    const record = await this.deps.accounts.get(key);
-    if (record === undefined || record.status !== 'authorized') throw reauthorization(key, record);
-    return record;
-  }
-
-  private async waitForLease(key: AccountKey): Promise<AccountRecord> {
-    const until = this.deps.now().getTime() + this.deps.tokenTimeoutMs + 1000;
-    while (this.deps.now().getTime() < until) {
-      await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
-      const record = await this.reread(key);
-      if (record.leaseOwner === undefined) return record;
-    }
-    throw platformError(
-      503,
-      'TOKEN_REFRESH_FAILED',
-      'The access token is being refreshed and the refresh did not finish in time',
+  async afterUnauthorized(key: AccountKey, sent: CurrentToken, deadline: number) {
+    const settled = await this.deps.refresher.refresh(
+      key,
+      { kind: 'replace', accessToken: sent.sealed },
+      deadline,
     );
+    return settled.kind === 'failed' ? undefined : this.replacement(key, settled);
+  }
+
+  private async replacement(key: AccountKey, settled: Settled): Promise<CurrentToken | undefined> {
+    switch (settled.kind) {
+      case 'refreshed':
+        if (settled.record.status !== 'authorized') throw reauthorization(key, settled.record);
+        return this.open(key, settled.record);
+      case 'dead':
+        throw reauthorization(key, settled.record);
+      case 'missing':
+        throw reauthorization(key);
+      case 'timed_out':
+        throw outOfTime();
+      case 'failed':
+      case 'no_refresh_token':
+        return undefined;
+    }
+  }
+
+  private async open(key: AccountKey, record: AccountRecord): Promise<CurrentToken> {
+    const sealed = record.accessToken;
+    if (sealed === undefined) throw reauthorization(key, record);
+    const aad = tokenAad(key.installationId, key.integration, key.account, 'access_token');
+    return { accessToken: this.deps.memo.open(await this.deps.vault(), sealed, aad), sealed };
   }
 }

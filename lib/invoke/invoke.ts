@@ -6,32 +6,43 @@ import type { Egress } from '../egress';
 import { isHandshakeError } from '../errors';
 import { accountFor } from '../handshake/account-label';
 import { fieldProblems, summarize } from '../http/validation';
-import { loadInstallation } from '../installations/service';
-import type { InstallationRecord, InstallationStore, RateLimiter } from '../store/ports';
+import type { Credential } from '../http/auth';
+import type { InstallationRecord } from '../store/ports';
+import type { OpenMemo } from '../tokens/open-memo';
 import type { Vault } from '../tokens/vault';
-import type { AccessTokens } from './access-token';
-import { appError, platformError } from './errors';
+import type { AccessTokens, CurrentToken } from './access-token';
+import type { Admission } from './admit';
+import { appError, InvokeError, platformError } from './errors';
 import { renderRequest } from './render-request';
 import { type Sent, sendWithRetries } from './send';
 
 export interface InvokeSettings {
   /** The whole invoke, retries included (15 s by default; 15–30 s). */
   readonly timeoutMs: number;
-  /** 0 turns the limit off. */
-  readonly rateLimitPerMinute: number;
   readonly maxBodyBytes: number;
   readonly maxResponseBytes: number;
 }
 
 export interface InvokeDeps {
   readonly app: App;
-  readonly installations: InstallationStore;
-  readonly rateLimiter: RateLimiter;
+  /** Authentication, the one storage read and the rate limit (./admit.ts). */
+  readonly admission: Pick<Admission, 'admit'>;
   readonly vault: () => Promise<Vault>;
+  readonly memo: OpenMemo;
   readonly egress: Egress;
-  readonly tokens: AccessTokens;
+  readonly tokens: Pick<AccessTokens, 'current' | 'afterUnauthorized'>;
   readonly now: () => Date;
   readonly settings: InvokeSettings;
+}
+
+/** One invoke as the HTTP edge hands it over. */
+export interface InvokeCall {
+  readonly installationId: string;
+  readonly credential: Credential;
+  /** Reads the JSON body; called inside, so its errors are reported after authentication. */
+  readonly input: () => unknown;
+  /** Time the runtime still gives this invocation (ms); the deadline never goes past it. */
+  readonly remainingMs?: number | undefined;
 }
 
 /** The FDK envelope: the upstream's status, headers and body (as a string), and the attempts made. */
@@ -54,7 +65,6 @@ const MAX_ENVELOPE_BYTES = 6 * 1024 * 1024;
 
 export const DEFAULT_INVOKE_SETTINGS: InvokeSettings = {
   timeoutMs: 15_000,
-  rateLimitPerMinute: 50,
   maxBodyBytes: 100 * 1024,
   maxResponseBytes: 6 * 1024 * 1024,
 };
@@ -100,68 +110,75 @@ function requestBody(body: unknown, limit: number): string | undefined {
 async function iparamsOf(deps: InvokeDeps, installation: InstallationRecord) {
   if (installation.secureIparams === undefined)
     return { plain: installation.iparams, all: installation.iparams };
-  const vault = await deps.vault();
-  const secure = JSON.parse(vault.open(installation.secureIparams, iparamsAad(installation.id))) as Record<
-    string,
-    unknown
-  >;
+  const opened = deps.memo.open(await deps.vault(), installation.secureIparams, iparamsAad(installation.id));
+  const secure = JSON.parse(opened) as Record<string, unknown>;
   return { plain: installation.iparams, all: { ...installation.iparams, ...secure } };
+}
+
+/** Left for the envelope itself once the runtime's time is nearly spent. */
+const ANSWER_MARGIN_MS = 1_000;
+
+/** Parsing errors wait until the caller is known: a stranger learns nothing about templates. */
+function request(deps: InvokeDeps, installationId: string, input: () => unknown) {
+  try {
+    const call = parse(input());
+    const template = templateNamed(deps.app, call.template);
+    return { call, template, key: accountKey(deps, installationId, template, call.account) };
+  } catch (error) {
+    return { error };
+  }
 }
 
 /**
  * POST /installations/{id}/invoke: renders the template with the caller's context, the
  * installation's iparams and the account's access token, sends it under the egress policy with
- * the template's retries, and answers the upstream's response in the FDK envelope.
+ * the template's retries, and answers the upstream's response in the FDK envelope. Everything
+ * — the 401 that forces a refresh, the refresh, the retry — fits in one deadline.
  */
-export async function invoke(deps: InvokeDeps, installationId: string, input: unknown): Promise<Envelope> {
+export async function invoke(deps: InvokeDeps, { installationId, credential, input, remainingMs }: InvokeCall) {
   const started = deps.now().getTime();
-  const call = parse(input);
-  const template = templateNamed(deps.app, call.template);
-  const installation = await loadInstallation(deps, installationId);
-  if (deps.settings.rateLimitPerMinute > 0) {
-    const taken = await deps.rateLimiter.take(installationId, deps.settings.rateLimitPerMinute, started);
-    if (!taken.allowed) {
-      throw platformError(
-        429,
-        'RATE_LIMITED',
-        `At most ${deps.settings.rateLimitPerMinute} invokes per minute per installation; try again in ${Math.ceil(taken.retryAfterMs / 1000)} s`,
-      );
-    }
-  }
+  const budget =
+    remainingMs === undefined
+      ? deps.settings.timeoutMs
+      : Math.min(deps.settings.timeoutMs, remainingMs - ANSWER_MARGIN_MS);
+  const deadline = started + budget;
+  const parsed = request(deps, installationId, input);
+  const admitted = await deps.admission.admit(credential, installationId, parsed.key);
+  if ('error' in parsed) throw parsed.error;
+  const { call, template, key } = parsed;
+  const installation = admitted.installation;
+  if (installation === undefined) throw new Error('admission returned no installation');
   const body = requestBody(call.body, deps.settings.maxBodyBytes);
   const iparams = await iparamsOf(deps, installation);
-  const key = accountKey(deps, installationId, template, call.account);
-  let accessToken = key === undefined ? undefined : await deps.tokens.get(key);
+  let token = key === undefined ? undefined : await deps.tokens.current(key, admitted.account, deadline);
   // Secure iparams and the token are only in scope for headers (the app validation says so too).
-  const scope = (token: string | undefined): { url: TemplateScope; headers: TemplateScope } => ({
+  const scope = (accessToken: string | undefined): { url: TemplateScope; headers: TemplateScope } => ({
     url: { context: call.context ?? {}, iparam: iparams.plain },
     headers: {
       context: call.context ?? {},
       iparam: iparams.all,
-      ...(token === undefined ? {} : { access_token: token }),
+      ...(accessToken === undefined ? {} : { access_token: accessToken }),
     },
   });
   const options = {
     maxAttempts: template.maxAttempts,
     retryDelayMs: template.retryDelay,
-    deadline: started + deps.settings.timeoutMs,
+    deadline,
     maxResponseBytes: deps.settings.maxResponseBytes,
     now: () => deps.now().getTime(),
   };
   let sent: Sent = await sendWithRetries(
     deps.egress,
-    { ...renderRequest(template, scope(accessToken)), body },
+    { ...renderRequest(template, scope(token?.accessToken)), body },
     options,
   );
-  if (sent.response.status === 401 && key !== undefined && accessToken !== undefined) {
+  if (sent.response.status === 401 && key !== undefined && token !== undefined) {
     // One forced refresh and one retry: the token may have been revoked or rotated early.
     const previous = sent.attempts;
-    accessToken = await deps.tokens.afterUnauthorized(key, accessToken);
-    if (accessToken !== undefined) {
-      const retried = await sendWithRetries(
-        deps.egress,
-        { ...renderRequest(template, scope(accessToken)), body },
-        options,
+    token = await withAttempts(previous, () => deps.tokens.afterUnauthorized(key, token as CurrentToken, deadline));
+    if (token !== undefined) {
+      const retried = await withAttempts(previous, () =>
+        sendWithRetries(deps.egress, { ...renderRequest(template, scope(token?.accessToken)), body }, options),
       );
       sent = { response: retried.response, attempts: previous + retried.attempts };
     }
@@ -181,6 +198,17 @@ export async function invoke(deps: InvokeDeps, installationId: string, input: un
     );
   }
   return envelope;
+}
+
+/** A refusal after `before` upstream attempts reports them too. */
+async function withAttempts<T>(before: number, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof InvokeError && before > 0)
+      throw new InvokeError(error.status, error.errorSource, error.code, error.message, before + error.attempts);
+    throw error;
+  }
 }
 
 function accountKey(

@@ -1,31 +1,37 @@
-import { cachedInstallations } from '../installations/cached-store';
 import type { Runtime } from '../runtime';
 import { tableRef } from '../store/dynamo';
 import { dynamoRateLimiter } from '../store/dynamo-rate-limit';
+import { OpenMemo } from '../tokens/open-memo';
 import { AccessTokens } from './access-token';
+import { Admission } from './admit';
 import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from './invoke';
-import { reservingRateLimiter } from './rate-limit';
-
-/** How long a warm container trusts an installation record it read (see cached-store.ts). */
-const INSTALLATION_CACHE_MS = 10_000;
 
 let shared: InvokeDeps | undefined;
 
-/** The invoke function's dependencies, wired once per container. */
+/**
+ * The invoke function's dependencies, wired once per container. What they keep between
+ * invokes saves work only (decryptions by ciphertext, in-flight refreshes, which key hash
+ * belongs to which id); every invoke reads the installation and the account anew.
+ */
 export function invokeDeps(rt: Runtime): InvokeDeps {
-  shared ??= {
-    app: rt.app,
-    installations: cachedInstallations(rt.stores.installations, INSTALLATION_CACHE_MS, Date.now),
-    rateLimiter: reservingRateLimiter(dynamoRateLimiter(tableRef(rt.config))),
-    vault: rt.vault,
-    egress: rt.egress,
-    tokens: new AccessTokens(rt.refresh),
-    now: rt.now,
-    settings: {
-      ...DEFAULT_INVOKE_SETTINGS,
-      timeoutMs: rt.config.invokeTimeoutSeconds * 1000,
-      rateLimitPerMinute: rt.config.rateLimitPerMinute,
-    },
-  };
+  if (shared === undefined) {
+    const memo = new OpenMemo();
+    shared = {
+      app: rt.app,
+      admission: new Admission({
+        secrets: rt.secrets,
+        snapshots: rt.stores.snapshots,
+        rateLimiter: dynamoRateLimiter(tableRef(rt.config)),
+        rateLimitPerMinute: rt.config.rateLimitPerMinute,
+        now: () => rt.now().getTime(),
+      }),
+      vault: rt.vault,
+      memo,
+      egress: rt.egress,
+      tokens: new AccessTokens({ vault: rt.vault, memo, refresher: rt.refresher, now: rt.now }),
+      now: rt.now,
+      settings: { ...DEFAULT_INVOKE_SETTINGS, timeoutMs: rt.config.invokeTimeoutSeconds * 1000 },
+    };
+  }
   return shared;
 }

@@ -1,20 +1,27 @@
 import * as z from 'zod/mini';
+import type { App } from '../app/model';
 import { HandshakeError } from '../errors';
 import { accountFor } from '../handshake/account-label';
 import { parseWith } from '../http/validation';
 import { loadInstallation } from '../installations/service';
 import { type AccountView, accountView } from '../installations/view';
 import type { InstallationStore } from '../store/ports';
-import type { RefreshDeps } from './refresh-account';
-import { refreshAndReport } from './report';
+import type { Refresher } from './refresh-or-join';
 
 const body = z.strictObject({ account: z.optional(z.string()) });
 
 /**
- * A token refreshed this recently is answered as is: a burst of "refresh now" calls (or of
- * 401s seen by concurrent invokes) costs the provider one refresh, not one per caller.
+ * How long the admin route waits for a refresh: its own token request (15 s) or the one in
+ * flight that it joins — within the function's 29 s.
  */
-export const FRESH_ENOUGH_MS = 5_000;
+const REFRESH_NOW_BUDGET_MS = 20_000;
+
+export interface RefreshNowDeps {
+  readonly app: App;
+  readonly installations: Pick<InstallationStore, 'get'>;
+  readonly refresher: Pick<Refresher, 'refresh'>;
+  readonly now: () => Date;
+}
 
 export interface RefreshNowResult {
   readonly outcome: 'refreshed' | 'failed' | 'dead';
@@ -23,10 +30,12 @@ export interface RefreshNowResult {
 
 /**
  * POST /installations/{id}/integrations/{name}/refresh: refresh one account now, through the
- * same lease as the sweep. Concurrent calls refresh once; the others see the result.
+ * same lease as the sweep. It always reaches the provider, unless a refresh of the account is
+ * in flight — then it waits for that one and reports its result. No answer claims a refresh
+ * that did not happen.
  */
 export async function refreshNow(
-  deps: RefreshDeps & { readonly installations: InstallationStore },
+  deps: RefreshNowDeps,
   installationId: string,
   integrationName: string,
   input: unknown,
@@ -38,32 +47,27 @@ export async function refreshNow(
     throw new HandshakeError('NOT_FOUND', `Integration "${integrationName}" does not exist in this app`);
   }
   const key = { installationId, integration: integration.name, account: accountFor(integration, given) };
-  const since = new Date(deps.now().getTime() - FRESH_ENOUGH_MS).toISOString();
-  const outcome = await refreshAndReport(deps, key, { kind: 'not_refreshed_since', since });
-  if (outcome.kind !== 'skipped') return { outcome: outcome.kind, account: accountView(outcome.record) };
-  const current = outcome.record;
-  switch (outcome.reason) {
+  const deadline = deps.now().getTime() + REFRESH_NOW_BUDGET_MS;
+  const settled = await deps.refresher.refresh(key, { kind: 'forced' }, deadline);
+  switch (settled.kind) {
+    case 'refreshed':
+    case 'failed':
+    case 'dead':
+      return { outcome: settled.kind, account: accountView(settled.record) };
     case 'missing':
       throw new HandshakeError(
         'NOT_FOUND',
         `Account "${key.account}" of "${key.integration}" is not connected`,
       );
-    case 'not_refreshable':
+    case 'no_refresh_token':
       throw new HandshakeError(
         'CONFLICT',
-        current?.status === 'reauthorization_required'
-          ? `Account "${key.account}" of "${key.integration}" needs reauthorization: make a connect link`
-          : `Account "${key.account}" of "${key.integration}" has no refresh token; the provider issued none`,
+        `Account "${key.account}" of "${key.integration}" has no refresh token; the provider issued none`,
       );
-    case 'leased':
+    case 'timed_out':
       throw new HandshakeError(
         'CONFLICT',
-        'A refresh of this account is in progress; try again in a few seconds',
+        'A refresh of this account is in progress and did not finish in time; try again in a few seconds',
       );
-    default:
-      // Refreshed by someone else since this call began, or replaced by a new handshake.
-      if (current === undefined)
-        throw new HandshakeError('CONFLICT', 'The account changed meanwhile; try again');
-      return { outcome: 'refreshed', account: accountView(current) };
   }
 }

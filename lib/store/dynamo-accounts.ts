@@ -35,18 +35,20 @@ function toItem(record: AccountRecord): AccountItem {
   return item;
 }
 
-function toRecord(item: Record<string, unknown>): AccountRecord {
+export function accountFromItem(item: Record<string, unknown>): AccountRecord {
   const { pk: _pk, sk: _sk, dueShard: _shard, dueAt: _due, ...record } = item;
   return record as unknown as AccountRecord;
 }
 
 function leaseCondition(condition: LeaseCondition): { expression: string; values: Record<string, unknown> } {
-  return condition.kind === 'due'
-    ? { expression: 'refreshDueAt <= :now', values: {} }
-    : {
-        expression: '(attribute_not_exists(lastRefreshedAt) OR lastRefreshedAt < :since)',
-        values: { ':since': condition.since },
-      };
+  switch (condition.kind) {
+    case 'due':
+      return { expression: ' AND refreshDueAt <= :now', values: {} };
+    case 'token_is':
+      return { expression: ' AND accessToken = :token', values: { ':token': condition.accessToken } };
+    case 'any':
+      return { expression: '', values: {} };
+  }
 }
 
 export function dynamoAccountStore(table: TableRef): AccountStore {
@@ -61,7 +63,7 @@ export function dynamoAccountStore(table: TableRef): AccountStore {
             Key: { pk: installationPk(key.installationId), sk: accountSk(key) },
             UpdateExpression:
               'SET leaseOwner = :owner, leaseUntil = :until, #version = #version + :one, updatedAt = :updatedAt',
-            ConditionExpression: `attribute_exists(#pk) AND #status = :authorized AND attribute_exists(refreshToken) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now) AND ${extra.expression}`,
+            ConditionExpression: `attribute_exists(#pk) AND #status = :authorized AND attribute_exists(refreshToken) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)${extra.expression}`,
             ExpressionAttributeNames: {
               '#pk': TABLE.partitionKey,
               '#status': 'status',
@@ -79,7 +81,7 @@ export function dynamoAccountStore(table: TableRef): AccountStore {
             ReturnValues: 'ALL_NEW',
           }),
         );
-        return { acquired: true, record: toRecord(result.Attributes ?? {}) };
+        return { acquired: true, record: accountFromItem(result.Attributes ?? {}) };
       } catch (error) {
         if (!isConditionFailure(error)) return translate(error, 'take refresh lease');
       }
@@ -95,7 +97,7 @@ export function dynamoAccountStore(table: TableRef): AccountStore {
             ConsistentRead: true,
           }),
         );
-        return result.Item === undefined ? undefined : toRecord(result.Item);
+        return result.Item === undefined ? undefined : accountFromItem(result.Item);
       } catch (error) {
         return translate(error, 'read account');
       }
@@ -119,7 +121,7 @@ export function dynamoAccountStore(table: TableRef): AccountStore {
               ExclusiveStartKey: cursor,
             }),
           );
-          records.push(...(page.Items ?? []).map(toRecord));
+          records.push(...(page.Items ?? []).map(accountFromItem));
           cursor = page.LastEvaluatedKey;
         } while (cursor !== undefined);
         return records;

@@ -16,7 +16,7 @@ import { TABLE } from './table';
 const BATCH_LIMIT = 25;
 const MAX_BATCH_RETRIES = 8;
 
-interface InstallationItem {
+export interface InstallationItem {
   pk: string;
   sk: string;
   id: string;
@@ -27,7 +27,7 @@ interface InstallationItem {
   createdAt: string;
 }
 
-function toRecord(item: InstallationItem): InstallationRecord {
+export function installationFromItem(item: InstallationItem): InstallationRecord {
   return {
     id: item.id,
     keyHash: item.keyHash,
@@ -141,7 +141,7 @@ export function dynamoInstallationStore(table: TableRef): InstallationStore {
             ConsistentRead: true,
           }),
         );
-        return result.Item === undefined ? undefined : toRecord(result.Item as InstallationItem);
+        return result.Item === undefined ? undefined : installationFromItem(result.Item as InstallationItem);
       } catch (error) {
         return translate(error, 'read installation');
       }

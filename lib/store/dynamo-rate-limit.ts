@@ -6,17 +6,17 @@ import type { RateLimiter } from './ports';
 import { TABLE } from './table';
 
 /**
- * A fixed one-minute window per installation, counted with one conditional ADD in the
- * installation's partition: every Lambda container shares the count, and the counter goes
- * with TTL (or with the installation).
+ * A fixed one-minute window per installation, counted with one conditional ADD per invoke in
+ * the installation's partition. The condition makes it exact under any concurrency, across
+ * every container: a minute admits min(asked, limit), never more, and no container holds a
+ * reservation another could have used. The counter goes with TTL (or with the installation).
  */
 export function dynamoRateLimiter(table: TableRef): RateLimiter {
   const { client, tableName } = table;
   return {
-    async take(installationId, limit, now, count = 1) {
+    async take(installationId, limit, now) {
       const window = Math.floor(now / 60_000);
       const refused = { allowed: false, retryAfterMs: (window + 1) * 60_000 - now } as const;
-      if (count > limit) return refused;
       try {
         await client.send(
           new UpdateCommand({
@@ -25,7 +25,7 @@ export function dynamoRateLimiter(table: TableRef): RateLimiter {
             UpdateExpression: 'SET #ttl = :ttl ADD #count :n',
             ConditionExpression: 'attribute_not_exists(#count) OR #count <= :room',
             ExpressionAttributeNames: { '#ttl': TABLE.ttl, '#count': 'count' },
-            ExpressionAttributeValues: { ':ttl': (window + 2) * 60, ':n': count, ':room': limit - count },
+            ExpressionAttributeValues: { ':ttl': (window + 2) * 60, ':n': 1, ':room': limit - 1 },
           }),
         );
         return { allowed: true };

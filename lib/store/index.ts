@@ -4,13 +4,15 @@ import { dynamoAccountStore } from './dynamo-accounts';
 import { dynamoInstallationStore } from './dynamo-installations';
 import { dynamoPendingStore } from './dynamo-pending';
 import { dynamoRefreshIndex } from './dynamo-refresh-index';
-import type { AccountStore, InstallationStore, PendingStore, RefreshIndex } from './ports';
+import { dynamoSnapshotReader } from './dynamo-snapshot';
+import type { AccountStore, InstallationStore, PendingStore, RefreshIndex, SnapshotReader } from './ports';
 
 export interface Stores {
   readonly installations: InstallationStore;
   readonly accounts: AccountStore;
   readonly pending: PendingStore;
   readonly refreshIndex: RefreshIndex;
+  readonly snapshots: SnapshotReader;
 }
 
 let shared: Stores | undefined;
@@ -24,6 +26,7 @@ export function stores(config: Config): Stores {
       accounts: dynamoAccountStore(table),
       pending: dynamoPendingStore(table),
       refreshIndex: dynamoRefreshIndex(table),
+      snapshots: dynamoSnapshotReader(table),
     };
   }
   return shared;

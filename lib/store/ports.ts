@@ -94,8 +94,13 @@ export type WriteExpectation =
 export type LeaseCondition =
   /** The sweep: the record's refresh time has come. */
   | { readonly kind: 'due'; readonly now: number }
-  /** On demand: nobody refreshed it since `since` (ISO time), so concurrent callers refresh once. */
-  | { readonly kind: 'not_refreshed_since'; readonly since: string };
+  /** Asked for explicitly (the admin route): only a live lease stops it. */
+  | { readonly kind: 'any' }
+  /**
+   * The stored access token is still `accessToken` (the one that expired or that an upstream
+   * refused). Coalescing by token, not by time: once anyone replaced it, there is nothing to do.
+   */
+  | { readonly kind: 'token_is'; readonly accessToken: Sealed };
 
 export type LeaseResult =
   | { readonly acquired: true; readonly record: AccountRecord }
@@ -145,6 +150,21 @@ export interface RefreshIndex {
   ): Promise<DuePage>;
 }
 
+/** An installation and one of its accounts as they are now, read together. */
+export interface InvokeSnapshot {
+  readonly installation: InstallationRecord | undefined;
+  /** Undefined when no account was asked for, or it does not exist. */
+  readonly account: AccountRecord | undefined;
+}
+
+/**
+ * The invoke hot path's one storage round trip: the installation and the account in a single
+ * strongly consistent read, so a delete or a reconnect is seen by the very next invoke.
+ */
+export interface SnapshotReader {
+  read(installationId: string, account: AccountKey | undefined): Promise<InvokeSnapshot>;
+}
+
 export type PendingKind = 'link' | 'state';
 
 /** A connect link or an authorization state: single use, short-lived. */
@@ -190,12 +210,11 @@ export interface PendingStore {
 
 /** Invokes per installation per minute, shared by every container. */
 export interface RateLimiter {
-  /** Takes `count` (default 1) invokes of the current minute's `limit`, all or none. */
+  /** Takes one invoke of the current minute's `limit`. */
   take(
     installationId: string,
     limit: number,
     now: number,
-    count?: number,
   ): Promise<{ readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number }>;
 }
 

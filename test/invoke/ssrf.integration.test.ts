@@ -73,7 +73,11 @@ function egressWith(allow: readonly string[]) {
 }
 
 const call = (egress: Egress, template: string, context: Record<string, unknown>) =>
-  invoke(probeDeps(app, egress), INSTALLATION.id, { template, context });
+  invoke(probeDeps(app, egress), {
+    installationId: INSTALLATION.id,
+    credential: { kind: 'admin', key: 'unused' },
+    input: () => ({ template, context }),
+  });
 
 const totalConnections = () => servers.reduce((sum, server) => sum + server.connections(), 0);
 const totalBytes = () => servers.reduce((sum, server) => sum + server.bytes(), 0);

@@ -4,10 +4,10 @@ import { dirname, join } from 'node:path';
 import { type App, readAppDir } from '../../../lib/app';
 import { loadApp } from '../../../lib/app/load-folder';
 import type { DnsLookup, Egress } from '../../../lib/egress';
-import type { AccessTokens } from '../../../lib/invoke/access-token';
 import { InvokeError } from '../../../lib/invoke/errors';
 import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from '../../../lib/invoke/invoke';
-import type { InstallationRecord, InstallationStore } from '../../../lib/store/ports';
+import type { InstallationRecord } from '../../../lib/store/ports';
+import { OpenMemo } from '../../../lib/tokens/open-memo';
 
 /** Writes an app folder (file path → JSON value) to a temp dir, loads it, and removes the dir. */
 export function loadTempApp(files: Readonly<Record<string, unknown>>): App {
@@ -45,23 +45,23 @@ const unused = (what: string) => () => {
   throw new Error(`${what} must not be used by these tests`);
 };
 
-/** Invoke's dependencies around a real Egress: one installation, no OAuth, no rate limit. */
+/** Invoke's dependencies around a real Egress: one installation, admitted as the admin, no OAuth. */
 export function probeDeps(app: App, egress: Egress): InvokeDeps {
-  const installations: InstallationStore = {
-    create: unused('installations.create'),
-    get: async (id) => (id === INSTALLATION.id ? INSTALLATION : undefined),
-    delete: unused('installations.delete'),
-  };
-  const tokens = { get: unused('tokens.get'), afterUnauthorized: unused('tokens.afterUnauthorized') };
   return {
     app,
-    installations,
-    rateLimiter: { take: async () => ({ allowed: true }) },
+    admission: {
+      admit: async (_credential, id) => ({
+        installation: id === INSTALLATION.id ? INSTALLATION : undefined,
+        account: undefined,
+        principal: { kind: 'admin' },
+      }),
+    },
     vault: async () => unused('vault')(),
+    memo: new OpenMemo(),
     egress,
-    tokens: tokens as unknown as AccessTokens,
+    tokens: { current: unused('tokens.current'), afterUnauthorized: unused('tokens.afterUnauthorized') },
     now: () => new Date(),
-    settings: { ...DEFAULT_INVOKE_SETTINGS, rateLimitPerMinute: 0 },
+    settings: DEFAULT_INVOKE_SETTINGS,
   };
 }
 

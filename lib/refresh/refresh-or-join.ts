@@ -1,0 +1,118 @@
+import type { AccountKey, AccountRecord, LeaseCondition, ProviderError, Sealed } from '../store/ports';
+import type { RefreshDeps } from './refresh-account';
+import { refreshAndReport } from './report';
+
+/** Why a refresh is asked for, which decides when one is needed at all. */
+export type RefreshAsk =
+  /** Explicitly (the admin route): always reaches the provider unless a refresh is in flight. */
+  | { readonly kind: 'forced' }
+  /** The access token `accessToken` expired or was refused: replace it unless someone already did. */
+  | { readonly kind: 'replace'; readonly accessToken: Sealed };
+
+/** How an ask ended. No kind claims a refresh that did not happen. */
+export type Settled =
+  /** The record holds tokens newer than the ask: this call's refresh, a joined holder's, or a reconnect. */
+  | { readonly kind: 'refreshed'; readonly record: AccountRecord }
+  /** A transient failure (this call's or the joined holder's): the stored token is unchanged. */
+  | { readonly kind: 'failed'; readonly record: AccountRecord; readonly error: ProviderError }
+  | { readonly kind: 'dead'; readonly record: AccountRecord }
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'no_refresh_token'; readonly record: AccountRecord }
+  /** Time ran out: another holder did not finish in time, or too little was left to start. */
+  | { readonly kind: 'timed_out' };
+
+const POLL_MS = 100;
+/** A token request started with less time than this would be cut off mid-flight: not started. */
+const MIN_REFRESH_MS = 1_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const flightKey = (key: AccountKey, ask: RefreshAsk) =>
+  [key.installationId, key.integration, key.account, ask.kind === 'forced' ? '' : ask.accessToken].join(
+    '\u0000',
+  );
+
+type Judged = Settled | { readonly kind: 'wait' } | { readonly kind: 'again' };
+
+/**
+ * What a record read while not holding the lease says about the ask. `since`: when this ask
+ * began, so only a failure or refresh that happened after it is taken as the answer.
+ */
+function judge(ask: RefreshAsk, record: AccountRecord | undefined, since: number, now: number): Judged {
+  if (record === undefined) return { kind: 'missing' };
+  if (record.status !== 'authorized') return { kind: 'dead', record };
+  if (ask.kind === 'replace' && record.accessToken !== ask.accessToken) return { kind: 'refreshed', record };
+  if (record.leaseUntil !== undefined && record.leaseUntil >= now) return { kind: 'wait' };
+  if (record.refreshToken === undefined) return { kind: 'no_refresh_token', record };
+  const error = record.lastError;
+  if (error !== undefined && Date.parse(error.at) >= since) return { kind: 'failed', record, error };
+  if (record.lastRefreshedAt !== undefined && Date.parse(record.lastRefreshedAt) >= since)
+    return { kind: 'refreshed', record };
+  return { kind: 'again' };
+}
+
+/**
+ * Refreshes under the account's lease, or joins the refresh that holds it and reports that
+ * one's result. Coalesced by token, never by time: a burst of askers for the same token costs
+ * one provider call — within this container through one shared promise, across containers
+ * through the lease — and a grant revoked a second after a refresh is still seen at once.
+ */
+export class Refresher {
+  private readonly flights = new Map<string, Promise<Settled>>();
+
+  constructor(private readonly deps: RefreshDeps) {}
+
+  /** `deadline` (epoch ms) bounds the whole ask, a token request included. */
+  refresh(key: AccountKey, ask: RefreshAsk, deadline: number): Promise<Settled> {
+    const id = flightKey(key, ask);
+    const inFlight = this.flights.get(id);
+    if (inFlight !== undefined) return inFlight;
+    const flight = this.run(key, ask, deadline).finally(() => this.flights.delete(id));
+    this.flights.set(id, flight);
+    return flight;
+  }
+
+  private async run(key: AccountKey, ask: RefreshAsk, deadline: number): Promise<Settled> {
+    const since = this.deps.now().getTime();
+    const condition: LeaseCondition =
+      ask.kind === 'forced' ? { kind: 'any' } : { kind: 'token_is', accessToken: ask.accessToken };
+    for (;;) {
+      const remaining = deadline - this.deps.now().getTime();
+      if (remaining < MIN_REFRESH_MS) return { kind: 'timed_out' };
+      const outcome = await refreshAndReport(
+        { ...this.deps, tokenTimeoutMs: Math.min(this.deps.tokenTimeoutMs, remaining) },
+        key,
+        condition,
+      );
+      if (outcome.kind === 'refreshed') return { kind: 'refreshed', record: outcome.record };
+      if (outcome.kind === 'dead') return { kind: 'dead', record: outcome.record };
+      if (outcome.kind === 'failed') return { kind: 'failed', record: outcome.record, error: outcome.error };
+      const current =
+        outcome.reason === 'superseded' ? await this.deps.accounts.get(key) : outcome.record;
+      // No refresh token (or none that opens): nothing to wait for, even if the record is leased.
+      if (outcome.reason === 'not_refreshable' && current?.status === 'authorized') {
+        const stale = ask.kind === 'forced' || current.accessToken === ask.accessToken;
+        if (stale) return { kind: 'no_refresh_token', record: current };
+      }
+      const judged = await this.settle(key, ask, current, since, deadline);
+      if (judged.kind !== 'again') return judged;
+    }
+  }
+
+  /** Judges the record; while another holder has the lease, waits for its result. */
+  private async settle(
+    key: AccountKey,
+    ask: RefreshAsk,
+    first: AccountRecord | undefined,
+    since: number,
+    deadline: number,
+  ): Promise<Settled | { readonly kind: 'again' }> {
+    let record = first;
+    for (;;) {
+      const judged = judge(ask, record, since, this.deps.now().getTime());
+      if (judged.kind !== 'wait') return judged;
+      if (this.deps.now().getTime() + POLL_MS >= deadline) return { kind: 'timed_out' };
+      await sleep(POLL_MS);
+      record = await this.deps.accounts.get(key);
+    }
+  }
+}
