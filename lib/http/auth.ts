@@ -30,7 +30,9 @@ export function credentialOf(authorization: string | undefined): Credential {
   const key = match?.[1];
   if (key === undefined) throw unauthenticated();
   const installationId = installationIdFromKey(key);
-  return installationId === undefined ? { kind: 'admin', key } : { kind: 'installation', installationId, key };
+  return installationId === undefined
+    ? { kind: 'admin', key }
+    : { kind: 'installation', installationId, key };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { isInstallationId, keyMatchesHash } from '../crypto/keys';
-import { type Credential, type Principal, authorize, verify } from '../http/auth';
+import { authorize, type Credential, type Principal, verify } from '../http/auth';
 import { notFound } from '../installations/service';
 import type { SecretSource } from '../secrets/port';
 import type { AccountKey, InvokeSnapshot, RateLimiter, SnapshotReader } from '../store/ports';
@@ -38,17 +38,26 @@ export class Admission {
     credential: Credential,
     installationId: string,
     account: AccountKey | undefined,
+    /** Runs once the caller is known, before the installation's existence is: a bad request's refusal. */
+    authenticated: () => void = () => {},
   ): Promise<Admitted> {
     if (credential.kind === 'installation' && credential.installationId !== installationId) {
       // Another installation's key: 401 if it is not genuine, else 403 — whether or not the
       // path's installation exists.
       const own = await this.deps.snapshots.read(credential.installationId, undefined);
-      authorize(await verify(credential, this.deps.secrets, own.installation), 'admin-or-own', installationId);
+      authorize(
+        await verify(credential, this.deps.secrets, own.installation),
+        'admin-or-own',
+        installationId,
+      );
+    }
+    if (credential.kind === 'admin') {
+      await verify(credential, this.deps.secrets, undefined);
+      authenticated();
     }
     const limited = this.deps.rateLimitPerMinute > 0;
-    // The admin key is checked without storage, so its invokes always count alongside the read.
-    const admin =
-      credential.kind === 'admin' ? await verify(credential, this.deps.secrets, undefined) : undefined;
+    // The admin key was checked without storage, so its invokes always count alongside the read.
+    const admin = credential.kind === 'admin' ? ({ kind: 'admin' } as const) : undefined;
     const early = limited && (admin !== undefined || this.knownGood(credential, installationId));
     if (admin !== undefined && !isInstallationId(installationId)) throw notFound(installationId);
     const [snapshot, counted] = await Promise.all([
@@ -57,6 +66,7 @@ export class Admission {
     ]);
     const principal = admin ?? (await verify(credential, this.deps.secrets, snapshot.installation));
     authorize(principal, 'admin-or-own', installationId);
+    if (admin === undefined) authenticated();
     if (snapshot.installation === undefined) throw notFound(installationId);
     if (credential.kind === 'installation') this.remember(installationId, snapshot.installation.keyHash);
     const taken = counted ?? (limited ? await this.take(installationId) : { allowed: true as const });
@@ -77,7 +87,11 @@ export class Admission {
   private knownGood(credential: Credential, installationId: string): boolean {
     if (credential.kind !== 'installation') return false;
     const hash = this.keyHashes.get(installationId);
-    return credential.installationId === installationId && hash !== undefined && keyMatchesHash(credential.key, hash);
+    return (
+      credential.installationId === installationId &&
+      hash !== undefined &&
+      keyMatchesHash(credential.key, hash)
+    );
   }
 
   private remember(installationId: string, keyHash: string): void {

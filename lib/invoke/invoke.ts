@@ -5,8 +5,8 @@ import { iparamsAad } from '../crypto/aad';
 import type { Egress } from '../egress';
 import { isHandshakeError } from '../errors';
 import { accountFor } from '../handshake/account-label';
-import { fieldProblems, summarize } from '../http/validation';
 import type { Credential } from '../http/auth';
+import { fieldProblems, summarize } from '../http/validation';
 import type { InstallationRecord } from '../store/ports';
 import type { OpenMemo } from '../tokens/open-memo';
 import type { Vault } from '../tokens/vault';
@@ -135,7 +135,10 @@ function request(deps: InvokeDeps, installationId: string, input: () => unknown)
  * the template's retries, and answers the upstream's response in the FDK envelope. Everything
  * — the 401 that forces a refresh, the refresh, the retry — fits in one deadline.
  */
-export async function invoke(deps: InvokeDeps, { installationId, credential, input, remainingMs }: InvokeCall) {
+export async function invoke(
+  deps: InvokeDeps,
+  { installationId, credential, input, remainingMs }: InvokeCall,
+) {
   const started = deps.now().getTime();
   const budget =
     remainingMs === undefined
@@ -143,7 +146,9 @@ export async function invoke(deps: InvokeDeps, { installationId, credential, inp
       : Math.min(deps.settings.timeoutMs, remainingMs - ANSWER_MARGIN_MS);
   const deadline = started + budget;
   const parsed = request(deps, installationId, input);
-  const admitted = await deps.admission.admit(credential, installationId, parsed.key);
+  const admitted = await deps.admission.admit(credential, installationId, parsed.key, () => {
+    if ('error' in parsed) throw parsed.error;
+  });
   if ('error' in parsed) throw parsed.error;
   const { call, template, key } = parsed;
   const installation = admitted.installation;
@@ -175,10 +180,16 @@ export async function invoke(deps: InvokeDeps, { installationId, credential, inp
   if (sent.response.status === 401 && key !== undefined && token !== undefined) {
     // One forced refresh and one retry: the token may have been revoked or rotated early.
     const previous = sent.attempts;
-    token = await withAttempts(previous, () => deps.tokens.afterUnauthorized(key, token as CurrentToken, deadline));
+    token = await withAttempts(previous, () =>
+      deps.tokens.afterUnauthorized(key, token as CurrentToken, deadline),
+    );
     if (token !== undefined) {
       const retried = await withAttempts(previous, () =>
-        sendWithRetries(deps.egress, { ...renderRequest(template, scope(token?.accessToken)), body }, options),
+        sendWithRetries(
+          deps.egress,
+          { ...renderRequest(template, scope(token?.accessToken)), body },
+          options,
+        ),
       );
       sent = { response: retried.response, attempts: previous + retried.attempts };
     }
@@ -206,7 +217,13 @@ async function withAttempts<T>(before: number, step: () => Promise<T>): Promise<
     return await step();
   } catch (error) {
     if (error instanceof InvokeError && before > 0)
-      throw new InvokeError(error.status, error.errorSource, error.code, error.message, before + error.attempts);
+      throw new InvokeError(
+        error.status,
+        error.errorSource,
+        error.code,
+        error.message,
+        before + error.attempts,
+      );
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import type { AccountKey, AccountRecord, LeaseCondition, ProviderError, Sealed } from '../store/ports';
-import type { RefreshDeps } from './refresh-account';
+import type { RefreshDeps, RefreshOutcome } from './refresh-account';
 import { refreshAndReport } from './report';
 
 /** Why a refresh is asked for, which decides when one is needed at all. */
@@ -50,6 +50,27 @@ function judge(ask: RefreshAsk, record: AccountRecord | undefined, since: number
   return { kind: 'again' };
 }
 
+/** This call's own refresh, reported as it ended. */
+function settledBy(outcome: Exclude<RefreshOutcome, { kind: 'skipped' }>): Settled {
+  switch (outcome.kind) {
+    case 'refreshed':
+      return { kind: 'refreshed', record: outcome.record };
+    case 'dead':
+      return { kind: 'dead', record: outcome.record };
+    case 'failed':
+      return { kind: 'failed', record: outcome.record, error: outcome.error };
+  }
+}
+
+/**
+ * The lease was refused because there is no refresh token (or none that opens): nothing to
+ * wait for, even if the record is leased.
+ */
+function hasNoRefreshToken(ask: RefreshAsk, record: AccountRecord | undefined): record is AccountRecord {
+  if (record?.status !== 'authorized') return false;
+  return ask.kind === 'forced' || record.accessToken === ask.accessToken;
+}
+
 /**
  * Refreshes under the account's lease, or joins the refresh that holds it and reports that
  * one's result. Coalesced by token, never by time: a burst of askers for the same token costs
@@ -83,15 +104,10 @@ export class Refresher {
         key,
         condition,
       );
-      if (outcome.kind === 'refreshed') return { kind: 'refreshed', record: outcome.record };
-      if (outcome.kind === 'dead') return { kind: 'dead', record: outcome.record };
-      if (outcome.kind === 'failed') return { kind: 'failed', record: outcome.record, error: outcome.error };
-      const current =
-        outcome.reason === 'superseded' ? await this.deps.accounts.get(key) : outcome.record;
-      // No refresh token (or none that opens): nothing to wait for, even if the record is leased.
-      if (outcome.reason === 'not_refreshable' && current?.status === 'authorized') {
-        const stale = ask.kind === 'forced' || current.accessToken === ask.accessToken;
-        if (stale) return { kind: 'no_refresh_token', record: current };
+      if (outcome.kind !== 'skipped') return settledBy(outcome);
+      const current = outcome.reason === 'superseded' ? await this.deps.accounts.get(key) : outcome.record;
+      if (outcome.reason === 'not_refreshable' && hasNoRefreshToken(ask, current)) {
+        return { kind: 'no_refresh_token', record: current };
       }
       const judged = await this.settle(key, ask, current, since, deadline);
       if (judged.kind !== 'again') return judged;

@@ -28,9 +28,4 @@ export class OpenMemo {
     this.entries.set(key, plaintext);
     return plaintext;
   }
-
-  /** A vault whose `open` goes through this memo (sealing is untouched). */
-  over(vault: Vault): Vault {
-    return { seal: (plaintext, aad) => vault.seal(plaintext, aad), open: (sealed, aad) => this.open(vault, sealed, aad) };
-  }
 }

@@ -12,19 +12,21 @@ import { type App, formatProblemLine, readAppDir } from '../../lib/app';
 import { loadApp } from '../../lib/app/load-folder';
 import { hashKey, newInstallationId, newInstallationKey } from '../../lib/crypto';
 import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
-import { cachedInstallations } from '../../lib/installations/cached-store';
 import { AccessTokens } from '../../lib/invoke/access-token';
+import { Admission } from '../../lib/invoke/admit';
 import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from '../../lib/invoke/invoke';
-import { reservingRateLimiter } from '../../lib/invoke/rate-limit';
 import type { LocalDynamo } from '../../lib/local/dynamodb-local';
 import type { RefreshDeps } from '../../lib/refresh/refresh-account';
+import { Refresher } from '../../lib/refresh/refresh-or-join';
 import type { SecretWriter } from '../../lib/secrets/port';
 import type { TableRef } from '../../lib/store/dynamo';
 import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoRateLimiter } from '../../lib/store/dynamo-rate-limit';
-import type { AccountKey, AccountRecord } from '../../lib/store/ports';
+import { dynamoSnapshotReader } from '../../lib/store/dynamo-snapshot';
+import type { AccountKey, AccountRecord, RateLimiter, SnapshotReader } from '../../lib/store/ports';
 import { ensureTable } from '../../lib/store/table';
+import { OpenMemo } from '../../lib/tokens/open-memo';
 import { sealTokenSet } from '../../lib/tokens/token-set';
 import type { Vault } from '../../lib/tokens/vault';
 import { startLocalBase, writeJson } from './local-base';
@@ -37,10 +39,36 @@ export const TABLE_NAME = 'bench-invoke';
 export const PONG = JSON.stringify({ ok: true, pong: 'handshake-bench' });
 /** What HANDSHAKE_EGRESS_ALLOW says in this world. */
 export const EGRESS_ALLOW = ['127.0.0.0/8', 'localhost'] as const;
-/** What lib/runtime.ts gives token endpoint calls and installation records. */
+/** What lib/runtime.ts gives token endpoint calls. */
 const TOKEN_TIMEOUT_MS = 15_000;
-const INSTALLATION_CACHE_MS = 10_000;
 const HOUR_MS = 3600_000;
+
+/** Where the bench collects the duration of each snapshot read and rate-limit take (ms). */
+export interface StorageTiming {
+  readonly reads: number[];
+  readonly takes: number[];
+}
+
+/** `port` with its one method `name` timed into `samples` (when given). */
+function timed<Port extends SnapshotReader | RateLimiter>(
+  port: Port,
+  name: keyof Port & string,
+  samples: number[] | undefined,
+): Port {
+  if (samples === undefined) return port;
+  const method = port[name] as unknown as (...args: unknown[]) => Promise<unknown>;
+  return {
+    ...port,
+    [name]: async (...args: unknown[]) => {
+      const started = performance.now();
+      try {
+        return await method.apply(port, args);
+      } finally {
+        samples.push(performance.now() - started);
+      }
+    },
+  };
+}
 
 /** A loopback `node:http` server: `GET /ping` with the expected bearer token answers PONG. */
 export interface BenchUpstream {
@@ -69,7 +97,8 @@ export interface InvokeWorld {
   /** A new Egress as lib/runtime.ts makes it (its own connection pool), closed at cleanup. */
   egress(): Egress;
   /** Invoke's dependencies as lib/runtime.ts builds them, with this rate limit (0 = off). */
-  invokeDeps(rateLimitPerMinute: number): InvokeDeps;
+  /** Invoke's dependencies as lib/invoke/wiring.ts makes them; `timing` collects each storage call's ms. */
+  invokeDeps(rateLimitPerMinute: number, timing?: StorageTiming): InvokeDeps;
 }
 
 /** One account-level integration and one template, `GET http://localhost:<port>/ping`. */
@@ -223,7 +252,7 @@ export async function startInvokeWorld(cleanup: Cleanup): Promise<InvokeWorld> {
     installationKey,
     accessToken,
     egress,
-    invokeDeps(rateLimitPerMinute) {
+    invokeDeps(rateLimitPerMinute, timing) {
       const now = () => new Date();
       const shared = egress();
       const refresh: RefreshDeps = {
@@ -236,15 +265,23 @@ export async function startInvokeWorld(cleanup: Cleanup): Promise<InvokeWorld> {
         now,
         leaseOwner: () => leaseOwner,
       };
+      const memo = new OpenMemo();
+      const { reads, takes } = timing ?? {};
       return {
         app,
-        installations: cachedInstallations(dynamoInstallationStore(table), INSTALLATION_CACHE_MS, Date.now),
-        rateLimiter: reservingRateLimiter(dynamoRateLimiter(table)),
+        admission: new Admission({
+          secrets,
+          snapshots: timed(dynamoSnapshotReader(table), 'read', reads),
+          rateLimiter: timed(dynamoRateLimiter(table), 'take', takes),
+          rateLimitPerMinute,
+          now: Date.now,
+        }),
         vault: vaultOf,
+        memo,
         egress: shared,
-        tokens: new AccessTokens(refresh),
+        tokens: new AccessTokens({ vault: vaultOf, memo, refresher: new Refresher(refresh), now }),
         now,
-        settings: { ...DEFAULT_INVOKE_SETTINGS, rateLimitPerMinute },
+        settings: DEFAULT_INVOKE_SETTINGS,
       };
     },
   };

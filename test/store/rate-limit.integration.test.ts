@@ -27,5 +27,4 @@ describe('the invoke rate limit', () => {
     });
     expect(await containers[1]?.take('in_otherotherotherothe', 50, minute)).toEqual({ allowed: true });
   });
-
 });
