@@ -56,6 +56,7 @@ export class AccessTokens {
       deadline,
     );
     if (settled.kind === 'failed') {
+      this.inTime(deadline);
       // The provider is down: an access token that has not quite expired is still worth a try.
       if (expiresAt > this.deps.now().getTime()) return token;
       throw platformError(
@@ -78,7 +79,14 @@ export class AccessTokens {
       { kind: 'replace', accessToken: sent.sealed },
       deadline,
     );
-    return settled.kind === 'failed' ? undefined : this.replacement(key, settled);
+    if (settled.kind !== 'failed') return this.replacement(key, settled);
+    // A refresh cut short by the deadline is the invoke's timeout, not the upstream's 401.
+    this.inTime(deadline);
+    return undefined;
+  }
+
+  private inTime(deadline: number): void {
+    if (this.deps.now().getTime() >= deadline) throw outOfTime();
   }
 
   private async replacement(key: AccountKey, settled: Settled): Promise<CurrentToken | undefined> {

@@ -56,6 +56,11 @@ export const UPSTREAM_TEMPLATES = {
   big: upstream('/big/<%= context.bytes %>'),
   slow: upstream('/slow'),
   me: upstream('/me', { headers: { Authorization: 'Bearer <%= access_token %>' } }, { oauth: 'beta' }),
+  lateMe: upstream(
+    '/lateme/<%= context.ms %>',
+    { headers: { Authorization: 'Bearer <%= access_token %>' } },
+    { oauth: 'beta' },
+  ),
   crewMe: upstream('/me', { headers: { Authorization: 'Bearer <%= access_token %>' } }, { oauth: 'crew' }),
 };
 

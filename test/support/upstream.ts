@@ -1,7 +1,8 @@
 /**
  * A real HTTP upstream for invoke tests: records every request exactly as it arrived (the raw
  * request target, headers, body) and answers by path — echo, flaky, failing, throttled, big,
- * never answering, and a protected `/me` that checks the bearer token at the OAuth server.
+ * never answering, and a protected `/me` (and a late `/lateme/<ms>`) that checks the bearer token
+ * at the OAuth server.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +21,8 @@ export interface Upstream {
   readonly requests: UpstreamRequest[];
   /** The next request to /me with this token gets 401 (as if the provider revoked it early). */
   rejectOnce(token: string): void;
+  /** Every request to /me with this token gets 401 from now on (the refresh token stays good). */
+  rejectAlways(token: string): void;
   close(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export async function startUpstream(resourceUrl: string): Promise<Upstream> {
   const requests: UpstreamRequest[] = [];
   const counters = new Map<string, number>();
   const rejected = new Set<string>();
+  const refused = new Set<string>();
   const bump = (key: string) => {
     const next = (counters.get(key) ?? 0) + 1;
     counters.set(key, next);
@@ -70,7 +74,9 @@ export async function startUpstream(resourceUrl: string): Promise<Upstream> {
   };
   const me: Handler = async (request, response) => {
     const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
-    if (rejected.delete(token)) return send(response, 401, 'token rejected');
+    if (rejected.delete(token) || refused.has(token)) {
+      return send(response, 401, 'token rejected', { 'www-authenticate': 'Bearer error="invalid_token"' });
+    }
     const checked = await fetch(resourceUrl, { headers: { authorization: `Bearer ${token}` } });
     return send(response, checked.status, await checked.text(), { 'content-type': 'application/json' });
   };
@@ -93,6 +99,11 @@ export async function startUpstream(resourceUrl: string): Promise<Upstream> {
     big,
     slow: () => undefined, // never answers
     me,
+    // `/lateme/<ms>`: /me after a delay (an upstream that answers its 401 late).
+    lateme: async (request, response, body, path, arg) => {
+      await new Promise((resolve) => setTimeout(resolve, Number(arg)));
+      return me(request, response, body, path, arg);
+    },
   };
 
   async function answer(request: IncomingMessage, response: ServerResponse, body: string) {
@@ -115,6 +126,7 @@ export async function startUpstream(resourceUrl: string): Promise<Upstream> {
     host: `localhost:${port}`,
     requests,
     rejectOnce: (token) => rejected.add(token),
+    rejectAlways: (token) => refused.add(token),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
