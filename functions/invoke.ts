@@ -1,9 +1,9 @@
-import { isHandshakeError } from '../lib/errors';
+import { InvalidInputError, isHandshakeError } from '../lib/errors';
 import { credentialOf } from '../lib/http/auth';
 import { httpHandler } from '../lib/http/handler';
 import { jsonBody } from '../lib/http/request';
 import { json } from '../lib/http/responses';
-import { InvokeError, platformError } from '../lib/invoke/errors';
+import { appError, InvokeError, platformError } from '../lib/invoke/errors';
 import { invoke } from '../lib/invoke/invoke';
 import { invokeDeps } from '../lib/invoke/wiring';
 import { logger } from '../lib/observability/logger';
@@ -43,11 +43,14 @@ export const handler = httpHandler(
         logger.info('invoke', { installationId: id, status: envelope.status, attempts: envelope.attempts });
         return json(200, envelope);
       } catch (caught) {
-        // Storage or a secret store down is the platform's failure: say so in the envelope.
+        // Storage or a secret store down is the platform's failure, a body that breaks the
+        // input rules (ill-formed Unicode, too deep) the caller's: say so in the envelope.
         const error =
           isHandshakeError(caught) && caught.status === 503
             ? platformError(503, 'SERVICE_UNAVAILABLE', caught.message)
-            : caught;
+            : caught instanceof InvalidInputError
+              ? appError(400, caught.code, caught.message)
+              : caught;
         if (!(error instanceof InvokeError)) throw error;
         count(`InvokeRefused${error.errorSource === 'APP' ? 'App' : 'Platform'}`);
         logger.info('invoke refused', { installationId: id, code: error.code, status: error.status });

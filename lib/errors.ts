@@ -59,4 +59,16 @@ export class UnavailableError extends HandshakeError {
   }
 }
 
+/**
+ * The request breaks the input rules every route shares (lib/http/input-rules.ts): ill-formed
+ * Unicode, JSON nested too deep, a body that is not UTF-8. A class of its own so that invoke can
+ * answer it in the FDK envelope like its other refusals of the caller's input.
+ */
+export class InvalidInputError extends HandshakeError {
+  constructor(message: string, options: HandshakeErrorOptions = {}) {
+    super('INVALID_REQUEST', message, options);
+    this.name = 'InvalidInputError';
+  }
+}
+
 export const isHandshakeError = (error: unknown): error is HandshakeError => error instanceof HandshakeError;

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { HandshakeError } from '../errors';
+import { HandshakeError, InvalidInputError } from '../errors';
+import { fieldsProblem, formProblem, illFormedMessage, jsonProblem, tooDeepMessage } from './input-rules';
 
 /** An API Gateway HTTP API (payload 2.0) request, parsed once and typed. */
 export interface HttpRequest {
@@ -48,13 +49,40 @@ function parseCookies(pairs: readonly string[]): Record<string, string> {
   return cookies;
 }
 
+/** Throws the refusal of an input rule (./input-rules.ts), if there is one. */
+function refuse(problem: string | undefined): void {
+  if (problem !== undefined) throw new InvalidInputError(problem);
+}
+
+// Fatal: invalid bytes are refused rather than turned into U+FFFD, which would change the
+// caller's data unseen. ignoreBOM keeps a BOM in the text, as Buffer#toString did.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** A base64 body as text; API Gateway sends a text body as is, already decoded. */
+function decodeBase64Body(body: string): string {
+  try {
+    return UTF8.decode(Buffer.from(body, 'base64'));
+  } catch {
+    throw new InvalidInputError(illFormedMessage('Request body', 'bytes that are not UTF-8'));
+  }
+}
+
+/** Path, path parameters, query, headers and cookies: well-formed Unicode, on every route. */
+function checkFields(request: HttpRequest): void {
+  refuse(request.path.isWellFormed() ? undefined : illFormedMessage('The path'));
+  refuse(fieldsProblem(request.pathParameters, 'Path parameter'));
+  refuse(fieldsProblem(request.query, 'Query parameter'));
+  refuse(fieldsProblem(request.headers, 'Header'));
+  refuse(fieldsProblem(request.cookies, 'Cookie'));
+}
+
 export function parseRequest(event: APIGatewayProxyEventV2, options: ParseOptions): HttpRequest {
   // serverless-offline (and some proxies) send `body: null` for a request without one.
   const body =
     typeof event.body !== 'string' || event.body === ''
       ? undefined
       : event.isBase64Encoded
-        ? Buffer.from(event.body, 'base64').toString('utf8')
+        ? decodeBase64Body(event.body)
         : event.body;
   if (body !== undefined && Buffer.byteLength(body, 'utf8') > options.maxBodyBytes) {
     throw new HandshakeError(
@@ -64,7 +92,7 @@ export function parseRequest(event: APIGatewayProxyEventV2, options: ParseOption
   }
   const method = event.requestContext?.http?.method ?? 'GET';
   const path = event.rawPath ?? event.requestContext?.http?.path ?? '/';
-  return {
+  const request: HttpRequest = {
     routeKey: event.routeKey ?? `${method} ${path}`,
     method,
     path,
@@ -76,12 +104,15 @@ export function parseRequest(event: APIGatewayProxyEventV2, options: ParseOption
     requestId: event.requestContext?.requestId ?? 'unknown',
     domainName: event.requestContext?.domainName,
   };
+  checkFields(request);
+  return request;
 }
 
 /**
  * The JSON body of a request. A body that is not JSON is refused with a code the caller can
  * act on; the parser's own message is not echoed because it quotes the body, which may hold
- * secrets (secure iparams).
+ * secrets (secure iparams). A parsed body is checked against the input rules (well-formed
+ * Unicode, at most MAX_JSON_DEPTH levels) before any route code, recursive or not, reads it.
  */
 export function jsonBody(request: HttpRequest, { required }: { required: boolean }): unknown {
   if (request.rawBody === undefined || request.rawBody.trim() === '') {
@@ -95,11 +126,16 @@ export function jsonBody(request: HttpRequest, { required }: { required: boolean
       `Content-Type "${type}" is not accepted; send application/json`,
     );
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(request.rawBody) as unknown;
-  } catch {
+    parsed = JSON.parse(request.rawBody) as unknown;
+  } catch (error) {
+    // V8 parses iteratively, but should a parser run out of stack on a deep body, say so.
+    if (error instanceof RangeError) throw new InvalidInputError(tooDeepMessage());
     throw new HandshakeError('INVALID_JSON', 'Request body is not valid JSON; send a JSON object');
   }
+  refuse(jsonProblem(parsed));
+  return parsed;
 }
 
 /** An HTML form post (`application/x-www-form-urlencoded`); an empty body is an empty form. */
@@ -111,5 +147,7 @@ export function formBody(request: HttpRequest): URLSearchParams {
       'Send the form as application/x-www-form-urlencoded, as a browser does',
     );
   }
-  return new URLSearchParams(request.rawBody ?? '');
+  const raw = request.rawBody ?? '';
+  refuse(formProblem(raw));
+  return new URLSearchParams(raw);
 }

@@ -1,6 +1,7 @@
 import type { RequestTemplate } from '../app/model';
 import { renderTemplate, TemplateRenderError, type TemplateScope } from '../app/template';
 import { parseIp } from '../egress';
+import { illFormedMessage } from '../http/input-rules';
 import { appError } from './errors';
 
 export interface RenderedRequest {
@@ -71,6 +72,9 @@ function pathValue(value: string): string {
       `a context value "${value}" would be a "." or ".." path segment; such values cannot be sent`,
     );
   }
+  // The edge refuses ill-formed context; an iparam stored before it did could still hold a lone
+  // surrogate, on which encodeURIComponent throws.
+  if (!value.isWellFormed()) throw appError(400, 'INVALID_CONTEXT', illFormedMessage('A substituted value'));
   return encodeURIComponent(value);
 }
 

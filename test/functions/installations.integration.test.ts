@@ -116,6 +116,30 @@ describe('POST /installations', () => {
     expect(response.body.error.message).toContain('freshservice_domain');
   });
 
+  it('refuses a lone surrogate in an iparam with 400 INVALID_REQUEST naming the iparam', async () => {
+    // Act: the body text carries "acme\ud800", valid JSON that parses to ill-formed Unicode
+    const response = await call('installations/create-ill-formed-iparam.json');
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.body.error).toEqual({
+      code: 'INVALID_REQUEST',
+      message:
+        'iparams.freshservice_domain contains ill-formed Unicode (a lone surrogate); send well-formed UTF-16/UTF-8',
+    });
+    expect(response.raw).not.toContain('example-freshservice-api-key');
+  });
+
+  it('refuses a body nested deeper than 64 levels with 400, never a stack overflow', async () => {
+    // Act
+    const response = await call('installations.json', (e) => {
+      e.body = `{"iparams":{"freshservice_domain":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
+    });
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_REQUEST');
+    expect(response.body.error.message).toContain('deeper than 64 levels');
+  });
+
   it('refuses unknown top-level fields and a non-JSON content type', async () => {
     const extra = await call('installations.json', (e) => {
       e.body = JSON.stringify({ iparams: { freshservice_domain: 'a' }, apiKey: 'mine' });

@@ -31,6 +31,18 @@ describe('functions/connect', () => {
     expect(result.body).toContain('This link is not valid');
   });
 
+  it('refuses a form value that is not UTF-8 with a 400 page, before looking up the link', async () => {
+    // Act: org_domain=acme%ED%A0%80… (an encoded lone surrogate)
+    const result = await connect(
+      loadEvent('connect/submit-ill-formed.json'),
+      lambdaContext('handshake-dev-connect'),
+    );
+    // Assess
+    expect(result.statusCode).toBe(400);
+    expect(result.headers?.['content-type']).toBe('text/html; charset=utf-8');
+    expect(result.body).toContain('Form field org_domain contains ill-formed Unicode');
+  });
+
   it('refuses a form post that is not form-encoded with an HTML page', async () => {
     const result = await connect(
       loadEvent('connect/submit.json', (event) => {

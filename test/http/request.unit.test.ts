@@ -1,4 +1,5 @@
-import { jsonBody, parseRequest } from '../../lib/http/request';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { formBody, jsonBody, parseRequest } from '../../lib/http/request';
 import { loadEvent } from '../support/events';
 
 const parse = (change: Parameters<typeof loadEvent>[1], maxBodyBytes = 1024) =>
@@ -59,5 +60,74 @@ describe('jsonBody', () => {
     expect(() => jsonBody(text, { required: true })).toThrow(
       expect.objectContaining({ code: 'UNSUPPORTED_MEDIA_TYPE' }),
     );
+  });
+});
+
+describe('the input rules at the edge', () => {
+  const refusal = (message: string) =>
+    expect.objectContaining({ name: 'InvalidInputError', code: 'INVALID_REQUEST', status: 400, message });
+
+  it('refuses an escaped lone surrogate in a JSON body value, naming the field', () => {
+    // Prepare: "\ud800" is valid JSON text that parses to a lone surrogate
+    const request = parse((e) => (e.body = '{"iparams":{"upstream":"\\ud800"}}'));
+    // Act / Assess
+    expect(() => jsonBody(request, { required: true })).toThrow(
+      refusal(expect.stringContaining('iparams.upstream contains ill-formed Unicode')),
+    );
+  });
+
+  it('refuses a JSON body nested deeper than the limit, and parses 3 million levels without overflowing', () => {
+    // Prepare: 6 MB of brackets, the largest body a Lambda receives
+    const depth = 3_000_000;
+    const request = parse((e) => (e.body = `${'['.repeat(depth)}${']'.repeat(depth)}`), 6 * 1024 * 1024);
+    // Act / Assess
+    expect(() => jsonBody(request, { required: true })).toThrow(
+      refusal(expect.stringContaining('deeper than 64 levels')),
+    );
+  });
+
+  it('refuses a base64 body that is not UTF-8 instead of replacing the bytes', () => {
+    // Act / Assess
+    expect(() =>
+      parse((e) => {
+        e.body = Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]).toString('base64');
+        e.isBase64Encoded = true;
+      }),
+    ).toThrow(
+      refusal(
+        'Request body contains ill-formed Unicode (bytes that are not UTF-8); send well-formed UTF-16/UTF-8',
+      ),
+    );
+  });
+
+  it('keeps a byte-order mark in a base64 body, as before', () => {
+    // Prepare
+    const request = parse((e) => {
+      e.body = Buffer.from('\ufeff{}').toString('base64');
+      e.isBase64Encoded = true;
+    });
+    // Assess
+    expect(request.rawBody).toBe('\ufeff{}');
+  });
+
+  it.each<[string, (e: APIGatewayProxyEventV2) => void, string]>([
+    ['a header value', (e) => (e.headers['x-note'] = 'a\udc00'), 'Header x-note contains'],
+    ['a query value', (e) => (e.queryStringParameters = { q: '\ud800' }), 'Query parameter q contains'],
+    ['a path parameter', (e) => (e.pathParameters = { id: 'in_\ud800' }), 'Path parameter id contains'],
+    ['a cookie', (e) => (e.cookies = ['hs_state=\ud800']), 'Cookie hs_state contains'],
+    ['the path', (e) => (e.rawPath = '/installations/\ud800'), 'The path contains'],
+  ])('refuses ill-formed Unicode in %s', (_, change, where) => {
+    // Act / Assess
+    expect(() => parse(change)).toThrow(refusal(expect.stringContaining(where)));
+  });
+
+  it('refuses an ill-formed form value before the lenient decoder hides it', () => {
+    // Prepare
+    const request = parse((e) => {
+      e.headers['content-type'] = 'application/x-www-form-urlencoded';
+      e.body = 'org_domain=%ED%A0%80';
+    });
+    // Act / Assess
+    expect(() => formBody(request)).toThrow(refusal(expect.stringContaining('Form field org_domain')));
   });
 });
