@@ -4,8 +4,6 @@
  * token at the provider, and invoke handlers loaded as separate "containers" (each its own
  * module registry, so its own runtime and memory).
  */
-import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { forInstallation, lambdaContext, loadEvent, withAuthorization } from '../support/events';
 import {
   ADMIN,
   bearer,
@@ -17,6 +15,7 @@ import {
   world,
 } from '../support/harness';
 import { startUpstream, type Upstream } from '../support/upstream';
+import { type InvokeAnswer, type InvokeHandler, invokeContainer, invokeWith } from './support/containers';
 
 useHarness({ env: { HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0' } });
 
@@ -28,34 +27,12 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-type Handler = (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+const container = invokeContainer;
+const invokeIn = (handler: InvokeHandler, id: string, key: string) =>
+  invokeWith(handler, id, key, { template: 'me' });
 
-/** functions/invoke as a fresh Lambda container would load it. */
-async function container(): Promise<Handler> {
-  let handler: Handler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    ({ handler } = (await import('../../functions/invoke')) as unknown as { handler: Handler });
-  });
-  if (handler === undefined) throw new Error('functions/invoke did not load');
-  return handler;
-}
-
-interface Answer {
-  http: number;
-  body: { status?: number; response?: string; code?: string; error?: { code: string } };
-}
-
-async function invokeIn(handler: Handler, id: string, key: string, template = 'me'): Promise<Answer> {
-  const event = loadEvent('invoke.json', (event) => {
-    forInstallation(id)(event);
-    withAuthorization(`Bearer ${key}`)(event);
-    event.body = JSON.stringify({ template });
-  });
-  const result = await handler(event, lambdaContext('handshake-test-invoke'));
-  return { http: result.statusCode ?? 0, body: JSON.parse(result.body ?? '{}') as Answer['body'] };
-}
-
-const subjectOf = (answer: Answer) => (JSON.parse(answer.body.response ?? '{}') as { sub?: string }).sub;
+const subjectOf = (answer: InvokeAnswer) =>
+  (JSON.parse(answer.body.response ?? '{}') as { sub?: string }).sub;
 
 /** An installation with the upstream's host as iparam, its beta account connected by `login`. */
 async function installationConnectedAs(login: string) {

@@ -42,7 +42,9 @@ async function deliverDue(): Promise<void> {
 }
 
 const refreshCalls = async () =>
-  ofEndpoint(await world.oauth.received(), 'token').filter((request) => request.form.grant_type === 'refresh_token');
+  ofEndpoint(await world.oauth.received(), 'token').filter(
+    (request) => request.form.grant_type === 'refresh_token',
+  );
 
 async function connected() {
   const response = await fetch(`${world.api.url}/installations`, {
