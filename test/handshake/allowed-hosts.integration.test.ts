@@ -15,6 +15,7 @@ import { handleCallback } from '../../lib/handshake/callback';
 import { submitConnectForm } from '../../lib/handshake/connect';
 import type { HandshakeDeps } from '../../lib/handshake/deps';
 import { createConnectLink } from '../../lib/handshake/links';
+import { revokeGrants } from '../../lib/handshake/revoke';
 import { refreshAccount } from '../../lib/refresh/refresh-account';
 import { ensureLocalSecrets } from '../../lib/secrets/bootstrap';
 import { createFileSecretSource } from '../../lib/secrets/file';
@@ -52,7 +53,10 @@ const appAllowing = (patterns: readonly string[]): App =>
           token_url: 'https://<%= oauth_iparams.org %>/oauth/token',
           token_type: 'account',
           oauth_iparams: { org: { display_name: 'Organization', type: 'text', required: true } },
-          handshake: { allowed_hosts: patterns },
+          handshake: {
+            allowed_hosts: patterns,
+            revocation_url: 'https://<%= oauth_iparams.org %>/oauth/revoke',
+          },
         },
       },
     },
@@ -269,5 +273,18 @@ describe('a refresh', () => {
     expect(outcome).toMatchObject({ kind: 'failed', error: { code: 'unavailable' } });
     expect(lookup.calls).toEqual(['login.acme.test']);
     expect(server.connections()).toBe(1);
+  });
+
+  it('revokes nothing at a host outside the patterns when the installation is deleted', async () => {
+    // Prepare
+    await connectedWith('gone', `evil.example:${server.port}`);
+    const record = await dynamoAccountStore(table).get(key('gone'));
+    if (record === undefined) throw new Error('no account');
+
+    // Act
+    await revokeGrants(deps, [record]);
+
+    // Assess
+    nothingSent();
   });
 });
