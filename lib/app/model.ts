@@ -64,6 +64,17 @@ export interface HandshakeSettings {
   readonly keepFields: readonly string[];
   /** The `iss` expected on the callback (RFC 9207). */
   readonly issuer: string | undefined;
+  /** Where provider URLs may lead when the installer's oauth_iparams choose the host; undefined: not declared. */
+  readonly allowedHosts: readonly AllowedHost[] | undefined;
+}
+
+/** One `handshake.allowed_hosts` pattern: `domain`, or with `subdomains` any host under it (`*.domain`). */
+export interface AllowedHost {
+  /** Lower-case, without a trailing dot. */
+  readonly domain: string;
+  readonly subdomains: boolean;
+  /** Undefined: the scheme's default port only. */
+  readonly port: number | undefined;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -1,5 +1,6 @@
 import { checkOauthIparams, type Integration, type OAuthIparamField, referencedNames } from '../app';
 import type { ConnectField } from '../pages/connect-page';
+import { providerHostErrors } from './connect-hosts';
 
 const INPUT_TYPE: Record<OAuthIparamField['type'], ConnectField['input']> = {
   text: 'text',
@@ -73,5 +74,8 @@ export function checkConnectForm(integration: Integration, form: URLSearchParams
         `${labels.get(name) ?? name} may contain only letters, digits, '.', '-', '_', '~' and ':' (for example acme.example.com).`;
     }
   }
-  return { values: checked.values, errors };
+  const label = (name: string) => labels.get(name) ?? name;
+  const hostErrors =
+    Object.keys(errors).length > 0 ? {} : providerHostErrors(integration, checked.values, label);
+  return { values: checked.values, errors: { ...errors, ...hostErrors } };
 }

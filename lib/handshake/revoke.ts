@@ -1,4 +1,5 @@
 import { renderTemplate } from '../app';
+import { providerUrlRefusal } from '../app/allowed-hosts';
 import { EgressError } from '../egress';
 import { applyClientAuth } from '../oauth/client-auth';
 import { clientCredentials } from '../oauth/client-credentials';
@@ -29,19 +30,28 @@ async function revokeOne(deps: HandshakeDeps, record: AccountRecord): Promise<vo
     'content-type': 'application/x-www-form-urlencoded',
   };
   applyClientAuth(integration.settings.clientAuth, credentials, form, headers);
+  const url = renderTemplate(template, { oauth_iparams: oauthIparams });
+  const ids = {
+    installationId: record.installationId,
+    integration: record.integration,
+    account: record.account,
+  };
+  const refusal = providerUrlRefusal(integration, template, url, {
+    clientSecret: credentials.clientSecret,
+    oauthIparams,
+  });
+  if (refusal !== undefined) {
+    logger.warn('revocation not sent: its host is not allowed', ids);
+    return;
+  }
   const response = await deps.egress.send({
-    url: renderTemplate(template, { oauth_iparams: oauthIparams }),
+    url,
     method: 'POST',
     headers,
     body: form.toString(),
     timeoutMs: REVOKE_TIMEOUT_MS,
     maxResponseBytes: 64 * 1024,
   });
-  const ids = {
-    installationId: record.installationId,
-    integration: record.integration,
-    account: record.account,
-  };
   if (response.status >= 400)
     logger.warn('revocation refused by the provider', { ...ids, status: response.status });
   else logger.info('grant revoked at the provider', ids);

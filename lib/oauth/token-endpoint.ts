@@ -1,3 +1,4 @@
+import { providerUrlRefusal } from '../app/allowed-hosts';
 import type { Integration } from '../app/model';
 import { renderTemplate } from '../app/template';
 import { type Egress, EgressError } from '../egress';
@@ -67,7 +68,14 @@ function requestParts(request: TokenRequest): { headers: Record<string, string>;
  * grant — retrying is the caller's decision, under its lease.
  */
 export async function callTokenEndpoint(request: TokenRequest, egress: Egress, options: TokenCallOptions) {
-  const url = renderTemplate(request.integration.tokenUrl, { oauth_iparams: request.oauthIparams });
+  const { integration, oauthIparams, credentials } = request;
+  const url = renderTemplate(integration.tokenUrl, { oauth_iparams: oauthIparams });
+  // Before anything leaves: a refused host gets neither the code nor the client secret.
+  const refusal = providerUrlRefusal(integration, integration.tokenUrl, url, {
+    clientSecret: credentials.clientSecret,
+    oauthIparams,
+  });
+  if (refusal !== undefined) return { kind: 'refused', reason: refusal } satisfies TokenResult;
   const { headers, body } = requestParts(request);
   let response: Awaited<ReturnType<Egress['send']>>;
   try {

@@ -8,13 +8,34 @@ import { appFolders, FDK_APPS } from './helpers';
 const folders = appFolders(FDK_APPS);
 const load = (relative: string) => loadApp(readAppDir(join(FDK_APPS, relative)));
 
+/**
+ * The samples written with an oauth_iparam as the whole host of their provider URLs and the
+ * operator's client credentials: the person who connects would choose the server that receives
+ * the client secret, so each must declare handshake.allowed_hosts (SPEC §6).
+ */
+const WHOLE_HOST_FROM_IPARAM = ['oauth-samples/root'];
+const valid = folders.filter((folder) => !WHOLE_HOST_FROM_IPARAM.includes(folder));
+
+/** A sample with `"handshake": { "allowed_hosts": [...] }` added to the named integrations: the one-line fix. */
+function loadWithAllowedHosts(relative: string, patterns: Readonly<Record<string, readonly string[]>>) {
+  const files = readAppDir(join(FDK_APPS, relative));
+  const config = JSON.parse(files.files['config/oauth_config.json'] ?? '{}') as {
+    integrations: Record<string, Record<string, unknown>>;
+  };
+  for (const [name, hosts] of Object.entries(patterns)) {
+    const integration = config.integrations[name];
+    if (integration !== undefined) integration.handshake = { allowed_hosts: hosts };
+  }
+  return loadApp({ ...files, files: { ...files.files, 'config/oauth_config.json': JSON.stringify(config) } });
+}
+
 describe('the FDK sample apps', () => {
   it('are all found', () => {
     expect(folders.length).toBeGreaterThanOrEqual(19);
     expect(folders).toContain('oauth-samples/root');
   });
 
-  it.each(folders)('%s validates with no error', (folder) => {
+  it.each(valid)('%s validates with no error', (folder) => {
     // Act
     const { app, problems } = load(folder);
     // Assess
@@ -23,7 +44,7 @@ describe('the FDK sample apps', () => {
     expect(app).toBeDefined();
   });
 
-  it.each(folders)('%s comes back the same from the bundled form', (folder) => {
+  it.each(valid)('%s comes back the same from the bundled form', (folder) => {
     // Prepare
     const { app } = load(folder);
     if (app === undefined) throw new Error(`${folder} is invalid`);
@@ -33,9 +54,47 @@ describe('the FDK sample apps', () => {
     expect(rebuilt).toEqual(app);
   });
 
+  it('oauth-samples/root fails on each whole-host URL, naming allowed_hosts and the other way out', () => {
+    // Act
+    const { app, problems } = load('oauth-samples/root');
+    // Assess
+    expect(app).toBeUndefined();
+    const errors = problems.filter((problem) => problem.severity === 'error');
+    expect(errors.map((problem) => problem.path)).toEqual([
+      '$.integrations.asana.authorize_url',
+      '$.integrations.asana.token_url',
+      '$.integrations.github.authorize_url',
+      '$.integrations.github.token_url',
+    ]);
+    for (const problem of errors) {
+      expect(problem.file).toBe('config/oauth_config.json');
+      expect(problem.message).toContain('choose the whole host');
+      expect(problem.allowed).toContain('"allowed_hosts": [');
+      expect(problem.allowed).toContain('client_id and client_secret from oauth_iparams');
+    }
+  });
+
+  it('oauth-samples/root validates with allowed_hosts added, and survives the bundled form', () => {
+    // Act
+    const { app, problems } = loadWithAllowedHosts('oauth-samples/root', {
+      asana: ['app.asana.com'],
+      github: ['github.com'],
+    });
+    // Assess
+    expect(problems.filter((problem) => problem.severity === 'error')).toEqual([]);
+    if (app === undefined) throw new Error('still invalid');
+    expect(fromBundled(JSON.parse(JSON.stringify(toBundled(app))))).toEqual(app);
+    expect(app.integrations.get('asana')?.settings.allowedHosts).toEqual([
+      { domain: 'app.asana.com', subdomains: false, port: undefined },
+    ]);
+  });
+
   it('oauth-samples/root has the asana and github integrations and four templates', () => {
     // Act
-    const { app } = load('oauth-samples/root');
+    const { app } = loadWithAllowedHosts('oauth-samples/root', {
+      asana: ['app.asana.com'],
+      github: ['github.com'],
+    });
     // Assess
     expect(app?.oauthConfigFormat).toBe('integrations');
     expect([...(app?.integrations.keys() ?? [])]).toEqual(['asana', 'github']);

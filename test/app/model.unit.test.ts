@@ -39,6 +39,7 @@ describe('the sample app', () => {
     expect(freshservice?.settings).toEqual({
       ...DEFAULT_HANDSHAKE_SETTINGS,
       clientAuth: 'client_secret_basic',
+      allowedHosts: [{ domain: 'myfreshworks.com', subdomains: true, port: undefined }],
     });
     expect(freshservice?.oauthIparams).toEqual([
       expect.objectContaining({ name: 'org_domain', type: 'text', required: true }),

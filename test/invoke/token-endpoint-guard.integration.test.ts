@@ -11,18 +11,26 @@ import { callTokenEndpoint, type TokenRequest } from '../../lib/oauth/token-endp
 import { type CountingServer, startCountingServer } from './support/counting-server';
 import { loadTempApp, MANIFEST, tableLookup } from './support/probe-deps';
 
+/*
+ * The installer's own OAuth app on a server they name (a self-managed GitLab, say): the one case
+ * where a whole host from oauth_iparams needs no allowed_hosts, so the egress policy is what
+ * stands between the entered host and the network. (The client fields are optional here only so
+ * that the form cases below can leave them out.)
+ */
 const OAUTH_CONFIG = {
   integrations: {
     acme: {
       display_name: 'Acme',
-      client_id: 'client-1',
-      client_secret: 'secret-1',
+      client_id: '<%= oauth_iparams.client_id %>',
+      client_secret: '<%= oauth_iparams.client_secret %>',
       authorize_url: 'https://<%= oauth_iparams.domain %>/oauth/authorize',
       token_url: 'https://<%= oauth_iparams.domain %>/oauth/token',
       token_type: 'account',
       oauth_iparams: {
         domain: { display_name: 'Acme domain', type: 'text', required: true },
         note: { display_name: 'Note', type: 'text', required: false },
+        client_id: { display_name: 'Client id', type: 'text', required: false },
+        client_secret: { display_name: 'Client secret', type: 'api_key', required: false },
       },
     },
   },
@@ -62,10 +70,10 @@ function egressWith(allow: readonly string[]) {
   return { egress, lookup };
 }
 
-const exchange = (domain: string): TokenRequest => ({
+const exchange = (domain: string, clientSecret = 'secret-1'): TokenRequest => ({
   integration,
-  oauthIparams: { domain },
-  credentials: { clientId: 'client-1', clientSecret: 'secret-1' },
+  oauthIparams: { domain, client_id: 'client-1', client_secret: 'secret-1' },
+  credentials: { clientId: 'client-1', clientSecret },
   grant: { grant_type: 'authorization_code', code: 'code-1', redirect_uri: 'https://handshake.test/cb' },
 });
 
@@ -122,6 +130,32 @@ describe('token endpoint calls under the egress policy', () => {
     expect(result.kind).toBe('unavailable');
     expect(server.connections()).toBe(1);
     expect(server.bytes()).toBeGreaterThan(0);
+  });
+});
+
+describe("a host the installer chose, with the operator's secret", () => {
+  it('is refused before DNS when a stored client-credentials secret replaced the entered one', async () => {
+    // Prepare: the allow list would let the listener through.
+    const { egress, lookup } = egressWith([`127.0.0.1:${server.port}`]);
+
+    // Act
+    const result = await callTokenEndpoint(
+      exchange(`127.0.0.1:${server.port}`, 'stored-operator-secret'),
+      egress,
+      {
+        timeoutMs: 5000,
+        now: Date.now,
+      },
+    );
+
+    // Assess
+    expect(result).toEqual({
+      kind: 'refused',
+      reason: expect.stringMatching(/chosen by the installer and the client secret is not theirs/),
+    });
+    expect(result).toEqual({ kind: 'refused', reason: expect.not.stringMatching(/stored-operator-secret/) });
+    expect(lookup.calls).toEqual([]);
+    expect(server.connections()).toBe(0);
   });
 });
 

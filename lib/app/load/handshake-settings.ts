@@ -1,5 +1,6 @@
-import type { HandshakeSettings } from '../model';
-import { child, type ProblemSink, type Where } from '../problems';
+import { ALLOWED_HOST_RULE, parseAllowedHost } from '../allowed-hosts';
+import type { AllowedHost, HandshakeSettings } from '../model';
+import { child, describeValue, type ProblemSink, type Where } from '../problems';
 import { HANDSHAKE_RULES, type HandshakeSettingsInput, handshakeSettingsSchema } from '../schemas/handshake';
 import type { Template } from '../template/ast';
 import { parseReporting } from '../zod-problems';
@@ -29,6 +30,7 @@ export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
   revocationUrl: undefined,
   keepFields: [],
   issuer: undefined,
+  allowedHosts: undefined,
 };
 
 /** Kept fields are stored in the clear next to the account: the tokens themselves never are. */
@@ -60,7 +62,31 @@ function checkKeepFields(fields: readonly string[], where: Where, sink: ProblemS
   });
 }
 
-function normalize(input: HandshakeSettingsInput, revocationUrl: Template | undefined): HandshakeSettings {
+function readAllowedHosts(
+  patterns: readonly string[] | undefined,
+  where: Where,
+  sink: ProblemSink,
+): AllowedHost[] | undefined {
+  if (patterns === undefined) return undefined;
+  const parsed: AllowedHost[] = [];
+  patterns.forEach((pattern, index) => {
+    const result = parseAllowedHost(pattern);
+    if (typeof result === 'string') {
+      sink.error(
+        child(where, 'allowed_hosts', index),
+        `allowed_hosts pattern ${describeValue(pattern)} ${result}`,
+        ALLOWED_HOST_RULE,
+      );
+    } else parsed.push(result);
+  });
+  return parsed;
+}
+
+function normalize(
+  input: HandshakeSettingsInput,
+  revocationUrl: Template | undefined,
+  allowedHosts: readonly AllowedHost[] | undefined,
+): HandshakeSettings {
   const defaults = DEFAULT_HANDSHAKE_SETTINGS;
   const paths = input.token_response ?? {};
   return {
@@ -85,6 +111,7 @@ function normalize(input: HandshakeSettingsInput, revocationUrl: Template | unde
     revocationUrl,
     keepFields: input.keep_fields ?? defaults.keepFields,
     issuer: input.issuer,
+    allowedHosts,
   };
 }
 
@@ -103,5 +130,6 @@ export function readHandshakeSettings(
   if (input === undefined) return undefined;
   const revocationUrl = revocationTemplate(input.revocation_url, where, sink);
   checkKeepFields(input.keep_fields ?? [], where, sink);
-  return sink.errorsSince(mark) ? undefined : normalize(input, revocationUrl);
+  const allowedHosts = readAllowedHosts(input.allowed_hosts, where, sink);
+  return sink.errorsSince(mark) ? undefined : normalize(input, revocationUrl, allowedHosts);
 }

@@ -1,17 +1,11 @@
+import { domainIsFixed, MARK, skeletonOf } from '../host-skeleton';
 import { describeValue, type ProblemSink, type Where } from '../problems';
 import type { Template } from '../template/ast';
 import { referencedNames } from '../template/names';
 
 export const HOST_ALLOWED = 'a domain name, optionally with :port';
 
-/** Stands for an expression in the host skeleton (a private-use character no literal host may hold). */
-const MARK = '\uE000';
 const MAX_PORT = 65_535;
-
-const skeletonOf = (template: Template): string =>
-  template.segments
-    .map((segment) => (segment.kind === 'text' ? segment.text.replaceAll(MARK, '\uFFFD') : MARK))
-    .join('');
 
 /**
  * WHATWG URL parsers read a host whose last label is a number (`2130706433`, `0x7f000001`,
@@ -59,13 +53,6 @@ function hostProblem(skeleton: string): string | undefined {
   if (name === '') return 'has no host name';
   if (endsInNumber(name)) return 'is an IP address';
   return labelProblem(name);
-}
-
-/** True when the literal text after the last expression fixes at least a registrable domain. */
-function domainIsFixed(skeleton: string): boolean {
-  const [name = ''] = skeleton.split(':');
-  const tail = name.slice(name.lastIndexOf(MARK) + 1);
-  return tail.split('.').filter((label) => label !== '').length >= 2;
 }
 
 /**

@@ -14,6 +14,7 @@ import { formatName, referencedNames } from '../template/names';
 import { parseReporting } from '../zod-problems';
 import { readAuthOptions } from './auth-options';
 import { DEFAULT_HANDSHAKE_SETTINGS, readHandshakeSettings } from './handshake-settings';
+import { checkProviderHosts, type ProviderUrl } from './provider-hosts';
 import { checkAbsoluteUrl, parseField, restrictRoots } from './template-field';
 import { warnUnknownKeys } from './unknown-keys';
 
@@ -144,6 +145,23 @@ export function readIntegration(
     authorize_url: authorizeUrl,
     token_url: tokenUrl,
   } = templates;
+  // Only for an otherwise sound integration: one broken URL is reported once.
+  if (
+    !sink.errorsSince(mark) &&
+    settings !== undefined &&
+    clientId !== undefined &&
+    clientSecret !== undefined
+  ) {
+    const urls: ProviderUrl[] = URL_KEYS.flatMap((key) => {
+      const template = templates[key];
+      return template === undefined ? [] : [{ label: key, template, where: child(where, key) }];
+    });
+    if (settings.revocationUrl !== undefined) {
+      const at = child(settingsWhere, 'revocation_url');
+      urls.push({ label: 'revocation_url', template: settings.revocationUrl, where: at });
+    }
+    checkProviderHosts(urls, { clientId, clientSecret }, settings, sink);
+  }
   if (
     sink.errorsSince(mark) ||
     settings === undefined ||

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ALLOWED_HOST_RULE } from '../allowed-hosts';
 import type { FieldRules } from '../zod-problems';
 
 const DOTTED_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -29,12 +30,13 @@ export const handshakeSettingsSchema = z.strictObject({
   revocation_url: z.string().optional(),
   keep_fields: z.array(z.string().regex(FIELD_NAME)).optional(),
   issuer: z.string().min(1).optional(),
+  allowed_hosts: z.array(z.string()).min(1).optional(),
 });
 
 export type HandshakeSettingsInput = z.infer<typeof handshakeSettingsSchema>;
 
 export const HANDSHAKE_KEYS =
-  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer';
+  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, allowed_hosts';
 
 const PATH_RULE = { allowed: 'a dotted path into the token response, e.g. data.access_token' };
 
@@ -61,4 +63,6 @@ export const HANDSHAKE_RULES: FieldRules = {
   keep_fields: { allowed: 'an array of token-response field names' },
   'keep_fields.*': { allowed: 'a field name of letters, digits, _ and -' },
   issuer: { allowed: 'the issuer identifier the provider sends as iss' },
+  allowed_hosts: { allowed: `a non-empty array of patterns: ${ALLOWED_HOST_RULE}` },
+  'allowed_hosts.*': { allowed: ALLOWED_HOST_RULE },
 };
