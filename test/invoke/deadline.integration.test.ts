@@ -4,17 +4,9 @@
  * gets the envelope, 504 TIMEOUT when time ran out.
  */
 import { lambdaContext } from '../support/events';
-import {
-  ADMIN,
-  bearer,
-  linkFor,
-  ofEndpoint,
-  personConnects,
-  storedTokens,
-  useHarness,
-  world,
-} from '../support/harness';
+import { ofEndpoint, storedTokens, useHarness, world } from '../support/harness';
 import { startUpstream, type Upstream } from '../support/upstream';
+import { connectedToUpstream } from '../support/upstream-installation';
 import { type InvokeHandler, invokeContainer, invokeWith } from './support/containers';
 
 useHarness({ env: { HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0' } });
@@ -39,14 +31,7 @@ const leaving = (ms: number) => {
 };
 
 async function connectedAndRefused() {
-  const response = await fetch(`${world.api.url}/installations`, {
-    method: 'POST',
-    headers: bearer(ADMIN),
-    body: JSON.stringify({ iparams: { upstream: upstream.host } }),
-  });
-  const installation = (await response.json()) as { id: string; apiKey: string };
-  const { page } = await personConnects(await linkFor(installation.id, { integration: 'beta' }));
-  await page.context().close();
+  const installation = await connectedToUpstream(upstream);
   const { tokens } = await storedTokens(installation.id, 'beta');
   upstream.rejectAlways(tokens?.accessToken ?? '');
   return installation;

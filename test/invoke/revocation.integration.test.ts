@@ -15,6 +15,7 @@ import {
   world,
 } from '../support/harness';
 import { startUpstream, type Upstream } from '../support/upstream';
+import { connectedToUpstream } from '../support/upstream-installation';
 import { type InvokeAnswer, type InvokeHandler, invokeContainer, invokeWith } from './support/containers';
 
 useHarness({ env: { HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0' } });
@@ -34,24 +35,10 @@ const invokeIn = (handler: InvokeHandler, id: string, key: string) =>
 const subjectOf = (answer: InvokeAnswer) =>
   (JSON.parse(answer.body.response ?? '{}') as { sub?: string }).sub;
 
-/** An installation with the upstream's host as iparam, its beta account connected by `login`. */
-async function installationConnectedAs(login: string) {
-  const response = await fetch(`${world.api.url}/installations`, {
-    method: 'POST',
-    headers: bearer(ADMIN),
-    body: JSON.stringify({ iparams: { upstream: upstream.host } }),
-  });
-  expect(response.status).toBe(201);
-  const installation = (await response.json()) as { id: string; apiKey: string };
-  const { page } = await personConnects(await linkFor(installation.id, { integration: 'beta' }), { login });
-  await page.context().close();
-  return installation;
-}
-
 describe('revocation takes effect at the next invoke', () => {
   it('acts as the new user at the very next invoke after a reconnect as someone else', async () => {
     const handler = await container();
-    const installation = await installationConnectedAs('alice');
+    const installation = await connectedToUpstream(upstream);
     const first = await invokeIn(handler, installation.id, installation.apiKey);
     expect(first.body.status).toBe(200);
     expect(subjectOf(first)).toBe('alice');
@@ -70,7 +57,7 @@ describe('revocation takes effect at the next invoke', () => {
 
   it('refuses the next invoke after DELETE, with the installation key and the admin key, in every container', async () => {
     const [one, two] = [await container(), await container()];
-    const installation = await installationConnectedAs('alice');
+    const installation = await connectedToUpstream(upstream);
     for (const handler of [one, two]) {
       expect((await invokeIn(handler, installation.id, installation.apiKey)).body.status).toBe(200);
       expect((await invokeIn(handler, installation.id, ADMIN)).body.status).toBe(200);
@@ -100,7 +87,7 @@ describe('revocation takes effect at the next invoke', () => {
 
   it('answers REAUTHORIZATION_REQUIRED in every container once one of them found the grant dead', async () => {
     const [one, two] = [await container(), await container()];
-    const installation = await installationConnectedAs('alice');
+    const installation = await connectedToUpstream(upstream);
     expect((await invokeIn(one, installation.id, installation.apiKey)).body.status).toBe(200);
     expect((await invokeIn(two, installation.id, installation.apiKey)).body.status).toBe(200);
     const { tokens } = await storedTokens(installation.id, 'beta');

@@ -5,19 +5,10 @@
  */
 import type { Context } from 'aws-lambda';
 import { lambdaContext, loadEvent } from '../support/events';
-import {
-  ADMIN,
-  accountsOf,
-  bearer,
-  linkFor,
-  ofEndpoint,
-  personConnects,
-  storedTokens,
-  useHarness,
-  world,
-} from '../support/harness';
+import { ADMIN, accountsOf, bearer, ofEndpoint, storedTokens, useHarness, world } from '../support/harness';
 import { type Receiver, startReceiver } from '../support/receiver';
 import { startUpstream, type Upstream } from '../support/upstream';
+import { connectedToUpstream } from '../support/upstream-installation';
 
 let receiver: Receiver;
 let upstream: Upstream;
@@ -46,19 +37,6 @@ const refreshCalls = async () =>
     (request) => request.form.grant_type === 'refresh_token',
   );
 
-async function connected() {
-  const response = await fetch(`${world.api.url}/installations`, {
-    method: 'POST',
-    headers: bearer(ADMIN),
-    body: JSON.stringify({ iparams: { upstream: upstream.host } }),
-  });
-  expect(response.status).toBe(201);
-  const installation = (await response.json()) as { id: string; apiKey: string };
-  const { page } = await personConnects(await linkFor(installation.id, { integration: 'beta' }));
-  await page.context().close();
-  return installation;
-}
-
 const adminRefresh = (id: string) =>
   fetch(`${world.api.url}/installations/${id}/integrations/beta/refresh`, {
     method: 'POST',
@@ -77,7 +55,7 @@ const invoke = async (id: string, key: string) => {
 
 describe('a grant revoked within a second of a refresh', () => {
   it('the admin refresh answers dead, then the account needs reauthorization and the app is told', async () => {
-    const installation = await connected();
+    const installation = await connectedToUpstream(upstream);
     const first = await adminRefresh(installation.id);
     expect(await first.json()).toMatchObject({ outcome: 'refreshed' });
     await world.oauth.clearReceived();
@@ -106,7 +84,7 @@ describe('a grant revoked within a second of a refresh', () => {
   }, 90_000);
 
   it('an invoke that meets the 401 refreshes at once, answers REAUTHORIZATION_REQUIRED, and the app is told', async () => {
-    const installation = await connected();
+    const installation = await connectedToUpstream(upstream);
     // Refreshed inline a moment ago (what once opened the 5-second "fresh enough" window).
     const first = await adminRefresh(installation.id);
     expect(await first.json()).toMatchObject({ outcome: 'refreshed' });
@@ -135,7 +113,7 @@ describe('a grant revoked within a second of a refresh', () => {
 
 describe('a burst of 401s', () => {
   it('50 concurrent invokes that all meet a 401 cost exactly one refresh, and all retry with the new token', async () => {
-    const installation = await connected();
+    const installation = await connectedToUpstream(upstream);
     const before = await storedTokens(installation.id, 'beta');
     upstream.rejectAlways(before.tokens?.accessToken ?? '');
     await world.oauth.clearReceived();
