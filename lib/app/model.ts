@@ -62,8 +62,10 @@ export interface HandshakeSettings {
   readonly revocationUrl: Template | undefined;
   /** Token-response fields kept with the account (e.g. `instance_url`), never the tokens themselves. */
   readonly keepFields: readonly string[];
-  /** The `iss` expected on the callback (RFC 9207). */
+  /** The `iss` expected on the callback (RFC 9207), exactly; when set, `iss` is required. */
   readonly issuer: string | undefined;
+  /** The provider's metadata document (RFC 8414 / OIDC discovery): its issuer, whether it sends `iss`. */
+  readonly metadataUrl: string | undefined;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -92,7 +92,7 @@ it('logs the flow with ids and outcomes, and never a token, key or secret', asyn
   // A refused callback with a real (spent) state and a failing token endpoint.
   const started = await startAuthorization(await linkFor(installation.id, { integration: 'beta' }));
   await world.oauth.failTokenEndpoint({ status: 400, body: { error: 'invalid_grant' }, times: 1 });
-  await callback({ code: 'a-code-value-9x', state: started.state }, started.cookie);
+  await callback({ code: 'a-code-value-9x', state: started.state, iss: world.oauth.issuer }, started.cookie);
   await fetch(callbackUrl);
   expect(
     (

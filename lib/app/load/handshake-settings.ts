@@ -29,6 +29,7 @@ export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
   revocationUrl: undefined,
   keepFields: [],
   issuer: undefined,
+  metadataUrl: undefined,
 };
 
 /** Kept fields are stored in the clear next to the account: the tokens themselves never are. */
@@ -85,6 +86,7 @@ function normalize(input: HandshakeSettingsInput, revocationUrl: Template | unde
     revocationUrl,
     keepFields: input.keep_fields ?? defaults.keepFields,
     issuer: input.issuer,
+    metadataUrl: input.metadata_url,
   };
 }
 
