@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort, type LocalDynamo, portIsFree, startDynamoLocal } from '../lib/local/dynamodb-local';
+import { forwardRedacted } from '../lib/observability/redact';
 import { ensureLocalSecrets } from '../lib/secrets/bootstrap';
 import { createFileSecretSource, secretsFilePath } from '../lib/secrets/file';
 import { createDynamoClient, documentClient } from '../lib/store/dynamo';
@@ -177,6 +178,8 @@ async function main(): Promise<void> {
     // Handlers reach only DynamoDB Local and the secrets file; the SDK still wants credentials.
     AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID ?? 'local',
     AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    // Its output is piped (below); keep serverless-offline's colours on a terminal all the same.
+    ...(process.stdout.isTTY && env.FORCE_COLOR === undefined ? { FORCE_COLOR: '1' } : {}),
   };
   const serverless = join(resolve(__dirname, '..'), 'node_modules', '.bin', 'serverless');
   offline = spawn(
@@ -193,8 +196,13 @@ async function main(): Promise<void> {
       // Without it the handlers see only AWS_* and serverless.yml's variables, not the data dir.
       '--localEnvironment',
     ],
-    { env: childEnv, stdio: 'inherit' },
+    // Piped, not inherited: serverless-offline prints every request path ("GET /connect/hcl_…"),
+    // and has no option to stop it. A connect link or state is a bearer credential, so each
+    // line passes through the redactor on its way to the terminal.
+    { env: childEnv, stdio: ['inherit', 'pipe', 'pipe'] },
   );
+  if (offline.stdout !== null) forwardRedacted(offline.stdout, process.stdout);
+  if (offline.stderr !== null) forwardRedacted(offline.stderr, process.stderr);
   children.push(offline);
   offline.on('exit', (code) => {
     if (!stopping) {
