@@ -119,6 +119,36 @@ function deliverEventsLocally(outbox: Outbox, lambdaPort: number, stopped: () =>
   void tick();
 }
 
+/**
+ * serverless-offline with its output piped, not inherited: it prints every request path
+ * ("GET /connect/hcl_…") and has no option to stop that. A connect link or a state is a bearer
+ * credential, so each line passes the redactor on its way to the terminal.
+ */
+function startOffline(childEnv: NodeJS.ProcessEnv, lambdaPort: number): ChildProcess {
+  const serverless = join(resolve(__dirname, '..'), 'node_modules', '.bin', 'serverless');
+  // Piped output is not a terminal; keep its colours when ours is one.
+  const colour = process.stdout.isTTY && env.FORCE_COLOR === undefined ? { FORCE_COLOR: '1' } : {};
+  const child = spawn(
+    serverless,
+    [
+      'offline',
+      'start',
+      '--stage',
+      stage,
+      '--httpPort',
+      String(port),
+      '--lambdaPort',
+      String(lambdaPort),
+      // Without it the handlers see only AWS_* and serverless.yml's variables, not the data dir.
+      '--localEnvironment',
+    ],
+    { env: { ...childEnv, ...colour }, stdio: ['inherit', 'pipe', 'pipe'] },
+  );
+  if (child.stdout !== null) forwardRedacted(child.stdout, process.stdout);
+  if (child.stderr !== null) forwardRedacted(child.stderr, process.stderr);
+  return child;
+}
+
 async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     fail(`PORT must be a port number, got "${env.PORT}"`);
@@ -178,31 +208,8 @@ async function main(): Promise<void> {
     // Handlers reach only DynamoDB Local and the secrets file; the SDK still wants credentials.
     AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID ?? 'local',
     AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY ?? 'local',
-    // Its output is piped (below); keep serverless-offline's colours on a terminal all the same.
-    ...(process.stdout.isTTY && env.FORCE_COLOR === undefined ? { FORCE_COLOR: '1' } : {}),
   };
-  const serverless = join(resolve(__dirname, '..'), 'node_modules', '.bin', 'serverless');
-  offline = spawn(
-    serverless,
-    [
-      'offline',
-      'start',
-      '--stage',
-      stage,
-      '--httpPort',
-      String(port),
-      '--lambdaPort',
-      String(lambdaPort),
-      // Without it the handlers see only AWS_* and serverless.yml's variables, not the data dir.
-      '--localEnvironment',
-    ],
-    // Piped, not inherited: serverless-offline prints every request path ("GET /connect/hcl_…"),
-    // and has no option to stop it. A connect link or state is a bearer credential, so each
-    // line passes through the redactor on its way to the terminal.
-    { env: childEnv, stdio: ['inherit', 'pipe', 'pipe'] },
-  );
-  if (offline.stdout !== null) forwardRedacted(offline.stdout, process.stdout);
-  if (offline.stderr !== null) forwardRedacted(offline.stderr, process.stderr);
+  offline = startOffline(childEnv, lambdaPort);
   children.push(offline);
   offline.on('exit', (code) => {
     if (!stopping) {
