@@ -1,5 +1,7 @@
 import { showConnectPage, submitConnectForm } from '../lib/handshake/connect';
-import { presentConnect } from '../lib/handshake/present';
+import { formBindingFor } from '../lib/handshake/form-binding';
+import { formPostProblem } from '../lib/handshake/form-origin';
+import { presentConnect, presentFormRefused } from '../lib/handshake/present';
 import { httpHandler } from '../lib/http/handler';
 import { formBody } from '../lib/http/request';
 import { errorPage } from '../lib/pages/message-page';
@@ -11,12 +13,26 @@ const tokenOf = (parameters: Readonly<Record<string, string>>) => parameters.tok
 /** The connect page a person opens from a connect link, and its Authorize form. */
 export const handler = httpHandler(
   {
-    'GET /connect/{token}': async (request) =>
-      presentConnect(await showConnectPage(rt.handshakeFor(request), tokenOf(request.pathParameters))),
-    'POST /connect/{token}': async (request) =>
-      presentConnect(
-        await submitConnectForm(rt.handshakeFor(request), tokenOf(request.pathParameters), formBody(request)),
-      ),
+    'GET /connect/{token}': async (request) => {
+      const deps = rt.handshakeFor(request);
+      const token = tokenOf(request.pathParameters);
+      const binding = formBindingFor(request.cookies, token, deps.publicUrl);
+      return presentConnect(await showConnectPage(deps, token), binding);
+    },
+    'POST /connect/{token}': async (request) => {
+      const deps = rt.handshakeFor(request);
+      const token = tokenOf(request.pathParameters);
+      const form = formBody(request);
+      // Before the link is looked up: a forged post reads nothing and stores nothing.
+      const refused = formPostProblem(
+        { headers: request.headers, cookies: request.cookies, form },
+        token,
+        deps.publicUrl,
+      );
+      if (refused !== undefined) return presentFormRefused(refused, deps.app.name);
+      const binding = formBindingFor(request.cookies, token, deps.publicUrl);
+      return presentConnect(await submitConnectForm(deps, token, form), binding);
+    },
   },
   { maxBodyBytes: 16 * 1024, errors: errorPage },
 );

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort, type LocalDynamo, portIsFree, startDynamoLocal } from '../lib/local/dynamodb-local';
+import { forwardRedacted } from '../lib/observability/redact';
 import { ensureLocalSecrets } from '../lib/secrets/bootstrap';
 import { createFileSecretSource, secretsFilePath } from '../lib/secrets/file';
 import { createDynamoClient, documentClient } from '../lib/store/dynamo';
@@ -118,6 +119,36 @@ function deliverEventsLocally(outbox: Outbox, lambdaPort: number, stopped: () =>
   void tick();
 }
 
+/**
+ * serverless-offline with its output piped, not inherited: it prints every request path
+ * ("GET /connect/hcl_…") and has no option to stop that. A connect link or a state is a bearer
+ * credential, so each line passes the redactor on its way to the terminal.
+ */
+function startOffline(childEnv: NodeJS.ProcessEnv, lambdaPort: number): ChildProcess {
+  const serverless = join(resolve(__dirname, '..'), 'node_modules', '.bin', 'serverless');
+  // Piped output is not a terminal; keep its colours when ours is one.
+  const colour = process.stdout.isTTY && env.FORCE_COLOR === undefined ? { FORCE_COLOR: '1' } : {};
+  const child = spawn(
+    serverless,
+    [
+      'offline',
+      'start',
+      '--stage',
+      stage,
+      '--httpPort',
+      String(port),
+      '--lambdaPort',
+      String(lambdaPort),
+      // Without it the handlers see only AWS_* and serverless.yml's variables, not the data dir.
+      '--localEnvironment',
+    ],
+    { env: { ...childEnv, ...colour }, stdio: ['inherit', 'pipe', 'pipe'] },
+  );
+  if (child.stdout !== null) forwardRedacted(child.stdout, process.stdout);
+  if (child.stderr !== null) forwardRedacted(child.stderr, process.stderr);
+  return child;
+}
+
 async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     fail(`PORT must be a port number, got "${env.PORT}"`);
@@ -178,23 +209,7 @@ async function main(): Promise<void> {
     AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID ?? 'local',
     AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY ?? 'local',
   };
-  const serverless = join(resolve(__dirname, '..'), 'node_modules', '.bin', 'serverless');
-  offline = spawn(
-    serverless,
-    [
-      'offline',
-      'start',
-      '--stage',
-      stage,
-      '--httpPort',
-      String(port),
-      '--lambdaPort',
-      String(lambdaPort),
-      // Without it the handlers see only AWS_* and serverless.yml's variables, not the data dir.
-      '--localEnvironment',
-    ],
-    { env: childEnv, stdio: 'inherit' },
-  );
+  offline = startOffline(childEnv, lambdaPort);
   children.push(offline);
   offline.on('exit', (code) => {
     if (!stopping) {

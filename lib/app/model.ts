@@ -62,10 +62,12 @@ export interface HandshakeSettings {
   readonly revocationUrl: Template | undefined;
   /** Token-response fields kept with the account (e.g. `instance_url`), never the tokens themselves. */
   readonly keepFields: readonly string[];
-  /** The `iss` expected on the callback (RFC 9207). */
+  /** The `iss` expected on the callback (RFC 9207), exactly; when set, `iss` is required. */
   readonly issuer: string | undefined;
   /** Where provider URLs may lead when the installer's oauth_iparams choose the host; undefined: not declared. */
   readonly allowedHosts: readonly AllowedHost[] | undefined;
+  /** The provider's metadata document (RFC 8414 / OIDC discovery): its issuer, whether it sends `iss`. */
+  readonly metadataUrl: string | undefined;
 }
 
 /** One `handshake.allowed_hosts` pattern: `domain`, or with `subdomains` any host under it (`*.domain`). */

@@ -11,6 +11,7 @@ import type { PendingRecord, Sealed } from '../store/ports';
 import { storeAuthorizedTokens } from '../tokens/store-authorized';
 import { clearBrowserBinding, isSameBrowser } from './browser-binding';
 import { type HandshakeDeps, redirectUri } from './deps';
+import { expectedIssuer, issuerProblem } from './issuer';
 
 /** Why a callback was refused before anything was exchanged. */
 export type StateProblem = 'missing' | 'invalid' | 'used' | 'expired' | 'link_used' | 'other_browser';
@@ -55,40 +56,6 @@ function done(
     returnUrl: state.data.returnUrl,
     clearCookie: clearBrowserBinding(state.hash, redirectUri(deps)),
   };
-}
-
-/**
- * RFC 9207: a provider that names itself must be the one we sent the person to. With an
- * `issuer` configured the match is exact and `iss` is required; otherwise a sent `iss` must at
- * least share the origin of the authorization or token endpoint.
- */
-function issuerProblem(
-  integration: Integration,
-  iss: string | undefined,
-  oauthIparams: Record<string, string>,
-) {
-  const expected = integration.settings.issuer;
-  if (expected !== undefined) {
-    if (iss === expected) return undefined;
-    return iss === undefined
-      ? 'the provider sent no iss, but this integration requires one'
-      : 'iss does not match';
-  }
-  if (iss === undefined) return undefined;
-  const origins = [integration.authorizeUrl, integration.tokenUrl].map((template) => {
-    try {
-      return new URL(renderTemplate(template, { oauth_iparams: oauthIparams })).origin;
-    } catch {
-      return undefined;
-    }
-  });
-  let issOrigin: string | undefined;
-  try {
-    issOrigin = new URL(iss).origin;
-  } catch {
-    return 'iss is not a URL';
-  }
-  return origins.includes(issOrigin) ? undefined : 'iss names another authorization server';
 }
 
 /**
@@ -159,8 +126,16 @@ async function exchange(
   const fail = (error: string, description: string | undefined, failedAt: 'provider' | 'deployment') =>
     done(deps, state, integration, { success: false, error, description, failedAt });
 
-  const issue = issuerProblem(integration, query.iss, oauthIparams);
-  if (issue !== undefined) return fail('issuer_mismatch', issue, 'provider');
+  // RFC 9207, before the code is used: a response from another server must not reach our token endpoint.
+  const authorizeUrl = renderTemplate(integration.authorizeUrl, { oauth_iparams: oauthIparams });
+  const expected = await expectedIssuer(
+    deps.egress,
+    integration.settings,
+    authorizeUrl,
+    deps.now().getTime(),
+  );
+  const issue = issuerProblem(expected, query.iss);
+  if (issue !== undefined) return fail(issue.error, issue.description, issue.failedAt);
   const code = query.code;
   if (code === undefined || code === '')
     return fail('invalid_request', 'the provider sent no code', 'provider');

@@ -3,6 +3,8 @@ import { connectPage } from '../pages/connect-page';
 import { messagePage } from '../pages/message-page';
 import type { CallbackResult, StateProblem } from './callback';
 import type { ConnectOutcome, LinkProblem } from './connect';
+import { FORM_FIELD, type FormBinding } from './form-binding';
+import type { FormPostProblem } from './form-origin';
 import { returnLocation } from './return-url';
 
 const NO_STORE = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } as const;
@@ -34,10 +36,14 @@ const LINK_PAGES: Record<LinkProblem, { status: number; title: string; message: 
   },
 };
 
-export function presentConnect(outcome: ConnectOutcome): HttpResult {
+/** The connect page's answer; `form` binds a shown form to this browser (see form-binding). */
+export function presentConnect(outcome: ConnectOutcome, form: FormBinding): HttpResult {
   switch (outcome.kind) {
     case 'form':
-      return connectPage(outcome.model, outcome.status);
+      return withCookie(
+        connectPage(outcome.model, outcome.status, { [FORM_FIELD]: form.field }),
+        form.setCookie,
+      );
     case 'redirect':
       return redirect(outcome.location, outcome.setCookie);
     case 'link_problem':
@@ -48,6 +54,24 @@ export function presentConnect(outcome: ConnectOutcome): HttpResult {
         next: `Ask ${outcome.appName} for a new connect link.`,
       });
   }
+}
+
+/**
+ * A connect-form post that did not come from its own page: 403, and nothing else — no cookie,
+ * no state, no redirect. One page for every reason (the code tells them apart): the person's
+ * remedy is the same, and an attacker learns nothing about which check failed.
+ */
+export function presentFormRefused(problem: FormPostProblem, appName: string): HttpResult {
+  return messagePage({
+    status: 403,
+    tone: 'error',
+    appName,
+    title: 'Open the link again',
+    message:
+      'This form must be sent from the page this link opened. Nothing was sent to the provider and nothing was stored.',
+    next: 'Open your connect link again and press Authorize on that page. If you did not try to connect an account, close this window.',
+    code: `form_${problem}`,
+  });
 }
 
 const STATE_PAGES: Record<StateProblem, { title: string; message: string }> = {

@@ -40,14 +40,22 @@ ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 </div>`;
 }
 
-/** The connect page: who asks, for which provider, the oauth_iparams form and Authorize. */
-export function connectPage(model: ConnectPageModel, status = 200): HttpResult {
+/**
+ * The connect page: who asks, for which provider, the oauth_iparams form and Authorize.
+ * `hidden` are fields the form carries unseen (the binding of the form to this page).
+ */
+export function connectPage(
+  model: ConnectPageModel,
+  status = 200,
+  hidden: Readonly<Record<string, string>> = {},
+): HttpResult {
   const errorCount = Object.keys(model.errors).length;
   const body = html`<p class="eyebrow">${model.appName}</p>
 <h1>Connect ${model.integrationName}</h1>
 <p>${model.appName} asks for access to your ${model.integrationName} account${model.account === undefined ? '' : html` <code>${model.account}</code>`}. You will sign in at ${model.integrationName} and choose what to allow; your password is never shared with ${model.appName}.</p>
 ${errorCount > 0 ? html`<div class="alert" role="alert">Please correct the ${errorCount === 1 ? 'field' : `${errorCount} fields`} marked below.</div>` : ''}
 <form method="post" novalidate>
+${Object.entries(hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
 ${model.fields.map((spec) => field(model, spec))}
 <button type="submit">Authorize</button>
 </form>`;

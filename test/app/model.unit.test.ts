@@ -189,6 +189,7 @@ describe('app model details', () => {
       default_lifetime_seconds: null,
       keep_fields: ['instance_url'],
       issuer: 'https://auth.example.com',
+      metadata_url: 'https://auth.example.com/.well-known/openid-configuration',
     };
     // Act
     const { app } = loadApp(
@@ -218,6 +219,7 @@ describe('app model details', () => {
       revocationUrl: undefined,
       keepFields: ['instance_url'],
       issuer: 'https://auth.example.com',
+      metadataUrl: 'https://auth.example.com/.well-known/openid-configuration',
     });
     expect(only?.options.scope).toBe('a,b');
   });

@@ -42,6 +42,30 @@ describe('functions/connect', () => {
     expect(result.headers?.['content-type']).toBe('text/html; charset=utf-8');
     expect(result.body).toContain('Form field org_domain contains ill-formed Unicode');
   });
+  it.each([
+    ['from another site', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, false],
+    ['from an opaque origin', { origin: 'null', 'sec-fetch-site': '' }, false],
+    ['without the page (no binding cookie)', {}, true],
+  ])(
+    'refuses a form post %s with a 403 page, before the link is looked up',
+    async (_name, headers, dropCookie) => {
+      const result = await connect(
+        loadEvent('connect/submit.json', (event) => {
+          for (const [name, value] of Object.entries(headers)) {
+            if (value === '') delete event.headers[name];
+            else event.headers[name] = value;
+          }
+          if (dropCookie) delete event.cookies;
+        }),
+        lambdaContext('handshake-dev-connect'),
+      );
+      // 403, not the 404 of this never-issued link: nothing was read, stored or redirected.
+      expect(result.statusCode).toBe(403);
+      expect(result.body).toContain('This form must be sent from the page this link opened');
+      expect(result.cookies).toBeUndefined();
+      expect(result.headers?.location).toBeUndefined();
+    },
+  );
 
   it('refuses a form post that is not form-encoded with an HTML page', async () => {
     const result = await connect(

@@ -18,8 +18,10 @@ import {
   itemsOfKind,
   linkFor,
   ofEndpoint,
+  openConnectPage,
   partition,
   personConnects,
+  postConnectForm,
   startAuthorization,
   storedTokens,
   useHarness,
@@ -224,11 +226,7 @@ describe('what is refused, and what is left behind', () => {
   it('re-renders the form when a required oauth_iparam is missing, and stores nothing', async () => {
     const installation = await createInstallation();
     const url = await linkFor(installation.id, { integration: 'acme' });
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'tenant=&note=hello',
-    });
+    const response = await postConnectForm(url, await openConnectPage(url), { tenant: '', note: 'hello' });
     expect(response.status).toBe(400);
     const html = await response.text();
     expect(html).toContain('Tenant is required.');
@@ -240,10 +238,8 @@ describe('what is refused, and what is left behind', () => {
   it('refuses an oauth_iparam that would move the provider URL elsewhere', async () => {
     const installation = await createInstallation();
     const url = await linkFor(installation.id, { integration: 'acme' });
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ tenant: 'x&redirect_uri=https://evil.example/' }).toString(),
+    const response = await postConnectForm(url, await openConnectPage(url), {
+      tenant: 'x&redirect_uri=https://evil.example/',
     });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('may contain only letters, digits');
@@ -346,6 +342,8 @@ describe('what is refused, and what is left behind', () => {
     const installation = await createInstallation();
     const url = await linkFor(installation.id, { integration: 'beta' });
     const token = url.slice(url.lastIndexOf('/') + 1);
+    // Opened while valid, so the form post below gets past the form binding to the link check.
+    const opened = await openConnectPage(url);
     await world.table.client.send(
       new UpdateCommand({
         TableName: world.table.tableName,
@@ -357,11 +355,7 @@ describe('what is refused, and what is left behind', () => {
     const expired = await fetch(url);
     expect(expired.status).toBe(410);
     expect(await expired.text()).toContain('This link has expired');
-    const posted = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: '',
-    });
+    const posted = await postConnectForm(url, opened);
     expect(posted.status).toBe(410);
     const unknown = await fetch(`${world.api.url}/connect/hcl_${installation.id}_${'B'.repeat(43)}`);
     expect(unknown.status).toBe(404);

@@ -156,11 +156,23 @@ describe('npm start', () => {
     const path = new URL(url).pathname;
     const page = await api(path);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('Connect Freshservice');
+    const html = await page.text();
+    expect(html).toContain('Connect Freshservice');
+    // The form is bound to its page: its cookie (through serverless-offline) and hidden field.
+    const [formCookie = ''] = page.headers.getSetCookie();
+    // serverless-offline re-serializes it (attribute order changes); each attribute must survive.
+    expect(formCookie).toMatch(/^hsf_[0-9a-f]{16}=[\w-]{43};/);
+    for (const attribute of ['Path=/connect/', 'HttpOnly', 'SameSite=Lax'])
+      expect(formCookie).toContain(attribute);
+    const field = /name="handshake-form" value="([\w-]+)"/.exec(html)?.[1] ?? '';
     const submitted = await api(path, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'org_domain=acme.myfreshworks.com',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: `http://localhost:${port}`,
+        cookie: formCookie.split(';')[0] ?? '',
+      },
+      body: new URLSearchParams({ 'handshake-form': field, org_domain: 'acme.myfreshworks.com' }).toString(),
       redirect: 'manual',
     });
     expect(submitted.status).toBe(302);

@@ -3,7 +3,13 @@
  * refresh, a refused callback, delete — scanned for every secret the flow used. Logs are on
  * (DEBUG) for this file and captured where Powertools writes them: stdout and stderr.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { hashKey } from '../../lib/crypto/keys';
+import { freePort } from '../../lib/local/dynamodb-local';
+import { testEndpoint } from '../support/dynamo';
 import { lambdaContext } from '../support/events';
 import {
   ADMIN,
@@ -16,6 +22,7 @@ import {
   useHarness,
   world,
 } from '../support/harness';
+import { REPO_ROOT } from '../support/local-env';
 import { PROVIDER_CLIENTS } from '../support/provider-app';
 import { type Receiver, startReceiver } from '../support/receiver';
 import { startUpstream, type Upstream } from '../support/upstream';
@@ -92,7 +99,7 @@ it('logs the flow with ids and outcomes, and never a token, key or secret', asyn
   // A refused callback with a real (spent) state and a failing token endpoint.
   const started = await startAuthorization(await linkFor(installation.id, { integration: 'beta' }));
   await world.oauth.failTokenEndpoint({ status: 400, body: { error: 'invalid_grant' }, times: 1 });
-  await callback({ code: 'a-code-value-9x', state: started.state }, started.cookie);
+  await callback({ code: 'a-code-value-9x', state: started.state, iss: world.oauth.issuer }, started.cookie);
   await fetch(callbackUrl);
   expect(
     (
@@ -150,3 +157,92 @@ it('logs the flow with ids and outcomes, and never a token, key or secret', asyn
   }
   expect(logs).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
 }, 120_000);
+
+/**
+ * `npm start` itself: serverless-offline prints each request's path, so a connect link would
+ * reach the terminal in full without the redactor in scripts/start.ts. Runs the real script
+ * against the test DynamoDB Local and scans everything it printed.
+ */
+it('npm start prints no connect link, state, code or key of the requests it serves', async () => {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const admin = 'hsa_log-scan-admin-key-for-npm-start-0123456789';
+  const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      PUBLIC_URL: base,
+      HANDSHAKE_DATA_DIR: mkdtempSync(join(tmpdir(), 'handshake-start-')),
+      HANDSHAKE_STAGE: `logscan${port}`,
+      HANDSHAKE_ADMIN_KEY: admin,
+      AWS_ENDPOINT_URL_DYNAMODB: testEndpoint(),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  try {
+    await waitFor(
+      () => output.includes('Handshake is running'),
+      150_000,
+      () => output,
+    );
+    // The sample app (APP_DIR's default) needs its one required iparam.
+    const created = await fetch(`${base}/installations`, {
+      method: 'POST',
+      headers: bearer(admin),
+      body: JSON.stringify({ iparams: { freshservice_domain: 'acme' } }),
+    });
+    expect(created.status).toBe(201);
+    const installation = (await created.json()) as { id: string; apiKey: string };
+    const made = await fetch(`${base}/installations/${installation.id}/connect-links`, {
+      method: 'POST',
+      headers: bearer(installation.apiKey),
+      body: JSON.stringify({ integration: 'hubspot' }),
+    });
+    expect(made.status).toBe(201);
+    const { url } = (await made.json()) as { url: string };
+    const linkToken = url.slice(url.lastIndexOf('/') + 1);
+    expect((await fetch(url)).status).toBe(200);
+    // The form post (refused without its page: still a logged request with the token in its path).
+    await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
+    const state = `hst_${installation.id}_${'S'.repeat(43)}`;
+    const code = 'provider-code-value-Kp4';
+    await fetch(`${base}/oauth/callback?code=${code}&state=${state}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    expect(output).toContain(`GET /connect/hcl_${installation.id}_#`);
+    for (const [name, value] of Object.entries({
+      linkToken,
+      linkSecret: linkToken.slice(-43),
+      state,
+      code,
+      adminKey: admin,
+      installationKey: installation.apiKey,
+    })) {
+      expect({ name, leaked: output.includes(value) }).toEqual({ name, leaked: false });
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}, 200_000);
+
+async function waitFor(done: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${describe().slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response as PageResponse } from 'playwright-core';
 import { ERROR_STATUS } from '../../lib/errors';
+import { FORM_FIELD, formBindingFor } from '../../lib/handshake/form-binding';
 import { completeProviderLogin } from '../support/browser';
 import { ADMIN, useHarness, world } from '../support/harness';
 import { REPO_ROOT } from '../support/local-env';
@@ -219,12 +220,25 @@ interface Call {
   /** Sent as is, with `type` (default application/json). */
   readonly raw?: string;
   readonly type?: string;
+  readonly cookie?: string;
+}
+
+/** A connect-form post as its page would send it: the form binding for the link in `path`. */
+function boundForm(path: string): Call {
+  const token = path.slice(path.lastIndexOf('/') + 1);
+  const binding = formBindingFor({}, token, world.api.url);
+  return {
+    raw: new URLSearchParams({ [FORM_FIELD]: binding.field }).toString(),
+    type: 'application/x-www-form-urlencoded',
+    cookie: (binding.setCookie ?? '').split(';')[0] ?? '',
+  };
 }
 
 /** One request to the API; the response is checked against the document before it is returned. */
 async function api<T = ErrorBody>(method: string, path: string, call: Call = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = {};
   if (call.key !== undefined) headers.authorization = `Bearer ${call.key}`;
+  if (call.cookie !== undefined) headers.cookie = call.cookie;
   const body = call.raw ?? (call.json === undefined ? undefined : JSON.stringify(call.json));
   if (body !== undefined) headers['content-type'] = call.type ?? 'application/json';
   const response = await fetch(`${world.api.url}${path}`, {
@@ -407,9 +421,11 @@ describe('real responses match the document', () => {
     expect(bad.status).toBe(404);
     expect(bad.text).toContain('This link is not valid');
     expect((await api('POST', BAD_LINK, { raw: '{}' })).status).toBe(415);
+    // Without the page's binding the post is refused before the link is looked up.
     expect((await api('POST', BAD_LINK, { raw: '', type: 'application/x-www-form-urlencoded' })).status).toBe(
-      404,
+      403,
     );
+    expect((await api('POST', BAD_LINK, boundForm(BAD_LINK))).status).toBe(404);
   });
 
   it('a person connects: connect page, Authorize (302 to the provider), callback result page', async () => {
@@ -430,9 +446,7 @@ describe('real responses match the document', () => {
   it('the spent link and callbacks that cannot be completed', async () => {
     const path = new URL(link).pathname;
     expect((await api('GET', path)).status).toBe(410);
-    expect((await api('POST', path, { raw: '', type: 'application/x-www-form-urlencoded' })).status).toBe(
-      410,
-    );
+    expect((await api('POST', path, boundForm(path))).status).toBe(410);
     const missing = await api('GET', '/oauth/callback');
     expect([missing.status, missing.text.includes('Missing authorization state')]).toEqual([400, true]);
     const unknown = await api('GET', `/oauth/callback?state=hst_${UNKNOWN_ID}_${'B'.repeat(43)}&code=x`);
@@ -578,6 +592,7 @@ describe('real responses match the document', () => {
       'GET /connect/{token} 404',
       'GET /connect/{token} 410',
       'POST /connect/{token} 302',
+      'POST /connect/{token} 403',
       'POST /connect/{token} 404',
       'POST /connect/{token} 410',
       'POST /connect/{token} 415',

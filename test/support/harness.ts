@@ -144,17 +144,56 @@ export interface Started {
   readonly cookie: string;
 }
 
-/** Submits the connect form without a browser: the provider URL and the cookie it set. */
+/** What a browser holds after opening a connect page: the form-binding cookie and hidden field. */
+export interface OpenedForm {
+  /** As a browser would send it back ("name=value"). */
+  readonly cookie: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** Opens the connect page without a browser: its binding cookie and hidden fields. */
+export async function openConnectPage(linkUrl: string): Promise<OpenedForm> {
+  const response = await fetch(linkUrl);
+  expect(response.status).toBe(200);
+  const html = await response.text();
+  const fields: Record<string, string> = {};
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+    fields[match[1] ?? ''] = match[2] ?? '';
+  const [setCookie = ''] = response.headers.getSetCookie();
+  return { cookie: setCookie.split(';')[0] ?? '', fields };
+}
+
+/**
+ * Posts the connect form as its page would (the binding from `opened`, the page's own Origin);
+ * `headers` adds to or overrides what the browser would send; an empty value leaves a header out.
+ */
+export function postConnectForm(
+  linkUrl: string,
+  opened: OpenedForm | undefined,
+  fields: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const sent: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    origin: new URL(linkUrl).origin,
+    'sec-fetch-site': 'same-origin',
+    ...(opened === undefined ? {} : { cookie: opened.cookie }),
+    ...headers,
+  };
+  return fetch(linkUrl, {
+    method: 'POST',
+    headers: Object.fromEntries(Object.entries(sent).filter(([, value]) => value !== '')),
+    body: new URLSearchParams({ ...opened?.fields, ...fields }).toString(),
+    redirect: 'manual',
+  });
+}
+
+/** Opens the connect page and submits its form without a browser: the provider URL and the cookie it set. */
 export async function startAuthorization(
   linkUrl: string,
   fields: Record<string, string> = {},
 ): Promise<Started> {
-  const response = await fetch(linkUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
+  const response = await postConnectForm(linkUrl, await openConnectPage(linkUrl), fields);
   expect(response.status).toBe(302);
   const provider = new URL(response.headers.get('location') ?? '');
   const [setCookie = ''] = response.headers.getSetCookie();

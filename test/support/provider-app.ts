@@ -3,7 +3,7 @@
  * (the server's port is only known then). Three integrations, each exercising other options:
  * `acme` (oauth_iparams in the authorize URL, Basic client auth, exact issuer, revocation),
  * `beta` (client credentials from the secret store, form client auth, several accounts) and
- * `crew` (agent-level).
+ * `crew` (agent-level, issuer read from `metadata_url`; `beta`'s is discovered).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,6 +130,7 @@ export function writeProviderApp(server: OAuthServer): string {
         token_url: server.tokenUrl,
         options: { scope: 'contacts' },
         token_type: 'agent',
+        handshake: { metadata_url: `${server.issuer}/.well-known/openid-configuration` },
       },
     },
   });

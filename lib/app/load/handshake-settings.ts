@@ -31,6 +31,7 @@ export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
   keepFields: [],
   issuer: undefined,
   allowedHosts: undefined,
+  metadataUrl: undefined,
 };
 
 /** Kept fields are stored in the clear next to the account: the tokens themselves never are. */
@@ -112,6 +113,7 @@ function normalize(
     keepFields: input.keep_fields ?? defaults.keepFields,
     issuer: input.issuer,
     allowedHosts,
+    metadataUrl: input.metadata_url,
   };
 }
 

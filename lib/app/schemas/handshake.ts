@@ -4,6 +4,7 @@ import type { FieldRules } from '../zod-problems';
 
 const DOTTED_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 const FIELD_NAME = /^[A-Za-z0-9_-]+$/;
+const HTTP_URL = /^https?:\/\/[^\s/?#]+[^\s]*$/;
 
 const dottedPath = z.string().regex(DOTTED_PATH);
 const stringMap = z.record(z.string(), z.string());
@@ -31,12 +32,13 @@ export const handshakeSettingsSchema = z.strictObject({
   keep_fields: z.array(z.string().regex(FIELD_NAME)).optional(),
   issuer: z.string().min(1).optional(),
   allowed_hosts: z.array(z.string()).min(1).optional(),
+  metadata_url: z.string().regex(HTTP_URL).optional(),
 });
 
 export type HandshakeSettingsInput = z.infer<typeof handshakeSettingsSchema>;
 
 export const HANDSHAKE_KEYS =
-  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, allowed_hosts';
+  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts';
 
 const PATH_RULE = { allowed: 'a dotted path into the token response, e.g. data.access_token' };
 
@@ -65,4 +67,8 @@ export const HANDSHAKE_RULES: FieldRules = {
   issuer: { allowed: 'the issuer identifier the provider sends as iss' },
   allowed_hosts: { allowed: `a non-empty array of patterns: ${ALLOWED_HOST_RULE}` },
   'allowed_hosts.*': { allowed: ALLOWED_HOST_RULE },
+  metadata_url: {
+    allowed:
+      "the absolute URL of the provider's metadata (.well-known/oauth-authorization-server or openid-configuration)",
+  },
 };
