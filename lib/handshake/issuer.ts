@@ -1,3 +1,4 @@
+import { urlAllowed } from '../app/allowed-hosts';
 import type { HandshakeSettings } from '../app/model';
 import type { Egress } from '../egress';
 import { serverMetadata } from '../oauth/metadata';
@@ -27,7 +28,7 @@ const WELL_KNOWN = ['/.well-known/oauth-authorization-server', '/.well-known/ope
  */
 export async function expectedIssuer(
   egress: Egress,
-  settings: Pick<HandshakeSettings, 'issuer' | 'metadataUrl'>,
+  settings: Pick<HandshakeSettings, 'issuer' | 'metadataUrl' | 'allowedHosts'>,
   authorizeUrl: string,
   now: number,
 ): Promise<ExpectedIssuer> {
@@ -41,7 +42,12 @@ export async function expectedIssuer(
       reason: result.kind === 'none' ? 'handshake.metadata_url holds no provider metadata' : result.reason,
     };
   }
-  const origin = new URL(authorizeUrl).origin;
+  const url = new URL(authorizeUrl);
+  // Discovery asks only a host the app vouches for: with allowed_hosts declared (a redeploy may
+  // have narrowed them since the form was sent), one they no longer allow is not asked at all.
+  if (settings.allowedHosts !== undefined && !urlAllowed(settings.allowedHosts, url))
+    return { kind: 'unknown' };
+  const origin = url.origin;
   for (const path of WELL_KNOWN) {
     const result = await serverMetadata(egress, `${origin}${path}`, now);
     const issuer = result.kind === 'found' ? result.metadata.issuer : undefined;

@@ -47,7 +47,11 @@ describe('issuerProblem', () => {
 describe('expectedIssuer', () => {
   it('takes handshake.issuer as it is, required, without asking anyone', async () => {
     const { egress, asked } = fakeEgress({});
-    const settings = { issuer: ISSUER, metadataUrl: `${ISSUER}/.well-known/openid-configuration` };
+    const settings = {
+      issuer: ISSUER,
+      metadataUrl: `${ISSUER}/.well-known/openid-configuration`,
+      allowedHosts: undefined,
+    };
     expect(await expectedIssuer(egress, settings, AUTHORIZE, 0)).toEqual({
       kind: 'known',
       issuer: ISSUER,
@@ -61,7 +65,14 @@ describe('expectedIssuer', () => {
     const { egress } = fakeEgress({
       [url]: [200, { issuer: `${ISSUER}/realms/a`, authorization_response_iss_parameter_supported: true }],
     });
-    expect(await expectedIssuer(egress, { issuer: undefined, metadataUrl: url }, AUTHORIZE, 0)).toEqual({
+    expect(
+      await expectedIssuer(
+        egress,
+        { issuer: undefined, metadataUrl: url, allowedHosts: undefined },
+        AUTHORIZE,
+        0,
+      ),
+    ).toEqual({
       kind: 'known',
       issuer: `${ISSUER}/realms/a`,
       required: true,
@@ -72,12 +83,26 @@ describe('expectedIssuer', () => {
     const url = `${ISSUER}/meta`;
     const down = fakeEgress({ [url]: new EgressError('timeout', 'timeout', 'timed out') });
     expect(
-      (await expectedIssuer(down.egress, { issuer: undefined, metadataUrl: url }, AUTHORIZE, 0)).kind,
+      (
+        await expectedIssuer(
+          down.egress,
+          { issuer: undefined, metadataUrl: url, allowedHosts: undefined },
+          AUTHORIZE,
+          0,
+        )
+      ).kind,
     ).toBe('unavailable');
     clearMetadataCache();
     const html = fakeEgress({ [url]: [200, '<html>'] });
     expect(
-      (await expectedIssuer(html.egress, { issuer: undefined, metadataUrl: url }, AUTHORIZE, 0)).kind,
+      (
+        await expectedIssuer(
+          html.egress,
+          { issuer: undefined, metadataUrl: url, allowedHosts: undefined },
+          AUTHORIZE,
+          0,
+        )
+      ).kind,
     ).toBe('unavailable');
   });
 
@@ -85,7 +110,7 @@ describe('expectedIssuer', () => {
     const { egress, asked } = fakeEgress({
       [`${ISSUER}/.well-known/openid-configuration`]: [200, { issuer: ISSUER }],
     });
-    const none = { issuer: undefined, metadataUrl: undefined };
+    const none = { issuer: undefined, metadataUrl: undefined, allowedHosts: undefined };
     expect(await expectedIssuer(egress, none, AUTHORIZE, 0)).toEqual({
       kind: 'known',
       issuer: ISSUER,
@@ -101,7 +126,7 @@ describe('expectedIssuer', () => {
   });
 
   it('ignores a discovered document that speaks for another issuer, or nothing found', async () => {
-    const none = { issuer: undefined, metadataUrl: undefined };
+    const none = { issuer: undefined, metadataUrl: undefined, allowedHosts: undefined };
     const other = fakeEgress({
       [`${ISSUER}/.well-known/oauth-authorization-server`]: [200, { issuer: 'https://evil.example' }],
     });
