@@ -32,6 +32,14 @@ async function deliverDue(): Promise<void> {
   await handler(loadEvent('deliver.json'), lambdaContext('handshake-test-deliver'));
 }
 
+/** The types of the events the receiver got for `installationId` after one delivery run. */
+async function deliveredTypes(installationId: string): Promise<string[]> {
+  await deliverDue();
+  return receiver.received
+    .filter((received) => received.event.installation === installationId)
+    .map((received) => received.event.type);
+}
+
 const refreshCalls = async () =>
   ofEndpoint(await world.oauth.received(), 'token').filter(
     (request) => request.form.grant_type === 'refresh_token',
@@ -76,11 +84,7 @@ describe('a grant revoked within a second of a refresh', () => {
     const invoked = await invoke(installation.id, installation.apiKey);
     expect(invoked.http).toBe(401);
     expect(invoked.envelope).toMatchObject({ status: 401, code: 'REAUTHORIZATION_REQUIRED' });
-    await deliverDue();
-    const types = receiver.received
-      .filter((received) => received.event.installation === installation.id)
-      .map((received) => received.event.type);
-    expect(types).toContain('account.reauthorization_required');
+    expect(await deliveredTypes(installation.id)).toContain('account.reauthorization_required');
   }, 90_000);
 
   it('an invoke that meets the 401 refreshes at once, answers REAUTHORIZATION_REQUIRED, and the app is told', async () => {
@@ -103,11 +107,7 @@ describe('a grant revoked within a second of a refresh', () => {
     expect(account).toMatchObject({ status: 'reauthorization_required' });
     const { item } = await storedTokens(installation.id, 'beta');
     expect(item.accessToken).toBeUndefined();
-    await deliverDue();
-    const types = receiver.received
-      .filter((received) => received.event.installation === installation.id)
-      .map((received) => received.event.type);
-    expect(types).toContain('account.reauthorization_required');
+    expect(await deliveredTypes(installation.id)).toContain('account.reauthorization_required');
   }, 90_000);
 });
 
