@@ -7,7 +7,10 @@ function countingVault() {
   let seals = 0;
   const opened: string[] = [];
   const vault: Vault = {
-    seal: (plaintext, aad) => `${aad}|${(seals += 1)}|${plaintext}` as Sealed,
+    seal: (plaintext, aad) => {
+      seals += 1;
+      return `${aad}|${seals}|${plaintext}` as Sealed;
+    },
     open: (sealed) => {
       opened.push(sealed);
       return sealed.split('|')[2] ?? '';
