@@ -3,7 +3,7 @@
 // builds), then inlines the validated app model into the bundle, so a Lambda reads no file and
 // runs no validation at cold start.
 const { execFileSync } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { existsSync, readdirSync, readFileSync, rmSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const { builtinsViaRequire, slimClientPackageJson, withoutEventStreams } = require('./esbuild-plugins.cjs');
 
@@ -40,10 +40,52 @@ const REQUIRE_BANNER =
   'const require = (id) => { const m = process.getBuiltinModule(id); if (m === undefined) ' +
   'throw Object.assign(new Error("Cannot find module \'" + id + "\'"), { code: "MODULE_NOT_FOUND" }); return m; };';
 
+/** Where every build of this checkout writes its own folder (git-ignored). */
+const BUILDS = '.esbuild';
+
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+};
+
+/** Folders of commands that stopped before cleaning up (an `invoke local` whose handler threw). */
+function removeAbandonedRuns() {
+  const builds = join(root, BUILDS);
+  if (!existsSync(builds)) return;
+  for (const name of readdirSync(builds)) {
+    const pid = /^run-(\d+)$/.exec(name)?.[1];
+    if (pid !== undefined && !alive(Number(pid)))
+      rmSync(join(builds, name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * This build's work folder, relative to the checkout. serverless-esbuild deletes its work folder
+ * after `package` and `deploy`, and every build rewrites it: one shared folder would let a
+ * package, an `invoke local` or a second `npm start` (another APP_DIR) replace or delete the
+ * bundles a running instance serves. So `npm start` names one per instance
+ * (HANDSHAKE_BUILD_DIR, keyed by its data dir) and any other command gets one of its own.
+ */
+function workFolder() {
+  const given = process.env.HANDSHAKE_BUILD_DIR;
+  if (given === undefined || given === '') {
+    removeAbandonedRuns();
+    return `${BUILDS}/run-${process.pid}`;
+  }
+  if (!/^[A-Za-z0-9_-]+$/.test(given))
+    throw new Error(`HANDSHAKE_BUILD_DIR must be a folder name of letters, digits, _ and -, got "${given}"`);
+  return `${BUILDS}/${given}`;
+}
+
 module.exports = () => {
   const app = appModel();
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
   return {
+    outputWorkFolder: workFolder(),
     bundle: true,
     minify: true,
     sourcemap: false,
@@ -70,3 +112,4 @@ module.exports = () => {
 };
 
 module.exports.REQUIRE_BANNER = REQUIRE_BANNER;
+module.exports.BUILDS = BUILDS;

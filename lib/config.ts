@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 /**
  * Every environment variable Handshake reads, parsed once. Nothing else reads process.env:
@@ -67,25 +66,6 @@ function url(name: string, raw: string): string {
   }
 }
 
-/**
- * `npm start` records the DynamoDB Local endpoint it started in the data dir, so that
- * `serverless invoke local` run later with the same HANDSHAKE_DATA_DIR finds the same database.
- */
-function recordedEndpoint(dataDir: string): string | undefined {
-  const file = join(dataDir, 'local.json');
-  if (!existsSync(file)) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (typeof parsed === 'object' && parsed !== null && 'dynamodbEndpoint' in parsed) {
-      const value = (parsed as { dynamodbEndpoint: unknown }).dynamodbEndpoint;
-      return typeof value === 'string' ? value : undefined;
-    }
-  } catch {
-    // An unreadable file only loses the hint; the default endpoint still applies.
-  }
-  return undefined;
-}
-
 declare const __HANDSHAKE_VERSION__: string | undefined;
 const bundledVersion = (): string | undefined =>
   typeof __HANDSHAKE_VERSION__ === 'string' ? __HANDSHAKE_VERSION__ : undefined;
@@ -115,9 +95,8 @@ export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 1, 65535);
   const tableName = nonEmpty(env.HANDSHAKE_TABLE) ?? (local ? `handshake-${stage}` : undefined);
   if (tableName === undefined) throw new ConfigError('HANDSHAKE_TABLE', 'is not set');
-  const endpoint =
-    nonEmpty(env.AWS_ENDPOINT_URL_DYNAMODB) ??
-    (local ? (recordedEndpoint(dataDir) ?? 'http://127.0.0.1:8000') : undefined);
+  // Under `npm start` and `invoke local` the endpoint is always given (infra/local-environment.cjs).
+  const endpoint = nonEmpty(env.AWS_ENDPOINT_URL_DYNAMODB) ?? (local ? 'http://127.0.0.1:8000' : undefined);
   return {
     local,
     stage,

@@ -4,29 +4,32 @@
  * Ctrl-C stops everything it started.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import {
+  buildFolderOf,
+  dataDirOf,
+  localEnvironment,
+  readRecord,
+  writeRecord,
+} from '../infra/local-environment.cjs';
 import { freePort, type LocalDynamo, portIsFree, startDynamoLocal } from '../lib/local/dynamodb-local';
 import { forwardRedacted } from '../lib/observability/redact';
 import { ensureLocalSecrets } from '../lib/secrets/bootstrap';
 import { createFileSecretSource, secretsFilePath } from '../lib/secrets/file';
 import { createDynamoClient, documentClient } from '../lib/store/dynamo';
 import { dynamoOutbox } from '../lib/store/dynamo-outbox';
-import type { Outbox } from '../lib/store/ports';
 import { ensureTable } from '../lib/store/table';
-
-/** Loopback only: local providers and APIs work, nothing else private is reachable. */
-const LOCAL_EGRESS_ALLOW = '127.0.0.0/8,::1/128,localhost';
+import { deliverEventsLocally, LOCAL_DELIVERY_INTERVAL_MS } from './local/deliver-loop';
+import { readableLine } from './local/log-view';
 
 const env = process.env;
 const port = Number(env.PORT ?? '3000');
-const dataDir = resolve(env.HANDSHAKE_DATA_DIR ?? '.handshake');
+// npm runs scripts in the repository root: a relative data dir is relative to it.
+const dataDir = dataDirOf(env, process.cwd());
 const stage = env.HANDSHAKE_STAGE ?? 'dev';
 const tableName = `handshake-${stage}`;
 const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
-
-/** How often the deliver function runs locally; in AWS the table's stream wakes it at once. */
-const LOCAL_DELIVERY_INTERVAL_MS = 2_000;
 
 /** What this run started, so that a failure half-way leaves no process behind. */
 const children: ChildProcess[] = [];
@@ -67,6 +70,14 @@ async function dynamoPlan(): Promise<DynamoPlan> {
   return { endpoint: `http://127.0.0.1:${chosen}`, startOn: chosen };
 }
 
+/** Whether the instance last recorded in this data dir still has its DynamoDB Local running. */
+async function runningOnSameData(): Promise<boolean> {
+  const { record } = readRecord(dataDir);
+  if (record === undefined) return false;
+  const recordedPort = Number(new URL(record.dynamodbEndpoint).port);
+  return Number.isInteger(recordedPort) && recordedPort > 0 && !(await portIsFree(recordedPort));
+}
+
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -83,47 +94,24 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
   fail(`the API did not answer on ${url}/health within ${timeoutMs / 1000} s`);
 }
 
-/** Whether any auth event is waiting for delivery now. */
-async function eventsDue(outbox: Outbox): Promise<boolean> {
-  const now = Date.now();
-  for (const shard of outbox.shards) if ((await outbox.due(shard, now, 1)).ids.length > 0) return true;
-  return false;
-}
-
-/**
- * serverless-offline has no DynamoDB streams and runs the deliver schedule once a minute, so
- * this loop stands in for the stream: when an event is due, it invokes the deliver function
- * through serverless-offline's Lambda API — the same handler on the same outbox as in AWS.
- */
-function deliverEventsLocally(outbox: Outbox, lambdaPort: number, stopped: () => boolean): void {
-  const url = `http://127.0.0.1:${lambdaPort}/2015-03-31/functions/handshake-${stage}-deliver/invocations`;
-  const scheduled = JSON.stringify({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
-  let warned = false;
-  const deliver = async () => {
-    const response = await fetch(url, { method: 'POST', body: scheduled });
-    await response.arrayBuffer();
-    if (!response.ok && !warned) {
-      warned = true;
-      console.error(`npm start: the local deliver run answered ${response.status}; see the output above`);
-    }
-  };
-  const tick = async () => {
-    if (stopped()) return;
-    try {
-      if (await eventsDue(outbox)) await deliver();
-    } catch {
-      // Nothing due, or serverless-offline is stopping or restarting; the next tick tries again.
-    }
-    setTimeout(() => void tick(), LOCAL_DELIVERY_INTERVAL_MS).unref();
-  };
-  void tick();
-}
-
 /**
  * serverless-offline with its output piped, not inherited: it prints every request path
  * ("GET /connect/hcl_…") and has no option to stop that. A connect link or a state is a bearer
  * credential, so each line passes the redactor on its way to the terminal.
  */
+/** Lines as they go to the terminal: redacted, then readable unless HANDSHAKE_LOG=raw. */
+function terminal(to: NodeJS.WriteStream): { write(text: string): void } {
+  if (env.HANDSHAKE_LOG === 'raw') return to;
+  return {
+    write: (text: string) => {
+      for (const line of text.split('\n')) {
+        const shown = readableLine(line);
+        if (shown !== undefined) to.write(`${shown}\n`);
+      }
+    },
+  };
+}
+
 function startOffline(childEnv: NodeJS.ProcessEnv, lambdaPort: number): ChildProcess {
   const serverless = join(resolve(__dirname, '..'), 'node_modules', '.bin', 'serverless');
   // Piped output is not a terminal; keep its colours when ours is one.
@@ -144,8 +132,8 @@ function startOffline(childEnv: NodeJS.ProcessEnv, lambdaPort: number): ChildPro
     ],
     { env: { ...childEnv, ...colour }, stdio: ['inherit', 'pipe', 'pipe'] },
   );
-  if (child.stdout !== null) forwardRedacted(child.stdout, process.stdout);
-  if (child.stderr !== null) forwardRedacted(child.stderr, process.stderr);
+  if (child.stdout !== null) forwardRedacted(child.stdout, terminal(process.stdout));
+  if (child.stderr !== null) forwardRedacted(child.stderr, terminal(process.stderr));
   return child;
 }
 
@@ -162,8 +150,10 @@ async function main(): Promise<void> {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    console.log('\nStopping Handshake …');
     offline?.kill('SIGTERM');
     await dynamo?.stop();
+    console.log(`Stopped. The data stays in ${dataDir}; \`npm start\` goes on from it.`);
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -171,15 +161,16 @@ async function main(): Promise<void> {
 
   if (startOn === undefined) {
     console.log(`Using the DynamoDB at ${endpoint} (AWS_ENDPOINT_URL_DYNAMODB)`);
+  } else if (await runningOnSameData()) {
+    fail(
+      `another npm start runs on ${dataDir} (its DynamoDB Local answers); stop it, or give this one another HANDSHAKE_DATA_DIR`,
+    );
   } else {
     console.log(`Starting DynamoDB Local on ${endpoint} (data in ${join(dataDir, 'dynamodb')}) …`);
     dynamo = await startDynamoLocal({ port: startOn, path: join(dataDir, 'dynamodb') });
     children.push(dynamo.process);
   }
-  writeFileSync(
-    join(dataDir, 'local.json'),
-    `${JSON.stringify({ dynamodbEndpoint: endpoint, port }, null, 2)}\n`,
-  );
+  writeRecord(dataDir, { dynamodbEndpoint: endpoint, port, publicUrl, stage });
 
   const client = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: endpoint, local: true });
   const table = await ensureTable(client, tableName).catch((error: unknown) => {
@@ -196,18 +187,9 @@ async function main(): Promise<void> {
   const lambdaPort = await freePort();
   const childEnv: NodeJS.ProcessEnv = {
     ...env,
-    HANDSHAKE_LOCAL: '1',
-    HANDSHAKE_STAGE: stage,
-    HANDSHAKE_DATA_DIR: dataDir,
-    HANDSHAKE_SECRET_SOURCE: 'file',
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    PUBLIC_URL: publicUrl,
-    PORT: String(port),
-    HANDSHAKE_EGRESS_ALLOW: env.HANDSHAKE_EGRESS_ALLOW ?? LOCAL_EGRESS_ALLOW,
-    AWS_REGION: env.AWS_REGION ?? 'us-east-1',
-    // Handlers reach only DynamoDB Local and the secrets file; the SDK still wants credentials.
-    AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID ?? 'local',
-    AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    ...localEnvironment(env, { stage, dataDir, dynamodbEndpoint: endpoint, port, publicUrl }),
+    // Bundles of its own: a package, an invoke local or another instance never touches them.
+    HANDSHAKE_BUILD_DIR: buildFolderOf(dataDir),
   };
   offline = startOffline(childEnv, lambdaPort);
   children.push(offline);
@@ -222,7 +204,13 @@ async function main(): Promise<void> {
   const webhookUrl = env.HANDSHAKE_WEBHOOK_URL?.trim();
   if (webhookUrl) {
     const outbox = dynamoOutbox({ client: documentClient(client), tableName });
-    deliverEventsLocally(outbox, lambdaPort, () => stopping);
+    const deliverUrl = `http://127.0.0.1:${lambdaPort}/2015-03-31/functions/handshake-${stage}-deliver/invocations`;
+    deliverEventsLocally(
+      outbox,
+      deliverUrl,
+      () => stopping,
+      (message) => console.error(`npm start: ${message}`),
+    );
   } else {
     client.destroy();
   }

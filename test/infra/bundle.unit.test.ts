@@ -162,7 +162,12 @@ describe('without-event-streams', () => {
 /** infra/esbuild.config.cjs as esbuild options: without serverless-esbuild's own keys. */
 function deploymentOptions(): BuildOptions {
   const options = (require('../../infra/esbuild.config.cjs') as () => Record<string, unknown>)();
-  const { exclude: _exclude, outputFileExtension: _extension, ...esbuildOptions } = options;
+  const {
+    exclude: _exclude,
+    outputFileExtension: _extension,
+    outputWorkFolder: _workFolder,
+    ...esbuildOptions
+  } = options;
   return esbuildOptions as BuildOptions;
 }
 

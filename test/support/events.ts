@@ -1,36 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-
-const EVENTS_DIR = join(__dirname, '..', '..', 'events');
-
-/**
- * A payload from events/ — the very file `serverless invoke local -p` uses — with optional
- * changes, so a payload that drifts from what API Gateway sends breaks a test.
- */
-export function loadEvent(name: string, change: (event: APIGatewayProxyEventV2) => void = () => {}) {
-  const event = JSON.parse(readFileSync(join(EVENTS_DIR, name), 'utf8')) as APIGatewayProxyEventV2;
-  change(event);
-  return event;
-}
-
-/** Points an installation-scoped event at another installation id. */
-export function forInstallation(id: string) {
-  return (event: APIGatewayProxyEventV2) => {
-    event.rawPath = event.rawPath.replace(/in_[a-z2-7]+/, id);
-    event.requestContext.http.path = event.rawPath;
-    event.pathParameters = { ...event.pathParameters, id };
-  };
-}
-
-export function withAuthorization(value: string | undefined) {
-  return (event: APIGatewayProxyEventV2) => {
-    if (value === undefined) delete event.headers.authorization;
-    else event.headers.authorization = value;
-  };
-}
+export {
+  EVENTS_ADMIN_KEY,
+  EVENTS_INSTALLATION_ID,
+  forInstallation,
+  loadEvent,
+  withAuthorization,
+} from '../../scripts/local/event-payloads';
 
 export { lambdaContext } from '../../scripts/lambda-context';
-
-/** The example admin key that the payloads in events/ carry. */
-export const EVENTS_ADMIN_KEY = 'hsa_example-admin-key-for-local-events';

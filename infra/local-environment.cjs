@@ -1,0 +1,88 @@
+// The environment a handler runs with on this machine, and how a local instance is found again.
+// `npm start` (scripts/start.ts) and `serverless invoke local` (infra/invoke-local-esm.cjs) both
+// use this module, so an `invoke local` acts on exactly the state of the instance that runs on
+// the same data dir: same table, same DynamoDB Local, same secrets file, same public URL.
+const { createHash } = require('node:crypto');
+const { existsSync, readFileSync, writeFileSync } = require('node:fs');
+const { join, resolve } = require('node:path');
+
+/** Loopback only: local providers and APIs work, nothing else private is reachable. */
+const LOCAL_EGRESS_ALLOW = '127.0.0.0/8,::1/128,localhost';
+const DEFAULT_DATA_DIR = '.handshake';
+/** In the data dir: what `npm start` started, for `invoke local` to find. */
+const RECORD_FILE = 'local.json';
+
+const nonEmpty = (value) => (value === undefined || value.trim() === '' ? undefined : value.trim());
+
+/** The data dir `env` names, made absolute against `cwd` (the repository root under npm). */
+function dataDirOf(env, cwd) {
+  return resolve(cwd, nonEmpty(env.HANDSHAKE_DATA_DIR) ?? DEFAULT_DATA_DIR);
+}
+
+/** The build folder of the instance on `dataDir` (see infra/esbuild.config.cjs). */
+function buildFolderOf(dataDir) {
+  return `local-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`;
+}
+
+function writeRecord(dataDir, record) {
+  writeFileSync(join(dataDir, RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/**
+ * The record `npm start` left in `dataDir`, or a sentence saying why there is none usable.
+ * @returns {{ record?: { dynamodbEndpoint: string, port: number, publicUrl: string, stage: string }, problem?: string }}
+ */
+function readRecord(dataDir) {
+  const file = join(dataDir, RECORD_FILE);
+  if (!existsSync(file)) return { problem: `there is no ${file}` };
+  let parsed;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return { problem: `${file} is not JSON` };
+  }
+  const ok =
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    typeof parsed.dynamodbEndpoint === 'string' &&
+    Number.isInteger(parsed.port) &&
+    typeof parsed.publicUrl === 'string' &&
+    typeof parsed.stage === 'string';
+  if (!ok) return { problem: `${file} was written by an older version: start npm start once again` };
+  return { record: parsed };
+}
+
+/**
+ * The variables a handler needs locally, over what the user set: `given` wins where it names a
+ * value (an egress allow list, a region), the rest is the instance's.
+ */
+function localEnvironment(given, instance) {
+  return {
+    HANDSHAKE_LOCAL: '1',
+    HANDSHAKE_STAGE: instance.stage,
+    HANDSHAKE_TABLE: `handshake-${instance.stage}`,
+    HANDSHAKE_DATA_DIR: instance.dataDir,
+    HANDSHAKE_SECRET_SOURCE: 'file',
+    AWS_ENDPOINT_URL_DYNAMODB: instance.dynamodbEndpoint,
+    PUBLIC_URL: instance.publicUrl,
+    PORT: String(instance.port),
+    HANDSHAKE_EGRESS_ALLOW: given.HANDSHAKE_EGRESS_ALLOW ?? LOCAL_EGRESS_ALLOW,
+    AWS_REGION: nonEmpty(given.AWS_REGION) ?? 'us-east-1',
+    // Handlers reach only DynamoDB Local and the secrets file; the SDK still wants credentials.
+    AWS_ACCESS_KEY_ID: nonEmpty(given.AWS_ACCESS_KEY_ID) ?? 'local',
+    AWS_SECRET_ACCESS_KEY: nonEmpty(given.AWS_SECRET_ACCESS_KEY) ?? 'local',
+    // Powertools' metrics are CloudWatch EMF blobs: noise in a terminal unless asked for.
+    POWERTOOLS_METRICS_DISABLED: given.POWERTOOLS_METRICS_DISABLED ?? 'true',
+  };
+}
+
+module.exports = {
+  DEFAULT_DATA_DIR,
+  LOCAL_EGRESS_ALLOW,
+  RECORD_FILE,
+  buildFolderOf,
+  dataDirOf,
+  localEnvironment,
+  readRecord,
+  writeRecord,
+};
