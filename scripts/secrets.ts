@@ -15,30 +15,59 @@
 
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { formatProblemLine, readAppDir } from '../lib/app';
 import { loadApp } from '../lib/app/load-folder';
 import { type RotationStep, rotateTokenKeys } from '../lib/crypto/rotation';
 import { listClientCredentials, storeClientCredentials } from '../lib/oauth/client-credentials';
-import { awsSecretsClient, createAwsSecretSource } from '../lib/secrets/aws';
-import { createFileSecretSource, secretsFilePath } from '../lib/secrets/file';
 import type { SecretWriter } from '../lib/secrets/port';
+import { fail, parseCommandLine, runScript, type Usage, usageError } from './cli';
+import { SECRET_STORE_ENVIRONMENT, secretStore } from './secret-store';
 
-const USAGE = `usage:
-  npm run secrets -- set <integration> --client-id <id> [--stage <name>] [--region <region>]
-      the client secret is read from stdin: printf %s "$SECRET" | npm run secrets -- set …
-  npm run secrets -- remove <integration> [--stage <name>]
-  npm run secrets -- list [--stage <name>]
-  npm run secrets -- rotate-keys [--stage <name> [--activate <key id>]]
-      locally: a new token key, used at once; with --stage: step 1 adds it, step 2
-      (--activate, after 5 minutes) writes with it. Old keys stay: old tokens stay readable.
-  npm run -s secrets -- webhook-secret [--stage <name>]
-      prints the webhook-signing secret, for the app backend that verifies events`;
-
-function fail(message: string): never {
-  console.error(`npm run secrets: ${message}\n${USAGE}`);
-  process.exit(2);
-}
+const USAGE: Usage = {
+  name: 'npm run secrets',
+  synopsis: [
+    'npm run secrets -- set <integration> --client-id <id> [--stage <name> [--region <region>]]',
+    'npm run secrets -- remove <integration> [--stage <name> [--region <region>]]',
+    'npm run secrets -- list [--stage <name> [--region <region>]]',
+    'npm run secrets -- rotate-keys [--stage <name> [--region <region>] [--activate <key id>]]',
+    'npm run -s secrets -- webhook-secret [--stage <name> [--region <region>]]',
+  ],
+  description: [
+    "Manages the secrets of the local backend (npm start) or, with --stage, of a deployed stage's",
+    'Secrets Manager secrets handshake/<name>/…:',
+    "  set             stores an integration's OAuth client id and secret, which win over",
+    '                  oauth_config.json; the secret is read from stdin, never from an argument',
+    '  remove          removes them again',
+    '  list            lists integrations and client ids; never a secret',
+    '  rotate-keys     a new token-encryption key. Locally it is used at once; on a stage, step 1',
+    '                  adds it and step 2 (--activate, 5 minutes later) writes with it. Old keys',
+    '                  stay, so old tokens stay readable.',
+    '  webhook-secret  prints the key that signs auth events, for the app backend that checks them',
+    'Integrations are those of the app in APP_DIR.',
+  ].join('\n'),
+  arguments: [['<integration>', 'an integration of config/oauth_config.json (set, remove)']],
+  options: [
+    ['--client-id <id>', 'the OAuth client id (set)'],
+    ['--stage <name>', 'a deployed stage instead of the local store'],
+    ['--region <region>', 'the AWS region of that stage'],
+    ['--activate <key id>', 'rotate-keys step 2: write with the key step 1 added'],
+  ],
+  environment: [
+    ['APP_DIR', 'the app whose integrations set and remove accept (default app/)'],
+    ...SECRET_STORE_ENVIRONMENT,
+  ],
+  exitStatus: [
+    ['0', 'done'],
+    ['1', 'it failed (stderr says why)'],
+    ['2', 'the command line is wrong'],
+  ],
+  examples: [
+    'printf %s "$SECRET" | npm run secrets -- set hubspot --client-id "$CLIENT_ID"',
+    'npm run secrets -- list --stage prod',
+    'npm run secrets -- rotate-keys --stage prod',
+    'WEBHOOK_SECRET=$(npm run -s secrets -- webhook-secret)',
+  ],
+};
 
 async function readSecret(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Client secret (paste, then Enter): ');
@@ -50,24 +79,10 @@ async function readSecret(): Promise<string> {
   return '';
 }
 
-function target(
-  stage: string | undefined,
-  region: string | undefined,
-): { store: SecretWriter; where: string } {
-  if (stage === undefined) {
-    const dataDir = resolve(process.env.HANDSHAKE_DATA_DIR ?? '.handshake');
-    return { store: createFileSecretSource(dataDir), where: secretsFilePath(dataDir) };
-  }
-  const awsRegion = region ?? process.env.AWS_REGION ?? 'us-east-1';
-  const prefix = `handshake/${stage}`;
-  return {
-    store: createAwsSecretSource({ client: awsSecretsClient(awsRegion), prefix, maxAgeSeconds: 0 }),
-    where: `Secrets Manager, secrets under ${prefix}/ (${awsRegion})`,
-  };
-}
+type Options = Partial<Record<'client-id' | 'stage' | 'region' | 'activate', string>>;
 
 interface Args {
-  readonly values: { 'client-id'?: string; stage?: string; region?: string; activate?: string };
+  readonly values: Options;
   readonly integration: string | undefined;
   readonly store: SecretWriter;
   readonly where: string;
@@ -75,82 +90,132 @@ interface Args {
 
 /** The integration named on the command line, checked against the app in APP_DIR. */
 function integrationOf(name: string | undefined): string {
+  if (name === undefined) usageError(USAGE, 'name the integration');
   const appDir = resolve(process.env.APP_DIR ?? 'app');
   const { app, problems } = loadApp(readAppDir(appDir));
   if (app === undefined)
-    fail(`the app in ${appDir} is invalid:\n${problems.map(formatProblemLine).join('\n')}`);
+    fail(USAGE, `the app in ${appDir} is invalid:\n${problems.map(formatProblemLine).join('\n')}`);
   const known = [...app.integrations.keys()];
-  if (name === undefined) fail('name the integration');
-  if (!known.includes(name)) fail(`"${name}" is not an integration of this app; it has: ${known.join(', ')}`);
+  if (!known.includes(name)) {
+    usageError(USAGE, `"${name}" is not an integration of the app in ${appDir}; it has: ${known.join(', ')}`);
+  }
   return name;
 }
 
-const COMMANDS: Record<string, (args: Args) => Promise<void>> = {
-  async list({ store, where }) {
-    const stored = await listClientCredentials(store);
-    if (stored.length === 0) console.error(`No client credentials in ${where}.`);
-    for (const entry of stored) process.stdout.write(`${entry.integration}\tclient_id=${entry.clientId}\n`);
+interface Command {
+  /** Positional arguments after the command's name. */
+  readonly arguments: number;
+  /** The options it reads besides --stage and --region. */
+  readonly options: readonly (keyof Options)[];
+  readonly run: (args: Args) => Promise<void>;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  list: {
+    arguments: 0,
+    options: [],
+    async run({ store, where }) {
+      const stored = await listClientCredentials(store);
+      if (stored.length === 0) console.error(`No client credentials in ${where}.`);
+      for (const entry of stored) process.stdout.write(`${entry.integration}\tclient_id=${entry.clientId}\n`);
+    },
   },
-  async set({ values, integration, store, where }) {
-    const name = integrationOf(integration);
-    const clientId = values['client-id'];
-    if (clientId === undefined || clientId === '') fail('--client-id is required');
-    const clientSecret = await readSecret();
-    if (clientSecret === '') fail('no client secret on stdin');
-    await storeClientCredentials(store, name, { clientId, clientSecret });
-    console.error(`Stored the client credentials of "${name}" in ${where}.`);
+  set: {
+    arguments: 1,
+    options: ['client-id'],
+    async run({ values, integration, store, where }) {
+      const name = integrationOf(integration);
+      const clientId = values['client-id'];
+      if (clientId === undefined || clientId === '') usageError(USAGE, '--client-id is required');
+      const clientSecret = await readSecret();
+      if (clientSecret === '') usageError(USAGE, 'no client secret on stdin');
+      await storeClientCredentials(store, name, { clientId, clientSecret });
+      console.error(`Stored the client credentials of "${name}" in ${where}.`);
+    },
   },
-  async remove({ integration, store, where }) {
-    const name = integrationOf(integration);
-    await storeClientCredentials(store, name, undefined);
-    console.error(`Removed the client credentials of "${name}" from ${where}.`);
+  remove: {
+    arguments: 1,
+    options: [],
+    async run({ integration, store, where }) {
+      const name = integrationOf(integration);
+      await storeClientCredentials(store, name, undefined);
+      console.error(`Removed the client credentials of "${name}" from ${where}.`);
+    },
   },
-  async 'webhook-secret'({ store, where }) {
-    const secret = await store.get('webhook-signing');
-    if (secret === undefined || secret === '') {
-      fail(
-        `no webhook-signing secret in ${where}: run \`npm start\` once (or deploy the stage) to create it`,
-      );
-    }
-    process.stdout.write(`${secret}\n`);
+  'webhook-secret': {
+    arguments: 0,
+    options: [],
+    async run({ store, where }) {
+      const secret = await store.get('webhook-signing');
+      if (secret === undefined || secret === '') {
+        fail(
+          USAGE,
+          `no webhook-signing secret in ${where}: run \`npm start\` once (or deploy the stage) to create it`,
+        );
+      }
+      process.stdout.write(`${secret}\n`);
+    },
   },
-  async 'rotate-keys'({ values, store, where }) {
-    const step: RotationStep =
-      values.activate !== undefined
-        ? { kind: 'activate', id: values.activate }
-        : values.stage === undefined
-          ? { kind: 'at-once' }
-          : { kind: 'add' };
-    const id = await rotateTokenKeys(store, step);
-    if (step.kind === 'add') {
-      console.error(
-        `Added token key ${id} to ${where}. In 5 minutes every container knows it; then run\n  npm run secrets -- rotate-keys --stage ${values.stage} --activate ${id}`,
-      );
-    } else {
-      console.error(
-        `New tokens are now encrypted with key ${id} (${where}); older keys stay to read older tokens.`,
-      );
-    }
+  'rotate-keys': {
+    arguments: 0,
+    options: ['activate'],
+    async run({ values, store, where }) {
+      const step: RotationStep =
+        values.activate !== undefined
+          ? { kind: 'activate', id: values.activate }
+          : values.stage === undefined
+            ? { kind: 'at-once' }
+            : { kind: 'add' };
+      const id = await rotateTokenKeys(store, step);
+      if (step.kind === 'add') {
+        console.error(
+          `Added token key ${id} to ${where}. In 5 minutes every container knows it; then run\n  npm run secrets -- rotate-keys --stage ${values.stage} --activate ${id}`,
+        );
+      } else {
+        console.error(
+          `New tokens are now encrypted with key ${id} (${where}); older keys stay to read older tokens.`,
+        );
+      }
+    },
   },
 };
 
-async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
+const COMMAND_NAMES = Object.keys(COMMANDS).join(', ');
+
+/** An option the command would silently ignore is a mistake worth naming. */
+function checkOptions(name: string, command: Command, values: Options): void {
+  for (const option of ['client-id', 'activate'] as const) {
+    if (values[option] !== undefined && !command.options.includes(option)) {
+      usageError(USAGE, `--${option} does not go with ${name}`);
+    }
+  }
+  if (values.region !== undefined && values.stage === undefined) {
+    usageError(USAGE, '--region goes with --stage; the local store has no region');
+  }
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseCommandLine({
+    usage: USAGE,
     options: {
       'client-id': { type: 'string' },
       stage: { type: 'string' },
       region: { type: 'string' },
       activate: { type: 'string' },
     },
+    maxPositionals: 2,
   });
-  const [command, integration] = positionals;
-  const run = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (run === undefined) fail(command === undefined ? 'give a command' : `unknown command "${command}"`);
-  await run({ values, integration, ...target(values.stage, values.region) });
+  const [name, integration, ...rest] = positionals;
+  if (name === undefined) usageError(USAGE, `give a command: ${COMMAND_NAMES}`);
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined)
+    usageError(USAGE, `unknown command "${name}"; the commands are ${COMMAND_NAMES}`);
+  const surplus = [integration, ...rest].slice(command.arguments).find((arg) => arg !== undefined);
+  if (surplus !== undefined)
+    usageError(USAGE, `unexpected argument ${JSON.stringify(surplus)} after ${name}`);
+  checkOptions(name, command, values);
+  await command.run({ values, integration, ...secretStore(values.stage, values.region) });
+  return 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(`npm run secrets: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+runScript(USAGE, main);

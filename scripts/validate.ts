@@ -2,15 +2,50 @@
  * `npm run validate [-- DIR]`: checks an app folder like `fdk validate` does. One line per problem
  * (errors first), then a summary; exits 1 when there is an error. The build runs it before bundling.
  */
+import { statSync } from 'node:fs';
 import { formatProblemLine, readAppDir } from '../lib/app';
 import { validateApp } from '../lib/app/load-folder';
+import { fail, parseCommandLine, runScript, type Usage } from './cli';
+
+const USAGE: Usage = {
+  name: 'npm run validate',
+  synopsis: ['npm run validate [-- DIR] [--stage <name>]'],
+  description: [
+    'Checks an FDK app folder as Handshake serves it: manifest.json, config/oauth_config.json,',
+    'config/requests.json, config/iparams.json and handshake.json. Prints one line per problem',
+    '(file, JSON path, what is wrong, what is allowed), errors before warnings, every problem of',
+    'every file in one run, then a summary. `npm run build` and `npm run deploy` run it first.',
+  ].join('\n'),
+  arguments: [['DIR', 'the app folder (default: $APP_DIR, else app/)']],
+  options: [
+    [
+      '--stage <name>',
+      'ignored, as an app is the same on every stage (taken so that build/deploy lines work)',
+    ],
+  ],
+  environment: [['APP_DIR', 'the app folder when no DIR is given (default app/)']],
+  exitStatus: [
+    ['0', 'the app is valid (warnings may have been printed)'],
+    ['1', 'the app has an error'],
+    ['2', 'the command line is wrong'],
+  ],
+  examples: ['npm run validate', 'npm run validate -- ../my-app', 'APP_DIR=../my-app npm run validate'],
+};
 
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-function main(argv: readonly string[]): number {
+function main(): number {
+  const { positionals } = parseCommandLine({
+    usage: USAGE,
+    options: { stage: { type: 'string' } },
+    maxPositionals: 1,
+  });
   // Not lib/config.ts: validation must run without any deployment configuration.
-  const dir = argv[2] ?? process.env.APP_DIR ?? 'app';
+  const dir = positionals[0] ?? process.env.APP_DIR ?? 'app';
   const shown = `${dir.replace(/\/+$/, '')}/`;
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    fail(USAGE, `there is no folder ${shown}: give an app folder as DIR or in APP_DIR`, 2);
+  }
   const { app, problems } = validateApp(readAppDir(dir));
   for (const problem of problems) console.log(formatProblemLine(problem));
   const errors = problems.filter((problem) => problem.severity === 'error').length;
@@ -29,4 +64,4 @@ function main(argv: readonly string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv);
+runScript(USAGE, main);

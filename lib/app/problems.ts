@@ -71,11 +71,17 @@ export class ProblemSink {
   readonly problems: Problem[] = [];
 
   error(where: Where, message: string, allowed: string): void {
-    this.problems.push({ severity: 'error', file: where.file, path: where.path, message, allowed });
+    this.add({ severity: 'error', file: where.file, path: where.path, message, allowed });
   }
 
   warning(where: Where, message: string, allowed: string): void {
-    this.problems.push({ severity: 'warning', file: where.file, path: where.path, message, allowed });
+    this.add({ severity: 'warning', file: where.file, path: where.path, message, allowed });
+  }
+
+  // Two checks may reach the same finding by different routes; the reader needs it once.
+  private add(problem: Problem): void {
+    const line = formatProblemLine(problem);
+    if (!this.problems.some((known) => formatProblemLine(known) === line)) this.problems.push(problem);
   }
 
   get hasErrors(): boolean {
@@ -87,9 +93,15 @@ export class ProblemSink {
     return this.problems.length;
   }
 
-  /** Whether an error was reported after `mark` was taken. */
-  errorsSince(mark: number): boolean {
-    return this.problems.slice(mark).some((problem) => problem.severity === 'error');
+  /** Whether an error was reported after `mark` was taken; with `at`, one at exactly that place. */
+  errorsSince(mark: number, at?: Where): boolean {
+    return this.problems
+      .slice(mark)
+      .some(
+        (problem) =>
+          problem.severity === 'error' &&
+          (at === undefined || (problem.file === at.file && problem.path === at.path)),
+      );
   }
 }
 

@@ -40,8 +40,8 @@ function appName(files: AppFiles, meta: unknown, sink: ProblemSink): string {
   return parsed?.name ?? fallback;
 }
 
-/** All template names of requests.json, valid or not; undefined when there is no such file. */
-function requestNames(json: { readonly value: unknown } | undefined): string[] | undefined {
+/** All names at the top of a file (templates, iparams), valid or not; undefined when there is no such file. */
+function topLevelNames(json: { readonly value: unknown } | undefined): string[] | undefined {
   if (json === undefined) return undefined;
   return isRecord(json.value) ? Object.keys(json.value) : [];
 }
@@ -81,6 +81,7 @@ export function validateApp(files: AppFiles): Validation {
       oauthFormat: oauth.format,
       integrationNames: oauth.names,
       iparams,
+      iparamNames: topLevelNames(parsed['config/iparams.json']) ?? [],
       hasIparamsFile: files.files['config/iparams.json'] !== undefined,
       warnedIparams: new Set(),
     },
@@ -89,7 +90,7 @@ export function validateApp(files: AppFiles): Validation {
   // A file that is not JSON was reported already; declarations are checked only when both files were read.
   const requestsReadable = files.files['config/requests.json'] === undefined || requestsJson !== undefined;
   if (parsed['manifest.json'] !== undefined && requestsReadable) {
-    checkDeclarations(manifest, requestNames(requestsJson), sink);
+    checkDeclarations(manifest, topLevelNames(requestsJson), sink);
   }
   const problems = sortProblems(sink.problems);
   if (sink.hasErrors) return { app: undefined, problems };

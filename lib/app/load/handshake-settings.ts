@@ -3,7 +3,7 @@ import type { AllowedHost, HandshakeSettings } from '../model';
 import { child, describeValue, type ProblemSink, type Where } from '../problems';
 import { HANDSHAKE_RULES, type HandshakeSettingsInput, handshakeSettingsSchema } from '../schemas/handshake';
 import type { Template } from '../template/ast';
-import { parseReporting } from '../zod-problems';
+import { parseSalvaging } from '../zod-problems';
 import { checkAbsoluteUrl, parseField, restrictRoots } from './template-field';
 
 /** Refresh this long before expiry unless the integration says otherwise. */
@@ -117,21 +117,34 @@ function normalize(
   };
 }
 
+export interface ReadSettings {
+  /** The settings; undefined when the key has any error. */
+  readonly settings: HandshakeSettings | undefined;
+  /** revocation_url as a template when it parsed, even if another setting is wrong. */
+  readonly revocationUrl: Template | undefined;
+}
+
 /**
- * Reads an integration's `handshake` key (absent: every default). Undefined when it has errors.
- * `where` is the path of the `handshake` key itself.
+ * Reads an integration's `handshake` key (absent: every default). Every setting that passed the
+ * schema is checked further even when another did not. `where` is the path of the key itself.
  */
-export function readHandshakeSettings(
-  value: unknown,
-  where: Where,
-  sink: ProblemSink,
-): HandshakeSettings | undefined {
-  if (value === undefined) return DEFAULT_HANDSHAKE_SETTINGS;
+export function readHandshakeSettings(value: unknown, where: Where, sink: ProblemSink): ReadSettings {
+  if (value === undefined) return { settings: DEFAULT_HANDSHAKE_SETTINGS, revocationUrl: undefined };
   const mark = sink.mark();
-  const input = parseReporting(handshakeSettingsSchema, value, where, HANDSHAKE_RULES, 'handshake', sink);
-  if (input === undefined) return undefined;
-  const revocationUrl = revocationTemplate(input.revocation_url, where, sink);
-  checkKeepFields(input.keep_fields ?? [], where, sink);
-  const allowedHosts = readAllowedHosts(input.allowed_hosts, where, sink);
-  return sink.errorsSince(mark) ? undefined : normalize(input, revocationUrl, allowedHosts);
+  const { value: input, valid: parts } = parseSalvaging(
+    handshakeSettingsSchema,
+    handshakeSettingsSchema,
+    value,
+    where,
+    HANDSHAKE_RULES,
+    'handshake',
+    sink,
+  );
+  if (parts === undefined) return { settings: undefined, revocationUrl: undefined };
+  const revocationUrl = revocationTemplate(parts.revocation_url, where, sink);
+  checkKeepFields(parts.keep_fields ?? [], where, sink);
+  const allowedHosts = readAllowedHosts(parts.allowed_hosts, where, sink);
+  const settings =
+    input === undefined || sink.errorsSince(mark) ? undefined : normalize(input, revocationUrl, allowedHosts);
+  return { settings, revocationUrl };
 }

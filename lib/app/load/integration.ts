@@ -3,7 +3,8 @@ import { child, type ProblemSink, type Where } from '../problems';
 import {
   INTEGRATION_KEYS,
   INTEGRATION_RULES,
-  type IntegrationInput,
+  type IntegrationParts,
+  integrationPartsSchema,
   integrationSchema,
   OAUTH_IPARAM_KEYS,
   OAUTH_IPARAM_RULES,
@@ -11,7 +12,7 @@ import {
 } from '../schemas/oauth';
 import type { Template } from '../template/ast';
 import { formatName, referencedNames } from '../template/names';
-import { parseReporting } from '../zod-problems';
+import { parseReporting, parseSalvaging } from '../zod-problems';
 import { readAuthOptions } from './auth-options';
 import { DEFAULT_HANDSHAKE_SETTINGS, readHandshakeSettings } from './handshake-settings';
 import { checkProviderHosts, type ProviderUrl } from './provider-hosts';
@@ -24,9 +25,13 @@ type TemplateKey = 'client_id' | 'client_secret' | 'authorize_url' | 'token_url'
 const URL_KEYS: readonly TemplateKey[] = ['authorize_url', 'token_url'];
 const TEMPLATE_KEYS: readonly TemplateKey[] = ['client_id', 'client_secret', ...URL_KEYS];
 
-function readOauthIparams(input: IntegrationInput, where: Where, sink: ProblemSink): OAuthIparamField[] {
+function readOauthIparams(
+  declared: IntegrationParts['oauth_iparams'],
+  where: Where,
+  sink: ProblemSink,
+): OAuthIparamField[] {
   const fields: OAuthIparamField[] = [];
-  for (const [name, raw] of Object.entries(input.oauth_iparams ?? {})) {
+  for (const [name, raw] of Object.entries(declared ?? {})) {
     const at = child(where, name);
     warnUnknownKeys(raw, OAUTH_IPARAM_KEYS, at, sink);
     const field = parseReporting(
@@ -82,28 +87,38 @@ function checkOauthIparamRefs(
   }
 }
 
+/**
+ * `names` undefined: oauth_iparams itself failed the schema, so which fields exist is unknown.
+ * `sound` lists the templates with no error of their own, the only ones worth checking further.
+ */
 function readTemplates(
-  input: IntegrationInput,
-  oauthIparamNames: readonly string[],
+  parts: IntegrationParts,
+  oauthIparamNames: readonly string[] | undefined,
   where: Where,
   sink: ProblemSink,
-): Partial<Record<TemplateKey, Template>> {
+): { templates: Partial<Record<TemplateKey, Template>>; sound: Set<TemplateKey> } {
   const templates: Partial<Record<TemplateKey, Template>> = {};
+  const sound = new Set<TemplateKey>();
   for (const key of TEMPLATE_KEYS) {
+    const source = parts[key];
+    if (source === undefined) continue;
     const at = child(where, key);
-    const template = parseField(input[key], at, key, sink);
+    const mark = sink.mark();
+    const template = parseField(source, at, key, sink);
     if (template === undefined) continue;
     restrictRoots(template, ['oauth_iparams'], at, key, sink);
-    checkOauthIparamRefs(template, oauthIparamNames, at, key, sink);
+    if (oauthIparamNames !== undefined) checkOauthIparamRefs(template, oauthIparamNames, at, key, sink);
     if (URL_KEYS.includes(key)) checkAbsoluteUrl(template, at, key, sink);
     templates[key] = template;
+    if (!sink.errorsSince(mark)) sound.add(key);
   }
-  return templates;
+  return { templates, sound };
 }
 
 /**
  * Reads one integration object (either form). `where` is its path; `fallbackDisplayName` names it
- * when `display_name` is absent. Undefined when it has errors (all of them reported).
+ * when `display_name` is absent. Undefined when it has errors; all of them are reported, those of
+ * one attribute not hiding those of another.
  */
 export function readIntegration(
   name: string,
@@ -114,27 +129,33 @@ export function readIntegration(
 ): Integration | undefined {
   const mark = sink.mark();
   warnUnknownKeys(value, INTEGRATION_KEYS, where, sink);
-  const input = parseReporting(
+  const {
+    value: input,
+    valid: parts,
+    failed,
+  } = parseSalvaging(
     integrationSchema,
+    integrationPartsSchema,
     value,
     where,
     INTEGRATION_RULES,
     `integration "${name}"`,
     sink,
   );
-  if (input === undefined) return undefined;
-  const oauthIparams = readOauthIparams(input, child(where, 'oauth_iparams'), sink);
-  const oauthIparamNames = Object.keys(input.oauth_iparams ?? {});
-  const templates = readTemplates(input, oauthIparamNames, where, sink);
+  if (parts === undefined) return undefined;
+  const oauthIparams = readOauthIparams(parts.oauth_iparams, child(where, 'oauth_iparams'), sink);
+  const oauthIparamNames = failed('oauth_iparams') ? undefined : Object.keys(parts.oauth_iparams ?? {});
+  const { templates, sound } = readTemplates(parts, oauthIparamNames, where, sink);
   const settingsWhere = child(where, 'handshake');
-  const settings = readHandshakeSettings(input.handshake, settingsWhere, sink);
-  if (settings?.revocationUrl !== undefined) {
-    const at = child(settingsWhere, 'revocation_url');
-    checkOauthIparamRefs(settings.revocationUrl, oauthIparamNames, at, 'revocation_url', sink);
+  const revocationWhere = child(settingsWhere, 'revocation_url');
+  const revocationMark = sink.mark();
+  const { settings, revocationUrl } = readHandshakeSettings(parts.handshake, settingsWhere, sink);
+  if (revocationUrl !== undefined && oauthIparamNames !== undefined) {
+    checkOauthIparamRefs(revocationUrl, oauthIparamNames, revocationWhere, 'revocation_url', sink);
   }
   const scopeSeparator = settings?.scopeSeparator ?? DEFAULT_HANDSHAKE_SETTINGS.scopeSeparator;
   const { options, customHeaders } = readAuthOptions(
-    input.options,
+    parts.options,
     scopeSeparator,
     child(where, 'options'),
     sink,
@@ -145,24 +166,28 @@ export function readIntegration(
     authorize_url: authorizeUrl,
     token_url: tokenUrl,
   } = templates;
-  // Only for an otherwise sound integration: one broken URL is reported once.
+  // Each URL that is sound on its own, against sound settings and client: one broken URL is
+  // reported once, and a broken token_type does not hide a host problem.
   if (
-    !sink.errorsSince(mark) &&
     settings !== undefined &&
     clientId !== undefined &&
-    clientSecret !== undefined
+    clientSecret !== undefined &&
+    sound.has('client_id') &&
+    sound.has('client_secret')
   ) {
     const urls: ProviderUrl[] = URL_KEYS.flatMap((key) => {
       const template = templates[key];
-      return template === undefined ? [] : [{ label: key, template, where: child(where, key) }];
+      return template === undefined || !sound.has(key)
+        ? []
+        : [{ label: key, template, where: child(where, key) }];
     });
-    if (settings.revocationUrl !== undefined) {
-      const at = child(settingsWhere, 'revocation_url');
-      urls.push({ label: 'revocation_url', template: settings.revocationUrl, where: at });
+    if (settings.revocationUrl !== undefined && !sink.errorsSince(revocationMark, revocationWhere)) {
+      urls.push({ label: 'revocation_url', template: settings.revocationUrl, where: revocationWhere });
     }
     checkProviderHosts(urls, { clientId, clientSecret }, settings, sink);
   }
   if (
+    input === undefined ||
     sink.errorsSince(mark) ||
     settings === undefined ||
     clientId === undefined ||

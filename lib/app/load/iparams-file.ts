@@ -1,15 +1,23 @@
 import { allowedValues, fitsIparam } from '../iparams';
 import { CHOICE_IPARAM_TYPES, type IparamField } from '../model';
 import { child, describeValue, isRecord, type ProblemSink, type Where } from '../problems';
-import { IPARAM_KEYS, IPARAM_RULES, type IparamInput, iparamSchema } from '../schemas/iparams';
-import { parseReporting } from '../zod-problems';
+import {
+  IPARAM_KEYS,
+  IPARAM_RULES,
+  type IparamInput,
+  iparamPartsSchema,
+  iparamSchema,
+} from '../schemas/iparams';
+import { parseSalvaging } from '../zod-problems';
 import { warnUnknownKeys } from './unknown-keys';
 
 const ROOT: Where = { file: 'config/iparams.json', path: '$' };
 const isChoice = (type: IparamInput['type']): boolean =>
   (CHOICE_IPARAM_TYPES as readonly string[]).includes(type);
 
-function checkOptions(input: IparamInput, where: Where, sink: ProblemSink): boolean {
+type Choices = Pick<IparamInput, 'type' | 'options'>;
+
+function checkOptions(input: Choices, where: Where, sink: ProblemSink): boolean {
   const at = child(where, 'options');
   if (isChoice(input.type) && (input.options === undefined || input.options.length === 0)) {
     sink.error(at, `a ${input.type} field has no options`, 'a non-empty array of the values to choose from');
@@ -23,6 +31,17 @@ function checkOptions(input: IparamInput, where: Where, sink: ProblemSink): bool
     );
   }
   return true;
+}
+
+function checkDefault(input: Choices, value: unknown, where: Where, sink: ProblemSink): void {
+  const field = { type: input.type, ...(isChoice(input.type) ? { options: input.options ?? [] } : {}) };
+  if (value !== undefined && !fitsIparam(field, value)) {
+    sink.warning(
+      child(where, 'default_value'),
+      `default_value ${describeValue(value)} does not fit a ${input.type} field`,
+      allowedValues(field),
+    );
+  }
 }
 
 function toField(name: string, input: IparamInput): IparamField {
@@ -53,17 +72,18 @@ export function readIparamsFile(value: unknown, sink: ProblemSink): Map<string, 
   for (const [name, raw] of Object.entries(value)) {
     const where = child(ROOT, name);
     warnUnknownKeys(raw, IPARAM_KEYS, where, sink);
-    const input = parseReporting(iparamSchema, raw, where, IPARAM_RULES, `iparam "${name}"`, sink);
-    if (input === undefined || !checkOptions(input, where, sink)) continue;
-    const field = toField(name, input);
-    if (field.defaultValue !== undefined && !fitsIparam(field, field.defaultValue)) {
-      sink.warning(
-        child(where, 'default_value'),
-        `default_value ${describeValue(field.defaultValue)} does not fit a ${field.type} field`,
-        allowedValues(field),
-      );
-    }
-    fields.set(name, field);
+    const {
+      value: input,
+      valid: parts,
+      failed,
+    } = parseSalvaging(iparamSchema, iparamPartsSchema, raw, where, IPARAM_RULES, `iparam "${name}"`, sink);
+    // The options mean something only for a known type, and only if they passed the schema.
+    const { type, options } = parts ?? {};
+    if (type === undefined || failed('options')) continue;
+    const choices = { type, ...(options === undefined ? {} : { options }) };
+    if (!checkOptions(choices, where, sink)) continue;
+    checkDefault(choices, parts?.default_value, where, sink);
+    if (input !== undefined) fields.set(name, toField(name, input));
   }
   return fields;
 }

@@ -63,12 +63,11 @@ function readIntegrationsForm(config: Readonly<Record<string, unknown>>, sink: P
   checkAgentCount(entries, where, sink);
   for (const [name, value] of entries) {
     const at = child(where, name);
-    if (!INTEGRATION_NAME.test(name)) {
-      sink.error(at, `integration name "${name}" is not allowed`, 'letters, digits, _ and -');
-      continue;
-    }
+    const named = INTEGRATION_NAME.test(name);
+    if (!named) sink.error(at, `integration name "${name}" is not allowed`, 'letters, digits, _ and -');
+    // Read even under a bad name: what is wrong inside is wrong under any name.
     const integration = readIntegration(name, value, at, humanize(name), sink);
-    if (integration !== undefined) integrations.set(name, integration);
+    if (named && integration !== undefined) integrations.set(name, integration);
   }
   const names = entries.map(([name]) => name).filter((name) => INTEGRATION_NAME.test(name));
   return { format: 'integrations', integrations, names };

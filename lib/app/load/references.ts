@@ -17,6 +17,8 @@ export interface ReferenceScope {
   /** Whether the template asks for OAuth (`options.oauth` or `isOAuth`), even if that was refused. */
   readonly wantsOauth: boolean;
   readonly iparams: ReadonlyMap<string, IparamField>;
+  /** Every iparam named in config/iparams.json, valid or not, so that one mistake is reported once. */
+  readonly iparamNames: readonly string[];
   readonly hasIparamsFile: boolean;
   /** Undefined iparams already warned about: one warning per name is enough. */
   readonly warnedIparams: Set<string>;
@@ -58,7 +60,7 @@ function checkIparam(
   }
   const iparam = scope.iparams.get(name);
   if (iparam === undefined) {
-    if (scope.warnedIparams.has(name)) return;
+    if (scope.warnedIparams.has(name) || scope.iparamNames.includes(name)) return;
     scope.warnedIparams.add(name);
     const known = [...scope.iparams.keys()];
     sink.warning(

@@ -2,11 +2,12 @@ import type { App, RequestTemplate } from '../model';
 import { child, describeValue, type ProblemSink, type Where } from '../problems';
 import {
   REQUEST_TEMPLATE_RULES,
-  type RequestTemplateInput,
+  type RequestTemplateParts,
+  requestTemplatePartsSchema,
   requestTemplateSchema,
 } from '../schemas/requests';
 import type { Template } from '../template/ast';
-import { parseReporting } from '../zod-problems';
+import { parseSalvaging } from '../zod-problems';
 import { checkHost } from './host';
 import { checkReferences, type ReferenceScope, type TemplateField } from './references';
 import { parseField, parseFieldMap } from './template-field';
@@ -17,6 +18,7 @@ export interface RequestScope {
   /** Every integration named in oauth_config.json, valid or not, so one mistake is reported once. */
   readonly integrationNames: readonly string[];
   readonly iparams: ReferenceScope['iparams'];
+  readonly iparamNames: ReferenceScope['iparamNames'];
   readonly hasIparamsFile: boolean;
   readonly warnedIparams: Set<string>;
 }
@@ -72,14 +74,19 @@ function checkQueryNames(query: Readonly<Record<string, string>>, where: Where, 
   }
 }
 
-/** The integration a template uses: `options.oauth`, or `isOAuth: true` where only one can be meant. */
+/**
+ * The integration a template uses: `options.oauth`, or `isOAuth: true` where only one can be meant.
+ * `oauthFailed`: options.oauth (or options itself) failed the schema, so nothing can be said.
+ */
 function resolveOauth(
-  input: RequestTemplateInput,
+  options: RequestTemplateParts['options'],
+  oauthFailed: boolean,
   scope: RequestScope,
   where: Where,
   sink: ProblemSink,
 ): string | undefined {
-  const { oauth, isOAuth } = input.options ?? {};
+  const { oauth, isOAuth } = options ?? {};
+  if (oauthFailed) return undefined;
   const names = scope.integrationNames;
   const allowed =
     names.length === 0 ? 'no integration: config/oauth_config.json configures none' : names.join(', ');
@@ -111,14 +118,21 @@ interface ParsedFields {
   readonly query: Map<string, Template> | undefined;
 }
 
-function parseFields(input: RequestTemplateInput, where: Where, sink: ProblemSink): ParsedFields {
+/** Each field that passed the schema, parsed and checked; a field that did not stays undefined. */
+function parseFields(
+  fields: NonNullable<RequestTemplateParts['schema']>,
+  where: Where,
+  sink: ProblemSink,
+): ParsedFields {
   const schemaWhere = child(where, 'schema');
-  const { headers = {}, query = {} } = input.schema;
+  const { headers = {}, query = {} } = fields;
   checkHeaders(headers, child(schemaWhere, 'headers'), sink);
   checkQueryNames(query, child(schemaWhere, 'query'), sink);
-  const host = parseField(input.schema.host, child(schemaWhere, 'host'), 'host', sink);
+  const host =
+    fields.host === undefined ? undefined : parseField(fields.host, child(schemaWhere, 'host'), 'host', sink);
   if (host !== undefined) checkHost(host, child(schemaWhere, 'host'), sink);
-  const path = parseField(input.schema.path, child(schemaWhere, 'path'), 'path', sink);
+  const path =
+    fields.path === undefined ? undefined : parseField(fields.path, child(schemaWhere, 'path'), 'path', sink);
   if (path !== undefined) checkPath(path, child(schemaWhere, 'path'), sink);
   return {
     host,
@@ -163,32 +177,40 @@ export function readRequestTemplate(
   sink: ProblemSink,
 ): RequestTemplate | undefined {
   const mark = sink.mark();
-  const input = parseReporting(
+  const {
+    value: input,
+    valid: parts,
+    failed,
+  } = parseSalvaging(
     requestTemplateSchema,
+    requestTemplatePartsSchema,
     value,
     where,
     REQUEST_TEMPLATE_RULES,
     `template "${name}"`,
     sink,
   );
-  if (input === undefined) return undefined;
-  const protocol = input.schema.protocol ?? 'https';
-  if (protocol === 'http') {
+  if (parts === undefined) return undefined;
+  if (parts.schema?.protocol === 'http') {
     sink.warning(
       child(where, 'schema', 'protocol'),
       'protocol is "http"',
       'https; http works only for destinations on HANDSHAKE_EGRESS_ALLOW',
     );
   }
-  const parsed = parseFields(input, where, sink);
-  const oauth = resolveOauth(input, scope, child(where, 'options'), sink);
-  checkReferences(
-    fieldsToCheck(parsed, where),
-    { ...scope, wantsOauth: input.options?.oauth !== undefined || input.options?.isOAuth === true },
-    sink,
-  );
+  const parsed = parseFields(parts.schema ?? {}, where, sink);
+  const oauthFailed = failed('options', 'oauth');
+  const oauth = resolveOauth(parts.options, oauthFailed, scope, child(where, 'options'), sink);
+  // An OAuth setting that failed the schema may well ask for OAuth: no access_token complaint then.
+  const wantsOauth =
+    parts.options?.oauth !== undefined ||
+    parts.options?.isOAuth === true ||
+    oauthFailed ||
+    failed('options', 'isOAuth');
+  checkReferences(fieldsToCheck(parsed, where), { ...scope, wantsOauth }, sink);
   const { host, path, headers, query } = parsed;
   if (
+    input === undefined ||
     sink.errorsSince(mark) ||
     host === undefined ||
     path === undefined ||
@@ -200,7 +222,7 @@ export function readRequestTemplate(
   return {
     name,
     method: input.schema.method,
-    protocol,
+    protocol: input.schema.protocol ?? 'https',
     host,
     path,
     headers,

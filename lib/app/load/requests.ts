@@ -24,12 +24,11 @@ export function readRequests(
   }
   for (const [name, raw] of entries) {
     const where = child(ROOT, name);
-    if (!TEMPLATE_NAME.test(name)) {
-      sink.error(where, `template name "${name}" is not allowed`, 'letters, digits, _ and -');
-      continue;
-    }
+    const named = TEMPLATE_NAME.test(name);
+    if (!named) sink.error(where, `template name "${name}" is not allowed`, 'letters, digits, _ and -');
+    // Read even under a bad name: what is wrong inside is wrong under any name.
     const template = readRequestTemplate(name, raw, where, scope, sink);
-    if (template !== undefined) templates.set(name, template);
+    if (named && template !== undefined) templates.set(name, template);
   }
   return templates;
 }

@@ -31,6 +31,9 @@ export const iparamSchema = z.looseObject({
 
 export type IparamInput = z.infer<typeof iparamSchema>;
 
+/** What of an iparam passed the schema (see parseSalvaging). */
+export const iparamPartsSchema = iparamSchema.partial();
+
 export const IPARAM_RULES: FieldRules = {
   '': { allowed: 'an object with display_name, type and optionally description, required, secure, options' },
   display_name: { allowed: 'a string' },

@@ -30,6 +30,11 @@ export const integrationSchema = z.looseObject({
 
 export type IntegrationInput = z.infer<typeof integrationSchema>;
 
+/** What of an integration passed the schema (see parseSalvaging). */
+export const integrationPartsSchema = integrationSchema.partial();
+
+export type IntegrationParts = z.infer<typeof integrationPartsSchema>;
+
 export const INTEGRATION_RULES: FieldRules = {
   '': { allowed: `an object with ${INTEGRATION_KEYS.join(', ')}` },
   display_name: { allowed: 'a string' },

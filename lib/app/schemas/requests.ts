@@ -31,6 +31,14 @@ export const requestTemplateSchema = z.strictObject({
 
 export type RequestTemplateInput = z.infer<typeof requestTemplateSchema>;
 
+/** What of a template passed the schema (see parseSalvaging): any field may be missing. */
+export const requestTemplatePartsSchema = z.strictObject({
+  schema: schemaSchema.partial().optional(),
+  options: optionsSchema.optional(),
+});
+
+export type RequestTemplateParts = z.infer<typeof requestTemplatePartsSchema>;
+
 const SCHEMA_KEYS = 'method, protocol, host, path, headers, query';
 
 export const REQUEST_TEMPLATE_RULES: FieldRules = {
