@@ -3,7 +3,7 @@
  * (HANDSHAKE_DATA_DIR); with `--stage <name>`, that deployed stage's Secrets Manager secrets
  * `handshake/<name>/…` (AWS credentials from the usual environment).
  */
-import { resolve } from 'node:path';
+import { dataDirOf } from '../infra/local-environment.cjs';
 import { awsSecretsClient, createAwsSecretSource } from '../lib/secrets/aws';
 import { createFileSecretSource, secretsFilePath } from '../lib/secrets/file';
 import type { SecretWriter } from '../lib/secrets/port';
@@ -23,7 +23,7 @@ export const SECRET_STORE_ENVIRONMENT = [
 
 export function secretStore(stage: string | undefined, region: string | undefined): ScriptSecretStore {
   if (stage === undefined) {
-    const dataDir = resolve(process.env.HANDSHAKE_DATA_DIR ?? '.handshake');
+    const dataDir = dataDirOf(process.env, process.cwd());
     return {
       kind: 'local',
       store: createFileSecretSource(dataDir),

@@ -20,14 +20,54 @@ import { createFileSecretSource, secretsFilePath } from '../lib/secrets/file';
 import { createDynamoClient, documentClient } from '../lib/store/dynamo';
 import { dynamoOutbox } from '../lib/store/dynamo-outbox';
 import { ensureTable } from '../lib/store/table';
+import { parseCommandLine, ScriptExit, type Usage } from './cli';
 import { deliverEventsLocally, LOCAL_DELIVERY_INTERVAL_MS } from './local/deliver-loop';
 import { readableLine } from './local/log-view';
 
+const USAGE: Usage = {
+  name: 'npm start',
+  synopsis: ['npm start [-- --stage <name>]'],
+  description: [
+    'The whole backend on this machine: DynamoDB Local (data in the data dir), the local secrets',
+    'file and the HTTP API through serverless-offline, built from APP_DIR. One line per request and',
+    'per outcome; Ctrl-C stops everything. Several instances run side by side with different PORT',
+    'and HANDSHAKE_DATA_DIR (and APP_DIR): each builds into a folder of its own.',
+  ].join('\n'),
+  options: [['--stage <name>', 'the local stage, which names the table handshake-<name> (default dev)']],
+  environment: [
+    ['PORT', 'HTTP port (default 3000)'],
+    ['APP_DIR', 'the FDK app folder to serve (default app)'],
+    ['HANDSHAKE_DATA_DIR', 'local data, relative to the repository root (default .handshake)'],
+    ['HANDSHAKE_ADMIN_KEY', 'the admin key to use (default: generated on the first start)'],
+    ['PUBLIC_URL', 'external base URL, e.g. a tunnel (default http://localhost:$PORT)'],
+    ['AWS_ENDPOINT_URL_DYNAMODB', 'a DynamoDB you run yourself (default: DynamoDB Local, started here)'],
+    ['HANDSHAKE_WEBHOOK_URL', 'where auth events go (default: off)'],
+    ['HANDSHAKE_LOG=raw', "serverless-offline's and the functions' output as is (JSON log lines)"],
+    ['POWERTOOLS_METRICS_DISABLED=false', 'print the CloudWatch metrics (EMF) the functions emit'],
+  ],
+  examples: ['npm start', 'PORT=3001 HANDSHAKE_DATA_DIR=.handshake-other APP_DIR=../my-app npm start'],
+};
+
+/** --help and --stage, before anything starts. */
+function commandLine(): { stage: string | undefined } {
+  try {
+    return {
+      stage: parseCommandLine({ usage: USAGE, options: { stage: { type: 'string' } }, maxPositionals: 0 })
+        .values.stage,
+    };
+  } catch (error) {
+    if (!(error instanceof ScriptExit)) throw error;
+    (error.stream === 'stdout' ? process.stdout : process.stderr).write(`${error.message}\n`);
+    process.exit(error.code);
+  }
+}
+
+const options = commandLine();
 const env = process.env;
 const port = Number(env.PORT ?? '3000');
 // npm runs scripts in the repository root: a relative data dir is relative to it.
 const dataDir = dataDirOf(env, process.cwd());
-const stage = env.HANDSHAKE_STAGE ?? 'dev';
+const stage = options.stage ?? env.HANDSHAKE_STAGE ?? 'dev';
 const tableName = `handshake-${stage}`;
 const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
 

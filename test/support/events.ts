@@ -1,3 +1,4 @@
+export { lambdaContext } from '../../scripts/lambda-context';
 export {
   EVENTS_ADMIN_KEY,
   EVENTS_INSTALLATION_ID,
@@ -5,5 +6,3 @@ export {
   loadEvent,
   withAuthorization,
 } from '../../scripts/local/event-payloads';
-
-export { lambdaContext } from '../../scripts/lambda-context';
