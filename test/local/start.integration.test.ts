@@ -100,6 +100,10 @@ describe('npm start', () => {
     const first = await start();
     expect(first.output()).toContain('created');
     expect((await api('/health')).status).toBe(200);
+    // The root is the landing page, not serverless-offline's JSON 404.
+    const landing = await api('/');
+    expect([landing.status, landing.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(await landing.text()).toContain('is running');
 
     const adminKey = await createFileSecretSource(dataDir).get('admin-key');
     expect(adminKey).toMatch(/^hsa_/);

@@ -315,6 +315,12 @@ describe('real responses match the document', () => {
     expect(health.status).toBe(200);
   });
 
+  it('GET /', async () => {
+    const landing = await api('GET', '/');
+    expect(landing.status).toBe(200);
+    expect(landing.text).toMatch(/Handshake \S+ is running/);
+  });
+
   it('POST /installations: created, and each way of getting it wrong', async () => {
     const created = await api<InstallationBody>('POST', '/installations', {
       key: ADMIN,
@@ -574,6 +580,7 @@ describe('real responses match the document', () => {
     expect(checker.checked.filter((entry) => entry.problems.length > 0)).toEqual([]);
     const covered = [...checker.covered].sort();
     const expected = [
+      'GET / 200',
       'GET /health 200',
       'POST /installations 201',
       'POST /installations 400',
