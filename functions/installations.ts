@@ -1,5 +1,5 @@
 import { sendTestEvent } from '../lib/events/test-event';
-import { senderDeps } from '../lib/events/wiring';
+import { testEventDeps } from '../lib/events/wiring';
 import { createConnectLink } from '../lib/handshake/links';
 import { revokeGrants } from '../lib/handshake/revoke';
 import { authenticate, authorize } from '../lib/http/auth';
@@ -22,8 +22,7 @@ const deps = {
   accounts: rt.stores.accounts,
   revokeGrants: (accounts: readonly AccountRecord[]) => revokeGrants(rt.handshake, accounts),
 };
-/** The test event is sent directly, not through the outbox. */
-const testEventDeps = senderDeps(rt);
+const testEvent = testEventDeps(rt);
 const idOf = (parameters: Readonly<Record<string, string>>) => parameters.id ?? '';
 
 export const handler = httpHandler({
@@ -56,7 +55,7 @@ export const handler = httpHandler({
     const id = idOf(request.pathParameters);
     authorize(await authenticate(request.headers.authorization, rt), 'admin');
     const installation = await loadInstallation(deps, id);
-    return json(200, await sendTestEvent(testEventDeps, installation.id));
+    return json(200, await sendTestEvent(testEvent, installation.id));
   },
   'DELETE /installations/{id}': async (request) => {
     const id = idOf(request.pathParameters);

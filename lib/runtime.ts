@@ -9,6 +9,7 @@ import type { HandshakeDeps } from './handshake/deps';
 import type { AuthDeps } from './http/auth';
 import { publicUrlFor } from './http/public-url';
 import type { HttpRequest } from './http/request';
+import { secretsTargetOf } from './oauth/client-credentials';
 import { Refresher } from './refresh/refresh-or-join';
 import type { SweepDeps } from './refresh/sweep';
 import { secretSource } from './secrets';
@@ -87,6 +88,7 @@ export function runtime(): Runtime {
       accounts: all.accounts,
       pending: all.pending,
       secrets,
+      secretsTarget: secretsTargetOf(cfg),
       vault,
       egress,
       allowsPlainHttp: (url) => allowsPlainHttp(allow, url),

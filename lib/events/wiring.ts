@@ -2,6 +2,7 @@ import type { Runtime } from '../runtime';
 import { tableRef } from '../store/dynamo';
 import { dynamoOutbox } from '../store/dynamo-outbox';
 import type { DeliveryDeps, SenderDeps } from './deliver';
+import type { TestEventDeps } from './test-event';
 
 /** What signs and POSTs an event to the app's webhook (the test event needs no more). */
 export const senderDeps = (rt: Runtime): SenderDeps => ({
@@ -10,6 +11,12 @@ export const senderDeps = (rt: Runtime): SenderDeps => ({
   webhookUrl: rt.config.webhookUrl,
   now: rt.now,
   userAgent: `Handshake-Webhooks/${rt.config.version}`,
+});
+
+/** The test event is sent directly, not through the outbox; its refusal names how to turn webhooks on. */
+export const testEventDeps = (rt: Runtime): TestEventDeps => ({
+  ...senderDeps(rt),
+  deployedStage: rt.config.local ? undefined : rt.config.stage,
 });
 
 let shared: DeliveryDeps | undefined;

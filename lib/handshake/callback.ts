@@ -2,14 +2,19 @@ import { renderTemplate } from '../app';
 import type { Integration } from '../app/model';
 import { type StateField, stateAad } from '../crypto/aad';
 import { hashKey, installationIdFromHandshakeToken } from '../crypto/keys';
-import { isHandshakeError } from '../errors';
-import { clientCredentials } from '../oauth/client-credentials';
+import { HandshakeError, isHandshakeError } from '../errors';
+import {
+  type ClientCredentials,
+  ClientNotConfiguredError,
+  clientCredentials,
+} from '../oauth/client-credentials';
 import { callTokenEndpoint } from '../oauth/token-endpoint';
 import { cleanProviderText } from '../oauth/token-response';
 import { logger } from '../observability/logger';
 import type { PendingRecord, Sealed } from '../store/ports';
 import { storeAuthorizedTokens } from '../tokens/store-authorized';
 import { clearBrowserBinding, isSameBrowser } from './browser-binding';
+import { logClientNotConfigured } from './client-setup';
 import { type HandshakeDeps, redirectUri } from './deps';
 import { expectedIssuer, issuerProblem } from './issuer';
 
@@ -108,6 +113,29 @@ function stateProblem(outcome: 'unknown' | 'used' | 'expired' | 'link_used'): St
   return outcome === 'unknown' ? 'invalid' : outcome;
 }
 
+/** The client's credentials, or why there are none (removed or unreadable since the person started). */
+async function credentialsFor(
+  deps: HandshakeDeps,
+  state: PendingRecord,
+  integration: Integration,
+  oauthIparams: Readonly<Record<string, string>>,
+): Promise<ClientCredentials | HandshakeError> {
+  try {
+    return await clientCredentials(deps.secrets, integration, oauthIparams);
+  } catch (error) {
+    if (error instanceof ClientNotConfiguredError) {
+      logClientNotConfigured(
+        deps,
+        'code not exchanged: the OAuth client of the integration is not configured',
+        { installationId: state.installationId, integration: integration.name },
+        error,
+      );
+    }
+    if (isHandshakeError(error)) return error;
+    throw error;
+  }
+}
+
 async function exchange(
   deps: HandshakeDeps,
   state: PendingRecord,
@@ -140,13 +168,9 @@ async function exchange(
   if (code === undefined || code === '')
     return fail('invalid_request', 'the provider sent no code', 'provider');
 
-  let credentials: Awaited<ReturnType<typeof clientCredentials>>;
-  try {
-    credentials = await clientCredentials(deps.secrets, integration, oauthIparams);
-  } catch (error) {
-    if (isHandshakeError(error)) return fail('client_not_configured', error.message, 'deployment');
-    throw error;
-  }
+  const credentials = await credentialsFor(deps, state, integration, oauthIparams);
+  if (credentials instanceof HandshakeError)
+    return fail('client_not_configured', credentials.message, 'deployment');
   const result = await callTokenEndpoint(
     {
       integration,

@@ -1,12 +1,18 @@
 import { type Integration, isStatic, renderTemplate } from '../app';
 import { stateAad } from '../crypto/aad';
 import { hashKey, installationIdFromHandshakeToken, newHandshakeToken } from '../crypto/keys';
-import { clientCredentials } from '../oauth/client-credentials';
+import {
+  type ClientCredentials,
+  ClientNotConfiguredError,
+  clientCredentials,
+  placeholderCredentials,
+} from '../oauth/client-credentials';
 import { newPkcePair } from '../oauth/pkce';
 import type { ConnectPageModel } from '../pages/connect-page';
 import type { PendingRecord } from '../store/ports';
 import { DEFAULT_ACCOUNT } from './account-label';
 import { newBrowserBinding } from './browser-binding';
+import { logClientNotConfigured } from './client-setup';
 import { checkConnectForm, connectFields } from './connect-fields';
 import { type HandshakeDeps, redirectUri, STATE_TTL_SECONDS } from './deps';
 
@@ -16,6 +22,8 @@ export type LinkProblem = 'invalid' | 'used' | 'expired';
 export type ConnectOutcome =
   | { readonly kind: 'form'; readonly status: number; readonly model: ConnectPageModel }
   | { readonly kind: 'link_problem'; readonly problem: LinkProblem; readonly appName: string }
+  /** The integration's OAuth client has no real credentials: nothing to send the person to. */
+  | { readonly kind: 'not_configured'; readonly appName: string; readonly providerName: string }
   | { readonly kind: 'redirect'; readonly location: string; readonly setCookie?: string };
 
 interface UsableLink {
@@ -63,10 +71,32 @@ function formModel(
   };
 }
 
+/**
+ * The person's page says only that the connection is not set up; the operator learns from the
+ * log what to run. The link stays valid: once the credentials are set it works.
+ */
+function notConfigured(
+  deps: HandshakeDeps,
+  { link, integration }: UsableLink,
+  problem: Pick<ClientNotConfiguredError, 'what' | 'reason'>,
+): ConnectOutcome {
+  logClientNotConfigured(
+    deps,
+    'connect refused: the OAuth client of the integration is not configured',
+    { installationId: link.installationId, integration: integration.name },
+    problem,
+  );
+  return { kind: 'not_configured', appName: deps.app.name, providerName: integration.displayName };
+}
+
 /** GET /connect/{token}: the form, or a page that says why the link cannot be used. */
 export async function showConnectPage(deps: HandshakeDeps, token: string): Promise<ConnectOutcome> {
   const usable = await usableLink(deps, token);
   if (typeof usable === 'string') return { kind: 'link_problem', problem: usable, appName: deps.app.name };
+  // Before the form: a person should not fill it in for a connection that cannot work.
+  const unset = await placeholderCredentials(deps.secrets, usable.integration);
+  if (unset.length > 0)
+    return notConfigured(deps, usable, { what: `${unset.join(' and ')} not set`, reason: 'placeholder' });
   return { kind: 'form', status: 200, model: formModel(deps, usable, {}, {}) };
 }
 
@@ -88,7 +118,14 @@ export async function submitConnectForm(
   if (Object.keys(checked.errors).length > 0) {
     return { kind: 'form', status: 400, model: formModel(deps, usable, checked.values, checked.errors) };
   }
-  const credentials = await clientCredentials(deps.secrets, integration, checked.values);
+  let credentials: ClientCredentials;
+  try {
+    credentials = await clientCredentials(deps.secrets, integration, checked.values);
+  } catch (error) {
+    // Removed since the link was made, or rendered from the form into a placeholder.
+    if (error instanceof ClientNotConfiguredError) return notConfigured(deps, usable, error);
+    throw error;
+  }
   const state = newHandshakeToken('state', link.installationId);
   const stateHash = hashKey(state);
   const pkce = integration.settings.pkce ? newPkcePair() : undefined;

@@ -1,6 +1,7 @@
 import type { App } from '../app/model';
 import type { Egress } from '../egress';
 import type { EventPolicy } from '../events/account-events';
+import type { SecretsTarget } from '../oauth/client-credentials';
 import type { SecretSource } from '../secrets/port';
 import type { AccountStore, InstallationStore, PendingStore } from '../store/ports';
 import type { Vault } from '../tokens/vault';
@@ -14,6 +15,8 @@ export interface HandshakeDeps {
   readonly accounts: AccountStore;
   readonly pending: PendingStore;
   readonly secrets: SecretSource;
+  /** Where `npm run secrets` stores what `secrets` reads: messages name the command to run. */
+  readonly secretsTarget: SecretsTarget;
   readonly vault: () => Promise<Vault>;
   readonly egress: Egress;
   /** Whether plain http to this URL is allowed (the egress allow list). */

@@ -4,6 +4,7 @@ import { hashKey, newHandshakeToken } from '../crypto/keys';
 import { HandshakeError } from '../errors';
 import { parseWith } from '../http/validation';
 import { loadInstallation } from '../installations/service';
+import { credentialsNotSet, placeholderCredentials } from '../oauth/client-credentials';
 import { accountFor } from './account-label';
 import { type HandshakeDeps, LINK_TTL_SECONDS } from './deps';
 import { checkReturnUrl } from './return-url';
@@ -39,7 +40,9 @@ export function integrationNamed(deps: Pick<HandshakeDeps, 'app'>, name: string)
 
 /**
  * POST /installations/{id}/connect-links: the only way to start a handshake. The link is a
- * bearer secret for one person, single use, short-lived; only its hash is stored.
+ * bearer secret for one person, single use, short-lived; only its hash is stored. No link is
+ * made while the integration's client credentials are placeholders: the person would be sent to
+ * the provider with `client_id=set-with-npm-run-secrets` and see only its error page.
  */
 export async function createConnectLink(
   deps: HandshakeDeps,
@@ -52,6 +55,8 @@ export async function createConnectLink(
   const account = accountFor(integration, input.account);
   const returnUrl =
     input.returnUrl === undefined ? undefined : checkReturnUrl(input.returnUrl, deps.allowsPlainHttp);
+  const unset = await placeholderCredentials(deps.secrets, integration);
+  if (unset.length > 0) throw credentialsNotSet(integration.name, unset, deps.secretsTarget);
   const now = deps.now();
   const expiresAt = now.getTime() + (input.expiresInSeconds ?? LINK_TTL_SECONDS) * 1000;
   const token = newHandshakeToken('link', installationId);

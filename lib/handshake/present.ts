@@ -53,6 +53,17 @@ export function presentConnect(outcome: ConnectOutcome, form: FormBinding): Http
         appName: outcome.appName,
         next: `Ask ${outcome.appName} for a new connect link.`,
       });
+    case 'not_configured':
+      // 503: not the person's doing, and it works once the operator sets the credentials.
+      return messagePage({
+        status: 503,
+        tone: 'error',
+        appName: outcome.appName,
+        title: 'This connection is not set up yet',
+        message: `${outcome.appName} has not finished setting up its connection to ${outcome.providerName}. Nothing was sent to ${outcome.providerName} and nothing was stored.`,
+        next: `Ask the operator of ${outcome.appName} to finish setting it up; then open this link again while it is valid.`,
+        code: 'client_not_configured',
+      });
   }
 }
 

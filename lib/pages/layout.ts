@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { pageHeaders } from '../http/page-headers';
 import type { HttpResult } from '../http/responses';
 import { html, SafeHtml } from './html';
 import { STYLESHEET } from './style';
@@ -9,28 +10,15 @@ export interface PageOptions {
   readonly status: number;
   readonly title: string;
   readonly body: SafeHtml;
-  /**
-   * Where the page's form may send the browser. Chromium applies `form-action` to the redirect
-   * that follows a submit too, so the connect form lists the provider's origin here.
-   */
+  /** Where the page's form may send the browser (see PagePolicy). */
   readonly formAction?: readonly string[];
 }
 
 /**
- * A complete page with the headers every Handshake page carries: a CSP that allows nothing but
- * its own inline stylesheet (by hash) and form posts, no framing, no referrer (the URL holds a
- * single-use token), no caching. The pages load nothing from anywhere.
+ * A complete page with the headers every Handshake page carries (../http/page-headers.ts):
+ * the pages load nothing from anywhere.
  */
 export function page(options: PageOptions): HttpResult {
-  const formAction = options.formAction === undefined ? "'none'" : options.formAction.join(' ');
-  const csp = [
-    "default-src 'none'",
-    `style-src ${STYLE_HASH}`,
-    "img-src 'self' data:",
-    `form-action ${formAction}`,
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
   const document = html`<!doctype html>
 <html lang="en">
 <head>
@@ -50,15 +38,7 @@ ${options.body}
 `;
   return {
     statusCode: options.status,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': csp,
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'cross-origin-opener-policy': 'same-origin',
-    },
+    headers: pageHeaders({ styleHash: STYLE_HASH, formAction: options.formAction }),
     body: document.value,
   };
 }

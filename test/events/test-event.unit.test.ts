@@ -7,22 +7,41 @@ import { memorySource } from '../secrets/memory-source';
 const egress = createEgress({ allow: parseAllowList([]) });
 afterAll(() => egress.close());
 
-const deps = (webhookUrl: string | undefined, secret: string | null = 'signing-secret-0123456789') => ({
+const deps = (
+  webhookUrl: string | undefined,
+  secret: string | null = 'signing-secret-0123456789',
+  deployedStage?: string,
+) => ({
   egress,
   secrets: memorySource(secret === null ? {} : { 'webhook-signing': secret }),
   now: () => new Date('2026-11-26T10:00:00Z'),
   userAgent: 'Handshake-Webhooks/test',
   webhookUrl,
+  deployedStage,
 });
 
 describe('sendTestEvent', () => {
-  it('says webhooks are off, and how to turn them on, when no URL is set', async () => {
-    const sent = sendTestEvent(deps(undefined), 'in_abcdefghijklmnopqrst');
-    await expect(sent).rejects.toBeInstanceOf(HandshakeError);
-    await expect(sent).rejects.toMatchObject({
-      code: 'CONFLICT',
-      message: expect.stringContaining('HANDSHAKE_WEBHOOK_URL'),
-    });
+  it.each([
+    ['a deployed stage', 'prod', /deploy the stage again .*npm run deploy -- --stage prod/i],
+    ['npm start', undefined, /Restart `npm start`.*HANDSHAKE_WEBHOOK_URL=http:\/\/localhost:4000/],
+  ])(
+    'says webhooks are off, and how to turn them on in %s, when no URL is set',
+    async (_where, stage, how) => {
+      // Act
+      const sent = sendTestEvent(
+        deps(undefined, 'signing-secret-0123456789', stage),
+        'in_abcdefghijklmnopqrst',
+      );
+      // Assess
+      await expect(sent).rejects.toBeInstanceOf(HandshakeError);
+      await expect(sent).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(how) });
+      await expect(sent).rejects.toMatchObject({ message: expect.stringContaining('HANDSHAKE_WEBHOOK_URL') });
+    },
+  );
+
+  it('does not tell `npm start` to deploy', async () => {
+    const sent = sendTestEvent(deps(undefined, null, undefined), 'in_abcdefghijklmnopqrst');
+    await expect(sent).rejects.toMatchObject({ message: expect.not.stringMatching(/deploy/i) });
   });
 
   it.each([

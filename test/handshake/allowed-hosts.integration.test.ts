@@ -104,6 +104,7 @@ beforeAll(async () => {
     accounts: dynamoAccountStore(table),
     pending: dynamoPendingStore(table),
     secrets,
+    secretsTarget: { kind: 'local' },
     vault: async () => vault,
     // Replaced per test, once the listener's port is known.
     egress: createEgress({ allow: parseAllowList([]) }),

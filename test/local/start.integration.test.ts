@@ -100,6 +100,10 @@ describe('npm start', () => {
     const first = await start();
     expect(first.output()).toContain('created');
     expect((await api('/health')).status).toBe(200);
+    // The root is the landing page, not serverless-offline's JSON 404.
+    const landing = await api('/');
+    expect([landing.status, landing.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(await landing.text()).toContain('is running');
 
     const adminKey = await createFileSecretSource(dataDir).get('admin-key');
     expect(adminKey).toMatch(/^hsa_/);
@@ -145,11 +149,23 @@ describe('npm start', () => {
 
   it('serves the connect page and sends the person to the provider', async () => {
     const adminKey = (await createFileSecretSource(dataDir).get('admin-key')) as string;
-    const link = await api(`/installations/${installation.id}/connect-links`, {
-      method: 'POST',
-      headers: { ...bearer(adminKey), 'content-type': 'application/json' },
-      body: JSON.stringify({ integration: 'freshservice' }),
+    const makeLink = () =>
+      api(`/installations/${installation.id}/connect-links`, {
+        method: 'POST',
+        headers: { ...bearer(adminKey), 'content-type': 'application/json' },
+        body: JSON.stringify({ integration: 'freshservice' }),
+      });
+    // The sample app's file holds placeholders: no link until the operator runs what the 409 says.
+    const refused = await makeLink();
+    expect(refused.status).toBe(409);
+    const { message } = ((await refused.json()) as { error: { message: string } }).error;
+    const command = message.slice(message.indexOf('printf %s'));
+    expect(command).toBe('printf %s "$CLIENT_SECRET" | npm run secrets -- set freshservice --client-id <id>');
+    await run('sh', ['-c', command.replace('<id>', 'fs-client-id')], {
+      cwd: REPO_ROOT,
+      env: userEnv({ CLIENT_SECRET: 'fs-client-secret' }),
     });
+    const link = await makeLink();
     expect(link.status).toBe(201);
     const { url } = (await link.json()) as { url: string };
     expect(url).toMatch(new RegExp(`^http://localhost:${port}/connect/hcl_`));
@@ -181,6 +197,7 @@ describe('npm start', () => {
       'https://acme.myfreshworks.com/org/oauth/v2/authorize',
     );
     expect(location.searchParams.get('redirect_uri')).toBe(`http://localhost:${port}/oauth/callback`);
+    expect(location.searchParams.get('client_id')).toBe('fs-client-id');
     expect(location.searchParams.get('code_challenge_method')).toBe('S256');
     // serverless-offline re-serializes the cookie; its attributes must survive.
     const [cookie = ''] = submitted.headers.getSetCookie();

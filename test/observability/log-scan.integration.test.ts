@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashKey } from '../../lib/crypto/keys';
 import { freePort } from '../../lib/local/dynamodb-local';
+import { createFileSecretSource } from '../../lib/secrets/file';
 import { testEndpoint } from '../support/dynamo';
 import { lambdaContext } from '../support/events';
 import {
@@ -167,6 +168,13 @@ it('npm start prints no connect link, state, code or key of the requests it serv
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const admin = 'hsa_log-scan-admin-key-for-npm-start-0123456789';
+  const dataDir = mkdtempSync(join(tmpdir(), 'handshake-start-'));
+  // The sample app's file holds placeholders: without stored credentials no link is made.
+  const clientSecret = 'hubspot-client-secret-Lw9';
+  await createFileSecretSource(dataDir).put(
+    'client-credentials',
+    JSON.stringify({ hubspot: { client_id: 'hubspot-client-id', client_secret: clientSecret } }),
+  );
   const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
     cwd: REPO_ROOT,
     env: {
@@ -174,7 +182,7 @@ it('npm start prints no connect link, state, code or key of the requests it serv
       HOME: process.env.HOME,
       PORT: String(port),
       PUBLIC_URL: base,
-      HANDSHAKE_DATA_DIR: mkdtempSync(join(tmpdir(), 'handshake-start-')),
+      HANDSHAKE_DATA_DIR: dataDir,
       HANDSHAKE_STAGE: `logscan${port}`,
       HANDSHAKE_ADMIN_KEY: admin,
       AWS_ENDPOINT_URL_DYNAMODB: testEndpoint(),
@@ -230,6 +238,7 @@ it('npm start prints no connect link, state, code or key of the requests it serv
       code,
       adminKey: admin,
       installationKey: installation.apiKey,
+      clientSecret,
     })) {
       expect({ name, leaked: output.includes(value) }).toEqual({ name, leaked: false });
     }

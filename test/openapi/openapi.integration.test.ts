@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Response as PageResponse } from 'playwright-core';
 import { ERROR_STATUS } from '../../lib/errors';
 import { FORM_FIELD, formBindingFor } from '../../lib/handshake/form-binding';
+import { createFileSecretSource } from '../../lib/secrets/file';
 import { completeProviderLogin } from '../support/browser';
 import { ADMIN, useHarness, world } from '../support/harness';
 import { REPO_ROOT } from '../support/local-env';
@@ -314,6 +315,12 @@ describe('real responses match the document', () => {
     expect(health.status).toBe(200);
   });
 
+  it('GET /', async () => {
+    const landing = await api('GET', '/');
+    expect(landing.status).toBe(200);
+    expect(landing.text).toMatch(/Handshake \S+ is running/);
+  });
+
   it('POST /installations: created, and each way of getting it wrong', async () => {
     const created = await api<InstallationBody>('POST', '/installations', {
       key: ADMIN,
@@ -411,6 +418,22 @@ describe('real responses match the document', () => {
     expect(
       (await api('POST', `/installations/${a.id}/connect-links`, { json: { integration: 'beta' } })).status,
     ).toBe(401);
+
+    // Stored credentials that are themselves placeholders: no link until real ones are set.
+    const secrets = createFileSecretSource(process.env.HANDSHAKE_DATA_DIR ?? '');
+    const stored = (await secrets.get('client-credentials')) ?? '{}';
+    const placeholder = 'set-with-npm-run-secrets';
+    await secrets.put(
+      'client-credentials',
+      JSON.stringify({ beta: { client_id: placeholder, client_secret: placeholder } }),
+    );
+    const unset = await api('POST', `/installations/${a.id}/connect-links`, {
+      key: a.apiKey,
+      json: { integration: 'beta' },
+    });
+    await secrets.put('client-credentials', stored);
+    expect([unset.status, unset.json.error.code]).toEqual([409, 'CONFLICT']);
+    expect(unset.json.error.message).toContain('npm run secrets -- set beta --client-id <id>');
   });
 
   it('the connect page, a bad link, and a form that is not a form', async () => {
@@ -557,6 +580,7 @@ describe('real responses match the document', () => {
     expect(checker.checked.filter((entry) => entry.problems.length > 0)).toEqual([]);
     const covered = [...checker.covered].sort();
     const expected = [
+      'GET / 200',
       'GET /health 200',
       'POST /installations 201',
       'POST /installations 400',
@@ -577,6 +601,7 @@ describe('real responses match the document', () => {
       'POST /installations/{id}/connect-links 401',
       'POST /installations/{id}/connect-links 403',
       'POST /installations/{id}/connect-links 404',
+      'POST /installations/{id}/connect-links 409',
       'POST /installations/{id}/integrations/{name}/refresh 200',
       'POST /installations/{id}/integrations/{name}/refresh 400',
       'POST /installations/{id}/integrations/{name}/refresh 401',

@@ -216,6 +216,47 @@ describe('POST /installations/{id}/integrations/{name}/refresh', () => {
     expect(await works(later.tokens?.accessToken)).toBe(true);
   }, 90_000);
 
+  it('reaches the provider on every call, even two in a row within 5 s: no answer claims a refresh that did not happen', async () => {
+    // Prepare
+    const installation = await createInstallation();
+    const before = await connect(installation.id, 'twice');
+    await world.oauth.clearReceived();
+    const refresh = async () => {
+      const response = await fetch(
+        `${world.api.url}/installations/${installation.id}/integrations/crew/refresh`,
+        { method: 'POST', headers: bearer(ADMIN), body: JSON.stringify({ account: 'twice' }) },
+      );
+      return {
+        status: response.status,
+        body: (await response.json()) as { outcome: string; account: { lastRefreshedAt: string } },
+      };
+    };
+
+    // Act: one after the other, well within the 5 s in which an old version answered from memory
+    const started = Date.now();
+    const first = await refresh();
+    const second = await refresh();
+    const elapsed = Date.now() - started;
+
+    // Assess: two refreshes reported, each newer than what came before it
+    expect(elapsed).toBeLessThan(5000);
+    expect([first.status, first.body.outcome]).toEqual([200, 'refreshed']);
+    expect([second.status, second.body.outcome]).toEqual([200, 'refreshed']);
+    const firstAt = Date.parse(first.body.account.lastRefreshedAt);
+    const secondAt = Date.parse(second.body.account.lastRefreshedAt);
+    expect(before.item.lastRefreshedAt).toBeUndefined();
+    expect(firstAt).toBeGreaterThanOrEqual(started);
+    expect(secondAt).toBeGreaterThan(firstAt);
+    // …and the provider saw exactly those two refresh-token grants, the second with the rotated token.
+    const calls = await refreshRequests();
+    expect(calls).toHaveLength(2);
+    expect(calls[0]?.form.refresh_token).toBe(before.tokens?.refreshToken);
+    expect(calls[1]?.form.refresh_token).not.toBe(calls[0]?.form.refresh_token);
+    const after = await storedTokens(installation.id, 'crew', 'twice');
+    expect(after.item.lastRefreshedAt).toBe(second.body.account.lastRefreshedAt);
+    expect(await works(after.tokens?.accessToken)).toBe(true);
+  }, 90_000);
+
   it('answers the new status, 404 where there is nothing to refresh, and dead at once after a revocation', async () => {
     const installation = await createInstallation();
     await connect(installation.id, 'manual');

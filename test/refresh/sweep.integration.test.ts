@@ -10,10 +10,12 @@ import { readAppDir } from '../../lib/app';
 import { loadApp } from '../../lib/app/load-folder';
 import { loadCipher } from '../../lib/crypto';
 import type { Egress, EgressRequest, EgressResponse } from '../../lib/egress';
+import { storeClientCredentials } from '../../lib/oauth/client-credentials';
 import { refreshAccount } from '../../lib/refresh/refresh-account';
 import { type SweepDeps, sweep } from '../../lib/refresh/sweep';
 import { ensureLocalSecrets } from '../../lib/secrets/bootstrap';
 import { createFileSecretSource } from '../../lib/secrets/file';
+import type { SecretWriter } from '../../lib/secrets/port';
 import { dynamoAccountStore, refreshShard } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoRefreshIndex } from '../../lib/store/dynamo-refresh-index';
@@ -54,6 +56,7 @@ let table: TestTable;
 let vault: Vault;
 let egress: ScriptedEgress;
 let deps: SweepDeps;
+let credentials: SecretWriter;
 let installationId: string;
 
 beforeAll(async () => {
@@ -74,13 +77,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await table.drop();
 });
-beforeEach(() => {
+beforeEach(async () => {
   egress = new ScriptedEgress();
+  // The sample app's file holds placeholders: the operator's credentials are stored.
+  credentials = createFileSecretSource(mkdtempSync(join(tmpdir(), 'handshake-sweep-creds-')));
+  await storeClientCredentials(credentials, 'hubspot', { clientId: 'hub-id', clientSecret: 'hub-secret' });
   deps = {
     app,
     accounts: dynamoAccountStore(table),
     index: dynamoRefreshIndex(table),
-    secrets: createFileSecretSource(mkdtempSync(join(tmpdir(), 'handshake-sweep-empty-'))),
+    secrets: credentials,
     vault: async () => vault,
     egress,
     tokenTimeoutMs: 15_000,
@@ -202,6 +208,24 @@ describe('refreshAccount', () => {
     const taken = await refreshAccount(deps, key('crashed'), { kind: 'due', now: Date.now() });
     expect(taken.kind).toBe('refreshed');
     expect((await stored('crashed')).record.leaseOwner).toBeUndefined();
+  });
+
+  it('sends no placeholder credentials: without stored ones it fails to retry later, naming the fix', async () => {
+    // Prepare
+    await connected('unset');
+    await storeClientCredentials(credentials, 'hubspot', undefined);
+    // Act
+    const outcome = await refreshAccount(deps, key('unset'), { kind: 'due', now: Date.now() });
+    // Assess
+    expect(outcome.kind).toBe('failed');
+    expect(egress.requests).toEqual([]);
+    const { record, tokens } = await stored('unset');
+    expect(record.status).toBe('authorized');
+    expect(record.lastError).toMatchObject({
+      code: 'refused',
+      description: expect.stringContaining('npm run secrets -- set hubspot'),
+    });
+    expect(tokens?.refreshToken).toBe('old-rt-unset');
   });
 
   it('does not refresh a token that is not due yet', async () => {
