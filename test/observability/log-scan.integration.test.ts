@@ -198,10 +198,11 @@ it('npm start prints no connect link, state, code or key of the requests it serv
   });
   try {
     await waitFor(
-      () => output.includes('Handshake is running'),
+      () => output.includes('Handshake is running') || child.exitCode !== null,
       150_000,
       () => output,
     );
+    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
     // The sample app (APP_DIR's default) needs its one required iparam.
     const created = await fetch(`${base}/installations`, {
       method: 'POST',
@@ -243,8 +244,12 @@ it('npm start prints no connect link, state, code or key of the requests it serv
       expect({ name, leaked: output.includes(value) }).toEqual({ name, leaked: false });
     }
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    // An 'exit' that already happened never fires again: waiting for it would stall until the timeout.
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
   }
 }, 200_000);
 

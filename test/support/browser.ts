@@ -1,9 +1,15 @@
 /** Headless Debian Chromium driven by playwright-core, and the OAuth test server's login steps. */
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { assertChromium, chromiumPath } from '../../lib/local/prerequisites';
 
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Launches the Chromium that `npm test` checked for (lib/local/prerequisites.ts), or the one at
+ * `executablePath`. Without one, throws how to install it rather than playwright's bare message.
+ */
+export async function launchBrowser(executablePath = chromiumPath(process.env)): Promise<Browser> {
+  assertChromium(executablePath);
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath,
     headless: true,
     // No internet here: keep Chromium from phoning home (it floods refused connections otherwise).
     args: [

@@ -22,7 +22,10 @@ export async function createTestTable(): Promise<TestTable> {
   const endpoint = testEndpoint();
   const raw = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: endpoint, local: true });
   const tableName = `test-${randomUUID()}`;
-  await ensureTable(raw, tableName);
+  await ensureTable(raw, tableName).catch((error: unknown) => {
+    raw.destroy();
+    throw error;
+  });
   const client: DynamoDBDocumentClient = documentClient(raw);
   return {
     raw,
@@ -30,8 +33,11 @@ export async function createTestTable(): Promise<TestTable> {
     tableName,
     endpoint,
     drop: async () => {
-      await raw.send(new DeleteTableCommand({ TableName: tableName }));
-      raw.destroy();
+      try {
+        await raw.send(new DeleteTableCommand({ TableName: tableName }));
+      } finally {
+        raw.destroy();
+      }
     },
   };
 }

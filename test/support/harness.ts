@@ -14,37 +14,46 @@ import { createTestTable, type TestTable } from './dynamo';
 import { localFunctionEnv } from './local-env';
 import { type OAuthServer, type ReceivedRequest, startOAuthServer } from './oauth-server';
 import { PROVIDER_CLIENTS, providerClients, writeProviderApp } from './provider-app';
+import { type Stoppable, startAll } from './stops';
 
 export const ADMIN = 'hsa_handshake-test-admin-key';
 
+export interface World {
+  readonly table: TestTable;
+  readonly api: ApiServer;
+  readonly oauth: OAuthServer;
+  readonly browser: Browser;
+}
+
 /** The running parts, set by `useHarness` before the tests run. */
-export const world = {} as { table: TestTable; api: ApiServer; oauth: OAuthServer; browser: Browser };
+export const world = {} as World;
 
 export interface HarnessOptions {
   /** Access-token lifetime at the provider (default 3600 s). */
   readonly accessTokenTtlSeconds?: number;
   /** More environment for the functions (a function: read when the parts start). */
   readonly env?: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
+  /** The Chromium to launch; default: the one `npm test` checked for. */
+  readonly chromiumPath?: string;
 }
 
 /**
- * Registers the hooks that start DynamoDB Local's table, the API, the OAuth server (whose
- * clients redirect to the API) and Chromium for this test file, and stop them after.
+ * Starts DynamoDB Local's table, the API, the OAuth server (whose clients redirect to the API)
+ * and Chromium. If one fails, those already running are stopped before the error goes on.
  */
-export function useHarness(options: HarnessOptions = {}): void {
-  beforeAll(async () => {
-    // Each part goes into `world` as soon as it runs, so afterAll stops it even if a later step fails.
-    const table = await createTestTable();
-    world.table = table;
-    const api = await startApiServer();
-    world.api = api;
-    const oauth = await startOAuthServer({
-      clients: providerClients(`${api.url}/oauth/callback`),
-      ...(options.accessTokenTtlSeconds === undefined
-        ? {}
-        : { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
-    });
-    world.oauth = oauth;
+export function startWorld(options: HarnessOptions = {}): Promise<World & Stoppable> {
+  return startAll(async (stops) => {
+    const table = stops.add(await createTestTable(), (started) => started.drop());
+    const api = stops.add(await startApiServer(), (started) => started.close());
+    const oauth = stops.add(
+      await startOAuthServer({
+        clients: providerClients(`${api.url}/oauth/callback`),
+        ...(options.accessTokenTtlSeconds === undefined
+          ? {}
+          : { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
+      }),
+      (started) => started.stop(),
+    );
     const { secrets } = await localFunctionEnv(table, ADMIN, {
       APP_DIR: writeProviderApp(oauth),
       PUBLIC_URL: api.url,
@@ -59,14 +68,22 @@ export function useHarness(options: HarnessOptions = {}): void {
     await api.serve(
       async (name) => ((await import(`../../functions/${name}`)) as { handler: never }).handler,
     );
-    world.browser = await launchBrowser();
+    const browser = stops.add(await launchBrowser(options.chromiumPath), (started) => started.close());
+    return { table, api, oauth, browser };
+  });
+}
+
+/** Registers the hooks that start the parts (`startWorld`) for this test file and stop them after. */
+export function useHarness(options: HarnessOptions = {}): void {
+  let running: Stoppable | undefined;
+  beforeAll(async () => {
+    const { stop, ...parts } = await startWorld(options);
+    running = { stop };
+    Object.assign(world, parts);
   }, 60_000);
 
   afterAll(async () => {
-    await world.browser?.close();
-    await world.oauth?.stop();
-    await world.api?.close();
-    await world.table?.drop();
+    await running?.stop();
   });
 
   beforeEach(async () => {

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { completeProviderLogin, launchBrowser } from './browser';
 import { type OAuthClientSpec, type OAuthServer, startOAuthServer } from './oauth-server';
+import { allStarted, type Stoppable, startAll } from './stops';
 
 interface Callback {
   path: string;
@@ -17,14 +18,15 @@ interface Callback {
 
 let server: OAuthServer;
 let browser: Browser;
-let callbackServer: Server;
 let callbackBase = '';
 const callbacks: Callback[] = [];
 let basicClient: OAuthClientSpec;
 let postClient: OAuthClientSpec;
+let running: Stoppable | undefined;
 
-beforeAll(async () => {
-  callbackServer = createServer((req, res) => {
+/** The client's redirect target: records each callback and shows a page the test can read. */
+async function startCallbackServer(): Promise<Server> {
+  const callbackServer = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://callback.invalid');
     if (!url.pathname.startsWith('/cb/')) {
       res.writeHead(404).end(); // e.g. the browser's /favicon.ico
@@ -35,31 +37,42 @@ beforeAll(async () => {
     res.end('<!doctype html><title>callback</title><p id="done">callback received</p>');
   });
   await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
-  callbackBase = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}`;
-  basicClient = {
-    clientId: 'basic-client',
-    clientSecret: 'basic secret:with/odd+chars',
-    redirectUris: [`${callbackBase}/cb/basic`],
-    authMethod: 'client_secret_basic',
-  };
-  postClient = {
-    clientId: 'post-client',
-    clientSecret: 'post-secret',
-    redirectUris: [`${callbackBase}/cb/post`],
-    authMethod: 'client_secret_post',
-  };
-  [server, browser] = await Promise.all([
-    startOAuthServer({ clients: [basicClient, postClient], accessTokenTtlSeconds: 60 }),
-    launchBrowser(),
-  ]);
+  return callbackServer;
+}
+
+beforeAll(async () => {
+  running = await startAll(async (stops) => {
+    const callbackServer = stops.add(await startCallbackServer(), (started) => {
+      started.closeAllConnections();
+      return new Promise<void>((resolve) => started.close(() => resolve()));
+    });
+    callbackBase = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}`;
+    basicClient = {
+      clientId: 'basic-client',
+      clientSecret: 'basic secret:with/odd+chars',
+      redirectUris: [`${callbackBase}/cb/basic`],
+      authMethod: 'client_secret_basic',
+    };
+    postClient = {
+      clientId: 'post-client',
+      clientSecret: 'post-secret',
+      redirectUris: [`${callbackBase}/cb/post`],
+      authMethod: 'client_secret_post',
+    };
+    const [oauth, chromium] = await allStarted([
+      startOAuthServer({ clients: [basicClient, postClient], accessTokenTtlSeconds: 60 }).then((started) =>
+        stops.add(started, () => started.stop()),
+      ),
+      launchBrowser().then((started) => stops.add(started, () => started.close())),
+    ]);
+    server = oauth;
+    browser = chromium;
+    return { server, browser };
+  });
 });
 
 afterAll(async () => {
-  await Promise.all([
-    server?.stop(),
-    browser?.close(),
-    new Promise<void>((resolve) => (callbackServer ? callbackServer.close(() => resolve()) : resolve())),
-  ]);
+  await running?.stop();
 });
 
 const b64url = (buf: Buffer) => buf.toString('base64url');

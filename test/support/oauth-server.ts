@@ -137,8 +137,9 @@ export async function startOAuthServer(options: StartOAuthServerOptions): Promis
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   running.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exited.then(() => running.delete(child));
+  // 'close' follows 'exit' once the child's pipes are closed too; only then is no handle of it left.
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  void closed.then(() => running.delete(child));
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-20_000);
   };
@@ -183,10 +184,10 @@ export async function startOAuthServer(options: StartOAuthServerOptions): Promis
       if (child.exitCode === null && child.signalCode === null) {
         child.stdin?.end();
         child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-        await exited;
-        clearTimeout(timer);
       }
+      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      await closed;
+      clearTimeout(timer);
     },
   };
 }
