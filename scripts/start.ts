@@ -13,6 +13,8 @@ import {
   readRecord,
   writeRecord,
 } from '../infra/local-environment.cjs';
+import { readAppDir } from '../lib/app';
+import { validateApp } from '../lib/app/load-folder';
 import {
   freePort,
   type LocalDynamo,
@@ -20,9 +22,11 @@ import {
   portIsFree,
   startDynamoLocal,
 } from '../lib/local/dynamodb-local';
+import { integrationsWithoutCredentials, setCredentialsCommand } from '../lib/oauth/client-credentials';
 import { forwardRedacted } from '../lib/observability/redact';
 import { ensureLocalSecrets } from '../lib/secrets/bootstrap';
 import { createFileSecretSource, secretsFilePath } from '../lib/secrets/file';
+import type { SecretSource } from '../lib/secrets/port';
 import { createDynamoClient, documentClient } from '../lib/store/dynamo';
 import { dynamoOutbox } from '../lib/store/dynamo-outbox';
 import { ensureTable } from '../lib/store/table';
@@ -69,6 +73,7 @@ function commandLine(): { stage: string | undefined } {
 }
 
 const options = commandLine();
+const REPO_ROOT = resolve(__dirname, '..');
 const env = process.env;
 const port = Number(env.PORT ?? '3000');
 // npm runs scripts in the repository root: a relative data dir is relative to it.
@@ -126,6 +131,31 @@ async function runningOnSameData(): Promise<boolean> {
   return Number.isInteger(recordedPort) && recordedPort > 0 && !(await portIsFree(recordedPort));
 }
 
+/**
+ * Which integrations still have placeholder client credentials: their connect links answer 409
+ * until the operator sets them, so say it now rather than at the first link.
+ */
+async function credentialsNotice(secrets: SecretSource): Promise<void> {
+  const appDir = resolve(REPO_ROOT, env.APP_DIR?.trim() || 'app');
+  const { app } = validateApp(readAppDir(appDir));
+  // The build has refused an invalid app already, with every problem named.
+  if (app === undefined) return;
+  const missing = await integrationsWithoutCredentials(app, secrets).catch(() => undefined);
+  if (missing === undefined) {
+    console.log(
+      `  client credentials: the stored ones are unreadable; set them again with \`npm run secrets\``,
+    );
+    return;
+  }
+  if (missing.length === 0) return;
+  console.log(`  not set up: ${missing.join(', ')} — placeholder OAuth client credentials; connect links`);
+  console.log('              for them answer 409 until they are set, each with:');
+  const target = env.HANDSHAKE_DATA_DIR?.trim()
+    ? { kind: 'local' as const, dataDir }
+    : { kind: 'local' as const };
+  for (const name of missing) console.log(`              ${setCredentialsCommand(name, target)}`);
+}
+
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -161,7 +191,7 @@ function terminal(to: NodeJS.WriteStream): { write(text: string): void } {
 }
 
 function startOffline(childEnv: NodeJS.ProcessEnv, lambdaPort: number): ChildProcess {
-  const serverless = join(resolve(__dirname, '..'), 'node_modules', '.bin', 'serverless');
+  const serverless = join(REPO_ROOT, 'node_modules', '.bin', 'serverless');
   // Piped output is not a terminal; keep its colours when ours is one.
   const colour = process.stdout.isTTY && env.FORCE_COLOR === undefined ? { FORCE_COLOR: '1' } : {};
   const child = spawn(
@@ -237,7 +267,8 @@ async function main(): Promise<void> {
   console.log(`Table ${tableName}: ${table === 'created' ? 'created' : 'found, data kept'}`);
 
   const given = env.HANDSHAKE_ADMIN_KEY;
-  const secrets = await ensureLocalSecrets(createFileSecretSource(dataDir), {
+  const secretSource = createFileSecretSource(dataDir);
+  const secrets = await ensureLocalSecrets(secretSource, {
     ...(given === undefined || given === '' ? {} : { adminKey: given }),
   });
 
@@ -292,7 +323,8 @@ async function main(): Promise<void> {
     );
     console.log('              (`npm run -s secrets -- webhook-secret` prints the signing secret)');
   }
-  console.log(`  try:        curl ${publicUrl}/health`);
+  await credentialsNotice(secretSource);
+  console.log(`  try:        curl ${publicUrl}/health   (and ${publicUrl}/ in a browser)`);
   console.log('Ctrl-C stops everything.');
 }
 

@@ -41,7 +41,8 @@ export function isPlaceholderCredential(field: CredentialField, value: string): 
  * a deployed stage's Secrets Manager secret (scripts/secrets.ts).
  */
 export type SecretsTarget =
-  | { readonly kind: 'local' }
+  /** `dataDir`: named in the command when it is not the default one. */
+  | { readonly kind: 'local'; readonly dataDir?: string }
   | { readonly kind: 'stage'; readonly stage: string; readonly region: string };
 
 export const secretsTargetOf = (config: Pick<Config, 'secretSource' | 'stage' | 'region'>): SecretsTarget =>
@@ -49,10 +50,18 @@ export const secretsTargetOf = (config: Pick<Config, 'secretSource' | 'stage' | 
     ? { kind: 'local' }
     : { kind: 'stage', stage: config.stage, region: config.region };
 
+/** A word a POSIX shell reads back as `value`. */
+const shellWord = (value: string): string =>
+  /^[\w./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+
 /** The command that stores the integration's credentials where this deployment reads them. */
 export function setCredentialsCommand(integration: string, target: SecretsTarget): string {
   const where = target.kind === 'local' ? '' : ` --stage ${target.stage} --region ${target.region}`;
-  return `printf %s "$CLIENT_SECRET" | npm run secrets -- set ${integration} --client-id <id>${where}`;
+  const dir =
+    target.kind === 'local' && target.dataDir !== undefined
+      ? `HANDSHAKE_DATA_DIR=${shellWord(target.dataDir)} `
+      : '';
+  return `printf %s "$CLIENT_SECRET" | ${dir}npm run secrets -- set ${integration} --client-id <id>${where}`;
 }
 
 const placeholderPhrase = (fields: readonly CredentialField[]) =>

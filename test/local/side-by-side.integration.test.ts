@@ -183,6 +183,11 @@ describe('two npm start instances in one checkout', () => {
     expect(output).not.toContain('(λ:');
     expect(output).not.toContain('RequestId:');
     expect(output).not.toContain('"_aws"');
+    // HubSpot's client was set before the start; the other two integrations are named, with the command.
+    expect(output).toContain('not set up: freshservice, google');
+    expect(output).toContain(
+      `printf %s "$CLIENT_SECRET" | HANDSHAKE_DATA_DIR=${one.dataDir} npm run secrets -- set google --client-id <id>`,
+    );
     expect(await stopLocal(two.started as Started)).toBe(0);
     expect(two.started?.output()).toContain('Stopped.');
   }, 60_000);

@@ -161,6 +161,12 @@ describe('the command that sets them', () => {
     expect(setCredentialsCommand('hubspot', { kind: 'local' })).toBe(
       'printf %s "$CLIENT_SECRET" | npm run secrets -- set hubspot --client-id <id>',
     );
+    expect(setCredentialsCommand('hubspot', { kind: 'local', dataDir: '/srv/hs' })).toBe(
+      'printf %s "$CLIENT_SECRET" | HANDSHAKE_DATA_DIR=/srv/hs npm run secrets -- set hubspot --client-id <id>',
+    );
+    expect(setCredentialsCommand('hubspot', { kind: 'local', dataDir: "/srv/it's here" })).toContain(
+      "HANDSHAKE_DATA_DIR='/srv/it'\\''s here' npm run secrets",
+    );
     expect(setCredentialsCommand('hubspot', { kind: 'stage', stage: 'prod', region: 'eu-west-1' })).toBe(
       'printf %s "$CLIENT_SECRET" | npm run secrets -- set hubspot --client-id <id> --stage prod --region eu-west-1',
     );

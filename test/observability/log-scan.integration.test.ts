@@ -186,6 +186,8 @@ it('npm start prints no connect link, state, code or key of the requests it serv
       HANDSHAKE_STAGE: `logscan${port}`,
       HANDSHAKE_ADMIN_KEY: admin,
       AWS_ENDPOINT_URL_DYNAMODB: testEndpoint(),
+      // Every line as serverless-offline prints it, request paths included: the redactor's case.
+      HANDSHAKE_LOG: 'raw',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
