@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { parseCommandLine, ScriptExit, type Usage } from '../cli';
 import type { BenchSection, Cleanup } from './section';
 
 // The sweep logs a line per refresh and flushes EMF metrics; the output should be the tables.
@@ -97,7 +98,27 @@ async function silenceLogs(): Promise<void> {
   logger.setLogLevel('SILENT');
 }
 
-function chosen(args: readonly string[]): readonly SectionEntry[] {
+const USAGE: Usage = {
+  name: 'npm run bench',
+  synopsis: ['npm run bench [-- <section> …]'],
+  description: [
+    'Runs the benchmark sections on this machine (all, or those named) and prints Markdown for',
+    'docs/BENCHMARKS.md: the machine, then one part per section with its targets. Starts its own',
+    'DynamoDB Local and servers; exits 1 when a section measured a wrong result or failed.',
+  ].join('\n'),
+  arguments: [['<section>', SECTIONS.map((section) => section.name).join(', ')]],
+  examples: ['npm run bench', 'npm run bench -- invoke'],
+};
+
+function chosen(argv: readonly string[]): readonly SectionEntry[] {
+  let args: readonly string[];
+  try {
+    args = parseCommandLine({ usage: USAGE, options: {}, maxPositionals: SECTIONS.length }, argv).positionals;
+  } catch (error) {
+    if (!(error instanceof ScriptExit)) throw error;
+    (error.stream === 'stdout' ? process.stdout : process.stderr).write(`${error.message}\n`);
+    process.exit(error.code);
+  }
   if (args.length === 0) return SECTIONS;
   const unknown = args.filter((name) => !SECTIONS.some((section) => section.name === name));
   if (unknown.length > 0) {

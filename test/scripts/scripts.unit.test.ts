@@ -229,3 +229,59 @@ describe('npm run build and deploy', () => {
     },
   );
 });
+
+describe.each([
+  ['start', 'start.ts', 'npm start'],
+  ['event', 'event.ts', 'npm run event'],
+  ['docs-tour', 'docs-tour.ts', 'npm run docs-tour'],
+  ['bench', 'bench/index.ts', 'npm run bench'],
+])('npm run %s', (_name, file, shown) => {
+  const spawnScript = (args: readonly string[]) =>
+    spawnSync(TSX, [join(REPO, 'scripts', file), ...args], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
+
+  it('answers --help with its usage before it starts anything, and exit 0', () => {
+    const result = spawnScript(['--help']);
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toMatch(/^usage: npm (run (-s )?)?[\w-]+/);
+    expect(result.stdout).toContain('Examples:');
+  });
+
+  it('refuses an unknown option with exit 2, naming it and pointing at --help', () => {
+    const result = spawnScript(['--frobnicate']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`${shown}: unknown option --frobnicate\nSee \`${shown} -- --help\`.\n`);
+  });
+});
+
+describe('npm run event', () => {
+  const event = (args: readonly string[]) =>
+    spawnSync(TSX, [join(REPO, 'scripts', 'event.ts'), ...args], { cwd: REPO, encoding: 'utf8' });
+
+  it('points a payload at the installation and key given', () => {
+    const result = event(['installations/get', '--id', 'in_abcdefghijklmnopqrst', '--key', 'hsa_mine']);
+    expect(result.status).toBe(0);
+    const payload = JSON.parse(result.stdout) as {
+      rawPath: string;
+      pathParameters: Record<string, string>;
+      headers: Record<string, string>;
+      requestContext: { http: { path: string } };
+    };
+    expect(payload.rawPath).toBe('/installations/in_abcdefghijklmnopqrst');
+    expect(payload.requestContext.http.path).toBe('/installations/in_abcdefghijklmnopqrst');
+    expect(payload.pathParameters.id).toBe('in_abcdefghijklmnopqrst');
+    expect(payload.headers.authorization).toBe('Bearer hsa_mine');
+  });
+
+  it('refuses a payload outside events/, an unknown one and an id of the wrong shape', () => {
+    for (const [args, message] of [
+      [['../package'], 'events/../package.json does not exist'],
+      [['nope'], 'events/nope.json does not exist'],
+      [['invoke', '--id', 'x; rm -rf /'], '--id must be an installation id like in_…'],
+    ] as const) {
+      const result = event(args);
+      expect([args, result.status]).toEqual([args, 2]);
+      expect(result.stderr).toContain(message);
+      expect(result.stdout).toBe('');
+    }
+  });
+});
