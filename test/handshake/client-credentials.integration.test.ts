@@ -23,6 +23,7 @@ import {
   world,
 } from '../support/harness';
 import { REPO_ROOT } from '../support/local-env';
+import type { OAuthServer } from '../support/oauth-server';
 import { PROVIDER_CLIENTS, writeProviderApp } from '../support/provider-app';
 
 const run = promisify(execFile);
@@ -31,8 +32,8 @@ const { beta } = PROVIDER_CLIENTS;
 const CREDENTIALS_PLACEHOLDER = 'set-with-npm-run-secrets';
 
 /** The provider app with `beta`'s file credentials as the sample app ships them. */
-function appWithPlaceholders(): string {
-  const dir = writeProviderApp(world.oauth);
+function appWithPlaceholders(oauth: OAuthServer): string {
+  const dir = writeProviderApp(oauth);
   const file = join(dir, 'config', 'oauth_config.json');
   const config = JSON.parse(readFileSync(file, 'utf8')) as {
     integrations: Record<string, Record<string, unknown>>;
@@ -47,7 +48,7 @@ function appWithPlaceholders(): string {
 }
 
 // Logs on (the functions' logger is made when they load, after this) to check what the operator reads.
-useHarness({ env: () => ({ APP_DIR: appWithPlaceholders(), POWERTOOLS_LOG_LEVEL: 'INFO' }) });
+useHarness({ env: ({ oauth }) => ({ APP_DIR: appWithPlaceholders(oauth), POWERTOOLS_LOG_LEVEL: 'INFO' }) });
 
 // The store of `npm start` that the functions read (the harness's data dir).
 const secrets = () => createFileSecretSource(process.env.HANDSHAKE_DATA_DIR ?? '');

@@ -62,6 +62,7 @@ beforeAll(async () => {
       // while the test drains the pipe: the next line finds room in the pipe.
       "  if (process.argv[2] === 'two-consoles' && refused > 0 && !globalThis.waited) {",
       '    globalThis.waited = true;',
+      "    writeSync(2, 'R');",
       '    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);',
       '  }',
       '}',
@@ -72,8 +73,11 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the writer; reads nothing from its stdout for the first `pauseMs`, then everything. */
-function runWriter(mode: 'blocking' | 'nonblocking' | 'two-consoles', pauseMs = 300) {
+/**
+ * Runs the writer; reads nothing from its stdout for the first `pauseMs` — or, with
+ * 'refused', until the writer says (an R on stderr) that a write was refused — then everything.
+ */
+function runWriter(mode: 'blocking' | 'nonblocking' | 'two-consoles', pauseMs: number | 'refused' = 300) {
   return new Promise<{ out: string; report: { refused: number; net: boolean }; code: number | null }>(
     (resolve, reject) => {
       // A Lambda's environment: not the test's NODE_ENV, so the sink writes to the descriptor.
@@ -82,12 +86,16 @@ function runWriter(mode: 'blocking' | 'nonblocking' | 'two-consoles', pauseMs = 
       const out: Buffer[] = [];
       let err = '';
       proc.stdout.pause();
-      setTimeout(() => proc.stdout.on('data', (chunk: Buffer) => out.push(chunk)).resume(), pauseMs);
-      proc.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      const read = () => proc.stdout.on('data', (chunk: Buffer) => out.push(chunk)).resume();
+      if (pauseMs !== 'refused') setTimeout(read, pauseMs);
+      proc.stderr.on('data', (chunk: Buffer) => {
+        err += chunk.toString();
+        if (pauseMs === 'refused' && err.startsWith('R') && proc.stdout.isPaused()) read();
+      });
       proc.on('error', reject);
       proc.on('close', (code) => {
         try {
-          resolve({ out: Buffer.concat(out).toString(), report: JSON.parse(err), code });
+          resolve({ out: Buffer.concat(out).toString(), report: JSON.parse(err.replace(/^R/, '')), code });
         } catch {
           reject(new Error(`writer failed (${code}): ${err}`));
         }
@@ -122,10 +130,11 @@ describe('StdioSink in a Lambda', () => {
 
 describe('stdioConsole in a Lambda', () => {
   it('keeps the order of lines from two Consoles when one of them had to hand over', async () => {
-    // Act: the writer pauses right after the first refused write while this test reads, so the
-    // pipe has room again while the handed-over line still waits in process.stdout's queue — a
-    // Console that then wrote straight to the descriptor would overtake it.
-    const { out, report, code } = await runWriter('two-consoles', 0);
+    // Act: nothing is read until the pipe is full and a write was refused; the writer then
+    // pauses while this test reads, so the pipe has room again while the handed-over line still
+    // waits in process.stdout's queue — a Console that then wrote straight to the descriptor
+    // would overtake it.
+    const { out, report, code } = await runWriter('two-consoles', 'refused');
     // Assess
     expect(code).toBe(0);
     expect(report.refused).toBeGreaterThanOrEqual(1);

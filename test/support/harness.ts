@@ -31,8 +31,10 @@ export const world = {} as World;
 export interface HarnessOptions {
   /** Access-token lifetime at the provider (default 3600 s). */
   readonly accessTokenTtlSeconds?: number;
-  /** More environment for the functions (a function: read when the parts start). */
-  readonly env?: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
+  /** More environment for the functions (a function: read once the OAuth server runs, and given it). */
+  readonly env?:
+    | Readonly<Record<string, string>>
+    | ((started: { readonly oauth: OAuthServer }) => Readonly<Record<string, string>>);
   /** The Chromium to launch; default: the one `npm test` checked for. */
   readonly chromiumPath?: string;
 }
@@ -58,7 +60,7 @@ export function startWorld(options: HarnessOptions = {}): Promise<World & Stoppa
       APP_DIR: writeProviderApp(oauth),
       PUBLIC_URL: api.url,
       HANDSHAKE_EGRESS_ALLOW: '127.0.0.0/8,localhost',
-      ...(typeof options.env === 'function' ? options.env() : options.env),
+      ...(typeof options.env === 'function' ? options.env({ oauth }) : options.env),
     });
     const { beta } = PROVIDER_CLIENTS;
     await secrets.put(
