@@ -13,6 +13,7 @@ import {
   loadInstallation,
 } from '../lib/installations/service';
 import { refreshNow } from '../lib/refresh/refresh-now';
+import { refresher } from '../lib/refresh/wiring';
 import { runtime } from '../lib/runtime';
 import type { AccountRecord } from '../lib/store/ports';
 
@@ -22,6 +23,7 @@ const deps = {
   accounts: rt.stores.accounts,
   revokeGrants: (accounts: readonly AccountRecord[]) => revokeGrants(rt.handshake, accounts),
 };
+const refreshDeps = { ...rt, refresher: refresher(rt) };
 const testEvent = testEventDeps(rt);
 const idOf = (parameters: Readonly<Record<string, string>>) => parameters.id ?? '';
 
@@ -49,7 +51,7 @@ export const handler = httpHandler({
     authorize(await authenticate(request.headers.authorization, rt), 'admin');
     const name = request.pathParameters.name ?? '';
     const input = jsonBody(request, { required: false });
-    return json(200, await refreshNow(rt, id, name, input));
+    return json(200, await refreshNow(refreshDeps, id, name, input));
   },
   'POST /installations/{id}/events/test': async (request) => {
     const id = idOf(request.pathParameters);

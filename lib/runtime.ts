@@ -10,7 +10,6 @@ import type { AuthDeps } from './http/auth';
 import { publicUrlFor } from './http/public-url';
 import type { HttpRequest } from './http/request';
 import { secretsTargetOf } from './oauth/client-credentials';
-import { Refresher } from './refresh/refresh-or-join';
 import type { SweepDeps } from './refresh/sweep';
 import { secretSource } from './secrets';
 import type { SecretWriter } from './secrets/port';
@@ -18,9 +17,9 @@ import { type Stores, stores } from './store';
 import { type Vault, vaultFrom } from './tokens/vault';
 
 /**
- * What every function shares, wired once per container from the configuration. What only one
- * function needs is wired next to it (lib/invoke/wiring.ts, lib/events/wiring.ts), so that no
- * other function's bundle carries it.
+ * What every function shares, wired once per container from the configuration. What only some
+ * functions need is wired next to them (lib/invoke/wiring.ts, lib/events/wiring.ts,
+ * lib/refresh/wiring.ts), so that no other function's bundle carries it.
  */
 export interface Runtime extends AuthDeps {
   readonly config: Config;
@@ -37,8 +36,6 @@ export interface Runtime extends AuthDeps {
   readonly handshakeFor: (request: HttpRequest) => HandshakeDeps;
   /** The refresh core's and the sweep's dependencies. */
   readonly refresh: SweepDeps;
-  /** Refreshes on demand (admin route, invoke): joins the one in flight rather than racing it. */
-  readonly refresher: Refresher;
   /** Which auth events producers record. */
   readonly events: EventPolicy;
 }
@@ -107,7 +104,6 @@ export function runtime(): Runtime {
       egress,
       handshake,
       refresh,
-      refresher: new Refresher(refresh),
       handshakeFor: (request) => ({ ...handshake, publicUrl: publicUrlFor(cfg, request) }),
       events,
     };

@@ -4,20 +4,21 @@ import { dynamoAccountStore } from './dynamo-accounts';
 import { dynamoInstallationStore } from './dynamo-installations';
 import { dynamoPendingStore } from './dynamo-pending';
 import { dynamoRefreshIndex } from './dynamo-refresh-index';
-import { dynamoSnapshotReader } from './dynamo-snapshot';
-import type { AccountStore, InstallationStore, PendingStore, RefreshIndex, SnapshotReader } from './ports';
+import type { AccountStore, InstallationStore, PendingStore, RefreshIndex } from './ports';
 
 export interface Stores {
   readonly installations: InstallationStore;
   readonly accounts: AccountStore;
   readonly pending: PendingStore;
   readonly refreshIndex: RefreshIndex;
-  readonly snapshots: SnapshotReader;
 }
 
 let shared: Stores | undefined;
 
-/** The DynamoDB-backed stores of this container, created once at cold start. */
+/**
+ * The DynamoDB-backed stores every function shares, created once at cold start. invoke's
+ * snapshot reader is wired in lib/invoke/wiring.ts: only its bundle carries BatchGetItem.
+ */
 export function stores(config: Config): Stores {
   if (shared === undefined) {
     const table = tableRef(config);
@@ -26,7 +27,6 @@ export function stores(config: Config): Stores {
       accounts: dynamoAccountStore(table),
       pending: dynamoPendingStore(table),
       refreshIndex: dynamoRefreshIndex(table),
-      snapshots: dynamoSnapshotReader(table),
     };
   }
   return shared;
