@@ -2,6 +2,7 @@ import { sendTestEvent } from '../lib/events/test-event';
 import { testEventDeps } from '../lib/events/wiring';
 import { createConnectLink } from '../lib/handshake/links';
 import { revokeGrants } from '../lib/handshake/revoke';
+import { handshakeDeps, handshakeDepsFor } from '../lib/handshake/wiring';
 import { authenticate, authorize } from '../lib/http/auth';
 import { httpHandler } from '../lib/http/handler';
 import { jsonBody } from '../lib/http/request';
@@ -18,10 +19,11 @@ import { runtime } from '../lib/runtime';
 import type { AccountRecord } from '../lib/store/ports';
 
 const rt = runtime();
+const handshake = handshakeDeps(rt);
 const deps = {
   ...rt,
   accounts: rt.stores.accounts,
-  revokeGrants: (accounts: readonly AccountRecord[]) => revokeGrants(rt.handshake, accounts),
+  revokeGrants: (accounts: readonly AccountRecord[]) => revokeGrants(handshake, accounts),
 };
 const refreshDeps = { ...rt, refresher: refresher(rt) };
 const testEvent = testEventDeps(rt);
@@ -43,7 +45,7 @@ export const handler = httpHandler({
     authorize(await authenticate(request.headers.authorization, rt), 'admin-or-own', id);
     return json(
       201,
-      await createConnectLink(rt.handshakeFor(request), id, jsonBody(request, { required: true })),
+      await createConnectLink(handshakeDepsFor(rt, request), id, jsonBody(request, { required: true })),
     );
   },
   'POST /installations/{id}/integrations/{name}/refresh': async (request) => {

@@ -1,5 +1,8 @@
 import type { Runtime } from '../runtime';
+import { tableRef } from '../store/dynamo';
+import { dynamoRefreshIndex } from '../store/dynamo-refresh-index';
 import { Refresher } from './refresh-or-join';
+import type { SweepDeps } from './sweep';
 
 let shared: Refresher | undefined;
 
@@ -12,3 +15,9 @@ export function refresher(rt: Pick<Runtime, 'refresh'>): Refresher {
   shared ??= new Refresher(rt.refresh);
   return shared;
 }
+
+/** The scheduled sweep's dependencies: the refresh core's and the refresh index (refresh only). */
+export const sweepDeps = (rt: Pick<Runtime, 'refresh' | 'config'>): SweepDeps => ({
+  ...rt.refresh,
+  index: dynamoRefreshIndex(tableRef(rt.config)),
+});

@@ -2,22 +2,20 @@ import type { Config } from '../config';
 import { tableRef } from './dynamo';
 import { dynamoAccountStore } from './dynamo-accounts';
 import { dynamoInstallationStore } from './dynamo-installations';
-import { dynamoPendingStore } from './dynamo-pending';
-import { dynamoRefreshIndex } from './dynamo-refresh-index';
-import type { AccountStore, InstallationStore, PendingStore, RefreshIndex } from './ports';
+import type { AccountStore, InstallationStore } from './ports';
 
 export interface Stores {
   readonly installations: InstallationStore;
   readonly accounts: AccountStore;
-  readonly pending: PendingStore;
-  readonly refreshIndex: RefreshIndex;
 }
 
 let shared: Stores | undefined;
 
 /**
- * The DynamoDB-backed stores every function shares, created once at cold start. invoke's
- * snapshot reader is wired in lib/invoke/wiring.ts: only its bundle carries BatchGetItem.
+ * The DynamoDB-backed stores every function shares, created once at cold start. The others are
+ * wired next to the functions that use them, so no other bundle carries their adapter: pending
+ * handshakes in lib/handshake/wiring.ts, the refresh index in lib/refresh/wiring.ts, invoke's
+ * snapshot reader (BatchGetItem) in lib/invoke/wiring.ts, the outbox in lib/events/wiring.ts.
  */
 export function stores(config: Config): Stores {
   if (shared === undefined) {
@@ -25,8 +23,6 @@ export function stores(config: Config): Stores {
     shared = {
       installations: dynamoInstallationStore(table),
       accounts: dynamoAccountStore(table),
-      pending: dynamoPendingStore(table),
-      refreshIndex: dynamoRefreshIndex(table),
     };
   }
   return shared;
