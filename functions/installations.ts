@@ -16,9 +16,12 @@ import {
 import { refreshNow } from '../lib/refresh/refresh-now';
 import { refresher } from '../lib/refresh/wiring';
 import { runtime } from '../lib/runtime';
+import { installationStore } from '../lib/store';
 import type { AccountRecord } from '../lib/store/ports';
 
-const rt = runtime();
+// The shared runtime plus the installation store, which only some functions wire (lib/store).
+const shared = runtime();
+const rt = { ...shared, installations: installationStore(shared.config) };
 const handshake = handshakeDeps(rt);
 const deps = {
   ...rt,

@@ -5,7 +5,6 @@ import { type Config, config } from './config';
 import { loadCipher } from './crypto';
 import { allowsPlainHttp, createEgress, type Egress, parseAllowList } from './egress';
 import type { EventPolicy } from './events/account-events';
-import type { AuthDeps } from './http/auth';
 import type { RefreshDeps } from './refresh/refresh-account';
 import { secretSource } from './secrets';
 import type { SecretWriter } from './secrets/port';
@@ -17,11 +16,10 @@ import { type Vault, vaultFrom } from './tokens/vault';
  * functions need is wired next to them (lib/invoke/wiring.ts, lib/events/wiring.ts,
  * lib/refresh/wiring.ts, lib/handshake/wiring.ts), so that no other function's bundle carries it.
  */
-export interface Runtime extends AuthDeps {
+export interface Runtime {
   readonly config: Config;
   readonly app: App;
   readonly stores: Stores;
-  readonly installations: Stores['installations'];
   readonly secrets: SecretWriter;
   readonly vault: () => Promise<Vault>;
   readonly now: () => Date;
@@ -78,7 +76,6 @@ export function runtime(): Runtime {
       config: cfg,
       app,
       stores: all,
-      installations: all.installations,
       secrets,
       vault,
       now,

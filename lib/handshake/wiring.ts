@@ -2,6 +2,7 @@ import { publicUrlFor } from '../http/public-url';
 import type { HttpRequest } from '../http/request';
 import { secretsTargetOf } from '../oauth/client-credentials';
 import type { Runtime } from '../runtime';
+import { installationStore } from '../store';
 import { tableRef } from '../store/dynamo';
 import { dynamoPendingStore } from '../store/dynamo-pending';
 import type { HandshakeDeps } from './deps';
@@ -17,7 +18,7 @@ export function handshakeDeps(rt: Runtime): HandshakeDeps {
   shared ??= {
     app: rt.app,
     publicUrl: rt.config.publicUrl,
-    installations: rt.stores.installations,
+    installations: installationStore(rt.config),
     accounts: rt.stores.accounts,
     pending: dynamoPendingStore(tableRef(rt.config)),
     secrets: rt.secrets,

@@ -5,15 +5,16 @@ import { dynamoInstallationStore } from './dynamo-installations';
 import type { AccountStore, InstallationStore } from './ports';
 
 export interface Stores {
-  readonly installations: InstallationStore;
   readonly accounts: AccountStore;
 }
 
 let shared: Stores | undefined;
+let installations: InstallationStore | undefined;
 
 /**
  * The DynamoDB-backed stores every function shares, created once at cold start. The others are
- * wired next to the functions that use them, so no other bundle carries their adapter: pending
+ * wired next to the functions that use them, so no other bundle carries their adapter: the
+ * installation store below (installations, connect, callback), pending
  * handshakes in lib/handshake/wiring.ts, the refresh index in lib/refresh/wiring.ts, invoke's
  * snapshot reader (BatchGetItem) in lib/invoke/wiring.ts, the outbox in lib/events/wiring.ts.
  */
@@ -21,9 +22,17 @@ export function stores(config: Config): Stores {
   if (shared === undefined) {
     const table = tableRef(config);
     shared = {
-      installations: dynamoInstallationStore(table),
       accounts: dynamoAccountStore(table),
     };
   }
   return shared;
+}
+
+/**
+ * The container's installation store, created at first use. invoke, refresh and deliver never
+ * call it (invoke reads installations through its snapshot reader), so it is not in stores().
+ */
+export function installationStore(config: Config): InstallationStore {
+  installations ??= dynamoInstallationStore(tableRef(config));
+  return installations;
 }
