@@ -1,5 +1,6 @@
 import { type CallbackResult, handleCallback } from '../lib/handshake/callback';
 import { presentCallback } from '../lib/handshake/present';
+import { handshakeDepsFor } from '../lib/handshake/wiring';
 import { httpHandler } from '../lib/http/handler';
 import { logger } from '../lib/observability/logger';
 import { count } from '../lib/observability/metrics';
@@ -30,7 +31,7 @@ function report(result: CallbackResult): CallbackResult {
 export const handler = httpHandler(
   {
     'GET /oauth/callback': async (request) =>
-      presentCallback(report(await handleCallback(rt.handshakeFor(request), request)), rt.app.name),
+      presentCallback(report(await handleCallback(handshakeDepsFor(rt, request), request)), rt.app.name),
   },
   { errors: errorPage },
 );

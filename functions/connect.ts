@@ -2,6 +2,7 @@ import { showConnectPage, submitConnectForm } from '../lib/handshake/connect';
 import { formBindingFor } from '../lib/handshake/form-binding';
 import { formPostProblem } from '../lib/handshake/form-origin';
 import { presentConnect, presentFormRefused } from '../lib/handshake/present';
+import { handshakeDepsFor } from '../lib/handshake/wiring';
 import { httpHandler } from '../lib/http/handler';
 import { formBody } from '../lib/http/request';
 import { errorPage } from '../lib/pages/message-page';
@@ -14,13 +15,13 @@ const tokenOf = (parameters: Readonly<Record<string, string>>) => parameters.tok
 export const handler = httpHandler(
   {
     'GET /connect/{token}': async (request) => {
-      const deps = rt.handshakeFor(request);
+      const deps = handshakeDepsFor(rt, request);
       const token = tokenOf(request.pathParameters);
       const binding = formBindingFor(request.cookies, token, deps.publicUrl);
       return presentConnect(await showConnectPage(deps, token), binding);
     },
     'POST /connect/{token}': async (request) => {
-      const deps = rt.handshakeFor(request);
+      const deps = handshakeDepsFor(rt, request);
       const token = tokenOf(request.pathParameters);
       const form = formBody(request);
       // Before the link is looked up: a forged post reads nothing and stores nothing.

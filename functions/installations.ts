@@ -2,6 +2,7 @@ import { sendTestEvent } from '../lib/events/test-event';
 import { testEventDeps } from '../lib/events/wiring';
 import { createConnectLink } from '../lib/handshake/links';
 import { revokeGrants } from '../lib/handshake/revoke';
+import { handshakeDeps, handshakeDepsFor } from '../lib/handshake/wiring';
 import { authenticate, authorize } from '../lib/http/auth';
 import { httpHandler } from '../lib/http/handler';
 import { jsonBody } from '../lib/http/request';
@@ -13,15 +14,21 @@ import {
   loadInstallation,
 } from '../lib/installations/service';
 import { refreshNow } from '../lib/refresh/refresh-now';
+import { refresher } from '../lib/refresh/wiring';
 import { runtime } from '../lib/runtime';
+import { installationStore } from '../lib/store';
 import type { AccountRecord } from '../lib/store/ports';
 
-const rt = runtime();
+// The shared runtime plus the installation store, which only some functions wire (lib/store).
+const shared = runtime();
+const rt = { ...shared, installations: installationStore(shared.config) };
+const handshake = handshakeDeps(rt);
 const deps = {
   ...rt,
   accounts: rt.stores.accounts,
-  revokeGrants: (accounts: readonly AccountRecord[]) => revokeGrants(rt.handshake, accounts),
+  revokeGrants: (accounts: readonly AccountRecord[]) => revokeGrants(handshake, accounts),
 };
+const refreshDeps = { ...rt, refresher: refresher(rt) };
 const testEvent = testEventDeps(rt);
 const idOf = (parameters: Readonly<Record<string, string>>) => parameters.id ?? '';
 
@@ -41,7 +48,7 @@ export const handler = httpHandler({
     authorize(await authenticate(request.headers.authorization, rt), 'admin-or-own', id);
     return json(
       201,
-      await createConnectLink(rt.handshakeFor(request), id, jsonBody(request, { required: true })),
+      await createConnectLink(handshakeDepsFor(rt, request), id, jsonBody(request, { required: true })),
     );
   },
   'POST /installations/{id}/integrations/{name}/refresh': async (request) => {
@@ -49,7 +56,7 @@ export const handler = httpHandler({
     authorize(await authenticate(request.headers.authorization, rt), 'admin');
     const name = request.pathParameters.name ?? '';
     const input = jsonBody(request, { required: false });
-    return json(200, await refreshNow(rt, id, name, input));
+    return json(200, await refreshNow(refreshDeps, id, name, input));
   },
   'POST /installations/{id}/events/test': async (request) => {
     const id = idOf(request.pathParameters);

@@ -5,9 +5,11 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../lib/observability/logger';
 import { metrics } from '../lib/observability/metrics';
 import { type SweepReport, sweep } from '../lib/refresh/sweep';
+import { sweepDeps } from '../lib/refresh/wiring';
 import { runtime } from '../lib/runtime';
 
 const rt = runtime();
+const deps = sweepDeps(rt);
 
 /** Room left at the end for the last refreshes started to finish and for the metrics flush. */
 const SAFETY_MS = 5_000;
@@ -15,9 +17,9 @@ const SAFETY_MS = 5_000;
 /** The scheduled sweep (EventBridge): refresh every token whose time has come. */
 async function run(_event: ScheduledEvent, context: Context): Promise<SweepReport> {
   const remaining = context.getRemainingTimeInMillis();
-  return sweep(rt.refresh, {
+  return sweep(deps, {
     concurrency: rt.config.refreshConcurrency,
-    startBefore: Date.now() + remaining - rt.refresh.tokenTimeoutMs - SAFETY_MS,
+    startBefore: Date.now() + remaining - deps.tokenTimeoutMs - SAFETY_MS,
   });
 }
 

@@ -5,40 +5,32 @@ import { type Config, config } from './config';
 import { loadCipher } from './crypto';
 import { allowsPlainHttp, createEgress, type Egress, parseAllowList } from './egress';
 import type { EventPolicy } from './events/account-events';
-import type { HandshakeDeps } from './handshake/deps';
-import type { AuthDeps } from './http/auth';
-import { publicUrlFor } from './http/public-url';
-import type { HttpRequest } from './http/request';
-import { secretsTargetOf } from './oauth/client-credentials';
-import { Refresher } from './refresh/refresh-or-join';
-import type { SweepDeps } from './refresh/sweep';
+import type { RefreshDeps } from './refresh/refresh-account';
 import { secretSource } from './secrets';
 import type { SecretWriter } from './secrets/port';
 import { type Stores, stores } from './store';
 import { type Vault, vaultFrom } from './tokens/vault';
 
 /**
- * What every function shares, wired once per container from the configuration. What only one
- * function needs is wired next to it (lib/invoke/wiring.ts, lib/events/wiring.ts), so that no
- * other function's bundle carries it.
+ * What every function shares, wired once per container from the configuration. What only some
+ * functions need is wired next to them (lib/invoke/wiring.ts, lib/events/wiring.ts,
+ * lib/refresh/wiring.ts, lib/handshake/wiring.ts), so that no other function's bundle carries it.
  */
-export interface Runtime extends AuthDeps {
+export interface Runtime {
   readonly config: Config;
   readonly app: App;
   readonly stores: Stores;
-  readonly installations: Stores['installations'];
   readonly secrets: SecretWriter;
   readonly vault: () => Promise<Vault>;
   readonly now: () => Date;
   /** Every outgoing request goes through it; it pools connections for the container's life. */
   readonly egress: Egress;
-  readonly handshake: HandshakeDeps;
-  /** The handshake's dependencies with the public URL this request came in on. */
-  readonly handshakeFor: (request: HttpRequest) => HandshakeDeps;
-  /** The refresh core's and the sweep's dependencies. */
-  readonly refresh: SweepDeps;
-  /** Refreshes on demand (admin route, invoke): joins the one in flight rather than racing it. */
-  readonly refresher: Refresher;
+  /** Whether the egress allow list lets this URL go over plain http (local providers). */
+  readonly allowsPlainHttp: (url: URL) => boolean;
+  /** How long a token endpoint call may take. */
+  readonly tokenTimeoutMs: number;
+  /** The refresh core's dependencies (the sweep adds its index: lib/refresh/wiring.ts). */
+  readonly refresh: RefreshDeps;
   /** Which auth events producers record. */
   readonly events: EventPolicy;
 }
@@ -69,10 +61,9 @@ export function runtime(): Runtime {
       enabled: cfg.webhookUrl !== undefined,
       failingAfterMs: cfg.failingAfterMinutes * 60_000,
     };
-    const refresh: SweepDeps = {
+    const refresh: RefreshDeps = {
       app,
       accounts: all.accounts,
-      index: all.refreshIndex,
       secrets,
       vault,
       egress,
@@ -81,34 +72,17 @@ export function runtime(): Runtime {
       leaseOwner: () => CONTAINER_ID,
       events,
     };
-    const handshake: HandshakeDeps = {
-      app,
-      publicUrl: cfg.publicUrl,
-      installations: all.installations,
-      accounts: all.accounts,
-      pending: all.pending,
-      secrets,
-      secretsTarget: secretsTargetOf(cfg),
-      vault,
-      egress,
-      allowsPlainHttp: (url) => allowsPlainHttp(allow, url),
-      tokenTimeoutMs: TOKEN_TIMEOUT_MS,
-      now,
-      events,
-    };
     shared = {
       config: cfg,
       app,
       stores: all,
-      installations: all.installations,
       secrets,
       vault,
       now,
       egress,
-      handshake,
+      allowsPlainHttp: (url) => allowsPlainHttp(allow, url),
+      tokenTimeoutMs: TOKEN_TIMEOUT_MS,
       refresh,
-      refresher: new Refresher(refresh),
-      handshakeFor: (request) => ({ ...handshake, publicUrl: publicUrlFor(cfg, request) }),
       events,
     };
   }

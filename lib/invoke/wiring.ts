@@ -1,6 +1,8 @@
+import { refresher } from '../refresh/wiring';
 import type { Runtime } from '../runtime';
 import { tableRef } from '../store/dynamo';
 import { dynamoRateLimiter } from '../store/dynamo-rate-limit';
+import { dynamoSnapshotReader } from '../store/dynamo-snapshot';
 import { OpenMemo } from '../tokens/open-memo';
 import { AccessTokens } from './access-token';
 import { Admission } from './admit';
@@ -16,19 +18,20 @@ let shared: InvokeDeps | undefined;
 export function invokeDeps(rt: Runtime): InvokeDeps {
   if (shared === undefined) {
     const memo = new OpenMemo();
+    const table = tableRef(rt.config);
     shared = {
       app: rt.app,
       admission: new Admission({
         secrets: rt.secrets,
-        snapshots: rt.stores.snapshots,
-        rateLimiter: dynamoRateLimiter(tableRef(rt.config)),
+        snapshots: dynamoSnapshotReader(table),
+        rateLimiter: dynamoRateLimiter(table),
         rateLimitPerMinute: rt.config.rateLimitPerMinute,
         now: () => rt.now().getTime(),
       }),
       vault: rt.vault,
       memo,
       egress: rt.egress,
-      tokens: new AccessTokens({ vault: rt.vault, memo, refresher: rt.refresher, now: rt.now }),
+      tokens: new AccessTokens({ vault: rt.vault, memo, refresher: refresher(rt), now: rt.now }),
       now: rt.now,
       settings: { ...DEFAULT_INVOKE_SETTINGS, timeoutMs: rt.config.invokeTimeoutSeconds * 1000 },
     };

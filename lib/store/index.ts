@@ -2,32 +2,37 @@ import type { Config } from '../config';
 import { tableRef } from './dynamo';
 import { dynamoAccountStore } from './dynamo-accounts';
 import { dynamoInstallationStore } from './dynamo-installations';
-import { dynamoPendingStore } from './dynamo-pending';
-import { dynamoRefreshIndex } from './dynamo-refresh-index';
-import { dynamoSnapshotReader } from './dynamo-snapshot';
-import type { AccountStore, InstallationStore, PendingStore, RefreshIndex, SnapshotReader } from './ports';
+import type { AccountStore, InstallationStore } from './ports';
 
 export interface Stores {
-  readonly installations: InstallationStore;
   readonly accounts: AccountStore;
-  readonly pending: PendingStore;
-  readonly refreshIndex: RefreshIndex;
-  readonly snapshots: SnapshotReader;
 }
 
 let shared: Stores | undefined;
+let installations: InstallationStore | undefined;
 
-/** The DynamoDB-backed stores of this container, created once at cold start. */
+/**
+ * The DynamoDB-backed stores every function shares, created once at cold start. The others are
+ * wired next to the functions that use them, so no other bundle carries their adapter: the
+ * installation store below (installations, connect, callback), pending
+ * handshakes in lib/handshake/wiring.ts, the refresh index in lib/refresh/wiring.ts, invoke's
+ * snapshot reader (BatchGetItem) in lib/invoke/wiring.ts, the outbox in lib/events/wiring.ts.
+ */
 export function stores(config: Config): Stores {
   if (shared === undefined) {
     const table = tableRef(config);
     shared = {
-      installations: dynamoInstallationStore(table),
       accounts: dynamoAccountStore(table),
-      pending: dynamoPendingStore(table),
-      refreshIndex: dynamoRefreshIndex(table),
-      snapshots: dynamoSnapshotReader(table),
     };
   }
   return shared;
+}
+
+/**
+ * The container's installation store, created at first use. invoke, refresh and deliver never
+ * call it (invoke reads installations through its snapshot reader), so it is not in stores().
+ */
+export function installationStore(config: Config): InstallationStore {
+  installations ??= dynamoInstallationStore(tableRef(config));
+  return installations;
 }
