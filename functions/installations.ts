@@ -13,8 +13,6 @@ import {
   describeInstallation,
   loadInstallation,
 } from '../lib/installations/service';
-import { refreshNow } from '../lib/refresh/refresh-now';
-import { refresher } from '../lib/refresh/wiring';
 import { runtime } from '../lib/runtime';
 import { installationStore } from '../lib/store';
 import type { AccountRecord } from '../lib/store/ports';
@@ -28,7 +26,6 @@ const deps = {
   accounts: rt.stores.accounts,
   revokeGrants: (accounts: readonly AccountRecord[]) => revokeGrants(handshake, accounts),
 };
-const refreshDeps = { ...rt, refresher: refresher(rt) };
 const testEvent = testEventDeps(rt);
 const idOf = (parameters: Readonly<Record<string, string>>) => parameters.id ?? '';
 
@@ -50,13 +47,6 @@ export const handler = httpHandler({
       201,
       await createConnectLink(handshakeDepsFor(rt, request), id, jsonBody(request, { required: true })),
     );
-  },
-  'POST /installations/{id}/integrations/{name}/refresh': async (request) => {
-    const id = idOf(request.pathParameters);
-    authorize(await authenticate(request.headers.authorization, rt), 'admin');
-    const name = request.pathParameters.name ?? '';
-    const input = jsonBody(request, { required: false });
-    return json(200, await refreshNow(refreshDeps, id, name, input));
   },
   'POST /installations/{id}/events/test': async (request) => {
     const id = idOf(request.pathParameters);

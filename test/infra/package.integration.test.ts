@@ -82,7 +82,7 @@ describe('the packaged prod template', () => {
 
   it('gives every function its own role with named actions and resources only', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.length).toBe(7);
+    expect(functions.length).toBe(8);
     const roles = functions.map(([, fn]) => JSON.stringify(fn.Properties.Role));
     expect(new Set(roles).size).toBe(functions.length);
     expect(resources.IamRoleLambdaExecution).toBeUndefined();
@@ -112,6 +112,12 @@ describe('the packaged prod template', () => {
     expect(actionsOf('InvokeRole').has('dynamodb:DeleteItem')).toBe(false);
     expect(actionsOf('ConnectRole').has('dynamodb:UpdateItem')).toBe(false);
     expect(actionsOf('InstallationsRole').has('dynamodb:BatchWriteItem')).toBe(true);
+    // Refresh now: the refresh's item actions and the admin key, but no index, queue or delete.
+    expect(
+      [...actionsOf('RefreshNowRole')].filter((action) => action.startsWith('dynamodb:')).sort(),
+    ).toEqual(['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(JSON.stringify(resources.RefreshNowRole)).toContain('AdminKeySecret');
+    expect(JSON.stringify(resources.RefreshNowRole)).not.toContain('WebhookSigningSecret');
     expect(JSON.stringify(resources.ConnectRole)).not.toContain('AdminKeySecret');
     expect(JSON.stringify(resources.RefreshRole)).toContain('index/byRefreshDue');
     // The deliver function reads and settles events and signs them; it cannot touch a token key.
