@@ -18,6 +18,8 @@ type Handler = (
 
 interface Route {
   readonly functionName: string;
+  /** The handler's module as serverless.yml names it: `functions/refresh-now`. */
+  readonly module: string;
   readonly method: string;
   readonly routeKey: string;
   readonly pattern: RegExp;
@@ -41,6 +43,7 @@ export function serverlessRoutes(): Route[] {
         });
       routes.push({
         functionName,
+        module: fn.handler.slice(0, fn.handler.lastIndexOf('.')),
         method,
         routeKey: event.httpApi,
         pattern: new RegExp(`^${source}$`),
@@ -111,7 +114,8 @@ export interface ApiServer {
   readonly url: string;
   readonly port: number;
   /** Loads the function modules (after the test set the environment) and starts answering. */
-  serve(load: (functionName: string) => Promise<Handler>): Promise<void>;
+  /** Loads each function's handler by its module path (serverless.yml's `handler`, less the export). */
+  serve(load: (module: string) => Promise<Handler>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -155,8 +159,8 @@ export async function startApiServer(): Promise<ApiServer> {
     url: `http://127.0.0.1:${port}`,
     port,
     async serve(load) {
-      for (const name of new Set(routes.map((route) => route.functionName)))
-        handlers.set(name, await load(name));
+      for (const route of routes)
+        if (!handlers.has(route.functionName)) handlers.set(route.functionName, await load(route.module));
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -67,9 +67,7 @@ export function startWorld(options: HarnessOptions = {}): Promise<World & Stoppa
       'client-credentials',
       JSON.stringify({ beta: { client_id: beta.clientId, client_secret: beta.clientSecret } }),
     );
-    await api.serve(
-      async (name) => ((await import(`../../functions/${name}`)) as { handler: never }).handler,
-    );
+    await api.serve(async (module) => ((await import(`../../${module}`)) as { handler: never }).handler);
     const browser = stops.add(await launchBrowser(options.chromiumPath), (started) => started.close());
     return { table, api, oauth, browser };
   });
