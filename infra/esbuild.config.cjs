@@ -40,8 +40,7 @@ const REQUIRE_BANNER =
   'const require = (id) => { const m = process.getBuiltinModule(id); if (m === undefined) ' +
   'throw Object.assign(new Error("Cannot find module \'" + id + "\'"), { code: "MODULE_NOT_FOUND" }); return m; };';
 
-/** Where every build of this checkout writes its own folder (git-ignored). */
-const BUILDS = '.esbuild';
+const { BUILDS } = require('./local-environment.cjs');
 
 const alive = (pid) => {
   try {

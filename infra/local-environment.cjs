@@ -9,6 +9,8 @@ const { join, resolve } = require('node:path');
 /** Loopback only: local providers and APIs work, nothing else private is reachable. */
 const LOCAL_EGRESS_ALLOW = '127.0.0.0/8,::1/128,localhost';
 const DEFAULT_DATA_DIR = '.handshake';
+/** Where every build of this checkout writes its own folder (git-ignored; esbuild.config.cjs). */
+const BUILDS = '.esbuild';
 /** In the data dir: what `npm start` started, for `invoke local` to find. */
 const RECORD_FILE = 'local.json';
 
@@ -77,6 +79,7 @@ function localEnvironment(given, instance) {
 }
 
 module.exports = {
+  BUILDS,
   DEFAULT_DATA_DIR,
   LOCAL_EGRESS_ALLOW,
   RECORD_FILE,

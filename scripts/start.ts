@@ -4,9 +4,10 @@
  * Ctrl-C stops everything it started.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  BUILDS,
   buildFolderOf,
   dataDirOf,
   localEnvironment,
@@ -74,6 +75,7 @@ function commandLine(): { stage: string | undefined } {
 
 const options = commandLine();
 const REPO_ROOT = resolve(__dirname, '..');
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const env = process.env;
 const port = Number(env.PORT ?? '3000');
 // npm runs scripts in the repository root: a relative data dir is relative to it.
@@ -230,8 +232,14 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping Handshake …');
+    const offlineExited =
+      offline === undefined || offline.exitCode !== null
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => offline?.once('exit', () => resolve()));
     offline?.kill('SIGTERM');
-    await dynamo?.stop();
+    await Promise.all([dynamo?.stop(), Promise.race([offlineExited, sleep(5_000)])]);
+    // Every start builds anew: the bundles would only pile up, one folder per data dir.
+    rmSync(join(REPO_ROOT, BUILDS, buildFolderOf(dataDir)), { recursive: true, force: true });
     console.log(`Stopped. The data stays in ${dataDir}; \`npm start\` goes on from it.`);
     process.exit(code);
   };

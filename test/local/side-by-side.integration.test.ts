@@ -6,6 +6,7 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { BUILDS, buildFolderOf } from '../../infra/local-environment.cjs';
 import { createFileSecretSource } from '../../lib/secrets/file';
 import { freePort } from '../../scripts/local/dynamodb-local';
 import { forInstallation, loadEvent, withAuthorization } from '../support/events';
@@ -188,7 +189,11 @@ describe('two npm start instances in one checkout', () => {
     expect(output).toContain(
       `printf %s "$CLIENT_SECRET" | HANDSHAKE_DATA_DIR=${one.dataDir} npm run secrets -- set google --client-id <id>`,
     );
+    expect(existsSync(join(REPO_ROOT, BUILDS, buildFolderOf(two.dataDir)))).toBe(true);
     expect(await stopLocal(two.started as Started)).toBe(0);
     expect(two.started?.output()).toContain('Stopped.');
+    // Its bundles go with it (every start builds anew); the other instance's stay.
+    expect(existsSync(join(REPO_ROOT, BUILDS, buildFolderOf(two.dataDir)))).toBe(false);
+    expect(existsSync(join(REPO_ROOT, BUILDS, buildFolderOf(one.dataDir)))).toBe(true);
   }, 60_000);
 });
