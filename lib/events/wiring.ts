@@ -1,6 +1,7 @@
 import type { Runtime } from '../runtime';
 import { tableRef } from '../store/dynamo';
 import { dynamoOutbox } from '../store/dynamo-outbox';
+import { oncePer } from '../wiring/once-per';
 import type { DeliveryDeps, SenderDeps } from './deliver';
 import type { TestEventDeps } from './test-event';
 
@@ -19,10 +20,7 @@ export const testEventDeps = (rt: Runtime): TestEventDeps => ({
   deployedStage: rt.config.local ? undefined : rt.config.stage,
 });
 
-let shared: DeliveryDeps | undefined;
-
-/** What delivers the outbox's events to the app's webhook, wired once per container. */
-export function deliveryDeps(rt: Runtime): DeliveryDeps {
-  shared ??= { ...senderDeps(rt), outbox: dynamoOutbox(tableRef(rt.config)) };
-  return shared;
-}
+/** What delivers the outbox's events to the app's webhook, wired once per runtime. */
+export const deliveryDeps = oncePer(
+  (rt: Runtime): DeliveryDeps => ({ ...senderDeps(rt), outbox: dynamoOutbox(tableRef(rt.config)) }),
+);

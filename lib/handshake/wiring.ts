@@ -5,17 +5,16 @@ import type { Runtime } from '../runtime';
 import { installationStore } from '../store';
 import { tableRef } from '../store/dynamo';
 import { dynamoPendingStore } from '../store/dynamo-pending';
+import { oncePer } from '../wiring/once-per';
 import type { HandshakeDeps } from './deps';
-
-let shared: HandshakeDeps | undefined;
 
 /**
  * The handshake's dependencies (connect, callback, installations' connect links and
- * revocation), wired once per container. Not in the shared runtime(): invoke, refresh and
+ * revocation), wired once per runtime. Not in the shared runtime(): invoke, refresh and
  * deliver never start a handshake, and their bundles leave the pending store out.
  */
-export function handshakeDeps(rt: Runtime): HandshakeDeps {
-  shared ??= {
+export const handshakeDeps = oncePer(
+  (rt: Runtime): HandshakeDeps => ({
     app: rt.app,
     publicUrl: rt.config.publicUrl,
     installations: installationStore(rt.config),
@@ -29,9 +28,8 @@ export function handshakeDeps(rt: Runtime): HandshakeDeps {
     tokenTimeoutMs: rt.tokenTimeoutMs,
     now: rt.now,
     events: rt.events,
-  };
-  return shared;
-}
+  }),
+);
 
 /** The handshake's dependencies with the public URL this request came in on. */
 export const handshakeDepsFor = (rt: Runtime, request: HttpRequest): HandshakeDeps => ({

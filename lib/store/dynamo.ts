@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config';
+import { oncePer } from '../wiring/once-per';
 
 /** What an adapter needs to reach the table; injected so tests can point at DynamoDB Local. */
 export interface TableRef {
@@ -27,12 +28,10 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   });
 }
 
-let shared: TableRef | undefined;
-
-/** The container-wide table reference, created at first use and reused by warm invocations. */
-export function tableRef(
-  config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'local' | 'tableName'>,
-): TableRef {
-  shared ??= { client: documentClient(createDynamoClient(config)), tableName: config.tableName };
-  return shared;
-}
+/** The table reference of a configuration, created at first use and reused by warm invocations. */
+export const tableRef = oncePer(
+  (config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'local' | 'tableName'>): TableRef => ({
+    client: documentClient(createDynamoClient(config)),
+    tableName: config.tableName,
+  }),
+);

@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { oncePer } from '../wiring/once-per';
 import { tableRef } from './dynamo';
 import { dynamoAccountStore } from './dynamo-accounts';
 import { dynamoInstallationStore } from './dynamo-installations';
@@ -8,9 +9,6 @@ export interface Stores {
   readonly accounts: AccountStore;
 }
 
-let shared: Stores | undefined;
-let installations: InstallationStore | undefined;
-
 /**
  * The DynamoDB-backed stores every function shares, created once at cold start. The others are
  * wired next to the functions that use them, so no other bundle carries their adapter: the
@@ -18,21 +16,14 @@ let installations: InstallationStore | undefined;
  * handshakes in lib/handshake/wiring.ts, the refresh index in lib/refresh/wiring.ts, invoke's
  * snapshot reader (BatchGetItem) in lib/invoke/wiring.ts, the outbox in lib/events/wiring.ts.
  */
-export function stores(config: Config): Stores {
-  if (shared === undefined) {
-    const table = tableRef(config);
-    shared = {
-      accounts: dynamoAccountStore(table),
-    };
-  }
-  return shared;
-}
+export const stores = oncePer(
+  (config: Config): Stores => ({ accounts: dynamoAccountStore(tableRef(config)) }),
+);
 
 /**
  * The container's installation store, created at first use. invoke, refresh and deliver never
  * call it (invoke reads installations through its snapshot reader), so it is not in stores().
  */
-export function installationStore(config: Config): InstallationStore {
-  installations ??= dynamoInstallationStore(tableRef(config));
-  return installations;
-}
+export const installationStore = oncePer(
+  (config: Config): InstallationStore => dynamoInstallationStore(tableRef(config)),
+);

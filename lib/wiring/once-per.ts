@@ -1,0 +1,14 @@
+/**
+ * `make`, run once per key object and remembered with it: a warm container reuses what its
+ * cold start built, and a second key — another config, another runtime, as tests and the bench
+ * make — gets its own instead of silently sharing the first one's.
+ */
+export function oncePer<K extends object, V>(make: (key: K) => V): (key: K) => V {
+  const made = new WeakMap<K, V>();
+  return (key) => {
+    if (made.has(key)) return made.get(key) as V;
+    const value = make(key);
+    made.set(key, value);
+    return value;
+  };
+}
