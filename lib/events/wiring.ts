@@ -21,6 +21,6 @@ export const testEventDeps = (rt: Runtime): TestEventDeps => ({
 });
 
 /** What delivers the outbox's events to the app's webhook, wired once per runtime. */
-export const deliveryDeps = oncePer(
+export const deliveryDeps = /* @__PURE__ */ oncePer(
   (rt: Runtime): DeliveryDeps => ({ ...senderDeps(rt), outbox: dynamoOutbox(tableRef(rt.config)) }),
 );

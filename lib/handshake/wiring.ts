@@ -13,7 +13,7 @@ import type { HandshakeDeps } from './deps';
  * revocation), wired once per runtime. Not in the shared runtime(): invoke, refresh and
  * deliver never start a handshake, and their bundles leave the pending store out.
  */
-export const handshakeDeps = oncePer(
+export const handshakeDeps = /* @__PURE__ */ oncePer(
   (rt: Runtime): HandshakeDeps => ({
     app: rt.app,
     publicUrl: rt.config.publicUrl,

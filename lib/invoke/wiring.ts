@@ -14,7 +14,7 @@ import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from './invoke';
  * invokes saves work only (decryptions by ciphertext, in-flight refreshes, which key hash
  * belongs to which id); every invoke reads the installation and the account anew.
  */
-export const invokeDeps = oncePer((rt: Runtime): InvokeDeps => {
+export const invokeDeps = /* @__PURE__ */ oncePer((rt: Runtime): InvokeDeps => {
   const memo = new OpenMemo();
   const table = tableRef(rt.config);
   return {

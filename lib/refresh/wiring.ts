@@ -11,7 +11,7 @@ import type { SweepDeps } from './sweep';
  * the shared runtime(): connect and callback never refresh, and their bundles leave it out.
  */
 export const refresher = (rt: Pick<Runtime, 'refresh'>): Refresher => refresherOf(rt.refresh);
-const refresherOf = oncePer((deps: Runtime['refresh']) => new Refresher(deps));
+const refresherOf = /* @__PURE__ */ oncePer((deps: Runtime['refresh']) => new Refresher(deps));
 
 /** The scheduled sweep's dependencies: the refresh core's and the refresh index (refresh only). */
 export const sweepDeps = (rt: Pick<Runtime, 'refresh' | 'config'>): SweepDeps => ({

@@ -29,7 +29,7 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
 }
 
 /** The table reference of a configuration, created at first use and reused by warm invocations. */
-export const tableRef = oncePer(
+export const tableRef = /* @__PURE__ */ oncePer(
   (config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'local' | 'tableName'>): TableRef => ({
     client: documentClient(createDynamoClient(config)),
     tableName: config.tableName,

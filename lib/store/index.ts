@@ -16,7 +16,7 @@ export interface Stores {
  * handshakes in lib/handshake/wiring.ts, the refresh index in lib/refresh/wiring.ts, invoke's
  * snapshot reader (BatchGetItem) in lib/invoke/wiring.ts, the outbox in lib/events/wiring.ts.
  */
-export const stores = oncePer(
+export const stores = /* @__PURE__ */ oncePer(
   (config: Config): Stores => ({ accounts: dynamoAccountStore(tableRef(config)) }),
 );
 
@@ -24,6 +24,6 @@ export const stores = oncePer(
  * The container's installation store, created at first use. invoke, refresh and deliver never
  * call it (invoke reads installations through its snapshot reader), so it is not in stores().
  */
-export const installationStore = oncePer(
+export const installationStore = /* @__PURE__ */ oncePer(
   (config: Config): InstallationStore => dynamoInstallationStore(tableRef(config)),
 );

@@ -2,6 +2,10 @@
  * `make`, run once per key object and remembered with it: a warm container reuses what its
  * cold start built, and a second key — another config, another runtime, as tests and the bench
  * make — gets its own instead of silently sharing the first one's.
+ *
+ * Call it as `/* @__PURE__ *\/ oncePer(…)`: the annotation (esbuild's documented one) tells
+ * the bundler the call has no side effect, so a bundle that never uses the result leaves it —
+ * and the adapter it would build — out (test/infra/bundle.unit.test.ts checks one).
  */
 export function oncePer<K extends object, V>(make: (key: K) => V): (key: K) => V {
   const made = new WeakMap<K, V>();

@@ -192,6 +192,12 @@ describe('a deployed function bundle', () => {
     expect(inputs.filter((input) => /zod\/v4\/classic|event-streams\//.test(input))).toEqual([]);
     const code = result.outputFiles.find((file) => /invoke\.m?js$/.test(file.path));
     expect(code?.text).toContain('Service Desk Sync');
+    // Adapters wired for other functions only (lib/wiring/once-per.ts, its @__PURE__ calls):
+    // the installation store (its batch delete) and the pending store (spending a state).
+    expect(code?.text).not.toContain('unprocessed deletes remain after retries');
+    expect(code?.text).not.toContain('SET usedAt = :usedAt');
+    const output = Object.values(result.metafile.outputs).find((out) => out.entryPoint !== undefined);
+    expect(output?.inputs['lib/store/dynamo-refresh-index.ts']?.bytesInOutput ?? 0).toBe(0);
   }, 60_000);
 });
 
