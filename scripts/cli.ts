@@ -118,6 +118,23 @@ export function parseCommandLine<const O extends ParseArgsOptionsConfig>(
   return parsed;
 }
 
+/**
+ * `parseCommandLine` for a script that manages its own processes (npm start, the bench) and so
+ * cannot end through `runScript`: --help or a mistake prints and exits here, before anything starts.
+ */
+export function parseOrExit<const O extends ParseArgsOptionsConfig>(
+  spec: Spec<O>,
+  args: readonly string[] = process.argv.slice(2),
+): ReturnType<typeof parseCommandLine<O>> {
+  try {
+    return parseCommandLine(spec, args);
+  } catch (error) {
+    if (!(error instanceof ScriptExit)) throw error;
+    (error.stream === 'stdout' ? process.stdout : process.stderr).write(`${error.message}\n`);
+    process.exit(error.code);
+  }
+}
+
 /** An error's message with its cause's, which is where an SDK says what actually went wrong. */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);

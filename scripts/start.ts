@@ -14,16 +14,13 @@ import {
   readRecord,
   writeRecord,
 } from '../infra/local-environment.cjs';
-import { readAppDir } from '../lib/app';
-import { validateApp } from '../lib/app/load-folder';
-import { integrationsWithoutCredentials, setCredentialsCommand } from '../lib/oauth/client-credentials';
 import { ensureLocalSecrets } from '../lib/secrets/bootstrap';
 import { createFileSecretSource, secretsFilePath } from '../lib/secrets/file';
-import type { SecretSource } from '../lib/secrets/port';
 import { createDynamoClient, documentClient } from '../lib/store/dynamo';
 import { dynamoOutbox } from '../lib/store/dynamo-outbox';
 import { ensureTable } from '../lib/store/table';
-import { parseCommandLine, ScriptExit, type Usage } from './cli';
+import { parseOrExit } from './cli';
+import { credentialsNotice } from './local/credentials-notice';
 import { deliverEventsLocally, LOCAL_DELIVERY_INTERVAL_MS } from './local/deliver-loop';
 import {
   freePort,
@@ -34,46 +31,13 @@ import {
 } from './local/dynamodb-local';
 import { readableLine } from './local/log-view';
 import { forwardRedacted } from './local/redact';
+import { START_USAGE } from './local/start-usage';
 
-const USAGE: Usage = {
-  name: 'npm start',
-  synopsis: ['npm start [-- --stage <name>]'],
-  description: [
-    'The whole backend on this machine: DynamoDB Local (data in the data dir), the local secrets',
-    'file and the HTTP API through serverless-offline, built from APP_DIR. One line per request and',
-    'per outcome; Ctrl-C stops everything. Several instances run side by side with different PORT',
-    'and HANDSHAKE_DATA_DIR (and APP_DIR): each builds into a folder of its own.',
-  ].join('\n'),
-  options: [['--stage <name>', 'the local stage, which names the table handshake-<name> (default dev)']],
-  environment: [
-    ['PORT', 'HTTP port (default 3000)'],
-    ['APP_DIR', 'the FDK app folder to serve (default app)'],
-    ['HANDSHAKE_DATA_DIR', 'local data, relative to the repository root (default .handshake)'],
-    ['HANDSHAKE_ADMIN_KEY', 'the admin key to use (default: generated on the first start)'],
-    ['PUBLIC_URL', 'external base URL, e.g. a tunnel (default http://localhost:$PORT)'],
-    ['AWS_ENDPOINT_URL_DYNAMODB', 'a DynamoDB you run yourself (default: DynamoDB Local, started here)'],
-    ['HANDSHAKE_WEBHOOK_URL', 'where auth events go (default: off)'],
-    ['HANDSHAKE_LOG=raw', "serverless-offline's and the functions' output as is (JSON log lines)"],
-    ['POWERTOOLS_METRICS_DISABLED=false', 'print the CloudWatch metrics (EMF) the functions emit'],
-  ],
-  examples: ['npm start', 'PORT=3001 HANDSHAKE_DATA_DIR=.handshake-other APP_DIR=../my-app npm start'],
-};
-
-/** --help and --stage, before anything starts. */
-function commandLine(): { stage: string | undefined } {
-  try {
-    return {
-      stage: parseCommandLine({ usage: USAGE, options: { stage: { type: 'string' } }, maxPositionals: 0 })
-        .values.stage,
-    };
-  } catch (error) {
-    if (!(error instanceof ScriptExit)) throw error;
-    (error.stream === 'stdout' ? process.stdout : process.stderr).write(`${error.message}\n`);
-    process.exit(error.code);
-  }
-}
-
-const options = commandLine();
+const options = parseOrExit({
+  usage: START_USAGE,
+  options: { stage: { type: 'string' } },
+  maxPositionals: 0,
+}).values;
 const REPO_ROOT = resolve(__dirname, '..');
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const env = process.env;
@@ -82,6 +46,11 @@ const port = Number(env.PORT ?? '3000');
 const dataDir = dataDirOf(env, process.cwd());
 const stage = options.stage ?? env.HANDSHAKE_STAGE ?? 'dev';
 const tableName = `handshake-${stage}`;
+/** The app the notice of missing credentials reads, and the data dir its commands name (if not the default). */
+const noticeWhere = {
+  appDir: resolve(REPO_ROOT, env.APP_DIR?.trim() || 'app'),
+  ...(env.HANDSHAKE_DATA_DIR?.trim() ? { dataDir } : {}),
+};
 const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
 
 /** What this run started, so that a failure half-way leaves no process behind. */
@@ -131,31 +100,6 @@ async function runningOnSameData(): Promise<boolean> {
   if (record === undefined) return false;
   const recordedPort = Number(new URL(record.dynamodbEndpoint).port);
   return Number.isInteger(recordedPort) && recordedPort > 0 && !(await portIsFree(recordedPort));
-}
-
-/**
- * Which integrations still have placeholder client credentials: their connect links answer 409
- * until the operator sets them, so say it now rather than at the first link.
- */
-async function credentialsNotice(secrets: SecretSource): Promise<void> {
-  const appDir = resolve(REPO_ROOT, env.APP_DIR?.trim() || 'app');
-  const { app } = validateApp(readAppDir(appDir));
-  // The build has refused an invalid app already, with every problem named.
-  if (app === undefined) return;
-  const missing = await integrationsWithoutCredentials(app, secrets).catch(() => undefined);
-  if (missing === undefined) {
-    console.log(
-      `  client credentials: the stored ones are unreadable; set them again with \`npm run secrets\``,
-    );
-    return;
-  }
-  if (missing.length === 0) return;
-  console.log(`  not set up: ${missing.join(', ')} — placeholder OAuth client credentials; connect links`);
-  console.log('              for them answer 409 until they are set, each with:');
-  const target = env.HANDSHAKE_DATA_DIR?.trim()
-    ? { kind: 'local' as const, dataDir }
-    : { kind: 'local' as const };
-  for (const name of missing) console.log(`              ${setCredentialsCommand(name, target)}`);
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -331,7 +275,7 @@ async function main(): Promise<void> {
     );
     console.log('              (`npm run -s secrets -- webhook-secret` prints the signing secret)');
   }
-  await credentialsNotice(secretSource);
+  for (const line of await credentialsNotice(secretSource, noticeWhere)) console.log(line);
   console.log(`  try:        curl ${publicUrl}/health   (and ${publicUrl}/ in a browser)`);
   console.log('Ctrl-C stops everything.');
 }

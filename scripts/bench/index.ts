@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { parseCommandLine, ScriptExit, type Usage } from '../cli';
+import { parseOrExit, type Usage } from '../cli';
 import type { BenchSection, Cleanup } from './section';
 
 // The sweep logs a line per refresh and flushes EMF metrics; the output should be the tables.
@@ -111,14 +111,7 @@ const USAGE: Usage = {
 };
 
 function chosen(argv: readonly string[]): readonly SectionEntry[] {
-  let args: readonly string[];
-  try {
-    args = parseCommandLine({ usage: USAGE, options: {}, maxPositionals: SECTIONS.length }, argv).positionals;
-  } catch (error) {
-    if (!(error instanceof ScriptExit)) throw error;
-    (error.stream === 'stdout' ? process.stdout : process.stderr).write(`${error.message}\n`);
-    process.exit(error.code);
-  }
+  const args = parseOrExit({ usage: USAGE, options: {}, maxPositionals: SECTIONS.length }, argv).positionals;
   if (args.length === 0) return SECTIONS;
   const unknown = args.filter((name) => !SECTIONS.some((section) => section.name === name));
   if (unknown.length > 0) {
