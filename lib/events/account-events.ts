@@ -10,6 +10,7 @@ export interface EventPolicy {
   readonly failingAfterMs: number;
 }
 
+/** Webhooks off, said explicitly: every use case that may emit events is given a policy. */
 export const EVENTS_OFF: EventPolicy = { enabled: false, failingAfterMs: 15 * 60_000 };
 
 /**

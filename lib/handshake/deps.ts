@@ -24,7 +24,7 @@ export interface HandshakeDeps {
   readonly tokenTimeoutMs: number;
   readonly now: () => Date;
   /** Which auth events to record for the app's webhook; absent = none. */
-  readonly events?: EventPolicy | undefined;
+  readonly events: EventPolicy;
 }
 
 /** Connect links and states live this long unless the link asks otherwise. */

@@ -21,7 +21,7 @@ export interface InstallationDeps {
   /** Asks providers to revoke the grants of accounts about to be deleted (best effort, never throws). */
   readonly revokeGrants?: (accounts: readonly AccountRecord[]) => Promise<void>;
   /** Which auth events to record for the app's webhook; absent = none. */
-  readonly events?: EventPolicy | undefined;
+  readonly events: EventPolicy;
 }
 
 export interface CreatedInstallation extends InstallationView {
@@ -90,10 +90,9 @@ export async function deleteInstallation(deps: InstallationDeps, id: string): Pr
   if (!isInstallationId(id)) throw notFound(id);
   const accounts = await deps.accounts.list(id);
   if (deps.revokeGrants !== undefined && accounts.length > 0) await deps.revokeGrants(accounts);
-  const events =
-    deps.events?.enabled === true
-      ? [toOutbox(installationDeleted(id, accounts, deps.now().toISOString()))]
-      : [];
+  const events = deps.events.enabled
+    ? [toOutbox(installationDeleted(id, accounts, deps.now().toISOString()))]
+    : [];
   const existed = await deps.installations.delete(id, events);
   if (!existed) throw notFound(id);
 }

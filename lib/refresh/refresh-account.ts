@@ -1,7 +1,7 @@
 import type { App, Integration } from '../app/model';
 import type { Egress } from '../egress';
 import { ConflictError, isHandshakeError } from '../errors';
-import { accountEvents, EVENTS_OFF, type EventPolicy, failingEpisode } from '../events/account-events';
+import { accountEvents, type EventPolicy, failingEpisode } from '../events/account-events';
 import { toOutbox } from '../events/outbox';
 import { clientCredentials } from '../oauth/client-credentials';
 import { callTokenEndpoint, type TokenResult } from '../oauth/token-endpoint';
@@ -23,7 +23,7 @@ export interface RefreshDeps {
   /** Who holds a lease: this container (and call), for diagnosis. */
   readonly leaseOwner: () => string;
   /** Which auth events to record for the app's webhook; absent = none. */
-  readonly events?: EventPolicy | undefined;
+  readonly events: EventPolicy;
 }
 
 export type SkipReason = 'leased' | 'not_due' | 'not_refreshable' | 'superseded' | 'missing';
@@ -102,7 +102,7 @@ export async function refreshAccount(
     if (!isHandshakeError(error)) throw error;
     result = { kind: 'refused', reason: error.message };
   }
-  const policy = deps.events ?? EVENTS_OFF;
+  const policy = deps.events;
   const next = nextRecord(integration, leased, result, deps.now().getTime(), vault, tokens, policy);
   const events = accountEvents(policy, leased, next.record).map(toOutbox);
   try {

@@ -1,6 +1,6 @@
 import type { Integration } from '../app/model';
 import { ConflictError } from '../errors';
-import { accountEvents, EVENTS_OFF, type EventPolicy } from '../events/account-events';
+import { accountEvents, type EventPolicy } from '../events/account-events';
 import { toOutbox } from '../events/outbox';
 import type { ParsedTokens } from '../oauth/token-response';
 import type { AccountKey, AccountRecord, AccountStore } from '../store/ports';
@@ -29,7 +29,7 @@ export interface AuthorizedWrite {
   readonly vault: Vault;
   readonly now: () => Date;
   /** Which auth events to record for the app's webhook; absent = none. */
-  readonly events?: EventPolicy | undefined;
+  readonly events: EventPolicy;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -83,7 +83,7 @@ export async function storeAuthorizedTokens(
       await deps.accounts.put(
         record,
         existing === undefined ? { kind: 'absent' } : { kind: 'version', version: existing.version },
-        accountEvents(deps.events ?? EVENTS_OFF, existing, record).map(toOutbox),
+        accountEvents(deps.events, existing, record).map(toOutbox),
       );
       return record;
     } catch (error) {

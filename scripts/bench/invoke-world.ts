@@ -4,6 +4,7 @@
  * with the account's access token, one installation and one authorized account — and invoke's
  * dependencies wired as lib/runtime.ts wires them.
  */
+
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ import { type App, formatProblemLine, readAppDir } from '../../lib/app';
 import { loadApp } from '../../lib/app/load-folder';
 import { hashKey, newInstallationId, newInstallationKey } from '../../lib/crypto';
 import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
+import { EVENTS_OFF } from '../../lib/events/account-events';
 import { AccessTokens } from '../../lib/invoke/access-token';
 import { Admission } from '../../lib/invoke/admit';
 import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from '../../lib/invoke/invoke';
@@ -257,6 +259,8 @@ export async function startInvokeWorld(cleanup: Cleanup): Promise<InvokeWorld> {
       const shared = egress();
       const refresh: RefreshDeps = {
         app,
+        // The bench measures refreshes, not webhooks: no events, said so.
+        events: EVENTS_OFF,
         accounts: dynamoAccountStore(table),
         secrets,
         vault: vaultOf,

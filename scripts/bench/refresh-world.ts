@@ -3,6 +3,7 @@
  * key ring in a temp data dir, an app whose integration points at the endpoint, and the real
  * stores, vault and egress wired as lib/runtime.ts wires them.
  */
+
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -10,6 +11,7 @@ import { type App, formatProblemLine, readAppDir } from '../../lib/app';
 import { loadApp } from '../../lib/app/load-folder';
 import { newInstallationId } from '../../lib/crypto';
 import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
+import { EVENTS_OFF } from '../../lib/events/account-events';
 import type { SweepDeps } from '../../lib/refresh/sweep';
 import type { SecretWriter } from '../../lib/secrets/port';
 import type { TableRef } from '../../lib/store/dynamo';
@@ -111,6 +113,7 @@ export async function startRefreshWorld(cleanup: Cleanup): Promise<RefreshWorld>
       const accounts = dynamoAccountStore(ref);
       const deps: SweepDeps = {
         app,
+        events: EVENTS_OFF,
         accounts,
         index: dynamoRefreshIndex(ref),
         secrets,

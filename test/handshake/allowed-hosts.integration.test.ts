@@ -4,6 +4,7 @@
  * patterns. Every name resolves to a counting listener the egress allow list lets through, so
  * only the allowed_hosts check can be what stops a request — and the counter proves nothing left.
  */
+
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { App } from '../../lib/app';
 import { loadCipher } from '../../lib/crypto';
 import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
+import { EVENTS_OFF } from '../../lib/events/account-events';
 import { handleCallback } from '../../lib/handshake/callback';
 import { submitConnectForm } from '../../lib/handshake/connect';
 import type { HandshakeDeps } from '../../lib/handshake/deps';
@@ -99,6 +101,7 @@ beforeAll(async () => {
   });
   deps = {
     app: appAllowing(['*.acme.test']),
+    events: EVENTS_OFF,
     publicUrl: 'https://handshake.test',
     installations: dynamoInstallationStore(table),
     accounts: dynamoAccountStore(table),

@@ -2,6 +2,7 @@
  * The refresh core and the sweep on DynamoDB Local, with a scripted token endpoint (an Egress
  * that answers from the test): read costs, provider quirks, leases, the time limit.
  */
+
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { readAppDir } from '../../lib/app';
 import { loadApp } from '../../lib/app/load-folder';
 import { loadCipher } from '../../lib/crypto';
 import type { Egress, EgressRequest, EgressResponse } from '../../lib/egress';
+import { EVENTS_OFF } from '../../lib/events/account-events';
 import { storeClientCredentials } from '../../lib/oauth/client-credentials';
 import { refreshAccount } from '../../lib/refresh/refresh-account';
 import { type SweepDeps, sweep } from '../../lib/refresh/sweep';
@@ -84,6 +86,7 @@ beforeEach(async () => {
   await storeClientCredentials(credentials, 'hubspot', { clientId: 'hub-id', clientSecret: 'hub-secret' });
   deps = {
     app,
+    events: EVENTS_OFF,
     accounts: dynamoAccountStore(table),
     index: dynamoRefreshIndex(table),
     secrets: credentials,
