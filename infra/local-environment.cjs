@@ -80,9 +80,7 @@ function localEnvironment(given, instance) {
 
 module.exports = {
   BUILDS,
-  DEFAULT_DATA_DIR,
   LOCAL_EGRESS_ALLOW,
-  RECORD_FILE,
   buildFolderOf,
   dataDirOf,
   localEnvironment,

@@ -1,8 +1,6 @@
 // Types of infra/local-environment.cjs, for scripts/start.ts.
 export declare const BUILDS: string;
-export declare const DEFAULT_DATA_DIR: string;
 export declare const LOCAL_EGRESS_ALLOW: string;
-export declare const RECORD_FILE: string;
 
 export interface LocalRecord {
   readonly dynamodbEndpoint: string;

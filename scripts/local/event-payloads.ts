@@ -10,8 +10,6 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 export const EVENTS_DIR = join(__dirname, '..', '..', 'events');
 
-/** The installation id the payloads carry; no real installation ever has it. */
-export const EVENTS_INSTALLATION_ID = 'in_exampleexampleexampl';
 /** The example admin key that the payloads in events/ carry. */
 export const EVENTS_ADMIN_KEY = 'hsa_example-admin-key-for-local-events';
 

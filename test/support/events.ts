@@ -1,7 +1,6 @@
 export { lambdaContext } from '../../scripts/lambda-context';
 export {
   EVENTS_ADMIN_KEY,
-  EVENTS_INSTALLATION_ID,
   forInstallation,
   loadEvent,
   withAuthorization,
