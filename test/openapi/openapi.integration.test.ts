@@ -392,7 +392,7 @@ describe('real responses match the document', () => {
       key: ADMIN,
       json: { integration: 'nope' },
     });
-    expect([unknown.status, unknown.json.error.code]).toEqual([400, 'INVALID_REQUEST']);
+    expect([unknown.status, unknown.json.error.code]).toEqual([404, 'NOT_FOUND']);
     const tooShort = await api('POST', `/installations/${a.id}/connect-links`, {
       key: ADMIN,
       json: { integration: 'beta', expiresInSeconds: 5 },
