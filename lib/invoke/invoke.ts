@@ -127,12 +127,7 @@ export async function invoke(
   deps: InvokeDeps,
   { installationId, credential, input, remainingMs }: InvokeCall,
 ) {
-  const started = deps.now().getTime();
-  const budget =
-    remainingMs === undefined
-      ? deps.settings.timeoutMs
-      : Math.min(deps.settings.timeoutMs, remainingMs - ANSWER_MARGIN_MS);
-  const deadline = started + budget;
+  const deadline = deadlineOf(deps, remainingMs);
   const parsed = request(deps, installationId, input);
   const admitted = await deps.admission.admit(credential, installationId, parsed.key, () => {
     if ('error' in parsed) throw parsed.error;
@@ -182,6 +177,19 @@ export async function invoke(
       sent = { response: retried.response, attempts: previous + retried.attempts };
     }
   }
+  return envelopeOf(sent);
+}
+
+/** The whole invoke's deadline: its timeout, or the runtime's time left less the answer's margin. */
+function deadlineOf(deps: InvokeDeps, remainingMs: number | undefined): number {
+  const budget =
+    remainingMs === undefined
+      ? deps.settings.timeoutMs
+      : Math.min(deps.settings.timeoutMs, remainingMs - ANSWER_MARGIN_MS);
+  return deps.now().getTime() + budget;
+}
+
+function envelopeOf(sent: Sent): Envelope {
   const envelope: Envelope = {
     status: sent.response.status,
     headers: sent.response.headers,
