@@ -1,5 +1,5 @@
+import { presentCallback } from '../lib/api/handshake-pages';
 import { type CallbackResult, handleCallback } from '../lib/handshake/callback';
-import { presentCallback } from '../lib/handshake/present';
 import { handshakeDepsFor } from '../lib/handshake/wiring';
 import { httpHandler } from '../lib/http/handler';
 import { logger } from '../lib/observability/logger';

@@ -1,7 +1,7 @@
+import { presentConnect, presentFormRefused } from '../lib/api/handshake-pages';
 import { showConnectPage, submitConnectForm } from '../lib/handshake/connect';
 import { formBindingFor } from '../lib/handshake/form-binding';
 import { formPostProblem } from '../lib/handshake/form-origin';
-import { presentConnect, presentFormRefused } from '../lib/handshake/present';
 import { handshakeDepsFor } from '../lib/handshake/wiring';
 import { httpHandler } from '../lib/http/handler';
 import { formBody } from '../lib/http/request';

@@ -1,3 +1,5 @@
+import { connectLinkRequest } from '../lib/api/connect-links';
+import { createInstallationRequest, installationIdOf } from '../lib/api/installations';
 import { sendTestEvent } from '../lib/events/test-event';
 import { testEventDeps } from '../lib/events/wiring';
 import { createConnectLink } from '../lib/handshake/links';
@@ -5,7 +7,6 @@ import { revokeGrants } from '../lib/handshake/revoke';
 import { handshakeDeps, handshakeDepsFor } from '../lib/handshake/wiring';
 import { authenticate, authorize } from '../lib/http/auth';
 import { httpHandler } from '../lib/http/handler';
-import { jsonBody } from '../lib/http/request';
 import { json, noContent } from '../lib/http/responses';
 import {
   createInstallation,
@@ -27,35 +28,31 @@ const deps = {
   revokeGrants: (accounts: readonly AccountRecord[]) => revokeGrants(handshake, accounts),
 };
 const testEvent = testEventDeps(rt);
-const idOf = (parameters: Readonly<Record<string, string>>) => parameters.id ?? '';
 
 export const handler = httpHandler({
   'POST /installations': async (request) => {
     authorize(await authenticate(request.headers.authorization, rt), 'admin');
-    const created = await createInstallation(deps, jsonBody(request, { required: false }));
+    const created = await createInstallation(deps, createInstallationRequest(request));
     return json(201, created, { location: `/installations/${created.id}` });
   },
   'GET /installations/{id}': async (request) => {
-    const id = idOf(request.pathParameters);
+    const id = installationIdOf(request);
     authorize(await authenticate(request.headers.authorization, rt), 'admin-or-own', id);
     return json(200, await describeInstallation(deps, id));
   },
   'POST /installations/{id}/connect-links': async (request) => {
-    const id = idOf(request.pathParameters);
+    const id = installationIdOf(request);
     authorize(await authenticate(request.headers.authorization, rt), 'admin-or-own', id);
-    return json(
-      201,
-      await createConnectLink(handshakeDepsFor(rt, request), id, jsonBody(request, { required: true })),
-    );
+    return json(201, await createConnectLink(handshakeDepsFor(rt, request), id, connectLinkRequest(request)));
   },
   'POST /installations/{id}/events/test': async (request) => {
-    const id = idOf(request.pathParameters);
+    const id = installationIdOf(request);
     authorize(await authenticate(request.headers.authorization, rt), 'admin');
     const installation = await loadInstallation(deps, id);
     return json(200, await sendTestEvent(testEvent, installation.id));
   },
   'DELETE /installations/{id}': async (request) => {
-    const id = idOf(request.pathParameters);
+    const id = installationIdOf(request);
     authorize(await authenticate(request.headers.authorization, rt), 'admin');
     await deleteInstallation(deps, id);
     return noContent();

@@ -1,6 +1,6 @@
+import { refreshRequest } from '../lib/api/refresh';
 import { authenticate, authorize } from '../lib/http/auth';
 import { httpHandler } from '../lib/http/handler';
-import { jsonBody } from '../lib/http/request';
 import { json } from '../lib/http/responses';
 import { refreshNow } from '../lib/refresh/refresh-now';
 import { refresher } from '../lib/refresh/wiring';
@@ -15,9 +15,7 @@ const deps = { ...rt, refresher: refresher(rt) };
 
 export const handler = httpHandler({
   'POST /installations/{id}/integrations/{name}/refresh': async (request) => {
-    const id = request.pathParameters.id ?? '';
     authorize(await authenticate(request.headers.authorization, rt), 'admin');
-    const name = request.pathParameters.name ?? '';
-    return json(200, await refreshNow(deps, id, name, jsonBody(request, { required: false })));
+    return json(200, await refreshNow(deps, refreshRequest(request)));
   },
 });

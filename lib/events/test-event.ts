@@ -1,4 +1,4 @@
-import { HandshakeError } from '../errors';
+import { PreconditionFailedError } from '../errors';
 import { postEvent, type SenderDeps } from './deliver';
 import { type AuthEvent, eventBody, newEventId } from './event';
 
@@ -27,7 +27,7 @@ const webhooksOff = (stage: string | undefined): string =>
  * retried, so whoever sets up a receiver sees at once whether it gets and verifies events.
  */
 export async function sendTestEvent(deps: TestEventDeps, installationId: string): Promise<TestEventResult> {
-  if (deps.webhookUrl === undefined) throw new HandshakeError('CONFLICT', webhooksOff(deps.deployedStage));
+  if (deps.webhookUrl === undefined) throw new PreconditionFailedError(webhooksOff(deps.deployedStage));
   const event: AuthEvent = {
     id: newEventId(),
     type: 'webhook.test',

@@ -1,5 +1,5 @@
 import type { Integration } from '../app/model';
-import { HandshakeError } from '../errors';
+import { InvalidInputError } from '../errors';
 
 export const DEFAULT_ACCOUNT = 'default';
 
@@ -13,16 +13,14 @@ const ACCOUNT_LABEL = /^[A-Za-z0-9][A-Za-z0-9._@:+=-]{0,127}$/;
 export function accountFor(integration: Integration, given: string | undefined): string {
   if (given === undefined || given === '') {
     if (integration.tokenType === 'agent') {
-      throw new HandshakeError(
-        'INVALID_REQUEST',
+      throw new InvalidInputError(
         `"${integration.name}" is an agent-level integration (token_type "agent"): give "account", the agent's id`,
       );
     }
     return DEFAULT_ACCOUNT;
   }
   if (!ACCOUNT_LABEL.test(given)) {
-    throw new HandshakeError(
-      'INVALID_REQUEST',
+    throw new InvalidInputError(
       'account must be 1-128 characters: letters, digits and . _ @ : + = - (starting with a letter or digit)',
     );
   }

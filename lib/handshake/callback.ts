@@ -2,7 +2,7 @@ import { renderTemplate } from '../app';
 import type { Integration } from '../app/model';
 import { type StateField, stateAad } from '../crypto/aad';
 import { hashKey, installationIdFromHandshakeToken } from '../crypto/keys';
-import { HandshakeError, isHandshakeError } from '../errors';
+import { NamedError, NotFoundError } from '../errors';
 import {
   type ClientCredentials,
   ClientNotConfiguredError,
@@ -119,7 +119,7 @@ async function credentialsFor(
   state: PendingRecord,
   integration: Integration,
   oauthIparams: Readonly<Record<string, string>>,
-): Promise<ClientCredentials | HandshakeError> {
+): Promise<ClientCredentials | NamedError> {
   try {
     return await clientCredentials(deps.secrets, integration, oauthIparams);
   } catch (error) {
@@ -131,7 +131,7 @@ async function credentialsFor(
         error,
       );
     }
-    if (isHandshakeError(error)) return error;
+    if (error instanceof NamedError) return error;
     throw error;
   }
 }
@@ -169,7 +169,7 @@ async function exchange(
     return fail('invalid_request', 'the provider sent no code', 'provider');
 
   const credentials = await credentialsFor(deps, state, integration, oauthIparams);
-  if (credentials instanceof HandshakeError)
+  if (credentials instanceof NamedError)
     return fail('client_not_configured', credentials.message, 'deployment');
   const result = await callTokenEndpoint(
     {
@@ -202,7 +202,7 @@ async function exchange(
     await storeAuthorizedTokens(writer, integration, ids, result.tokens, oauthIparams);
   } catch (error) {
     // Deleted while the person was at the provider: the tokens must not bring it back.
-    if (isHandshakeError(error) && error.code === 'NOT_FOUND') {
+    if (error instanceof NotFoundError && error.what === 'installation') {
       return fail(
         'installation_deleted',
         'the installation was deleted during the authorization',

@@ -1,21 +1,20 @@
-import * as z from 'zod/mini';
 import type { Integration } from '../app/model';
 import { hashKey, newHandshakeToken } from '../crypto/keys';
-import { HandshakeError } from '../errors';
-import { parseWith } from '../http/validation';
+import { NotFoundError } from '../errors';
 import { loadInstallation } from '../installations/service';
 import { credentialsNotSet, placeholderCredentials } from '../oauth/client-credentials';
 import { accountFor } from './account-label';
 import { type HandshakeDeps, LINK_TTL_SECONDS } from './deps';
 import { checkReturnUrl } from './return-url';
 
-const linkBody = z.strictObject({
-  integration: z.string(),
-  account: z.optional(z.string()),
-  returnUrl: z.optional(z.string()),
-  /** How long the link stays valid: 1 minute to 7 days; 10 minutes by default. */
-  expiresInSeconds: z.optional(z.int().check(z.gte(60), z.lte(7 * 24 * 3600))),
-});
+/** What a connect link is asked for (parsed at the edge, lib/api/connect-links.ts). */
+export interface ConnectLinkInput {
+  readonly integration: string;
+  readonly account?: string | undefined;
+  readonly returnUrl?: string | undefined;
+  /** How long the link stays valid (60 s to 7 days, checked at the edge); 10 minutes by default. */
+  readonly expiresInSeconds?: number | undefined;
+}
 
 export interface ConnectLink {
   readonly url: string;
@@ -24,15 +23,16 @@ export interface ConnectLink {
   readonly account: string;
 }
 
+/** The app's integration of that name; wherever the name came from, an unknown one is not found. */
 export function integrationNamed(deps: Pick<HandshakeDeps, 'app'>, name: string): Integration {
   const integration = deps.app.integrations.get(name);
   if (integration === undefined) {
     const known = [...deps.app.integrations.keys()];
-    throw new HandshakeError(
-      'INVALID_REQUEST',
+    throw new NotFoundError(
+      'integration',
       known.length === 0
-        ? `integration "${name}" does not exist: this app has no OAuth integration`
-        : `integration "${name}" does not exist; this app has: ${known.join(', ')}`,
+        ? `Integration "${name}" does not exist: this app has no OAuth integration`
+        : `Integration "${name}" does not exist; this app has: ${known.join(', ')}`,
     );
   }
   return integration;
@@ -47,9 +47,8 @@ export function integrationNamed(deps: Pick<HandshakeDeps, 'app'>, name: string)
 export async function createConnectLink(
   deps: HandshakeDeps,
   installationId: string,
-  body: unknown,
+  input: ConnectLinkInput,
 ): Promise<ConnectLink> {
-  const input = parseWith(linkBody, body ?? {}, 'connect link');
   await loadInstallation(deps, installationId);
   const integration = integrationNamed(deps, input.integration);
   const account = accountFor(integration, input.account);

@@ -1,4 +1,4 @@
-import { HandshakeError } from '../errors';
+import { InvalidInputError } from '../errors';
 
 const MAX_RETURN_URL_LENGTH = 2048;
 
@@ -9,7 +9,7 @@ const MAX_RETURN_URL_LENGTH = 2048;
  */
 export function checkReturnUrl(raw: string, allowsPlainHttp: (url: URL) => boolean): string {
   const refuse = (why: string) =>
-    new HandshakeError('INVALID_REQUEST', `returnUrl ${why}; allowed: an absolute https URL of your app`);
+    new InvalidInputError(`returnUrl ${why}; allowed: an absolute https URL of your app`);
   if (raw.length > MAX_RETURN_URL_LENGTH) throw refuse(`is longer than ${MAX_RETURN_URL_LENGTH} characters`);
   let url: URL;
   try {

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { HandshakeError, InvalidInputError } from '../errors';
+import { InvalidInputError, NamedError, PayloadTooLargeError } from '../errors';
 import { fieldsProblem, formProblem, illFormedMessage, jsonProblem, tooDeepMessage } from './input-rules';
 
 /** An API Gateway HTTP API (payload 2.0) request, parsed once and typed. */
@@ -18,6 +18,22 @@ export interface HttpRequest {
   readonly requestId: string;
   /** The domain API Gateway was called on (its own, or a custom domain). */
   readonly domainName: string | undefined;
+}
+
+/**
+ * The body cannot be read as the route's format: there is none, it is not JSON, or it has
+ * another media type. HTTP's own refusal (lib/http/error-status.ts gives it its codes); what
+ * a readable body says wrong is an InvalidInputError.
+ */
+export class UnreadableBodyError extends NamedError {
+  override readonly name: string = 'UnreadableBodyError';
+
+  constructor(
+    readonly problem: 'missing' | 'not_json' | 'media_type',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface ParseOptions {
@@ -85,10 +101,7 @@ export function parseRequest(event: APIGatewayProxyEventV2, options: ParseOption
         ? decodeBase64Body(event.body)
         : event.body;
   if (body !== undefined && Buffer.byteLength(body, 'utf8') > options.maxBodyBytes) {
-    throw new HandshakeError(
-      'PAYLOAD_TOO_LARGE',
-      `Request body is ${Buffer.byteLength(body, 'utf8')} bytes; at most ${options.maxBodyBytes} bytes are allowed`,
-    );
+    throw new PayloadTooLargeError(Buffer.byteLength(body, 'utf8'), options.maxBodyBytes);
   }
   const method = event.requestContext?.http?.method ?? 'GET';
   const path = event.rawPath ?? event.requestContext?.http?.path ?? '/';
@@ -116,13 +129,13 @@ export function parseRequest(event: APIGatewayProxyEventV2, options: ParseOption
  */
 export function jsonBody(request: HttpRequest, { required }: { required: boolean }): unknown {
   if (request.rawBody === undefined || request.rawBody.trim() === '') {
-    if (required) throw new HandshakeError('INVALID_REQUEST', 'Request body is required: a JSON object');
+    if (required) throw new UnreadableBodyError('missing', 'Request body is required: a JSON object');
     return undefined;
   }
   const type = request.headers['content-type'];
   if (type !== undefined && !/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
-    throw new HandshakeError(
-      'UNSUPPORTED_MEDIA_TYPE',
+    throw new UnreadableBodyError(
+      'media_type',
       `Content-Type "${type}" is not accepted; send application/json`,
     );
   }
@@ -132,7 +145,7 @@ export function jsonBody(request: HttpRequest, { required }: { required: boolean
   } catch (error) {
     // V8 parses iteratively, but should a parser run out of stack on a deep body, say so.
     if (error instanceof RangeError) throw new InvalidInputError(tooDeepMessage());
-    throw new HandshakeError('INVALID_JSON', 'Request body is not valid JSON; send a JSON object');
+    throw new UnreadableBodyError('not_json', 'Request body is not valid JSON; send a JSON object');
   }
   refuse(jsonProblem(parsed));
   return parsed;
@@ -142,8 +155,8 @@ export function jsonBody(request: HttpRequest, { required }: { required: boolean
 export function formBody(request: HttpRequest): URLSearchParams {
   const type = request.headers['content-type'];
   if (type !== undefined && !/^application\/x-www-form-urlencoded\b/i.test(type)) {
-    throw new HandshakeError(
-      'UNSUPPORTED_MEDIA_TYPE',
+    throw new UnreadableBodyError(
+      'media_type',
       'Send the form as application/x-www-form-urlencoded, as a browser does',
     );
   }

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { ErrorCode } from '../errors';
+import type { ApiErrorCode } from './error-status';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & {
   statusCode: number;
@@ -27,7 +27,7 @@ export function noContent(): HttpResult {
 /** The one error body shape of the API: `{ error: { code, message, details? } }`. */
 export function errorResponse(
   status: number,
-  code: ErrorCode,
+  code: ApiErrorCode,
   message: string,
   details?: unknown,
 ): HttpResult {

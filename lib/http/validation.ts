@@ -1,6 +1,6 @@
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
-import { HandshakeError } from '../errors';
+import { InvalidInputError } from '../errors';
 
 // Request bodies are checked with zod/mini, which tree-shakes to a fifth of zod's full build. It
 // carries no messages of its own (every issue would read "Invalid input"): the English locale
@@ -29,7 +29,5 @@ export function parseWith<T extends z.ZodMiniType>(schema: T, input: unknown, wh
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const problems = fieldProblems(result.error);
-  throw new HandshakeError('INVALID_REQUEST', `Invalid ${what}: ${summarize(problems)}`, {
-    details: problems,
-  });
+  throw new InvalidInputError(`Invalid ${what}: ${summarize(problems)}`, { details: problems });
 }

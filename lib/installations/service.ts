@@ -1,13 +1,11 @@
-import * as z from 'zod/mini';
 import { checkIparams } from '../app/iparams';
 import type { App } from '../app/model';
 import { iparamsAad } from '../crypto/aad';
 import { hashKey, isInstallationId, newInstallationId, newInstallationKey } from '../crypto/keys';
-import { HandshakeError } from '../errors';
+import { InvalidInputError, NotFoundError } from '../errors';
 import type { EventPolicy } from '../events/account-events';
 import { installationDeleted } from '../events/event';
 import { toOutbox } from '../events/outbox';
-import { parseWith } from '../http/validation';
 import type { AccountRecord, AccountStore, InstallationRecord, InstallationStore } from '../store/ports';
 import type { Vault } from '../tokens/vault';
 import { type InstallationView, installationView } from './view';
@@ -29,34 +27,34 @@ export interface CreatedInstallation extends InstallationView {
   readonly apiKey: string;
 }
 
-const createBody = z.strictObject({
-  iparams: z.optional(z.record(z.string(), z.unknown())),
-});
-
-export function notFound(id: string): HandshakeError {
-  return new HandshakeError('NOT_FOUND', `Installation "${id}" does not exist`);
+/** What POST /installations asks for, parsed at the edge (lib/api/installations.ts). */
+export interface CreateInstallationInput {
+  /** As given: checked here against config/iparams.json. */
+  readonly iparams: Readonly<Record<string, unknown>>;
 }
+
+export const installationNotFound = (id: string): NotFoundError =>
+  new NotFoundError('installation', `Installation "${id}" does not exist`);
 
 export async function loadInstallation(
   deps: { readonly installations: Pick<InstallationStore, 'get'> },
   id: string,
 ) {
-  if (!isInstallationId(id)) throw notFound(id);
+  if (!isInstallationId(id)) throw installationNotFound(id);
   const installation = await deps.installations.get(id);
-  if (installation === undefined) throw notFound(id);
+  if (installation === undefined) throw installationNotFound(id);
   return installation;
 }
 
 /** POST /installations: checks the iparams against config/iparams.json, seals the secure ones. */
 export async function createInstallation(
   deps: InstallationDeps,
-  body: unknown,
+  input: CreateInstallationInput,
 ): Promise<CreatedInstallation> {
-  const input = parseWith(createBody, body ?? {}, 'installation');
-  const checked = checkIparams(deps.app, input.iparams ?? {});
+  const checked = checkIparams(deps.app, input.iparams);
   if (checked.problems.length > 0) {
     const summary = checked.problems.map((p) => `iparams.${p.name}: ${p.message}`).join('; ');
-    throw new HandshakeError('INVALID_REQUEST', `Invalid iparams: ${summary}`, { details: checked.problems });
+    throw new InvalidInputError(`Invalid iparams: ${summary}`, { details: checked.problems });
   }
   const plain: Record<string, unknown> = {};
   const secure: Record<string, unknown> = {};
@@ -87,12 +85,12 @@ export async function describeInstallation(deps: InstallationDeps, id: string): 
 
 /** DELETE /installations/{id}: grants revoked where the provider allows it, then every record of it goes. */
 export async function deleteInstallation(deps: InstallationDeps, id: string): Promise<void> {
-  if (!isInstallationId(id)) throw notFound(id);
+  if (!isInstallationId(id)) throw installationNotFound(id);
   const accounts = await deps.accounts.list(id);
   if (deps.revokeGrants !== undefined && accounts.length > 0) await deps.revokeGrants(accounts);
   const events = deps.events.enabled
     ? [toOutbox(installationDeleted(id, accounts, deps.now().toISOString()))]
     : [];
   const existed = await deps.installations.delete(id, events);
-  if (!existed) throw notFound(id);
+  if (!existed) throw installationNotFound(id);
 }

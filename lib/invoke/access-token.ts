@@ -1,9 +1,9 @@
 import { tokenAad } from '../crypto/aad';
+import { DeadlineExceededError, ReauthorizationRequiredError, TokenRefreshFailedError } from '../errors';
 import type { Refresher, Settled } from '../refresh/refresh-or-join';
 import type { AccountKey, AccountRecord, Sealed } from '../store/ports';
 import type { OpenMemo } from '../tokens/open-memo';
 import type { Vault } from '../tokens/vault';
-import { InvokeError, platformError } from './errors';
 
 /** A token this close to its expiry is refreshed before use rather than sent. */
 const EXPIRY_MARGIN_MS = 5_000;
@@ -22,17 +22,14 @@ export interface AccessTokenDeps {
 }
 
 const reauthorization = (key: AccountKey, record?: AccountRecord) =>
-  new InvokeError(
-    401,
-    'APP',
-    'REAUTHORIZATION_REQUIRED',
+  new ReauthorizationRequiredError(
     record === undefined
       ? `Account "${key.account}" of "${key.integration}" is not connected: make a connect link`
       : `Account "${key.account}" of "${key.integration}" needs reauthorization${record.lastError === undefined ? '' : ` (${record.lastError.code})`}: make a connect link`,
   );
 
 const outOfTime = () =>
-  platformError(504, 'TIMEOUT', 'The access token could not be refreshed before the invoke timed out');
+  new DeadlineExceededError('The access token could not be refreshed before the invoke timed out');
 
 /**
  * The access token invoke sends, from the account record read for this very invoke: nothing
@@ -59,9 +56,7 @@ export class AccessTokens {
       this.inTime(deadline);
       // The provider is down: an access token that has not quite expired is still worth a try.
       if (expiresAt > this.deps.now().getTime()) return token;
-      throw platformError(
-        503,
-        'TOKEN_REFRESH_FAILED',
+      throw new TokenRefreshFailedError(
         `The access token expired and the provider could not refresh it (${settled.error.code}); try again later`,
       );
     }

@@ -1,9 +1,9 @@
+import { authorize, type Credential, type Principal, verify } from '../access/access';
 import { isInstallationId, keyMatchesHash } from '../crypto/keys';
-import { authorize, type Credential, type Principal, verify } from '../http/auth';
-import { notFound } from '../installations/service';
+import { RateLimitedError } from '../errors';
+import { installationNotFound } from '../installations/service';
 import type { SecretSource } from '../secrets/port';
 import type { AccountKey, InvokeSnapshot, RateLimiter, SnapshotReader } from '../store/ports';
-import { platformError } from './errors';
 
 export interface AdmitDeps {
   readonly secrets: SecretSource;
@@ -59,7 +59,7 @@ export class Admission {
     // The admin key was checked without storage, so its invokes always count alongside the read.
     const admin = credential.kind === 'admin' ? ({ kind: 'admin' } as const) : undefined;
     const early = limited && (admin !== undefined || this.knownGood(credential, installationId));
-    if (admin !== undefined && !isInstallationId(installationId)) throw notFound(installationId);
+    if (admin !== undefined && !isInstallationId(installationId)) throw installationNotFound(installationId);
     const [snapshot, counted] = await Promise.all([
       this.deps.snapshots.read(installationId, account),
       early ? this.take(installationId) : undefined,
@@ -67,15 +67,11 @@ export class Admission {
     const principal = admin ?? (await verify(credential, this.deps.secrets, snapshot.installation));
     authorize(principal, 'admin-or-own', installationId);
     if (admin === undefined) authenticated();
-    if (snapshot.installation === undefined) throw notFound(installationId);
+    if (snapshot.installation === undefined) throw installationNotFound(installationId);
     if (credential.kind === 'installation') this.remember(installationId, snapshot.installation.keyHash);
     const taken = counted ?? (limited ? await this.take(installationId) : { allowed: true as const });
     if (!taken.allowed) {
-      throw platformError(
-        429,
-        'RATE_LIMITED',
-        `At most ${this.deps.rateLimitPerMinute} invokes per minute per installation; try again in ${Math.ceil(taken.retryAfterMs / 1000)} s`,
-      );
+      throw new RateLimitedError(this.deps.rateLimitPerMinute, taken.retryAfterMs);
     }
     return { ...snapshot, principal };
   }

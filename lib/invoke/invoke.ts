@@ -1,18 +1,23 @@
-import * as z from 'zod/mini';
+import type { Credential } from '../access/access';
 import type { App, RequestTemplate } from '../app/model';
 import type { TemplateScope } from '../app/template';
 import { iparamsAad } from '../crypto/aad';
 import type { Egress } from '../egress';
-import { isHandshakeError } from '../errors';
+import {
+  FailedAfterAttempts,
+  NamedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  TemplateRequestError,
+  UndeclaredTemplateError,
+  UpstreamError,
+} from '../errors';
 import { accountFor } from '../handshake/account-label';
-import type { Credential } from '../http/auth';
-import { fieldProblems, summarize } from '../http/validation';
 import type { InstallationRecord } from '../store/ports';
 import type { OpenMemo } from '../tokens/open-memo';
 import type { Vault } from '../tokens/vault';
 import type { AccessTokens, CurrentToken } from './access-token';
 import type { Admission } from './admit';
-import { appError, InvokeError, platformError } from './errors';
 import { renderRequest } from './render-request';
 import { type Sent, sendWithRetries } from './send';
 
@@ -35,12 +40,21 @@ export interface InvokeDeps {
   readonly settings: InvokeSettings;
 }
 
+/** What the caller asks an invoke to do (parsed from the body by lib/api/invoke.ts). */
+export interface InvokeInput {
+  readonly template: string;
+  readonly context?: Readonly<Record<string, unknown>> | undefined;
+  /** Sent as is when a string, as JSON otherwise. */
+  readonly body?: unknown;
+  readonly account?: string | undefined;
+}
+
 /** One invoke as the HTTP edge hands it over. */
 export interface InvokeCall {
   readonly installationId: string;
   readonly credential: Credential;
-  /** Reads the JSON body; called inside, so its errors are reported after authentication. */
-  readonly input: () => unknown;
+  /** Reads and parses the body; called inside, so its errors are reported after authentication. */
+  readonly input: () => InvokeInput;
   /** Time the runtime still gives this invocation (ms); the deadline never goes past it. */
   readonly remainingMs?: number | undefined;
 }
@@ -53,13 +67,6 @@ export interface Envelope {
   readonly attempts: number;
 }
 
-const invokeBody = z.strictObject({
-  template: z.string().check(z.minLength(1)),
-  context: z.optional(z.record(z.string(), z.unknown())),
-  body: z.optional(z.unknown()),
-  account: z.optional(z.string()),
-});
-
 /** What Lambda can return: 6 MB for the whole JSON answer. */
 const MAX_ENVELOPE_BYTES = 6 * 1024 * 1024;
 
@@ -69,41 +76,22 @@ export const DEFAULT_INVOKE_SETTINGS: InvokeSettings = {
   maxResponseBytes: 6 * 1024 * 1024,
 };
 
-function parse(input: unknown) {
-  const parsed = invokeBody.safeParse(input ?? {});
-  if (parsed.success) return parsed.data;
-  const summary = summarize(fieldProblems(parsed.error));
-  throw appError(
-    400,
-    'INVALID_REQUEST',
-    `Invalid invoke request: ${summary}; allowed: { template, context?, body?, account? }`,
-  );
-}
-
 function templateNamed(app: App, name: string): RequestTemplate {
   const template = app.templates.get(name);
   if (template !== undefined) return template;
   if (app.undeclaredTemplates.has(name)) {
-    throw appError(
-      404,
-      'TEMPLATE_NOT_DECLARED',
+    throw new UndeclaredTemplateError(
       `Template "${name}" is in config/requests.json but not declared in manifest.json, so it cannot be invoked`,
     );
   }
-  throw appError(404, 'TEMPLATE_NOT_FOUND', `Template "${name}" does not exist in config/requests.json`);
+  throw new NotFoundError('template', `Template "${name}" does not exist in config/requests.json`);
 }
 
 function requestBody(body: unknown, limit: number): string | undefined {
   if (body === undefined || body === null) return undefined;
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const size = Buffer.byteLength(text, 'utf8');
-  if (size > limit) {
-    throw appError(
-      413,
-      'PAYLOAD_TOO_LARGE',
-      `The request body is ${size} bytes; at most ${limit} bytes are allowed`,
-    );
-  }
+  if (size > limit) throw new PayloadTooLargeError(size, limit, 'The request body');
   return text;
 }
 
@@ -119,9 +107,9 @@ async function iparamsOf(deps: InvokeDeps, installation: InstallationRecord) {
 const ANSWER_MARGIN_MS = 1_000;
 
 /** Parsing errors wait until the caller is known: a stranger learns nothing about templates. */
-function request(deps: InvokeDeps, installationId: string, input: () => unknown) {
+function request(deps: InvokeDeps, installationId: string, input: () => InvokeInput) {
   try {
-    const call = parse(input());
+    const call = input();
     const template = templateNamed(deps.app, call.template);
     return { call, template, key: accountKey(deps, installationId, template, call.account) };
   } catch (error) {
@@ -139,12 +127,7 @@ export async function invoke(
   deps: InvokeDeps,
   { installationId, credential, input, remainingMs }: InvokeCall,
 ) {
-  const started = deps.now().getTime();
-  const budget =
-    remainingMs === undefined
-      ? deps.settings.timeoutMs
-      : Math.min(deps.settings.timeoutMs, remainingMs - ANSWER_MARGIN_MS);
-  const deadline = started + budget;
+  const deadline = deadlineOf(deps, remainingMs);
   const parsed = request(deps, installationId, input);
   const admitted = await deps.admission.admit(credential, installationId, parsed.key, () => {
     if ('error' in parsed) throw parsed.error;
@@ -194,6 +177,19 @@ export async function invoke(
       sent = { response: retried.response, attempts: previous + retried.attempts };
     }
   }
+  return envelopeOf(sent);
+}
+
+/** The whole invoke's deadline: its timeout, or the runtime's time left less the answer's margin. */
+function deadlineOf(deps: InvokeDeps, remainingMs: number | undefined): number {
+  const budget =
+    remainingMs === undefined
+      ? deps.settings.timeoutMs
+      : Math.min(deps.settings.timeoutMs, remainingMs - ANSWER_MARGIN_MS);
+  return deps.now().getTime() + budget;
+}
+
+function envelopeOf(sent: Sent): Envelope {
   const envelope: Envelope = {
     status: sent.response.status,
     headers: sent.response.headers,
@@ -201,29 +197,25 @@ export async function invoke(
     attempts: sent.attempts,
   };
   if (Buffer.byteLength(JSON.stringify(envelope), 'utf8') > MAX_ENVELOPE_BYTES) {
-    throw platformError(
-      502,
-      'RESPONSE_TOO_LARGE',
-      'The upstream response does not fit in the 6 MB an invoke can answer',
+    throw new FailedAfterAttempts(
+      new UpstreamError(
+        'response_too_large',
+        'The upstream response does not fit in the 6 MB an invoke can answer',
+      ),
       sent.attempts,
     );
   }
   return envelope;
 }
 
-/** A refusal after `before` upstream attempts reports them too. */
+/** A failure after `before` upstream attempts reports them too. */
 async function withAttempts<T>(before: number, step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (error) {
-    if (error instanceof InvokeError && before > 0)
-      throw new InvokeError(
-        error.status,
-        error.errorSource,
-        error.code,
-        error.message,
-        before + error.attempts,
-      );
+    if (error instanceof FailedAfterAttempts)
+      throw new FailedAfterAttempts(error.failure, before + error.attempts);
+    if (error instanceof NamedError && before > 0) throw new FailedAfterAttempts(error, before);
     throw error;
   }
 }
@@ -237,15 +229,9 @@ function accountKey(
   if (template.oauth === undefined) return undefined;
   const integration = deps.app.integrations.get(template.oauth);
   if (integration === undefined)
-    throw appError(
-      400,
-      'INVALID_TEMPLATE',
+    throw new TemplateRequestError(
+      'integration',
       `Template uses integration "${template.oauth}", which does not exist`,
     );
-  try {
-    return { installationId, integration: integration.name, account: accountFor(integration, account) };
-  } catch (error) {
-    if (isHandshakeError(error)) throw appError(400, 'INVALID_REQUEST', error.message);
-    throw error;
-  }
+  return { installationId, integration: integration.name, account: accountFor(integration, account) };
 }

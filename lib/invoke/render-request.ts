@@ -1,8 +1,7 @@
 import type { RequestTemplate } from '../app/model';
 import { renderTemplate, TemplateRenderError, type TemplateScope } from '../app/template';
 import { parseIp } from '../egress';
-import { illFormedMessage } from '../http/input-rules';
-import { appError } from './errors';
+import { TemplateRequestError } from '../errors';
 
 export interface RenderedRequest {
   readonly method: RequestTemplate['method'];
@@ -15,6 +14,8 @@ const HOST =
   /^(?=.{1,253}(:|$))[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?(?::\d{1,5})?$/;
 const DOT_SEGMENT = /^(\.|%2e){1,2}$/i;
 const CR_LF = /[\r\n]/;
+const ILL_FORMED_VALUE =
+  'a substituted value contains ill-formed Unicode (a lone surrogate); it cannot be sent in a path';
 
 function render(
   template: Parameters<typeof renderTemplate>[0],
@@ -26,7 +27,7 @@ function render(
     return renderTemplate(template, scope, encode);
   } catch (error) {
     if (error instanceof TemplateRenderError) {
-      throw appError(400, 'SUBSTITUTION_FAILED', `${where}: ${error.message}`);
+      throw new TemplateRequestError('substitution', `${where}: ${error.message}`);
     }
     throw error;
   }
@@ -42,9 +43,8 @@ const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\
  */
 function checkHost(host: string): void {
   const refuse = (why: string) =>
-    appError(
-      400,
-      'INVALID_HOST',
+    new TemplateRequestError(
+      'host',
       `schema.host rendered to "${host}": ${why}; allowed: a host name, optionally with :port`,
     );
   const bracketed = /^\[([0-9A-Fa-f:.]+)\](?::\d{1,5})?$/.exec(host);
@@ -66,15 +66,14 @@ function checkHost(host: string): void {
  */
 function pathValue(value: string): string {
   if (DOT_SEGMENT.test(value)) {
-    throw appError(
-      400,
-      'INVALID_CONTEXT',
+    throw new TemplateRequestError(
+      'context',
       `a context value "${value}" would be a "." or ".." path segment; such values cannot be sent`,
     );
   }
   // The edge refuses ill-formed context; an iparam stored before it did could still hold a lone
   // surrogate, on which encodeURIComponent throws.
-  if (!value.isWellFormed()) throw appError(400, 'INVALID_CONTEXT', illFormedMessage('A substituted value'));
+  if (!value.isWellFormed()) throw new TemplateRequestError('context', ILL_FORMED_VALUE);
   return encodeURIComponent(value);
 }
 
@@ -90,15 +89,14 @@ export function renderRequest(
   const host = render(template.host, scope.url, 'schema.host');
   checkHost(host);
   const path = render(template.path, scope.url, 'schema.path', pathValue);
-  if (!path.startsWith('/')) throw appError(400, 'INVALID_PATH', 'schema.path must start with "/"');
+  if (!path.startsWith('/')) throw new TemplateRequestError('path', 'schema.path must start with "/"');
   let url: URL;
   try {
     url = new URL(`${template.protocol}://${host}`);
   } catch {
     // A port over 65535, an invalid IDNA label (`xn--…`): not a host a URL can have.
-    throw appError(
-      400,
-      'INVALID_HOST',
+    throw new TemplateRequestError(
+      'host',
       `schema.host rendered to "${host}", which is not a valid host; allowed: a host name, optionally with :port`,
     );
   }
@@ -110,9 +108,8 @@ export function renderRequest(
   for (const [name, value] of template.headers) {
     const rendered = render(value, scope.headers, `schema.headers.${name}`);
     if (CR_LF.test(rendered)) {
-      throw appError(
-        400,
-        'INVALID_HEADER',
+      throw new TemplateRequestError(
+        'header',
         `schema.headers.${name} would contain a line break; header values cannot`,
       );
     }

@@ -1,5 +1,11 @@
 import { type Egress, EgressError, type EgressResponse } from '../egress';
-import { InvokeError, platformError } from './errors';
+import {
+  DeadlineExceededError,
+  DestinationRefusedError,
+  FailedAfterAttempts,
+  type NamedError,
+  UpstreamError,
+} from '../errors';
 import type { RenderedRequest } from './render-request';
 
 export interface SendOptions {
@@ -76,8 +82,7 @@ export async function sendWithRetries(
   const sleep = options.sleep ?? wait;
   for (let attempts = 1; ; attempts++) {
     const remaining = options.deadline - options.now();
-    if (remaining <= 0)
-      throw platformError(504, 'TIMEOUT', 'The upstream did not answer in time', attempts - 1);
+    if (remaining <= 0) throw after(timedOut(), attempts - 1);
     const outcome = await attempt(egress, request, options, remaining);
     const delay = nextDelay(outcome, attempts, options);
     if (delay === undefined || options.now() + delay >= options.deadline) {
@@ -88,25 +93,27 @@ export async function sendWithRetries(
   }
 }
 
+const timedOut = () => new DeadlineExceededError('The upstream did not answer in time');
+
+/** A failure after `attempts` requests; with none sent the named error alone says it all. */
+const after = (failure: NamedError, attempts: number) =>
+  attempts > 0 ? new FailedAfterAttempts(failure, attempts) : failure;
+
 function fromEgressError(error: EgressError, attempts: number) {
   switch (error.kind) {
     case 'refused':
-      return new InvokeError(
-        400,
-        'APP',
-        'URL_REFUSED',
-        `The egress policy refused the request: ${error.message}`,
+      // Refused before it was sent: this attempt does not count.
+      return after(
+        new DestinationRefusedError(`The egress policy refused the request: ${error.message}`),
         attempts - 1,
       );
     case 'timeout':
-      return platformError(504, 'TIMEOUT', 'The upstream did not answer in time', attempts);
+      return after(timedOut(), attempts);
     case 'response_too_large':
-      return platformError(502, 'RESPONSE_TOO_LARGE', error.message, attempts);
+      return after(new UpstreamError('response_too_large', error.message), attempts);
     default:
-      return platformError(
-        502,
-        'CONNECTION_FAILED',
-        `Could not reach the upstream: ${error.message}`,
+      return after(
+        new UpstreamError('unreachable', `Could not reach the upstream: ${error.message}`),
         attempts,
       );
   }

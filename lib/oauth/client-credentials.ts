@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { App, Integration } from '../app/model';
 import { isStatic, renderTemplate } from '../app/template';
 import type { Config } from '../config';
-import { HandshakeError } from '../errors';
+import { PreconditionFailedError, UnavailableError } from '../errors';
 import { logger } from '../observability/logger';
 import type { SecretSource, SecretWriter } from '../secrets/port';
 
@@ -71,7 +71,9 @@ const placeholderPhrase = (fields: readonly CredentialField[]) =>
  * The integration's OAuth client cannot be used: its credentials are missing, placeholders, or
  * the stored secret is unreadable. Not the caller's fault, so 503; nothing was sent to the provider.
  */
-export class ClientNotConfiguredError extends HandshakeError {
+export class ClientNotConfiguredError extends UnavailableError {
+  override readonly name: string = 'ClientNotConfiguredError';
+
   constructor(
     readonly integration: string,
     readonly what: string,
@@ -82,11 +84,7 @@ export class ClientNotConfiguredError extends HandshakeError {
       reason === 'placeholder'
         ? `sets it with \`npm run secrets -- set ${integration} --client-id <id>\` (the client secret on stdin)`
         : 'rewrites that secret as a JSON object of {client_id, client_secret} per integration';
-    super(
-      'SERVICE_UNAVAILABLE',
-      `The OAuth client of "${integration}" is not configured: ${what}. The operator ${remedy}.`,
-    );
-    this.name = 'ClientNotConfiguredError';
+    super(`The OAuth client of "${integration}" is not configured: ${what}. The operator ${remedy}.`);
   }
 }
 
@@ -98,10 +96,9 @@ export function credentialsNotSet(
   integration: string,
   fields: readonly CredentialField[],
   target: SecretsTarget,
-): HandshakeError {
+): PreconditionFailedError {
   const cache = target.kind === 'stage' ? ' (deployed functions see new credentials within 5 minutes)' : '';
-  return new HandshakeError(
-    'CONFLICT',
+  return new PreconditionFailedError(
     `Integration "${integration}" has no OAuth client credentials yet (${placeholderPhrase(fields)}). Set them, with the client secret on stdin: ${setCredentialsCommand(integration, target)}${cache}`,
   );
 }

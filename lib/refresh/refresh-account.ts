@@ -1,6 +1,6 @@
 import type { App, Integration } from '../app/model';
 import type { Egress } from '../egress';
-import { ConflictError, isHandshakeError } from '../errors';
+import { ConflictError, NamedError, NotFoundError } from '../errors';
 import { accountEvents, type EventPolicy, failingEpisode } from '../events/account-events';
 import { toOutbox } from '../events/outbox';
 import { clientCredentials } from '../oauth/client-credentials';
@@ -99,7 +99,7 @@ export async function refreshAccount(
       { timeoutMs: deps.tokenTimeoutMs, now: () => deps.now().getTime() },
     );
   } catch (error) {
-    if (!isHandshakeError(error)) throw error;
+    if (!(error instanceof NamedError)) throw error;
     result = { kind: 'refused', reason: error.message };
   }
   const policy = deps.events;
@@ -110,7 +110,8 @@ export async function refreshAccount(
   } catch (error) {
     // A new handshake replaced the record meanwhile, or the installation was deleted: their write wins.
     if (error instanceof ConflictError) return { kind: 'skipped', reason: 'superseded' };
-    if (isHandshakeError(error) && error.code === 'NOT_FOUND') return { kind: 'skipped', reason: 'missing' };
+    if (error instanceof NotFoundError && error.what === 'installation')
+      return { kind: 'skipped', reason: 'missing' };
     throw error;
   }
   return next.outcome(next.record);

@@ -1,14 +1,11 @@
-import * as z from 'zod/mini';
 import type { App } from '../app/model';
-import { HandshakeError } from '../errors';
+import { NotFoundError, PreconditionFailedError } from '../errors';
 import { accountFor } from '../handshake/account-label';
-import { parseWith } from '../http/validation';
+import { integrationNamed } from '../handshake/links';
 import { loadInstallation } from '../installations/service';
 import { type AccountView, accountView } from '../installations/view';
 import type { InstallationStore } from '../store/ports';
 import type { Refresher } from './refresh-or-join';
-
-const body = z.strictObject({ account: z.optional(z.string()) });
 
 /**
  * How long the admin route waits for a refresh: its own token request (15 s) or the one in
@@ -23,6 +20,14 @@ export interface RefreshNowDeps {
   readonly now: () => Date;
 }
 
+/** Which account to refresh: the path's installation and integration, the body's account. */
+export interface RefreshNowInput {
+  readonly installationId: string;
+  readonly integration: string;
+  /** `default` unless given; required for an agent-level integration. */
+  readonly account?: string | undefined;
+}
+
 export interface RefreshNowResult {
   readonly outcome: 'refreshed' | 'failed' | 'dead';
   readonly account: AccountView;
@@ -34,19 +39,15 @@ export interface RefreshNowResult {
  * in flight — then it waits for that one and reports its result. No answer claims a refresh
  * that did not happen.
  */
-export async function refreshNow(
-  deps: RefreshNowDeps,
-  installationId: string,
-  integrationName: string,
-  input: unknown,
-): Promise<RefreshNowResult> {
-  const { account: given } = parseWith(body, input ?? {}, 'refresh request');
+export async function refreshNow(deps: RefreshNowDeps, input: RefreshNowInput): Promise<RefreshNowResult> {
+  const { installationId } = input;
   await loadInstallation(deps, installationId);
-  const integration = deps.app.integrations.get(integrationName);
-  if (integration === undefined) {
-    throw new HandshakeError('NOT_FOUND', `Integration "${integrationName}" does not exist in this app`);
-  }
-  const key = { installationId, integration: integration.name, account: accountFor(integration, given) };
+  const integration = integrationNamed(deps, input.integration);
+  const key = {
+    installationId,
+    integration: integration.name,
+    account: accountFor(integration, input.account),
+  };
   const deadline = deps.now().getTime() + REFRESH_NOW_BUDGET_MS;
   const settled = await deps.refresher.refresh(key, { kind: 'forced' }, deadline);
   switch (settled.kind) {
@@ -55,18 +56,13 @@ export async function refreshNow(
     case 'dead':
       return { outcome: settled.kind, account: accountView(settled.record) };
     case 'missing':
-      throw new HandshakeError(
-        'NOT_FOUND',
-        `Account "${key.account}" of "${key.integration}" is not connected`,
-      );
+      throw new NotFoundError('account', `Account "${key.account}" of "${key.integration}" is not connected`);
     case 'no_refresh_token':
-      throw new HandshakeError(
-        'CONFLICT',
+      throw new PreconditionFailedError(
         `Account "${key.account}" of "${key.integration}" has no refresh token; the provider issued none`,
       );
     case 'timed_out':
-      throw new HandshakeError(
-        'CONFLICT',
+      throw new PreconditionFailedError(
         'A refresh of this account is in progress and did not finish in time; try again in a few seconds',
       );
   }

@@ -6,7 +6,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { HandshakeError } from '../errors';
+import { NotFoundError } from '../errors';
 import type { TableRef } from './dynamo';
 import { failedConditions, isConditionFailure, translate } from './dynamo-errors';
 import { outboxPut } from './dynamo-outbox';
@@ -168,7 +168,7 @@ export function dynamoAccountStore(table: TableRef): AccountStore {
         );
       } catch (error) {
         if (failedConditions(error).includes(0)) {
-          throw new HandshakeError('NOT_FOUND', `Installation ${record.installationId} does not exist`, {
+          throw new NotFoundError('installation', `Installation ${record.installationId} does not exist`, {
             cause: error,
           });
         }

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { ConflictError, HandshakeError, UnavailableError } from '../errors';
+import { ConflictError, NamedError, UnavailableError } from '../errors';
 
 /** True when a write was refused by its condition (plain or inside a transaction). */
 export function isConditionFailure(error: unknown): boolean {
@@ -19,11 +19,11 @@ export function failedConditions(error: unknown): number[] {
 }
 
 /**
- * Translates an SDK failure into Handshake's own errors at the adapter boundary, so no SDK
- * message ever travels further up. Our own errors pass through untouched.
+ * Translates an SDK failure into a named error at the adapter boundary, so no SDK message
+ * ever travels further up. Named errors pass through untouched.
  */
 export function translate(error: unknown, operation: string): never {
-  if (error instanceof HandshakeError) throw error;
+  if (error instanceof NamedError) throw error;
   if (isConditionFailure(error)) {
     throw new ConflictError(`${operation}: the record changed meanwhile`, { cause: error });
   }

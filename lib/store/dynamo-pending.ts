@@ -1,5 +1,5 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { HandshakeError } from '../errors';
+import { NotFoundError } from '../errors';
 import type { TableRef } from './dynamo';
 import { failedConditions, isConditionFailure, translate } from './dynamo-errors';
 import { INSTALLATION_SK, installationPk, pendingSk } from './keys';
@@ -71,7 +71,7 @@ export function dynamoPendingStore(table: TableRef): PendingStore {
         );
       } catch (error) {
         if (failedConditions(error).includes(0)) {
-          throw new HandshakeError('NOT_FOUND', `Installation ${record.installationId} does not exist`, {
+          throw new NotFoundError('installation', `Installation ${record.installationId} does not exist`, {
             cause: error,
           });
         }

@@ -113,7 +113,7 @@ export interface AccountStore {
   /**
    * Writes the record (its `version` must be the expected one + 1, or 1 when absent) only if
    * the installation still exists and the stored record matches the expectation; otherwise
-   * ConflictError (or NotFound for a deleted installation). `events` are written in the same
+   * ConflictError (or NotFoundError for a deleted installation). `events` are written in the same
    * transaction: they exist if and only if the change they report does.
    */
   put(record: AccountRecord, expect: WriteExpectation, events?: readonly OutboxEvent[]): Promise<void>;

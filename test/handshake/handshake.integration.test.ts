@@ -402,7 +402,7 @@ describe('what is refused, and what is left behind', () => {
     expect((await connectLink(installation.id, other.apiKey, { integration: 'beta' })).status).toBe(403);
     expect((await connectLink('in_aaaaaaaaaaaaaaaaaaaa', ADMIN, { integration: 'beta' })).status).toBe(404);
     const unknown = await connectLink(installation.id, ADMIN, { integration: 'nope' });
-    expect(unknown.status).toBe(400);
+    expect(unknown.status).toBe(404);
     expect(JSON.stringify(unknown.body)).toContain('acme, beta, crew');
     for (const returnUrl of [
       'http://app.example.com/x',

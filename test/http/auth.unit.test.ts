@@ -1,4 +1,5 @@
 import { hashKey, newInstallationId, newInstallationKey } from '../../lib/crypto/keys';
+import { ForbiddenError, UnauthenticatedError } from '../../lib/errors';
 import { authenticate, authorize, type Principal } from '../../lib/http/auth';
 import type { InstallationRecord, InstallationStore } from '../../lib/store/ports';
 
@@ -45,23 +46,20 @@ describe('authenticate', () => {
     ['the admin key truncated', `Bearer ${ADMIN.slice(0, -1)}`],
     ['a key of a deleted installation', `Bearer ${installation().key}`],
   ])('refuses %s with UNAUTHENTICATED', async (_label, header) => {
-    await expect(authenticate(header, deps([]))).rejects.toMatchObject({
-      code: 'UNAUTHENTICATED',
-      status: 401,
-    });
+    await expect(authenticate(header, deps([]))).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 
   it('refuses an installation key whose secret part was changed', async () => {
     const one = installation();
     const tampered = `${one.key.slice(0, -2)}${one.key.endsWith('AA') ? 'BB' : 'AA'}`;
-    await expect(authenticate(`Bearer ${tampered}`, deps([one.record]))).rejects.toMatchObject({
-      code: 'UNAUTHENTICATED',
-    });
+    await expect(authenticate(`Bearer ${tampered}`, deps([one.record]))).rejects.toBeInstanceOf(
+      UnauthenticatedError,
+    );
   });
 
   it('refuses everything when the admin key secret is missing', async () => {
     const missing = { ...deps([]), secrets: { get: async () => undefined } };
-    await expect(authenticate(`Bearer ${ADMIN}`, missing)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(authenticate(`Bearer ${ADMIN}`, missing)).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 });
 
@@ -78,6 +76,6 @@ describe('authorize', () => {
   ] as const)('%o doing %s on %s → allowed %s', (principal, access, id, allowed) => {
     const act = () => authorize(principal, access, id);
     if (allowed) expect(act).not.toThrow();
-    else expect(act).toThrow(expect.objectContaining({ code: 'FORBIDDEN', status: 403 }));
+    else expect(act).toThrow(ForbiddenError);
   });
 });

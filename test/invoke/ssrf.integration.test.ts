@@ -217,7 +217,7 @@ describe('invoke refuses SSRF probes before any byte leaves', () => {
         attempts: error.attempts,
       });
       // Assert (per probe, so a failure names it)
-      expect({ label: probe.label, message: error.message }).toEqual({
+      expect({ label: probe.label, message: error.response }).toEqual({
         label: probe.label,
         message: expect.stringMatching(probe.why),
       });

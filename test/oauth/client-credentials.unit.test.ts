@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type App, isStatic, readAppDir, renderTemplate } from '../../lib/app';
 import { loadApp } from '../../lib/app/load-folder';
+import { UnavailableError } from '../../lib/errors';
+import { apiErrorOf } from '../../lib/http/error-status';
 import {
   ClientNotConfiguredError,
   clientCredentials,
@@ -39,8 +41,8 @@ describe('client credentials', () => {
     const before = clientCredentials(secrets, hubspot, {});
     // Assess
     await expect(before).rejects.toBeInstanceOf(ClientNotConfiguredError);
+    await expect(before).rejects.toBeInstanceOf(UnavailableError);
     await expect(before).rejects.toMatchObject({
-      code: 'SERVICE_UNAVAILABLE',
       reason: 'placeholder',
       message: expect.stringContaining('client_id and client_secret are placeholders'),
     });
@@ -58,7 +60,8 @@ describe('client credentials', () => {
     const secrets = store();
     await secrets.put('client-credentials', '{"hubspot": "hunter2-secret"}');
     const failure = clientCredentials(secrets, hubspot, {});
-    await expect(failure).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', reason: 'unreadable' });
+    await expect(failure).rejects.toBeInstanceOf(UnavailableError);
+    await expect(failure).rejects.toMatchObject({ reason: 'unreadable' });
     await expect(failure).rejects.not.toThrow(/hunter2/);
   });
 
@@ -178,7 +181,7 @@ describe('the command that sets them', () => {
       stage: 'prod',
       region: 'us-east-1',
     });
-    expect(refused).toMatchObject({ code: 'CONFLICT', status: 409 });
+    expect(apiErrorOf(refused, 'test')).toMatchObject({ code: 'CONFLICT', status: 409 });
     expect(refused.message).toContain('"google"');
     expect(refused.message).toContain('client_id is a placeholder');
     expect(refused.message).toContain(

@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response as PageResponse } from 'playwright-core';
-import { ERROR_STATUS } from '../../lib/errors';
 import { FORM_FIELD, formBindingFor } from '../../lib/handshake/form-binding';
+import { API_ERROR_STATUS } from '../../lib/http/error-status';
 import { createFileSecretSource } from '../../lib/secrets/file';
 import { completeProviderLogin } from '../support/browser';
 import { ADMIN, useHarness, world } from '../support/harness';
@@ -101,14 +101,14 @@ describe('openapi/openapi.yaml', () => {
     expect(broken).toEqual([]);
   });
 
-  it('has component schemas that compile in strict mode, and the error codes of lib/errors.ts', () => {
+  it('has component schemas that compile in strict mode, and the error codes of lib/http/error-status.ts', () => {
     const ajv = newAjv(doc);
     for (const name of Object.keys(doc.components.schemas)) {
       expect(() =>
         ajv.getSchema(`https://handshake.invalid/openapi.yaml#/components/schemas/${name}`),
       ).not.toThrow();
     }
-    expect(doc.components.schemas.ErrorCode?.enum).toEqual(Object.keys(ERROR_STATUS));
+    expect(doc.components.schemas.ErrorCode?.enum).toEqual(Object.keys(API_ERROR_STATUS));
   });
 });
 
@@ -392,7 +392,7 @@ describe('real responses match the document', () => {
       key: ADMIN,
       json: { integration: 'nope' },
     });
-    expect([unknown.status, unknown.json.error.code]).toEqual([400, 'INVALID_REQUEST']);
+    expect([unknown.status, unknown.json.error.code]).toEqual([404, 'NOT_FOUND']);
     const tooShort = await api('POST', `/installations/${a.id}/connect-links`, {
       key: ADMIN,
       json: { integration: 'beta', expiresInSeconds: 5 },

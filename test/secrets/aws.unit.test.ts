@@ -8,6 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { UnavailableError } from '../../lib/errors';
+import { apiErrorOf } from '../../lib/http/error-status';
 import { awsSecretsClient, createAwsSecretSource } from '../../lib/secrets/aws';
 
 const sm = mockClient(SecretsManagerClient);
@@ -118,7 +119,7 @@ describe('createAwsSecretSource', () => {
     // Assess
     expect(error).toBeInstanceOf(UnavailableError);
     const unavailable = error as UnavailableError;
-    expect(unavailable.status).toBe(503);
+    expect(apiErrorOf(unavailable, 'test')).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
     expect(unavailable.message).not.toMatch(/arn:|Rate exceeded|handshake\/dev/);
     expect((unavailable.cause as Error).name).toBe('ThrottlingException');
   });

@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, HandshakeError } from '../../lib/errors';
+import { ConflictError, NotFoundError } from '../../lib/errors';
 import { dynamoAccountStore, refreshShard } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoPendingStore } from '../../lib/store/dynamo-pending';
@@ -128,8 +128,8 @@ describe('accounts', () => {
     // Act
     const write = accounts().put(account(id), { kind: 'absent' });
     // Assess
-    await expect(write).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(write).rejects.toBeInstanceOf(HandshakeError);
+    await expect(write).rejects.toMatchObject({ what: 'installation' });
+    await expect(write).rejects.toBeInstanceOf(NotFoundError);
     const raw = await table.client.send(
       new GetCommand({
         TableName: table.tableName,
@@ -237,6 +237,8 @@ describe('pending links and states', () => {
   });
 
   it('refuses a link for an installation that does not exist', async () => {
-    await expect(pending().put(link('in_missing', 'x'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const put = pending().put(link('in_missing', 'x'));
+    await expect(put).rejects.toBeInstanceOf(NotFoundError);
+    await expect(put).rejects.toMatchObject({ what: 'installation' });
   });
 });

@@ -1,4 +1,4 @@
-import { HandshakeError } from '../../errors';
+import { InvalidInputError } from '../../errors';
 import { ALLOWED_EXPRESSIONS } from './ast';
 
 /** A template string that is not in the supported expression language; raised at validation time. */
@@ -20,12 +20,10 @@ export class TemplateSyntaxError extends Error {
  * A value that cannot be substituted (an object or array where text is expected). The message names
  * the expression, never the value, so it is safe to return to the caller.
  */
-export class TemplateRenderError extends HandshakeError {
+export class TemplateRenderError extends InvalidInputError {
+  override readonly name: string = 'TemplateRenderError';
+
   constructor(readonly expression: string) {
-    super(
-      'INVALID_REQUEST',
-      `<%= ${expression} %> is an object or array; only text, numbers and booleans can be substituted`,
-    );
-    this.name = 'TemplateRenderError';
+    super(`<%= ${expression} %> is an object or array; only text, numbers and booleans can be substituted`);
   }
 }

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { type App, readAppDir } from '../../../lib/app';
 import { loadApp } from '../../../lib/app/load-folder';
 import type { DnsLookup, Egress } from '../../../lib/egress';
-import { InvokeError } from '../../../lib/invoke/errors';
+import { type FdkRefusal, fdkRefusalOf } from '../../../lib/http/error-status';
 import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from '../../../lib/invoke/invoke';
 import type { InstallationRecord } from '../../../lib/store/ports';
 import { OpenMemo } from '../../../lib/tokens/open-memo';
@@ -80,14 +80,18 @@ export function tableLookup(
   return Object.assign(lookup, { calls });
 }
 
-/** The InvokeError a call was refused with; fails the test when it resolved or threw anything else. */
-export async function refusalOf(promise: Promise<unknown>): Promise<InvokeError> {
+/**
+ * The FDK envelope a call was refused with (through the one error table); fails the test when
+ * it resolved or threw anything the envelope does not answer.
+ */
+export async function refusalOf(promise: Promise<unknown>): Promise<FdkRefusal> {
   let outcome: unknown;
   try {
     outcome = await promise;
   } catch (error) {
-    if (error instanceof InvokeError) return error;
+    const refusal = fdkRefusalOf(error);
+    if (refusal !== undefined) return refusal;
     throw error;
   }
-  throw new Error(`expected an InvokeError, got ${JSON.stringify(outcome)}`);
+  throw new Error(`expected a refusal, got ${JSON.stringify(outcome)}`);
 }

@@ -1,11 +1,12 @@
+/** The answers of the pages a person opens (connect page, callback): a use case's outcome as HTML or a redirect. */
+import type { CallbackResult, StateProblem } from '../handshake/callback';
+import type { ConnectOutcome, LinkProblem } from '../handshake/connect';
+import { FORM_FIELD, type FormBinding } from '../handshake/form-binding';
+import type { FormPostProblem } from '../handshake/form-origin';
+import { returnLocation } from '../handshake/return-url';
 import type { HttpResult } from '../http/responses';
 import { connectPage } from '../pages/connect-page';
 import { messagePage } from '../pages/message-page';
-import type { CallbackResult, StateProblem } from './callback';
-import type { ConnectOutcome, LinkProblem } from './connect';
-import { FORM_FIELD, type FormBinding } from './form-binding';
-import type { FormPostProblem } from './form-origin';
-import { returnLocation } from './return-url';
 
 const NO_STORE = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } as const;
 

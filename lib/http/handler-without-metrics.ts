@@ -1,8 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { type ErrorCode, HandshakeError, isHandshakeError } from '../errors';
+import { NotFoundError } from '../errors';
 import { describeError, logger } from '../observability/logger';
+import { type ApiErrorCode, apiErrorOf } from './error-status';
 import { type HttpRequest, parseRequest } from './request';
 import { errorResponse, type HttpResult } from './responses';
 
@@ -19,10 +20,10 @@ export interface HttpHandlerOptions {
   readonly errors?: ErrorRenderer;
 }
 
-/** Renders a failure; `message` is safe to show (a HandshakeError's own, or a generic one). */
+/** Renders a failure; `message` is safe to show (a named error's own, or a generic one). */
 export type ErrorRenderer = (
   status: number,
-  code: ErrorCode,
+  code: ApiErrorCode,
   message: string,
   details?: unknown,
 ) => HttpResult;
@@ -32,24 +33,20 @@ const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
 type Mw = MiddlewareObj<APIGatewayProxyEventV2, HttpResult, Error, Context>;
 
 /**
- * Maps every failure to the API's error shape: a HandshakeError becomes its own status and
- * code; anything else is logged (name and message only) and answered with a generic 500 that
- * carries the request id, so no SDK message or stack trace ever reaches a caller.
+ * Maps every failure to the API's error shape (./error-status.ts): a named error gets its own
+ * status and code; anything else is logged (name and message only) and answered with a
+ * generic 500 that carries the request id, so no SDK message or stack trace reaches a caller.
  */
 function errorMapping(render: ErrorRenderer): Mw {
   return {
     onError: async (request) => {
       const error = request.error;
-      const requestId = request.event.requestContext?.requestId ?? 'unknown';
-      if (isHandshakeError(error)) {
-        if (error.status >= 500)
-          logger.error('request failed', { ...describeError(error), status: error.status });
-        else logger.info('request refused', { code: error.code, status: error.status });
-        request.response = render(error.status, error.code, error.message, error.details);
-        return;
-      }
-      logger.error('unhandled error', describeError(error));
-      request.response = render(500, 'INTERNAL', `Internal error; reference ${requestId}`);
+      const answer = apiErrorOf(error, request.event.requestContext?.requestId ?? 'unknown');
+      if (answer.internal) logger.error('unhandled error', describeError(error));
+      else if (answer.status >= 500)
+        logger.error('request failed', { ...describeError(error), code: answer.code, status: answer.status });
+      else logger.info('request refused', { code: answer.code, status: answer.status });
+      request.response = render(answer.status, answer.code, answer.message, answer.details);
     },
   };
 }
@@ -60,14 +57,17 @@ function errorMapping(render: ErrorRenderer): Mw {
  * Only for a function that records no metric (health), so its bundle does not construct
  * Powertools Metrics at init; every other function uses httpHandler (./handler.ts).
  */
-export function plainHttpHandler(routes: Readonly<Record<string, Route>>, options: HttpHandlerOptions = {}) {
+export function httpHandlerWithoutMetrics(
+  routes: Readonly<Record<string, Route>>,
+  options: HttpHandlerOptions = {},
+) {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResult> => {
     const request = parseRequest(event, { maxBodyBytes });
     logger.appendKeys({ correlationId: request.requestId, route: request.routeKey });
     const route = Object.hasOwn(routes, request.routeKey) ? routes[request.routeKey] : undefined;
     if (route === undefined) {
-      throw new HandshakeError('NOT_FOUND', `No route ${request.method} ${request.path}`);
+      throw new NotFoundError('route', `No route ${request.method} ${request.path}`);
     }
     const response = await route(request, context);
     logger.info('request served', { status: response.statusCode });

@@ -1,0 +1,21 @@
+/**
+ * The request of POST /installations: its body's schema and the use case's typed input. The
+ * iparams themselves are the app's to judge (config/iparams.json), in the use case.
+ */
+import * as z from 'zod/mini';
+import { type HttpRequest, jsonBody } from '../http/request';
+import { parseWith } from '../http/validation';
+import type { CreateInstallationInput } from '../installations/service';
+
+const createBody = z.strictObject({
+  iparams: z.optional(z.record(z.string(), z.unknown())),
+});
+
+/** The body may be omitted, or `{}`, when no iparam is required. */
+export function createInstallationRequest(request: HttpRequest): CreateInstallationInput {
+  const body = parseWith(createBody, jsonBody(request, { required: false }) ?? {}, 'installation');
+  return { iparams: body.iparams ?? {} };
+}
+
+/** The `{id}` of an /installations/{id}/… route; a malformed id is the use case's 404. */
+export const installationIdOf = (request: HttpRequest): string => request.pathParameters.id ?? '';
