@@ -188,10 +188,12 @@ describe('a deployed function bundle', () => {
     // Assess
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs).toContain('lib/app/bundled.ts');
-    expect(inputs.filter((input) => /lib\/app\/(validate|load-folder|schemas\/)/.test(input))).toEqual([]);
+    expect(inputs.filter((input) => input.startsWith('tools/'))).toEqual([]);
     expect(inputs.filter((input) => /zod\/v4\/classic|event-streams\//.test(input))).toEqual([]);
     const code = result.outputFiles.find((file) => /invoke\.m?js$/.test(file.path));
     expect(code?.text).toContain('Service Desk Sync');
+    // getApp's branch for unbundled code (the model file) folded away with __HANDSHAKE_APP__.
+    expect(code?.text).not.toContain('which does not hold an app model');
     // Adapters wired for other functions only (lib/wiring/once-per.ts, its @__PURE__ calls):
     // the installation store (its batch delete) and the pending store (spending a state).
     expect(code?.text).not.toContain('unprocessed deletes remain after retries');
