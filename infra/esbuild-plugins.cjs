@@ -1,3 +1,4 @@
+// @ts-check
 // esbuild plugins of the deployed bundles (infra/esbuild.config.cjs). All are about module init
 // time and size, and apply to every function alike.
 const { readFileSync } = require('node:fs');
@@ -28,10 +29,11 @@ const LAZY_BUILTINS = new Set([
 
 /*
  * A lazily loaded built-in: an object with no own properties whose prototype forwards every read
- * to the built-in, loaded at the first read. esbuild's import interop (__toESM) copies only own
- * properties and asks for `__esModule`, so importing it loads nothing; `import_crypto.randomInt`
- * reads through the prototype. What it cannot do is list the built-in's exports (Object.keys,
- * `export *`): nothing in the bundles does that to these modules.
+ * to the built-in, loaded at the first read. It relies on esbuild's import interop (__toESM, a
+ * private helper): its result has the CommonJS exports' prototype and copies only their own
+ * properties, and it asks for `__esModule`; so importing it loads nothing, and
+ * `import_crypto.randomInt` reads through the prototype. What it cannot do is list the
+ * built-in's exports (Object.keys, `export *`): nothing in the bundles does that to these modules.
  */
 const LAZY_HELPER = `module.exports = (load) => {
   let loaded;
@@ -44,66 +46,92 @@ const LAZY_HELPER = `module.exports = (load) => {
   );
 };`;
 
-/** Built-ins whose exports are a function (node:events is EventEmitter, node:stream is Stream). */
+/**
+ * Whether a built-in's exports are a function (node:events is EventEmitter, node:stream is Stream).
+ * @param {string} name
+ */
 const callable = (name) => typeof require(`node:${name}`) === 'function';
 
-/** A default import of `name` in `source`: `import Stream from 'node:stream'`. */
+/**
+ * A default import of `name` in `source`: `import Stream from 'node:stream'`.
+ * @param {string} name
+ * @param {string} source
+ */
 const defaultImportOf = (name, source) =>
   new RegExp(`import\\s+[\\w$]+\\s*(,\\s*\\{[^}]*\\}\\s*)?from\\s*["'](node:)?${name}["']`).test(source);
 
 /**
- * Node built-ins that bundled ES modules import are loaded with require() (the banner's) instead,
- * and the costly ones not before their first use (LAZY_BUILTINS). An ESM `import … from
- * 'node:http'` makes Node build the built-in's ES module facade, which reads every export — lazy
- * getters included: node:http's loads Node's own undici, 16–29 ms of init for nothing. require()
- * returns the CommonJS exports and runs no getter. Static imports only: a dynamic import() stays
- * one, loaded when it runs.
- *
- * The other built-ins come as an object whose prototype is the built-in: esbuild's import interop
- * (__toESM) copies a CommonJS module's own properties into a getter each, which for node:fs,
- * node:process, node:console … is ~0.5 ms of health's init; an object without own properties
- * costs nothing to copy, and every named import still reads the built-in's live export. Built-ins
- * whose exports are a function (node:events) come as they are, so a default import can still be
- * called or extended; a lazily loaded one (node:stream) cannot be, and a default import of it
- * fails the build.
+ * The module that stands for a built-in in the bundle. Plain, its CommonJS exports as they are.
+ * With the `prototype-builtins` trick (see infra/esbuild.config.cjs), an object whose prototype
+ * is the built-in — esbuild's interop then has no own property to copy into a getter each — and
+ * the costly ones (LAZY_BUILTINS) not loaded before their first use.
+ * @param {string} name the built-in without `node:`
+ * @param {boolean} prototypeBuiltins
  */
-const builtinsViaRequire = {
-  name: 'builtins-via-require',
-  setup(build) {
-    build.onResolve({ filter: /^(node:)?[a-z_]+(\/[a-z_]+)*$/ }, (args) => {
-      if (args.kind !== 'import-statement') return undefined;
-      const name = args.path.replace(/^node:/, '');
-      if (!BUILTINS.has(name)) return undefined;
-      if (
-        LAZY_BUILTINS.has(name) &&
-        callable(name) &&
-        defaultImportOf(name, readFileSync(args.importer, 'utf8'))
-      ) {
-        return {
-          errors: [
-            {
-              text: `${args.importer} default-imports node:${name}, which the bundle loads at first use as an object (not callable): import the names it needs, or take ${name} out of LAZY_BUILTINS in infra/esbuild-plugins.cjs`,
-            },
-          ],
-        };
-      }
-      return { path: `node:${name}`, namespace: 'builtin-require' };
-    });
-    build.onResolve({ filter: /^lazy-builtin$/, namespace: 'builtin-require' }, () => ({
-      path: 'lazy-builtin',
-      namespace: 'builtin-require',
-    }));
-    build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => {
-      if (args.path === 'lazy-builtin') return { contents: LAZY_HELPER, loader: 'js' };
-      const name = args.path.slice('node:'.length);
-      const load = `require(${JSON.stringify(args.path)})`;
-      let contents = `module.exports = Object.create(${load});`;
-      if (LAZY_BUILTINS.has(name)) contents = `module.exports = require('lazy-builtin')(() => ${load});`;
-      else if (callable(name)) contents = `module.exports = ${load};`;
-      return { contents, loader: 'js' };
-    });
-  },
-};
+function builtinModuleText(name, prototypeBuiltins) {
+  const load = `require(${JSON.stringify(`node:${name}`)})`;
+  if (!prototypeBuiltins || (callable(name) && !LAZY_BUILTINS.has(name))) return `module.exports = ${load};`;
+  if (LAZY_BUILTINS.has(name)) return `module.exports = require('lazy-builtin')(() => ${load});`;
+  return `module.exports = Object.create(${load});`;
+}
+
+/**
+ * The error of a default import of a lazily loaded built-in whose exports are a function, which
+ * the bundle would give as a plain object; undefined when `importer` has none.
+ * @param {string} name
+ * @param {string} importer
+ * @returns {import('esbuild').PartialMessage | undefined}
+ */
+function lazyDefaultImportError(name, importer) {
+  if (!LAZY_BUILTINS.has(name) || !callable(name) || !defaultImportOf(name, readFileSync(importer, 'utf8')))
+    return undefined;
+  return {
+    text: `${importer} default-imports node:${name}, which the bundle loads at first use as an object (not callable): import the names it needs, or take ${name} out of LAZY_BUILTINS in infra/esbuild-plugins.cjs`,
+  };
+}
+
+/**
+ * Node built-ins that bundled ES modules import are loaded with require() (the banner's) instead.
+ * An ESM `import … from 'node:http'` makes Node build the built-in's ES module facade, which
+ * reads every export — lazy getters included: node:http's loads Node's own undici, 16–29 ms of
+ * init for nothing. require() returns the CommonJS exports and runs no getter. Static imports
+ * only: a dynamic import() stays one, loaded when it runs.
+ *
+ * With `prototypeBuiltins` (builtinModuleText): esbuild's interop (__toESM) copies a CommonJS
+ * module's own properties into a getter each, which for node:fs, node:process, node:console … is
+ * ~0.5 ms of health's init; an object without own properties costs nothing to copy, and every
+ * named import still reads the built-in's live export. Built-ins whose exports are a function
+ * (node:events) come as they are, so a default import can still be called or extended; a lazily
+ * loaded one (node:stream) cannot be, and a default import of it fails the build.
+ * @param {{ readonly prototypeBuiltins: boolean }} options
+ * @returns {import('esbuild').Plugin}
+ */
+function builtinsViaRequire({ prototypeBuiltins }) {
+  return {
+    name: 'builtins-via-require',
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?[a-z_]+(\/[a-z_]+)*$/ }, (args) => {
+        if (args.kind !== 'import-statement') return undefined;
+        const name = args.path.replace(/^node:/, '');
+        if (!BUILTINS.has(name)) return undefined;
+        const refused = prototypeBuiltins ? lazyDefaultImportError(name, args.importer) : undefined;
+        if (refused !== undefined) return { errors: [refused] };
+        return { path: `node:${name}`, namespace: 'builtin-require' };
+      });
+      build.onResolve({ filter: /^lazy-builtin$/, namespace: 'builtin-require' }, () => ({
+        path: 'lazy-builtin',
+        namespace: 'builtin-require',
+      }));
+      build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
+        contents:
+          args.path === 'lazy-builtin'
+            ? LAZY_HELPER
+            : builtinModuleText(args.path.slice('node:'.length), prototypeBuiltins),
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 const EVENT_STREAMS = '@smithy/core/event-streams';
 const NO_EVENT_STREAMS = join(__dirname, 'no-event-streams.mjs');
@@ -116,6 +144,7 @@ const CLIENT_SCHEMAS = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas
  * Manager) have no such operation. Checked, not assumed: a build that bundles a client whose
  * schemas have any streaming member fails here, so the stub can never be hit by a real call.
  */
+/** @type {import('esbuild').Plugin} */
 const withoutEventStreams = {
   name: 'without-event-streams',
   setup(build) {
@@ -141,6 +170,7 @@ const CLIENT_PACKAGE = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/;
  * but imports the whole file, and esbuild cannot drop the rest of a default-imported JSON file.
  * The bundle gets just the name and the version.
  */
+/** @type {import('esbuild').Plugin} */
 const slimClientPackageJson = {
   name: 'slim-client-package-json',
   setup(build) {

@@ -1,3 +1,4 @@
+// @ts-check
 // serverless-esbuild options, shared by `npm start` (serverless-offline), `invoke local`,
 // `package` and `deploy`. Every build first validates the app folder (an invalid app never
 // builds), then inlines the validated app model into the bundle, so a Lambda reads no file and
@@ -9,6 +10,40 @@ const { builtinsViaRequire, slimClientPackageJson, withoutEventStreams } = requi
 
 const root = resolve(__dirname, '..');
 const appDir = resolve(root, process.env.APP_DIR || 'app');
+
+/**
+ * The bundle tricks, each with the dependencies whose internals it relies on to buy init time:
+ * so each has a name, those versions pinned exactly in package.json, and a test that fails the day
+ * it stops working (test/infra/bundle-tricks.unit.test.ts). All are on; HANDSHAKE_BUNDLE_TRICKS
+ * names the ones to use (comma-separated, or `none`) to measure what they buy:
+ * `HANDSHAKE_BUNDLE_TRICKS=none npm run bench -- cold-start`. See docs/DECISIONS.md#bundle-tricks.
+ */
+const BUNDLE_TRICKS = {
+  /** Powertools Logger and Metrics write through lib/observability/stdio.ts (their private setConsole()). */
+  'stdio-sink': ['@aws-lambda-powertools/logger', '@aws-lambda-powertools/metrics'],
+  /** Built-ins as objects over the built-in, the costly ones lazy (esbuild's private __toESM). */
+  'prototype-builtins': ['esbuild'],
+};
+
+/** @typedef {keyof typeof BUNDLE_TRICKS} BundleTrick */
+
+/**
+ * The tricks `raw` (HANDSHAKE_BUNDLE_TRICKS) names: all when it is unset or empty.
+ * @param {string | undefined} raw
+ * @returns {ReadonlySet<BundleTrick>}
+ */
+function bundleTricks(raw) {
+  const all = /** @type {BundleTrick[]} */ (Object.keys(BUNDLE_TRICKS));
+  if (raw === undefined || raw.trim() === '') return new Set(all);
+  if (raw.trim() === 'none') return new Set();
+  const named = raw.split(',').map((name) => name.trim());
+  const unknown = named.filter((name) => !(name in BUNDLE_TRICKS));
+  if (unknown.length > 0)
+    throw new Error(
+      `HANDSHAKE_BUNDLE_TRICKS: unknown ${unknown.join(', ')}; the tricks are ${all.join(', ')}, or none`,
+    );
+  return new Set(/** @type {BundleTrick[]} */ (named));
+}
 
 /**
  * Validates the app folder (an invalid app never builds) and returns the JSON text of its model,
@@ -24,7 +59,8 @@ function appModel() {
       maxBuffer: 64 * 1024 * 1024,
     });
   } catch (error) {
-    const out = error.stdout ? error.stdout.toString() : '';
+    const stdout = /** @type {{ stdout?: string | Buffer }} */ (error).stdout;
+    const out = stdout ? stdout.toString() : '';
     throw new Error(`The app in ${appDir} is not valid:\n${out}`);
   }
 }
@@ -42,12 +78,13 @@ const REQUIRE_BANNER =
 
 const { BUILDS } = require('./local-environment.cjs');
 
+/** @param {number} pid */
 const alive = (pid) => {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return error.code === 'EPERM';
+    return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM';
   }
 };
 
@@ -80,7 +117,18 @@ function workFolder() {
   return `${BUILDS}/${given}`;
 }
 
+/**
+ * The options serverless-esbuild takes: esbuild's, and its own (work folder, exclude, extension).
+ * @typedef {import('esbuild').BuildOptions & {
+ *   outputWorkFolder: string,
+ *   exclude: string[],
+ *   outputFileExtension: '.mjs',
+ * }} ServerlessEsbuildOptions
+ */
+
+/** @returns {ServerlessEsbuildOptions} */
 module.exports = () => {
+  const tricks = bundleTricks(process.env.HANDSHAKE_BUNDLE_TRICKS);
   const app = appModel();
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
   return {
@@ -100,15 +148,22 @@ module.exports = () => {
     // Comments marked @license/@preserve go to a .LEGAL.txt file next to the bundle instead of its
     // end: in these bundles they are only Powertools' `v8 ignore` coverage pragmas (458 bytes).
     legalComments: 'external',
-    plugins: [builtinsViaRequire, withoutEventStreams, slimClientPackageJson],
+    plugins: [
+      builtinsViaRequire({ prototypeBuiltins: tricks.has('prototype-builtins') }),
+      withoutEventStreams,
+      slimClientPackageJson,
+    ],
     banner: { js: REQUIRE_BANNER },
     define: {
       // A string literal (the model's JSON text), so esbuild can fold `typeof __HANDSHAKE_APP__`.
       __HANDSHAKE_APP__: JSON.stringify(app),
       __HANDSHAKE_VERSION__: JSON.stringify(version),
+      __HANDSHAKE_STDIO_SINK__: JSON.stringify(tricks.has('stdio-sink')),
     },
   };
 };
 
+module.exports.BUNDLE_TRICKS = BUNDLE_TRICKS;
+module.exports.bundleTricks = bundleTricks;
 module.exports.REQUIRE_BANNER = REQUIRE_BANNER;
 module.exports.BUILDS = BUILDS;

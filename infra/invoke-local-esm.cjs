@@ -1,3 +1,4 @@
+// @ts-check
 // `serverless invoke local` on this project: runs the very bundle that would be deployed, on the
 // state of the `npm start` instance that uses the same HANDSHAKE_DATA_DIR.
 //
@@ -14,7 +15,21 @@ const { connect } = require('node:net');
 const { basename, dirname, join } = require('node:path');
 const { dataDirOf, localEnvironment, readRecord } = require('./local-environment.cjs');
 
-/** Whether something accepts TCP connections at `url` within a second. */
+/**
+ * The part of osls's `serverless` object this plugin uses (osls ships no types).
+ * @typedef {{
+ *   classes: { Error: new (message: string) => Error },
+ *   service: { provider: { stage: string }, functions?: Record<string, { handler?: unknown }> },
+ *   serviceDir: string,
+ *   config: { servicePath: string },
+ * }} Serverless
+ */
+
+/**
+ * Whether something accepts TCP connections at `url` within a second.
+ * @param {string} url
+ * @returns {Promise<boolean>}
+ */
 function answers(url) {
   const { hostname, port, protocol } = new URL(url);
   return new Promise((resolve) => {
@@ -22,6 +37,7 @@ function answers(url) {
       host: hostname.replace(/^\[|\]$/g, ''),
       port: Number(port || (protocol === 'https:' ? 443 : 80)),
     });
+    /** @param {boolean} ok */
     const done = (ok) => {
       socket.destroy();
       resolve(ok);
@@ -33,6 +49,13 @@ function answers(url) {
 }
 
 class InvokeLocalEsm {
+  /** The build folder and its shims, once this command's build ran (useShims). @type {string | undefined} */
+  workFolder;
+
+  /**
+   * @param {Serverless} serverless
+   * @param {Record<string, unknown>} options the command line's options
+   */
   constructor(serverless, options) {
     this.serverless = serverless;
     this.options = options;
@@ -50,6 +73,10 @@ class InvokeLocalEsm {
     };
   }
 
+  /**
+   * @param {string} message
+   * @returns {never}
+   */
   fail(message) {
     throw new this.serverless.classes.Error(message);
   }

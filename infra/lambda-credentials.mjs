@@ -1,3 +1,4 @@
+// @ts-check
 // Bundled in place of @aws-sdk/credential-provider-node (see esbuild.config.cjs `alias`).
 // A Lambda function always gets its role's credentials in the environment, so the default
 // chain's other sources — SSO, STS web identity, INI files, IMDS, their nested clients — are

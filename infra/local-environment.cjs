@@ -1,3 +1,4 @@
+// @ts-check
 // The environment a handler runs with on this machine, and how a local instance is found again.
 // `npm start` (scripts/start.ts) and `serverless invoke local` (infra/invoke-local-esm.cjs) both
 // use this module, so an `invoke local` acts on exactly the state of the instance that runs on
@@ -14,49 +15,85 @@ const BUILDS = '.esbuild';
 /** In the data dir: what `npm start` started, for `invoke local` to find. */
 const RECORD_FILE = 'local.json';
 
+/** @typedef {Readonly<Record<string, string | undefined>>} Env */
+/**
+ * What `npm start` records in its data dir for `invoke local`.
+ * @typedef {{ readonly dynamodbEndpoint: string, readonly port: number, readonly publicUrl: string, readonly stage: string }} LocalRecord
+ */
+/** @typedef {LocalRecord & { readonly dataDir: string }} LocalInstance */
+
+/** @param {string | undefined} value */
 const nonEmpty = (value) => (value === undefined || value.trim() === '' ? undefined : value.trim());
 
-/** The data dir `env` names, made absolute against `cwd` (the repository root under npm). */
+/**
+ * The data dir `env` names, made absolute against `cwd` (the repository root under npm).
+ * @param {Env} env
+ * @param {string} cwd
+ * @returns {string}
+ */
 function dataDirOf(env, cwd) {
   return resolve(cwd, nonEmpty(env.HANDSHAKE_DATA_DIR) ?? DEFAULT_DATA_DIR);
 }
 
-/** The build folder of the instance on `dataDir` (see infra/esbuild.config.cjs). */
+/**
+ * The build folder of the instance on `dataDir` (see infra/esbuild.config.cjs).
+ * @param {string} dataDir
+ * @returns {string}
+ */
 function buildFolderOf(dataDir) {
   return `local-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`;
 }
 
+/**
+ * @param {string} dataDir
+ * @param {LocalRecord} record
+ * @returns {void}
+ */
 function writeRecord(dataDir, record) {
   writeFileSync(join(dataDir, RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
 }
 
 /**
  * The record `npm start` left in `dataDir`, or a sentence saying why there is none usable.
- * @returns {{ record?: { dynamodbEndpoint: string, port: number, publicUrl: string, stage: string }, problem?: string }}
+ * @param {string} dataDir
+ * @returns {{ record: LocalRecord, problem?: undefined } | { record?: undefined, problem: string }}
  */
 function readRecord(dataDir) {
   const file = join(dataDir, RECORD_FILE);
   if (!existsSync(file)) return { problem: `there is no ${file}` };
+  /** @type {unknown} */
   let parsed;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return { problem: `${file} is not JSON` };
   }
-  const ok =
-    typeof parsed === 'object' &&
-    parsed !== null &&
-    typeof parsed.dynamodbEndpoint === 'string' &&
-    Number.isInteger(parsed.port) &&
-    typeof parsed.publicUrl === 'string' &&
-    typeof parsed.stage === 'string';
-  if (!ok) return { problem: `${file} was written by an older version: start npm start once again` };
+  if (!isLocalRecord(parsed))
+    return { problem: `${file} was written by an older version: start npm start once again` };
   return { record: parsed };
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is LocalRecord}
+ */
+function isLocalRecord(value) {
+  if (typeof value !== 'object' || value === null) return false;
+  const fields = /** @type {Record<string, unknown>} */ (value);
+  return (
+    typeof fields.dynamodbEndpoint === 'string' &&
+    Number.isInteger(fields.port) &&
+    typeof fields.publicUrl === 'string' &&
+    typeof fields.stage === 'string'
+  );
 }
 
 /**
  * The variables a handler needs locally, over what the user set: `given` wins where it names a
  * value (an egress allow list, a region), the rest is the instance's.
+ * @param {Env} given
+ * @param {LocalInstance} instance
+ * @returns {Record<string, string>}
  */
 function localEnvironment(given, instance) {
   return {

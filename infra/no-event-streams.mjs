@@ -1,3 +1,4 @@
+// @ts-check
 // Bundled in place of @smithy/core/event-streams (see esbuild-plugins.cjs `withoutEventStreams`,
 // which fails the build when a bundled client has streaming operations). The protocols load it
 // only for such an operation, so nothing here is ever called.

@@ -16,7 +16,8 @@ export interface Config {
   /** Secrets Manager names are `${secretPrefix}/${name}`. */
   readonly secretPrefix: string;
   readonly dataDir: string;
-  readonly appDir: string;
+  /** The app model's JSON file, read by unbundled code only: a bundle carries its model (lib/app). */
+  readonly appModelFile: string | undefined;
   readonly port: number;
   readonly publicUrl: string;
   /** Raw `HANDSHAKE_EGRESS_ALLOW` entries (host[:port] names and CIDRs), parsed by lib/egress. */
@@ -33,6 +34,9 @@ export interface Config {
   readonly failingAfterMinutes: number;
   readonly version: string;
 }
+
+/** Names the app model file of code run without a bundle (tests, scripts); tools/app writes it. */
+export const APP_MODEL_VARIABLE = 'HANDSHAKE_APP_MODEL';
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -85,6 +89,9 @@ function secretSourceKind(env: Env, local: boolean): 'aws' | 'file' {
   return raw;
 }
 
+const optionalPath = (value: string | undefined): string | undefined =>
+  value === undefined ? undefined : resolve(value);
+
 const optionalUrl = (name: string, value: string | undefined): string | undefined =>
   value === undefined ? undefined : url(name, value);
 
@@ -106,7 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     secretSource: secretSourceKind(env, local),
     secretPrefix: nonEmpty(env.HANDSHAKE_SECRET_PREFIX) ?? `handshake/${stage}`,
     dataDir,
-    appDir: resolve(nonEmpty(env.APP_DIR) ?? 'app'),
+    appModelFile: optionalPath(nonEmpty(env[APP_MODEL_VARIABLE])),
     port,
     publicUrl: url('PUBLIC_URL', nonEmpty(env.PUBLIC_URL) ?? `http://localhost:${port}`),
     publicUrlGiven: nonEmpty(env.PUBLIC_URL) !== undefined,

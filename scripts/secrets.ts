@@ -15,11 +15,10 @@
 
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { formatProblemLine, readAppDir } from '../lib/app';
-import { loadApp } from '../lib/app/load-folder';
 import { type RotationStep, rotateTokenKeys } from '../lib/crypto/rotation';
 import { listClientCredentials, storeClientCredentials } from '../lib/oauth/client-credentials';
 import type { SecretWriter } from '../lib/secrets/port';
+import { formatProblemLine, loadApp, readAppDir } from '../tools/app';
 import { fail, parseCommandLine, runScript, type Usage, usageError } from './cli';
 import { SECRET_STORE_ENVIRONMENT, secretStore } from './secret-store';
 

@@ -5,7 +5,7 @@ import { renderTemplate } from './template/render';
 
 /*
  * `handshake.allowed_hosts`: which servers an integration's provider URLs may reach when the
- * person who connects chooses the host. Validation (lib/app/load/provider-hosts.ts), the connect
+ * person who connects chooses the host. Validation (tools/app/load/provider-hosts.ts), the connect
  * form and every token request use these functions, so the rule is written once.
  */
 

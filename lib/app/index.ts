@@ -1,40 +1,56 @@
-import { config } from '../config';
+import { readFileSync } from 'node:fs';
+import { APP_MODEL_VARIABLE, ConfigError, config } from '../config';
 import { type BundledApp, fromBundled } from './bundled';
 import type { App } from './model';
+import { isRecord } from './record';
 
-export type { AppFileName, AppFiles } from './files';
-export { APP_FILE_NAMES, readAppDir } from './files';
 export { type CheckedIparams, checkIparams, checkOauthIparams, type IparamProblem } from './iparams';
 export type * from './model';
-export { formatProblem, formatProblemLine, type Problem, type Severity } from './problems';
 export * from './template';
 
 /*
- * This module is what functions import, so it must not import the validator (zod and the
- * schemas): validateApp, loadApp, loadAppDir and AppInvalidError are in ./load-folder.
+ * What functions import: the validated app model and what works on it. Reading and validating an
+ * app folder (zod, the schemas) is build-time code in tools/app/, which nothing under lib/ imports.
  */
 
 // Set by the bundler (infra/esbuild.config.cjs) to the JSON text of the app model it validated.
-// A string, so that esbuild folds `typeof` below and drops the folder branch from every bundle.
+// A string, so that esbuild folds `typeof` below and drops the file branch from every bundle.
 declare const __HANDSHAKE_APP__: string | undefined;
 
 let cached: App | undefined;
 
+/** The model file that unbundled code (tests, scripts) is given: tools/app/model-file.ts writes it. */
+function readModelFile(): BundledApp {
+  const file = config().appModelFile;
+  if (file === undefined) {
+    throw new ConfigError(
+      APP_MODEL_VARIABLE,
+      'is not set: run without a bundle, the functions read the validated app model from the file it names (writeAppModel in tools/app/model-file.ts writes it from an app folder); APP_DIR is read by the build and the tools only',
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(
+      APP_MODEL_VARIABLE,
+      `names ${file}, which is not a readable JSON file (${String(error)})`,
+    );
+  }
+  if (!isRecord(parsed) || typeof parsed.name !== 'string' || !Array.isArray(parsed.integrations))
+    throw new ConfigError(APP_MODEL_VARIABLE, `names ${file}, which does not hold an app model`);
+  // Trusted past its shape: tools/app wrote it only for an app that validated.
+  return parsed as unknown as BundledApp;
+}
+
 /**
  * The deployment's app, loaded once per process: in a bundle, the model the build validated
- * (an invalid app never builds); otherwise the folder of APP_DIR, validated now — throws
- * AppInvalidError when it has an error.
+ * (an invalid app never builds); otherwise the model file named by HANDSHAKE_APP_MODEL.
  */
 export function getApp(): App {
   if (cached !== undefined) return cached;
-  if (typeof __HANDSHAKE_APP__ === 'undefined') {
-    // require, not import: a static import would keep the validator in every bundle (its module
-    // has side effects, so esbuild cannot drop it), and getApp must stay synchronous.
-    const { loadAppDir } = require('./load-folder') as typeof import('./load-folder');
-    cached = loadAppDir(config().appDir);
-  } else {
-    cached = fromBundled(JSON.parse(__HANDSHAKE_APP__) as BundledApp);
-  }
+  if (typeof __HANDSHAKE_APP__ === 'undefined') cached = fromBundled(readModelFile());
+  else cached = fromBundled(JSON.parse(__HANDSHAKE_APP__) as BundledApp);
   return cached;
 }
 

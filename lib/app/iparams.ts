@@ -1,5 +1,5 @@
 import type { App, Integration, IparamField, OAuthIparamField } from './model';
-import { isRecord } from './problems';
+import { isRecord } from './record';
 
 /** A value given for an installation parameter that does not fit its field. Never echoes the value. */
 export interface IparamProblem {

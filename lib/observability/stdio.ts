@@ -64,10 +64,19 @@ export function stdioConsole(): Console {
   });
 }
 
+// The `stdio-sink` bundle trick (infra/esbuild.config.cjs): false when a build turns it off.
+declare const __HANDSHAKE_STDIO_SINK__: boolean | undefined;
+
+/** Whether Logger and Metrics write through the sink: in every bundle but one built without it. */
+export const stdioSinkOn = (): boolean =>
+  typeof __HANDSHAKE_STDIO_SINK__ === 'undefined' || __HANDSHAKE_STDIO_SINK__;
+
 /**
- * Makes instances of a Powertools Logger or Metrics subclass write through stdioConsole().
- * Both make their Console in setConsole(), called from their constructor; the typings make it
- * private, so it is replaced on the subclass's prototype rather than overridden in TypeScript.
+ * Makes instances of a Powertools Logger or Metrics subclass write through stdioConsole() — the
+ * `stdio-sink` bundle trick. Both make their Console in setConsole(), called from their
+ * constructor; it is private, so it is replaced on the subclass's prototype rather than
+ * overridden in TypeScript. That is why both packages are pinned exactly in package.json and
+ * test/infra/bundle-tricks.unit.test.ts fails the day a version stops calling it.
  * `traceWithoutStack` keeps what Logger's own setConsole() does: trace() prints the line
  * without a stack trace.
  */
@@ -75,12 +84,14 @@ export function writeThroughStdio(
   subclass: abstract new (...args: never[]) => object,
   { traceWithoutStack }: { readonly traceWithoutStack: boolean },
 ): void {
-  Object.defineProperty(subclass.prototype, 'setConsole', {
-    value: function setConsole(this: { console: Console }) {
-      const made = stdioConsole();
-      if (traceWithoutStack)
-        made.trace = (message?: unknown, ...rest: unknown[]) => made.log(message, ...rest);
-      this.console = made;
-    },
-  });
+  if (stdioSinkOn()) {
+    Object.defineProperty(subclass.prototype, 'setConsole', {
+      value: function setConsole(this: { console: Console }) {
+        const made = stdioConsole();
+        if (traceWithoutStack)
+          made.trace = (message?: unknown, ...rest: unknown[]) => made.log(message, ...rest);
+        this.console = made;
+      },
+    });
+  }
 }

@@ -7,8 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { type App, formatProblemLine, readAppDir } from '../../lib/app';
-import { loadApp } from '../../lib/app/load-folder';
+import type { App } from '../../lib/app';
 import { newInstallationId } from '../../lib/crypto';
 import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
 import { EVENTS_OFF } from '../../lib/events/account-events';
@@ -23,6 +22,7 @@ import type { AccountKey, AccountRecord, AccountStore } from '../../lib/store/po
 import { ensureTable } from '../../lib/store/table';
 import { sealTokenSet } from '../../lib/tokens/token-set';
 import type { Vault } from '../../lib/tokens/vault';
+import { formatProblemLine, loadApp, readAppDir } from '../../tools/app';
 import type { LocalDynamo } from '../local/dynamodb-local';
 import { startLocalBase, writeJson } from './local-base';
 import { type Cleanup, inPool } from './section';

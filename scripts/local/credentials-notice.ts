@@ -3,10 +3,10 @@
  * placeholders: their connect links answer 409 until the operator sets them, so say it at start
  * rather than at the first link — with the command for each.
  */
-import { readAppDir } from '../../lib/app';
-import { validateApp } from '../../lib/app/load-folder';
+
 import { integrationsWithoutCredentials, setCredentialsCommand } from '../../lib/oauth/client-credentials';
 import type { SecretSource } from '../../lib/secrets/port';
+import { readAppDir, validateApp } from '../../tools/app';
 
 export async function credentialsNotice(
   secrets: SecretSource,

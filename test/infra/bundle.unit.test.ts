@@ -12,10 +12,13 @@ import { REPO_ROOT } from '../support/local-env';
 
 const NODE = join(REPO_ROOT, 'node_modules', '.bin', 'node');
 const { REQUIRE_BANNER } = require('../../infra/esbuild.config.cjs') as { REQUIRE_BANNER: string };
-const plugins = require('../../infra/esbuild-plugins.cjs') as Record<
-  string,
-  NonNullable<BuildOptions['plugins']>[number]
->;
+type Plugin = NonNullable<BuildOptions['plugins']>[number];
+const { builtinsViaRequire, withoutEventStreams } = require('../../infra/esbuild-plugins.cjs') as {
+  builtinsViaRequire: (options: { prototypeBuiltins: boolean }) => Plugin;
+  withoutEventStreams: Plugin;
+};
+/** The deployment's plugin for built-ins, its `prototype-builtins` trick on. */
+const builtins = builtinsViaRequire({ prototypeBuiltins: true });
 
 let dir: string;
 beforeAll(() => {
@@ -29,7 +32,7 @@ const write = (path: string, text: string) => {
 };
 
 /** The bundle of `entry` (in `dir`), ESM with the deployment's banner and the given plugins. */
-async function bundle(entry: string, use: readonly string[]) {
+async function bundle(entry: string, use: readonly Plugin[]) {
   return build({
     entryPoints: [join(dir, entry)],
     absWorkingDir: dir,
@@ -40,7 +43,7 @@ async function bundle(entry: string, use: readonly string[]) {
     write: true,
     outfile: join(dir, entry.replace(/\.ts$/, '.mjs')),
     banner: { js: REQUIRE_BANNER },
-    plugins: use.map((name) => plugins[name] as NonNullable<BuildOptions['plugins']>[number]),
+    plugins: [...use],
     logLevel: 'silent',
   });
 }
@@ -59,7 +62,7 @@ describe('builtins-via-require', () => {
       ].join('\n'),
     );
     // Act
-    await bundle('crypto-user.ts', ['builtinsViaRequire']);
+    await bundle('crypto-user.ts', [builtins]);
     const script = `const m = await import(${JSON.stringify(join(dir, 'crypto-user.mjs'))}); console.log(JSON.stringify([m.loadedAtInit, m.hash('x').slice(0, 8), m.joined, process.moduleLoadList.includes('NativeModule crypto')]));`;
     const out = execFileSync(NODE, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     // Assess
@@ -70,7 +73,7 @@ describe('builtins-via-require', () => {
     // Prepare
     write('http-user.ts', "import { Agent } from 'node:https';\nexport const agent = () => new Agent();\n");
     // Act
-    const result = await bundle('http-user.ts', ['builtinsViaRequire']);
+    const result = await bundle('http-user.ts', [builtins]);
     // Assess
     expect(result.errors).toEqual([]);
     const text = readFileSync(join(dir, 'http-user.mjs'), 'utf8');
@@ -96,10 +99,10 @@ describe('builtins-via-require', () => {
     );
     write('stream-default.ts', "import Stream from 'node:stream';\nexport const s = () => new Stream();\n");
     // Act
-    await bundle('eager-user.ts', ['builtinsViaRequire']);
+    await bundle('eager-user.ts', [builtins]);
     const script = `const m = await import(${JSON.stringify(join(dir, 'eager-user.mjs'))}); console.log(JSON.stringify(m.seen));`;
     const out = execFileSync(NODE, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-    const refused = bundle('stream-default.ts', ['builtinsViaRequire']);
+    const refused = bundle('stream-default.ts', [builtins]);
     // Assess
     expect(JSON.parse(out)).toEqual([true, 'patched', '/']);
     // node:fs as an object without own properties, so __toESM has nothing to copy.
@@ -124,7 +127,7 @@ describe('builtins-via-require', () => {
     );
     write('probe-user.ts', "export { default as probe } from 'probe';\n");
     // Act
-    await bundle('probe-user.ts', ['builtinsViaRequire']);
+    await bundle('probe-user.ts', [builtins]);
     const script = `const m = await import(${JSON.stringify(join(dir, 'probe-user.mjs'))}); console.log(JSON.stringify(m.probe));`;
     const out = execFileSync(NODE, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     // Assess
@@ -153,7 +156,7 @@ describe('without-event-streams', () => {
     );
     write('fake-user.ts', "import { schema } from '@aws-sdk/client-fake';\nexport const s = schema;\n");
     // Act
-    const act = bundle('fake-user.ts', ['withoutEventStreams']);
+    const act = bundle('fake-user.ts', [withoutEventStreams]);
     // Assess
     await expect(act).rejects.toThrow(/client-fake.*streaming operations.*without-event-streams/s);
   });
@@ -188,10 +191,12 @@ describe('a deployed function bundle', () => {
     // Assess
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs).toContain('lib/app/bundled.ts');
-    expect(inputs.filter((input) => /lib\/app\/(validate|load-folder|schemas\/)/.test(input))).toEqual([]);
+    expect(inputs.filter((input) => input.startsWith('tools/'))).toEqual([]);
     expect(inputs.filter((input) => /zod\/v4\/classic|event-streams\//.test(input))).toEqual([]);
     const code = result.outputFiles.find((file) => /invoke\.m?js$/.test(file.path));
     expect(code?.text).toContain('Service Desk Sync');
+    // getApp's branch for unbundled code (the model file) folded away with __HANDSHAKE_APP__.
+    expect(code?.text).not.toContain('which does not hold an app model');
     // Adapters wired for other functions only (lib/wiring/once-per.ts, its @__PURE__ calls):
     // the installation store (its batch delete) and the pending store (spending a state).
     expect(code?.text).not.toContain('unprocessed deletes remain after retries');

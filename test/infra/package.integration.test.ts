@@ -27,6 +27,7 @@ beforeAll(async () => {
     'lib',
     'app',
     'scripts',
+    'tools',
   ]) {
     cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
   }

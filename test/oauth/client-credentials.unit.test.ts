@@ -1,8 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type App, isStatic, readAppDir, renderTemplate } from '../../lib/app';
-import { loadApp } from '../../lib/app/load-folder';
+import { type App, isStatic, renderTemplate } from '../../lib/app';
 import { UnavailableError } from '../../lib/errors';
 import { apiErrorOf } from '../../lib/http/error-status';
 import {
@@ -17,8 +16,9 @@ import {
   storeClientCredentials,
 } from '../../lib/oauth/client-credentials';
 import { createFileSecretSource } from '../../lib/secrets/file';
-import { appFolders, FDK_APPS } from '../app/helpers';
+import { loadApp, readAppDir } from '../../tools/app';
 import { REPO_ROOT } from '../support/local-env';
+import { appFolders, FDK_APPS } from '../tools/app/helpers';
 
 const loaded = (dir: string): App | undefined => loadApp(readAppDir(dir)).app;
 const app = loaded(join(REPO_ROOT, 'app'));

@@ -1,6 +1,6 @@
-import { DEFAULT_HANDSHAKE_SETTINGS } from '../../lib/app/load/handshake-settings';
 import type { HandshakeSettings } from '../../lib/app/model';
 import { parseBody, parseTokens, providerError } from '../../lib/oauth/token-response';
+import { DEFAULT_HANDSHAKE_SETTINGS } from '../../tools/app/load/handshake-settings';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 const settings = (change: Partial<HandshakeSettings> = {}): HandshakeSettings => ({

@@ -16,7 +16,9 @@ import { REPO_ROOT } from '../support/local-env';
 const NODE = join(REPO_ROOT, 'node_modules', '.bin', 'node');
 const { REQUIRE_BANNER } = require('../../infra/esbuild.config.cjs') as { REQUIRE_BANNER: string };
 const { builtinsViaRequire } = require('../../infra/esbuild-plugins.cjs') as {
-  builtinsViaRequire: NonNullable<Parameters<typeof build>[0]['plugins']>[number];
+  builtinsViaRequire: (options: {
+    prototypeBuiltins: boolean;
+  }) => NonNullable<Parameters<typeof build>[0]['plugins']>[number];
 };
 
 const LINES = 1000;
@@ -35,7 +37,7 @@ beforeAll(async () => {
     platform: 'node',
     target: 'node22',
     banner: { js: REQUIRE_BANNER },
-    plugins: [builtinsViaRequire],
+    plugins: [builtinsViaRequire({ prototypeBuiltins: true })],
     outfile: join(dir, 'stdio.mjs'),
     logLevel: 'silent',
   });

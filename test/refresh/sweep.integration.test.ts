@@ -7,8 +7,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { readAppDir } from '../../lib/app';
-import { loadApp } from '../../lib/app/load-folder';
 import { loadCipher } from '../../lib/crypto';
 import type { Egress, EgressRequest, EgressResponse } from '../../lib/egress';
 import { EVENTS_OFF } from '../../lib/events/account-events';
@@ -25,6 +23,7 @@ import { accountSk, installationPk } from '../../lib/store/keys';
 import type { AccountKey, AccountRecord } from '../../lib/store/ports';
 import { openTokenSet, sealTokenSet } from '../../lib/tokens/token-set';
 import { type Vault, vaultFrom } from '../../lib/tokens/vault';
+import { loadApp, readAppDir } from '../../tools/app';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import { REPO_ROOT } from '../support/local-env';
 

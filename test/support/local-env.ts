@@ -4,13 +4,16 @@ import { join, resolve } from 'node:path';
 import { resetConfigForTests } from '../../lib/config';
 import { ensureLocalSecrets } from '../../lib/secrets/bootstrap';
 import { createFileSecretSource } from '../../lib/secrets/file';
+import { appModelEnv } from '../../tools/app';
 import type { TestTable } from './dynamo';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 
 /**
  * The environment `npm start` gives the functions, pointed at a test table and a temp data
- * dir holding the local secrets file. Call before importing a function module.
+ * dir holding the local secrets file. Call before importing a function module. The app is
+ * `extra.APP_DIR` (default the sample app), validated here: the functions, unbundled, read its
+ * model from the file HANDSHAKE_APP_MODEL names (an invalid app throws AppInvalidError now).
  */
 export async function localFunctionEnv(
   table: TestTable,
@@ -18,14 +21,15 @@ export async function localFunctionEnv(
   extra: Record<string, string> = {},
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'handshake-test-'));
+  const { APP_DIR: appDir = join(REPO_ROOT, 'app'), ...rest } = extra;
   Object.assign(process.env, {
     HANDSHAKE_LOCAL: '1',
     HANDSHAKE_TABLE: table.tableName,
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
     HANDSHAKE_DATA_DIR: dataDir,
     HANDSHAKE_SECRET_SOURCE: 'file',
-    APP_DIR: join(REPO_ROOT, 'app'),
-    ...extra,
+    ...appModelEnv(appDir, dataDir),
+    ...rest,
   });
   resetConfigForTests();
   const secrets = createFileSecretSource(dataDir);

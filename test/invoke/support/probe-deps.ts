@@ -1,13 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type App, readAppDir } from '../../../lib/app';
-import { loadApp } from '../../../lib/app/load-folder';
+import type { App } from '../../../lib/app';
 import type { DnsLookup, Egress } from '../../../lib/egress';
 import { type FdkRefusal, fdkRefusalOf } from '../../../lib/http/error-status';
 import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from '../../../lib/invoke/invoke';
 import type { InstallationRecord } from '../../../lib/store/ports';
 import { OpenMemo } from '../../../lib/tokens/open-memo';
+import { loadApp, readAppDir } from '../../../tools/app';
 
 /** Writes an app folder (file path → JSON value) to a temp dir, loads it, and removes the dir. */
 export function loadTempApp(files: Readonly<Record<string, unknown>>): App {

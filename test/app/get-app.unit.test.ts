@@ -1,0 +1,114 @@
+/**
+ * The app as the functions get it: in a bundle, the model the build inlined; run without a
+ * bundle, the model file HANDSHAKE_APP_MODEL names (written by tools/app) — never the folder.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getApp, resetAppForTests } from '../../lib/app';
+import { fromBundled, toBundled } from '../../lib/app/bundled';
+import { ConfigError, resetConfigForTests } from '../../lib/config';
+import { loadApp, readAppDir, writeAppModel } from '../../tools/app';
+import { filesOf, json, SAMPLE_APP } from '../tools/app/helpers';
+
+const sample = () => {
+  const { app, problems } = loadApp(readAppDir(SAMPLE_APP));
+  if (app === undefined) throw new Error(problems.map((p) => p.message).join('\n'));
+  return app;
+};
+
+describe('the bundled form', () => {
+  it('survives JSON and rebuilds the same model, Maps and Sets included', () => {
+    // Prepare
+    const app = sample();
+    // Act
+    const rebuilt = fromBundled(JSON.parse(JSON.stringify(toBundled(app))));
+    // Assess
+    expect(rebuilt).toEqual(app);
+    expect(rebuilt.templates.get('searchHubspotContacts')?.headers).toBeInstanceOf(Map);
+    expect(rebuilt.undeclaredTemplates).toBeInstanceOf(Set);
+  });
+});
+
+describe('getApp', () => {
+  const globals = globalThis as { __HANDSHAKE_APP__?: unknown };
+  const before = { model: process.env.HANDSHAKE_APP_MODEL, dir: process.env.APP_DIR };
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'handshake-app-model-'));
+    delete process.env.HANDSHAKE_APP_MODEL;
+  });
+
+  afterEach(() => {
+    delete globals.__HANDSHAKE_APP__;
+    for (const [name, value] of [
+      ['HANDSHAKE_APP_MODEL', before.model],
+      ['APP_DIR', before.dir],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    resetConfigForTests();
+    resetAppForTests();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads the model file HANDSHAKE_APP_MODEL names when nothing is bundled, once', () => {
+    // Prepare
+    process.env.HANDSHAKE_APP_MODEL = join(dir, 'model.json');
+    writeAppModel(SAMPLE_APP, process.env.HANDSHAKE_APP_MODEL);
+    resetConfigForTests();
+    // Act
+    const first = getApp();
+    // Assess
+    expect(first).toEqual(sample());
+    expect(getApp()).toBe(first);
+  });
+
+  it('prefers the model the bundler inlined, without reading a file', () => {
+    // Prepare
+    const { app } = loadApp(
+      filesOf({ 'manifest.json': json({ 'platform-version': '3.1' }) }, '/bundled/inline-app'),
+    );
+    if (app === undefined) throw new Error('the inline app is valid');
+    globals.__HANDSHAKE_APP__ = JSON.stringify(toBundled(app));
+    process.env.HANDSHAKE_APP_MODEL = join(dir, 'absent.json');
+    resetConfigForTests();
+    // Act
+    const bundled = getApp();
+    // Assess
+    expect(bundled.name).toBe('Inline App');
+    expect(bundled).toEqual(app);
+  });
+
+  it('says what to set when there is neither a bundle nor a model file, even with APP_DIR set', () => {
+    // Prepare
+    process.env.APP_DIR = SAMPLE_APP;
+    resetConfigForTests();
+    // Act
+    const act = () => getApp();
+    // Assess
+    expect(act).toThrow(ConfigError);
+    expect(act).toThrow(
+      /^Configuration: HANDSHAKE_APP_MODEL is not set: .*tools\/app\/model-file\.ts.*APP_DIR/,
+    );
+  });
+
+  it('names a model file it cannot read or that holds no app model', () => {
+    // Prepare
+    const missing = join(dir, 'missing.json');
+    const other = join(dir, 'other.json');
+    writeFileSync(other, '{"not":"a model"}');
+    // Act
+    const read = (file: string) => () => {
+      process.env.HANDSHAKE_APP_MODEL = file;
+      resetConfigForTests();
+      resetAppForTests();
+      return getApp();
+    };
+    // Assess
+    expect(read(missing)).toThrow(`HANDSHAKE_APP_MODEL names ${missing}, which is not a readable JSON file`);
+    expect(read(other)).toThrow(`HANDSHAKE_APP_MODEL names ${other}, which does not hold an app model`);
+  });
+});

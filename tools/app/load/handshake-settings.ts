@@ -1,0 +1,150 @@
+import { ALLOWED_HOST_RULE, parseAllowedHost } from '../../../lib/app/allowed-hosts';
+import type { AllowedHost, HandshakeSettings } from '../../../lib/app/model';
+import type { Template } from '../../../lib/app/template/ast';
+import { child, describeValue, type ProblemSink, type Where } from '../problems';
+import { HANDSHAKE_RULES, type HandshakeSettingsInput, handshakeSettingsSchema } from '../schemas/handshake';
+import { parseSalvaging } from '../zod-problems';
+import { checkAbsoluteUrl, parseField, restrictRoots } from './template-field';
+
+/** Refresh this long before expiry unless the integration says otherwise. */
+export const DEFAULT_REFRESH_LEAD_SECONDS = 600;
+/** Assumed lifetime of a token whose response has no expiry. */
+export const DEFAULT_LIFETIME_SECONDS = 1800;
+
+export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
+  pkce: true,
+  clientAuth: 'client_secret_post',
+  tokenParams: {},
+  refreshParams: {},
+  scopeSeparator: ' ',
+  tokenResponse: {
+    accessToken: 'access_token',
+    refreshToken: 'refresh_token',
+    expiresIn: 'expires_in',
+    tokenType: 'token_type',
+    scope: 'scope',
+  },
+  expiresInUnit: 'seconds',
+  refreshLeadSeconds: DEFAULT_REFRESH_LEAD_SECONDS,
+  defaultLifetimeSeconds: DEFAULT_LIFETIME_SECONDS,
+  revocationUrl: undefined,
+  keepFields: [],
+  issuer: undefined,
+  allowedHosts: undefined,
+  metadataUrl: undefined,
+};
+
+/** Kept fields are stored in the clear next to the account: the tokens themselves never are. */
+const SECRET_FIELDS = new Set(['access_token', 'refresh_token', 'id_token']);
+
+function revocationTemplate(
+  source: string | undefined,
+  where: Where,
+  sink: ProblemSink,
+): Template | undefined {
+  if (source === undefined) return undefined;
+  const at = child(where, 'revocation_url');
+  const template = parseField(source, at, 'revocation_url', sink);
+  if (template === undefined) return undefined;
+  restrictRoots(template, ['oauth_iparams'], at, 'revocation_url', sink);
+  checkAbsoluteUrl(template, at, 'revocation_url', sink);
+  return template;
+}
+
+function checkKeepFields(fields: readonly string[], where: Where, sink: ProblemSink): void {
+  fields.forEach((field, index) => {
+    if (SECRET_FIELDS.has(field)) {
+      sink.error(
+        child(where, 'keep_fields', index),
+        `keep_fields names "${field}", a token that is only ever stored encrypted`,
+        'non-secret token-response fields, e.g. instance_url or api_domain',
+      );
+    }
+  });
+}
+
+function readAllowedHosts(
+  patterns: readonly string[] | undefined,
+  where: Where,
+  sink: ProblemSink,
+): AllowedHost[] | undefined {
+  if (patterns === undefined) return undefined;
+  const parsed: AllowedHost[] = [];
+  patterns.forEach((pattern, index) => {
+    const result = parseAllowedHost(pattern);
+    if (typeof result === 'string') {
+      sink.error(
+        child(where, 'allowed_hosts', index),
+        `allowed_hosts pattern ${describeValue(pattern)} ${result}`,
+        ALLOWED_HOST_RULE,
+      );
+    } else parsed.push(result);
+  });
+  return parsed;
+}
+
+function normalize(
+  input: HandshakeSettingsInput,
+  revocationUrl: Template | undefined,
+  allowedHosts: readonly AllowedHost[] | undefined,
+): HandshakeSettings {
+  const defaults = DEFAULT_HANDSHAKE_SETTINGS;
+  const paths = input.token_response ?? {};
+  return {
+    pkce: input.pkce ?? defaults.pkce,
+    clientAuth: input.client_auth ?? defaults.clientAuth,
+    tokenParams: input.token_params ?? defaults.tokenParams,
+    refreshParams: input.refresh_params ?? defaults.refreshParams,
+    scopeSeparator: input.scope_separator ?? defaults.scopeSeparator,
+    tokenResponse: {
+      accessToken: paths.access_token ?? defaults.tokenResponse.accessToken,
+      refreshToken: paths.refresh_token ?? defaults.tokenResponse.refreshToken,
+      expiresIn: paths.expires_in ?? defaults.tokenResponse.expiresIn,
+      tokenType: paths.token_type ?? defaults.tokenResponse.tokenType,
+      scope: paths.scope ?? defaults.tokenResponse.scope,
+    },
+    expiresInUnit: input.expires_in_unit ?? defaults.expiresInUnit,
+    refreshLeadSeconds: input.refresh_lead_seconds ?? defaults.refreshLeadSeconds,
+    defaultLifetimeSeconds:
+      input.default_lifetime_seconds === undefined
+        ? defaults.defaultLifetimeSeconds
+        : input.default_lifetime_seconds,
+    revocationUrl,
+    keepFields: input.keep_fields ?? defaults.keepFields,
+    issuer: input.issuer,
+    allowedHosts,
+    metadataUrl: input.metadata_url,
+  };
+}
+
+export interface ReadSettings {
+  /** The settings; undefined when the key has any error. */
+  readonly settings: HandshakeSettings | undefined;
+  /** revocation_url as a template when it parsed, even if another setting is wrong. */
+  readonly revocationUrl: Template | undefined;
+}
+
+/**
+ * Reads an integration's `handshake` key (absent: every default). Every setting that passed the
+ * schema is checked further even when another did not. `where` is the path of the key itself.
+ */
+export function readHandshakeSettings(value: unknown, where: Where, sink: ProblemSink): ReadSettings {
+  if (value === undefined) return { settings: DEFAULT_HANDSHAKE_SETTINGS, revocationUrl: undefined };
+  const mark = sink.mark();
+  const { value: input, valid: parts } = parseSalvaging(
+    handshakeSettingsSchema,
+    handshakeSettingsSchema,
+    value,
+    where,
+    HANDSHAKE_RULES,
+    'handshake',
+    sink,
+  );
+  if (parts === undefined) return { settings: undefined, revocationUrl: undefined };
+  const revocationUrl = revocationTemplate(parts.revocation_url, where, sink);
+  checkKeepFields(parts.keep_fields ?? [], where, sink);
+  const allowedHosts = readAllowedHosts(parts.allowed_hosts, where, sink);
+  const settings =
+    input === undefined || sink.errorsSince(mark) ? undefined : normalize(input, revocationUrl, allowedHosts);
+  return { settings, revocationUrl };
+}

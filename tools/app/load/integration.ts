@@ -1,0 +1,213 @@
+import type { Integration, OAuthIparamField } from '../../../lib/app/model';
+import type { Template } from '../../../lib/app/template/ast';
+import { formatName, referencedNames } from '../../../lib/app/template/names';
+import { child, type ProblemSink, type Where } from '../problems';
+import {
+  INTEGRATION_KEYS,
+  INTEGRATION_RULES,
+  type IntegrationParts,
+  integrationPartsSchema,
+  integrationSchema,
+  OAUTH_IPARAM_KEYS,
+  OAUTH_IPARAM_RULES,
+  oauthIparamSchema,
+} from '../schemas/oauth';
+import { parseReporting, parseSalvaging } from '../zod-problems';
+import { readAuthOptions } from './auth-options';
+import { DEFAULT_HANDSHAKE_SETTINGS, readHandshakeSettings } from './handshake-settings';
+import { checkProviderHosts, type ProviderUrl } from './provider-hosts';
+import { checkAbsoluteUrl, parseField, restrictRoots } from './template-field';
+import { warnUnknownKeys } from './unknown-keys';
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+type TemplateKey = 'client_id' | 'client_secret' | 'authorize_url' | 'token_url';
+const URL_KEYS: readonly TemplateKey[] = ['authorize_url', 'token_url'];
+const TEMPLATE_KEYS: readonly TemplateKey[] = ['client_id', 'client_secret', ...URL_KEYS];
+
+function readOauthIparams(
+  declared: IntegrationParts['oauth_iparams'],
+  where: Where,
+  sink: ProblemSink,
+): OAuthIparamField[] {
+  const fields: OAuthIparamField[] = [];
+  for (const [name, raw] of Object.entries(declared ?? {})) {
+    const at = child(where, name);
+    warnUnknownKeys(raw, OAUTH_IPARAM_KEYS, at, sink);
+    const field = parseReporting(
+      oauthIparamSchema,
+      raw,
+      at,
+      OAUTH_IPARAM_RULES,
+      `oauth_iparams.${name}`,
+      sink,
+    );
+    if (!IDENT.test(name)) {
+      sink.warning(
+        at,
+        `oauth_iparams name "${name}" cannot be used in an expression`,
+        'letters, digits, _ and $',
+      );
+    }
+    if (field === undefined) continue;
+    fields.push({
+      name,
+      displayName: field.display_name,
+      ...(field.description === undefined ? {} : { description: field.description }),
+      type: field.type,
+      required: field.required ?? false,
+    });
+  }
+  return fields;
+}
+
+/**
+ * Every `oauth_iparams.NAME` must name a declared field: the connect form asks only for those.
+ * `names` holds every declared field, valid or not, so a malformed field is reported only once.
+ */
+function checkOauthIparamRefs(
+  template: Template,
+  names: readonly string[],
+  where: Where,
+  label: string,
+  sink: ProblemSink,
+): void {
+  for (const ref of referencedNames(template)) {
+    if (ref.root !== 'oauth_iparams') continue;
+    const [field, ...rest] = ref.path;
+    if (field === undefined || rest.length > 0) {
+      sink.error(where, `${label} uses ${formatName(ref)}`, 'oauth_iparams.NAME with exactly one field name');
+    } else if (!names.includes(field)) {
+      sink.error(
+        where,
+        `${label} uses oauth_iparams.${field}, which is not declared under oauth_iparams`,
+        names.length === 0 ? 'declare the field under oauth_iparams' : names.join(', '),
+      );
+    }
+  }
+}
+
+/**
+ * `names` undefined: oauth_iparams itself failed the schema, so which fields exist is unknown.
+ * `sound` lists the templates with no error of their own, the only ones worth checking further.
+ */
+function readTemplates(
+  parts: IntegrationParts,
+  oauthIparamNames: readonly string[] | undefined,
+  where: Where,
+  sink: ProblemSink,
+): { templates: Partial<Record<TemplateKey, Template>>; sound: Set<TemplateKey> } {
+  const templates: Partial<Record<TemplateKey, Template>> = {};
+  const sound = new Set<TemplateKey>();
+  for (const key of TEMPLATE_KEYS) {
+    const source = parts[key];
+    if (source === undefined) continue;
+    const at = child(where, key);
+    const mark = sink.mark();
+    const template = parseField(source, at, key, sink);
+    if (template === undefined) continue;
+    restrictRoots(template, ['oauth_iparams'], at, key, sink);
+    if (oauthIparamNames !== undefined) checkOauthIparamRefs(template, oauthIparamNames, at, key, sink);
+    if (URL_KEYS.includes(key)) checkAbsoluteUrl(template, at, key, sink);
+    templates[key] = template;
+    if (!sink.errorsSince(mark)) sound.add(key);
+  }
+  return { templates, sound };
+}
+
+/**
+ * Reads one integration object (either form). `where` is its path; `fallbackDisplayName` names it
+ * when `display_name` is absent. Undefined when it has errors; all of them are reported, those of
+ * one attribute not hiding those of another.
+ */
+export function readIntegration(
+  name: string,
+  value: unknown,
+  where: Where,
+  fallbackDisplayName: string,
+  sink: ProblemSink,
+): Integration | undefined {
+  const mark = sink.mark();
+  warnUnknownKeys(value, INTEGRATION_KEYS, where, sink);
+  const {
+    value: input,
+    valid: parts,
+    failed,
+  } = parseSalvaging(
+    integrationSchema,
+    integrationPartsSchema,
+    value,
+    where,
+    INTEGRATION_RULES,
+    `integration "${name}"`,
+    sink,
+  );
+  if (parts === undefined) return undefined;
+  const oauthIparams = readOauthIparams(parts.oauth_iparams, child(where, 'oauth_iparams'), sink);
+  const oauthIparamNames = failed('oauth_iparams') ? undefined : Object.keys(parts.oauth_iparams ?? {});
+  const { templates, sound } = readTemplates(parts, oauthIparamNames, where, sink);
+  const settingsWhere = child(where, 'handshake');
+  const revocationWhere = child(settingsWhere, 'revocation_url');
+  const revocationMark = sink.mark();
+  const { settings, revocationUrl } = readHandshakeSettings(parts.handshake, settingsWhere, sink);
+  if (revocationUrl !== undefined && oauthIparamNames !== undefined) {
+    checkOauthIparamRefs(revocationUrl, oauthIparamNames, revocationWhere, 'revocation_url', sink);
+  }
+  const scopeSeparator = settings?.scopeSeparator ?? DEFAULT_HANDSHAKE_SETTINGS.scopeSeparator;
+  const { options, customHeaders } = readAuthOptions(
+    parts.options,
+    scopeSeparator,
+    child(where, 'options'),
+    sink,
+  );
+  const {
+    client_id: clientId,
+    client_secret: clientSecret,
+    authorize_url: authorizeUrl,
+    token_url: tokenUrl,
+  } = templates;
+  // Each URL that is sound on its own, against sound settings and client: one broken URL is
+  // reported once, and a broken token_type does not hide a host problem.
+  if (
+    settings !== undefined &&
+    clientId !== undefined &&
+    clientSecret !== undefined &&
+    sound.has('client_id') &&
+    sound.has('client_secret')
+  ) {
+    const urls: ProviderUrl[] = URL_KEYS.flatMap((key) => {
+      const template = templates[key];
+      return template === undefined || !sound.has(key)
+        ? []
+        : [{ label: key, template, where: child(where, key) }];
+    });
+    if (settings.revocationUrl !== undefined && !sink.errorsSince(revocationMark, revocationWhere)) {
+      urls.push({ label: 'revocation_url', template: settings.revocationUrl, where: revocationWhere });
+    }
+    checkProviderHosts(urls, { clientId, clientSecret }, settings, sink);
+  }
+  if (
+    input === undefined ||
+    sink.errorsSince(mark) ||
+    settings === undefined ||
+    clientId === undefined ||
+    clientSecret === undefined ||
+    authorizeUrl === undefined ||
+    tokenUrl === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    name,
+    displayName: input.display_name ?? fallbackDisplayName,
+    clientId,
+    clientSecret,
+    authorizeUrl,
+    tokenUrl,
+    options,
+    customHeaders,
+    tokenType: input.token_type,
+    oauthIparams,
+    settings,
+  };
+}

@@ -1,0 +1,90 @@
+import { allowedValues, fitsIparam } from '../../../lib/app/iparams';
+import { CHOICE_IPARAM_TYPES, type IparamField } from '../../../lib/app/model';
+import { isRecord } from '../../../lib/app/record';
+import { child, describeValue, type ProblemSink, type Where } from '../problems';
+import {
+  IPARAM_KEYS,
+  IPARAM_RULES,
+  type IparamInput,
+  iparamPartsSchema,
+  iparamSchema,
+} from '../schemas/iparams';
+import { parseSalvaging } from '../zod-problems';
+import { warnUnknownKeys } from './unknown-keys';
+
+const ROOT: Where = { file: 'config/iparams.json', path: '$' };
+const isChoice = (type: IparamInput['type']): boolean =>
+  (CHOICE_IPARAM_TYPES as readonly string[]).includes(type);
+
+type Choices = Pick<IparamInput, 'type' | 'options'>;
+
+function checkOptions(input: Choices, where: Where, sink: ProblemSink): boolean {
+  const at = child(where, 'options');
+  if (isChoice(input.type) && (input.options === undefined || input.options.length === 0)) {
+    sink.error(at, `a ${input.type} field has no options`, 'a non-empty array of the values to choose from');
+    return false;
+  }
+  if (!isChoice(input.type) && input.options !== undefined) {
+    sink.warning(
+      at,
+      `options are ignored for a ${input.type} field`,
+      'options only for dropdown, radio, multiselect',
+    );
+  }
+  return true;
+}
+
+function checkDefault(input: Choices, value: unknown, where: Where, sink: ProblemSink): void {
+  const field = { type: input.type, ...(isChoice(input.type) ? { options: input.options ?? [] } : {}) };
+  if (value !== undefined && !fitsIparam(field, value)) {
+    sink.warning(
+      child(where, 'default_value'),
+      `default_value ${describeValue(value)} does not fit a ${input.type} field`,
+      allowedValues(field),
+    );
+  }
+}
+
+function toField(name: string, input: IparamInput): IparamField {
+  return {
+    name,
+    displayName: input.display_name,
+    ...(input.description === undefined ? {} : { description: input.description }),
+    type: input.type,
+    required: input.required ?? false,
+    secure: input.secure ?? false,
+    ...(isChoice(input.type) && input.options !== undefined ? { options: input.options } : {}),
+    ...(input.default_value === undefined ? {} : { defaultValue: input.default_value }),
+  };
+}
+
+/** Reads config/iparams.json (FDK format); `value` is undefined when the file does not exist. */
+export function readIparamsFile(value: unknown, sink: ProblemSink): Map<string, IparamField> {
+  const fields = new Map<string, IparamField>();
+  if (value === undefined) return fields;
+  if (!isRecord(value)) {
+    sink.error(
+      ROOT,
+      `the file holds ${describeValue(value)}`,
+      'an object of iparam names to field definitions',
+    );
+    return fields;
+  }
+  for (const [name, raw] of Object.entries(value)) {
+    const where = child(ROOT, name);
+    warnUnknownKeys(raw, IPARAM_KEYS, where, sink);
+    const {
+      value: input,
+      valid: parts,
+      failed,
+    } = parseSalvaging(iparamSchema, iparamPartsSchema, raw, where, IPARAM_RULES, `iparam "${name}"`, sink);
+    // The options mean something only for a known type, and only if they passed the schema.
+    const { type, options } = parts ?? {};
+    if (type === undefined || failed('options')) continue;
+    const choices = { type, ...(options === undefined ? {} : { options }) };
+    if (!checkOptions(choices, where, sink)) continue;
+    checkDefault(choices, parts?.default_value, where, sink);
+    if (input !== undefined) fields.set(name, toField(name, input));
+  }
+  return fields;
+}

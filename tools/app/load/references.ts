@@ -1,0 +1,126 @@
+import type { IparamField } from '../../../lib/app/model';
+import type { Template } from '../../../lib/app/template/ast';
+import { formatName, type NameReference, referencedNames } from '../../../lib/app/template/names';
+import type { ProblemSink, Where } from '../problems';
+
+/** Where in a request a template field sits: access tokens and secure iparams go in headers only. */
+export type Place = 'host' | 'path' | 'header' | 'query';
+
+export interface TemplateField {
+  readonly template: Template;
+  readonly where: Where;
+  readonly label: string;
+  readonly place: Place;
+}
+
+export interface ReferenceScope {
+  /** Whether the template asks for OAuth (`options.oauth` or `isOAuth`), even if that was refused. */
+  readonly wantsOauth: boolean;
+  readonly iparams: ReadonlyMap<string, IparamField>;
+  /** Every iparam named in config/iparams.json, valid or not, so that one mistake is reported once. */
+  readonly iparamNames: readonly string[];
+  readonly hasIparamsFile: boolean;
+  /** Undefined iparams already warned about: one warning per name is enough. */
+  readonly warnedIparams: Set<string>;
+}
+
+const REQUEST_NAMES = 'context.NAME, iparam.NAME, and access_token in headers of OAuth templates';
+
+function checkAccessToken(
+  ref: NameReference,
+  field: TemplateField,
+  scope: ReferenceScope,
+  sink: ProblemSink,
+): void {
+  const { where, label } = field;
+  if (ref.path.length > 0)
+    sink.error(where, `${label} uses ${formatName(ref)}`, 'access_token without fields');
+  else if (field.place !== 'header')
+    sink.error(where, `${label} uses access_token outside headers`, 'access_token only in headers');
+  else if (!scope.wantsOauth) {
+    sink.error(
+      where,
+      `${label} uses access_token but the template uses no OAuth integration`,
+      'access_token only in templates with options.oauth (or options.isOAuth)',
+    );
+  }
+}
+
+function checkIparam(
+  ref: NameReference,
+  field: TemplateField,
+  scope: ReferenceScope,
+  sink: ProblemSink,
+): void {
+  const { where, label } = field;
+  const [name, ...rest] = ref.path;
+  if (name === undefined) {
+    sink.error(where, `${label} uses iparam without a field name`, 'iparam.NAME');
+    return;
+  }
+  const iparam = scope.iparams.get(name);
+  if (iparam === undefined) {
+    if (scope.warnedIparams.has(name) || scope.iparamNames.includes(name)) return;
+    scope.warnedIparams.add(name);
+    const known = [...scope.iparams.keys()];
+    sink.warning(
+      where,
+      scope.hasIparamsFile
+        ? `${label} uses iparam.${name}, which config/iparams.json does not define`
+        : `${label} uses iparam.${name}, but there is no config/iparams.json`,
+      `${known.length === 0 ? 'iparams' : known.join(', ')} defined in config/iparams.json (or set by a custom installation page)`,
+    );
+  } else if (rest.length > 0) {
+    sink.error(where, `${label} uses ${formatName(ref)}`, `iparam.${name}: iparam values have no fields`);
+  } else if (iparam.secure && field.place !== 'header') {
+    sink.error(
+      where,
+      `${label} uses secure iparam.${name} outside headers`,
+      'secure iparams only in headers',
+    );
+  }
+}
+
+function checkReference(
+  ref: NameReference,
+  field: TemplateField,
+  scope: ReferenceScope,
+  sink: ProblemSink,
+): void {
+  switch (ref.root) {
+    case 'access_token':
+      checkAccessToken(ref, field, scope, sink);
+      return;
+    case 'iparam':
+      checkIparam(ref, field, scope, sink);
+      return;
+    case 'context':
+      if (ref.path.length === 0)
+        sink.error(field.where, `${field.label} uses context without a field name`, 'context.NAME');
+      return;
+    case 'oauth_iparams':
+      sink.error(
+        field.where,
+        `${field.label} uses ${formatName(ref)}, which only config/oauth_config.json can use`,
+        REQUEST_NAMES,
+      );
+      return;
+  }
+}
+
+/** The name rules of request templates, once per distinct name in each field. */
+export function checkReferences(
+  fields: readonly TemplateField[],
+  scope: ReferenceScope,
+  sink: ProblemSink,
+): void {
+  for (const field of fields) {
+    const seen = new Set<string>();
+    for (const ref of referencedNames(field.template)) {
+      const key = formatName(ref);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      checkReference(ref, field, scope, sink);
+    }
+  }
+}

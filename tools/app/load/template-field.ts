@@ -1,0 +1,88 @@
+import type { Root, Template } from '../../../lib/app/template/ast';
+import { TemplateSyntaxError } from '../../../lib/app/template/errors';
+import { formatName, referencedNames } from '../../../lib/app/template/names';
+import { parseTemplate } from '../../../lib/app/template/parse';
+import { child, describeValue, type ProblemSink, type Where } from '../problems';
+
+/** Parses a string field as a template; a syntax error becomes a problem with its offset. */
+export function parseField(
+  source: string,
+  where: Where,
+  label: string,
+  sink: ProblemSink,
+): Template | undefined {
+  try {
+    return parseTemplate(source);
+  } catch (error: unknown) {
+    if (!(error instanceof TemplateSyntaxError)) throw error;
+    sink.error(
+      where,
+      `${label} ${describeValue(source)} cannot be parsed: ${error.reason} at offset ${error.offset}`,
+      error.allowed,
+    );
+    return undefined;
+  }
+}
+
+/** Parses every value of a string map as a template, keyed like the input. */
+export function parseFieldMap(
+  values: Readonly<Record<string, string>>,
+  where: Where,
+  sink: ProblemSink,
+): Map<string, Template> | undefined {
+  const parsed = new Map<string, Template>();
+  let ok = true;
+  for (const [key, source] of Object.entries(values)) {
+    const template = parseField(source, child(where, key), key, sink);
+    if (template === undefined) ok = false;
+    else parsed.set(key, template);
+  }
+  return ok ? parsed : undefined;
+}
+
+/** Reports every name whose root is not among `roots` (e.g. oauth_config.json sees only oauth_iparams). */
+export function restrictRoots(
+  template: Template,
+  roots: readonly Root[],
+  where: Where,
+  label: string,
+  sink: ProblemSink,
+): void {
+  for (const name of referencedNames(template)) {
+    if (!roots.includes(name.root)) {
+      sink.error(
+        where,
+        `${label} uses ${formatName(name)}`,
+        `expressions here may use only ${roots.map((root) => `${root}.NAME`).join(', ')}`,
+      );
+    }
+  }
+}
+
+/**
+ * Checks that a URL template is absolute https once rendered: each expression is replaced by a
+ * plain label, so `https://<%= oauth_iparams.domain %>/token` passes and `<%= x %>/token` does not.
+ * Plain http only reaches destinations on the egress allow list, hence a warning.
+ */
+export function checkAbsoluteUrl(template: Template, where: Where, label: string, sink: ProblemSink): void {
+  const sample = template.segments.map((segment) => (segment.kind === 'text' ? segment.text : 'x')).join('');
+  const allowed = 'an absolute https URL; expressions may fill in parts of it';
+  let url: URL;
+  try {
+    url = new URL(sample);
+  } catch {
+    sink.error(where, `${label} ${describeValue(template.source)} is not an absolute URL`, allowed);
+    return;
+  }
+  if (url.protocol === 'http:') {
+    sink.warning(
+      where,
+      `${label} ${describeValue(template.source)} uses plain http`,
+      'https; http works only for destinations on HANDSHAKE_EGRESS_ALLOW',
+    );
+  } else if (url.protocol !== 'https:' || url.hostname === '') {
+    sink.error(where, `${label} ${describeValue(template.source)} is not an https URL`, allowed);
+  } else if (url.username !== '' || url.password !== '') {
+    sink.error(where, `${label} ${describeValue(template.source)} contains credentials`, allowed);
+  }
+}

@@ -1,0 +1,74 @@
+import * as z from 'zod';
+import { ALLOWED_HOST_RULE } from '../../../lib/app/allowed-hosts';
+import type { FieldRules } from '../zod-problems';
+
+const DOTTED_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+const FIELD_NAME = /^[A-Za-z0-9_-]+$/;
+const HTTP_URL = /^https?:\/\/[^\s/?#]+[^\s]*$/;
+
+const dottedPath = z.string().regex(DOTTED_PATH);
+const stringMap = z.record(z.string(), z.string());
+
+/** The `handshake` key of an integration: Handshake's own knobs, never sent to a provider. */
+export const handshakeSettingsSchema = z.strictObject({
+  pkce: z.boolean().optional(),
+  client_auth: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
+  token_params: stringMap.optional(),
+  refresh_params: stringMap.optional(),
+  scope_separator: z.string().min(1).optional(),
+  token_response: z
+    .strictObject({
+      access_token: dottedPath.optional(),
+      refresh_token: dottedPath.optional(),
+      expires_in: dottedPath.optional(),
+      token_type: dottedPath.optional(),
+      scope: dottedPath.optional(),
+    })
+    .optional(),
+  expires_in_unit: z.enum(['seconds', 'milliseconds', 'minutes']).optional(),
+  refresh_lead_seconds: z.int().min(0).max(86_400).optional(),
+  default_lifetime_seconds: z.int().min(1).nullable().optional(),
+  revocation_url: z.string().optional(),
+  keep_fields: z.array(z.string().regex(FIELD_NAME)).optional(),
+  issuer: z.string().min(1).optional(),
+  allowed_hosts: z.array(z.string()).min(1).optional(),
+  metadata_url: z.string().regex(HTTP_URL).optional(),
+});
+
+export type HandshakeSettingsInput = z.infer<typeof handshakeSettingsSchema>;
+
+export const HANDSHAKE_KEYS =
+  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts';
+
+const PATH_RULE = { allowed: 'a dotted path into the token response, e.g. data.access_token' };
+
+export const HANDSHAKE_RULES: FieldRules = {
+  '': { allowed: `an object with ${HANDSHAKE_KEYS}`, keys: HANDSHAKE_KEYS },
+  pkce: { allowed: 'true or false' },
+  client_auth: { allowed: 'client_secret_basic, client_secret_post' },
+  token_params: { allowed: 'an object of parameter names to string values' },
+  'token_params.*': { allowed: 'a string' },
+  refresh_params: { allowed: 'an object of parameter names to string values' },
+  'refresh_params.*': { allowed: 'a string' },
+  scope_separator: { allowed: 'a non-empty string, e.g. " " or ","' },
+  token_response: {
+    allowed: 'an object with access_token, refresh_token, expires_in, token_type, scope',
+    keys: 'access_token, refresh_token, expires_in, token_type, scope',
+  },
+  'token_response.*': PATH_RULE,
+  expires_in_unit: { allowed: 'seconds, milliseconds, minutes' },
+  refresh_lead_seconds: { allowed: 'a whole number of seconds from 0 to 86400' },
+  default_lifetime_seconds: {
+    allowed: 'a whole number of seconds (at least 1), or null to refresh only after a 401',
+  },
+  revocation_url: { allowed: 'an absolute https URL' },
+  keep_fields: { allowed: 'an array of token-response field names' },
+  'keep_fields.*': { allowed: 'a field name of letters, digits, _ and -' },
+  issuer: { allowed: 'the issuer identifier the provider sends as iss' },
+  allowed_hosts: { allowed: `a non-empty array of patterns: ${ALLOWED_HOST_RULE}` },
+  'allowed_hosts.*': { allowed: ALLOWED_HOST_RULE },
+  metadata_url: {
+    allowed:
+      "the absolute URL of the provider's metadata (.well-known/oauth-authorization-server or openid-configuration)",
+  },
+};

@@ -1,0 +1,46 @@
+import * as z from 'zod';
+import { IPARAM_TYPES } from '../../../lib/app/model';
+import type { FieldRules } from '../zod-problems';
+
+/** The attributes FDK documents for an iparam; others are reported as warnings. */
+export const IPARAM_KEYS = [
+  'display_name',
+  'description',
+  'type',
+  'required',
+  'secure',
+  'options',
+  'default_value',
+  'type_attributes',
+  'visible',
+  'events',
+  'regex',
+  'modules',
+  'data-bind',
+] as const;
+
+export const iparamSchema = z.looseObject({
+  display_name: z.string(),
+  description: z.string().optional(),
+  type: z.enum(IPARAM_TYPES),
+  required: z.boolean().optional(),
+  secure: z.boolean().optional(),
+  options: z.array(z.union([z.string(), z.number()])).optional(),
+  default_value: z.unknown().optional(),
+});
+
+export type IparamInput = z.infer<typeof iparamSchema>;
+
+/** What of an iparam passed the schema (see parseSalvaging). */
+export const iparamPartsSchema = iparamSchema.partial();
+
+export const IPARAM_RULES: FieldRules = {
+  '': { allowed: 'an object with display_name, type and optionally description, required, secure, options' },
+  display_name: { allowed: 'a string' },
+  description: { allowed: 'a string' },
+  type: { allowed: IPARAM_TYPES.join(', ') },
+  required: { allowed: 'true or false' },
+  secure: { allowed: 'true or false' },
+  options: { allowed: 'an array of strings or numbers' },
+  'options.*': { allowed: 'a string or number' },
+};
