@@ -15,13 +15,12 @@ import {
   writeRecord,
 } from '../infra/local-environment.cjs';
 import { ensureLocalSecrets } from '../lib/secrets/bootstrap';
-import { createFileSecretSource, secretsFilePath } from '../lib/secrets/file';
+import { createFileSecretSource } from '../lib/secrets/file';
 import { createDynamoClient, documentClient } from '../lib/store/dynamo';
 import { dynamoOutbox } from '../lib/store/dynamo-outbox';
 import { ensureTable } from '../lib/store/table';
 import { parseOrExit } from './cli';
-import { credentialsNotice } from './local/credentials-notice';
-import { deliverEventsLocally, LOCAL_DELIVERY_INTERVAL_MS } from './local/deliver-loop';
+import { deliverEventsLocally } from './local/deliver-loop';
 import {
   freePort,
   type LocalDynamo,
@@ -31,6 +30,7 @@ import {
 } from './local/dynamodb-local';
 import { readableLine } from './local/log-view';
 import { forwardRedacted } from './local/redact';
+import { printRunning } from './local/running-banner';
 import { START_USAGE } from './local/start-usage';
 
 const options = parseOrExit({
@@ -161,6 +161,48 @@ function startOffline(childEnv: NodeJS.ProcessEnv, lambdaPort: number): ChildPro
   return child;
 }
 
+/** Starts DynamoDB Local on the data dir, unless another npm start already runs on it. */
+async function startLocalDynamo(
+  endpoint: string,
+  startOn: number,
+  portWasChosen: boolean,
+): Promise<LocalDynamo> {
+  if (await runningOnSameData()) {
+    fail(
+      `another npm start runs on ${dataDir} (its DynamoDB Local answers); stop it, or give this one another HANDSHAKE_DATA_DIR`,
+    );
+  }
+  const path = join(dataDir, 'dynamodb');
+  console.log(`Starting DynamoDB Local on ${endpoint} (data in ${path}) …`);
+  const dynamo = await startDynamoLocal({ port: startOn, path }).catch(async (error: unknown) => {
+    // Two instances started at once both saw the port free; the one that lost takes another port.
+    if (!(error instanceof PortTakenError) || !portWasChosen) throw error;
+    const other = await freePort();
+    console.log(`Port ${startOn} was taken meanwhile; DynamoDB Local goes to ${other}`);
+    return startDynamoLocal({ port: other, path });
+  });
+  children.push(dynamo.process);
+  return dynamo;
+}
+
+/** The table (created when missing) and the local secrets (generated when missing). */
+async function prepareStorage(endpoint: string) {
+  const client = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: endpoint, local: true });
+  const table = await ensureTable(client, tableName).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    return fail(`DynamoDB at ${endpoint} did not answer as DynamoDB (${reason})`);
+  });
+  console.log(`Table ${tableName}: ${table === 'created' ? 'created' : 'found, data kept'}`);
+
+  const given = env.HANDSHAKE_ADMIN_KEY;
+  const secretSource = createFileSecretSource(dataDir);
+  const secrets = await ensureLocalSecrets(secretSource, {
+    ...(given === undefined || given === '' ? {} : { adminKey: given }),
+  });
+
+  return { client, secretSource, secrets };
+}
+
 async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     fail(`PORT must be a port number, got "${env.PORT}"`);
@@ -192,38 +234,13 @@ async function main(): Promise<void> {
 
   if (plan.startOn === undefined) {
     console.log(`Using the DynamoDB at ${endpoint} (AWS_ENDPOINT_URL_DYNAMODB)`);
-  } else if (await runningOnSameData()) {
-    fail(
-      `another npm start runs on ${dataDir} (its DynamoDB Local answers); stop it, or give this one another HANDSHAKE_DATA_DIR`,
-    );
   } else {
-    console.log(`Starting DynamoDB Local on ${endpoint} (data in ${join(dataDir, 'dynamodb')}) …`);
-    const path = join(dataDir, 'dynamodb');
-    dynamo = await startDynamoLocal({ port: plan.startOn, path }).catch(async (error: unknown) => {
-      // Two instances started at once both saw 8000 free; the one that lost takes another port.
-      if (!(error instanceof PortTakenError) || plan.chosen !== true) throw error;
-      const other = await freePort();
-      console.log(`Port ${plan.startOn} was taken meanwhile; DynamoDB Local goes to ${other}`);
-      return startDynamoLocal({ port: other, path });
-    });
+    dynamo = await startLocalDynamo(endpoint, plan.startOn, plan.chosen === true);
     endpoint = dynamo.endpoint;
-    children.push(dynamo.process);
   }
   writeRecord(dataDir, { dynamodbEndpoint: endpoint, port, publicUrl, stage });
 
-  const client = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: endpoint, local: true });
-  const table = await ensureTable(client, tableName).catch((error: unknown) => {
-    const reason = error instanceof Error ? error.message : String(error);
-    return fail(`DynamoDB at ${endpoint} did not answer as DynamoDB (${reason})`);
-  });
-  console.log(`Table ${tableName}: ${table === 'created' ? 'created' : 'found, data kept'}`);
-
-  const given = env.HANDSHAKE_ADMIN_KEY;
-  const secretSource = createFileSecretSource(dataDir);
-  const secrets = await ensureLocalSecrets(secretSource, {
-    ...(given === undefined || given === '' ? {} : { adminKey: given }),
-  });
-
+  const { client, secretSource, secrets } = await prepareStorage(endpoint);
   const lambdaPort = await freePort();
   const childEnv: NodeJS.ProcessEnv = {
     ...env,
@@ -254,30 +271,7 @@ async function main(): Promise<void> {
   } else {
     client.destroy();
   }
-  console.log('');
-  console.log(`Handshake is running at ${publicUrl}`);
-  console.log(`  data dir:   ${dataDir}`);
-  console.log(`  DynamoDB:   ${endpoint}`);
-  // Shown once, when generated (like an installation key); later starts only say where it is.
-  if (secrets.created) {
-    console.log(
-      `  admin key:  ${secrets.adminKey}  (generated now and shown once; \`npm run -s admin-key\` prints it again)`,
-    );
-  } else {
-    const origin = given !== undefined && given !== '' ? 'from HANDSHAKE_ADMIN_KEY, ' : '';
-    console.log(
-      `  admin key:  ${origin}kept in ${secretsFilePath(dataDir)}; \`npm run -s admin-key\` prints it`,
-    );
-  }
-  if (webhookUrl) {
-    console.log(
-      `  webhooks:   auth events to ${webhookUrl}, checked every ${LOCAL_DELIVERY_INTERVAL_MS / 1000} s`,
-    );
-    console.log('              (`npm run -s secrets -- webhook-secret` prints the signing secret)');
-  }
-  for (const line of await credentialsNotice(secretSource, noticeWhere)) console.log(line);
-  console.log(`  try:        curl ${publicUrl}/health   (and ${publicUrl}/ in a browser)`);
-  console.log('Ctrl-C stops everything.');
+  await printRunning({ publicUrl, dataDir, noticeWhere }, endpoint, secrets, webhookUrl, secretSource);
 }
 
 main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
