@@ -14,7 +14,6 @@ import {
   readRecord,
   writeRecord,
 } from '../infra/local-environment.cjs';
-import { ensureLocalSecrets } from '../lib/secrets/bootstrap';
 import { createFileSecretSource } from '../lib/secrets/file';
 import { createDynamoClient, documentClient } from '../lib/store/dynamo';
 import { dynamoOutbox } from '../lib/store/dynamo-outbox';
@@ -28,6 +27,7 @@ import {
   portIsFree,
   startDynamoLocal,
 } from './local/dynamodb-local';
+import { ensureLocalSecrets } from './local/local-secrets';
 import { readableLine } from './local/log-view';
 import { forwardRedacted } from './local/redact';
 import { printRunning } from './local/running-banner';

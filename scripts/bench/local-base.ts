@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadCipher } from '../../lib/crypto';
-import { ensureLocalSecrets } from '../../lib/secrets/bootstrap';
 import { createFileSecretSource } from '../../lib/secrets/file';
 import type { SecretWriter } from '../../lib/secrets/port';
 import { createDynamoClient, documentClient } from '../../lib/store/dynamo';
 import { type Vault, vaultFrom } from '../../lib/tokens/vault';
 import { freePort, type LocalDynamo, startDynamoLocal } from '../local/dynamodb-local';
+import { ensureLocalSecrets } from '../local/local-secrets';
 import type { Cleanup } from './section';
 
 export interface LocalBase {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCipher } from '../../lib/crypto';
 import { rotateTokenKeys } from '../../lib/crypto/rotation';
-import { ensureLocalSecrets } from '../../lib/secrets/bootstrap';
 import { createFileSecretSource } from '../../lib/secrets/file';
+import { ensureLocalSecrets } from '../../scripts/local/local-secrets';
 
 const store = async () => {
   const source = createFileSecretSource(mkdtempSync(join(tmpdir(), 'handshake-rotate-')));

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resetConfigForTests } from '../../lib/config';
-import { ensureLocalSecrets } from '../../lib/secrets/bootstrap';
 import { createFileSecretSource } from '../../lib/secrets/file';
+import { ensureLocalSecrets } from '../../scripts/local/local-secrets';
 import { appModelEnv } from '../../tools/app';
 import type { TestTable } from './dynamo';
 

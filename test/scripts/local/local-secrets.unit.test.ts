@@ -1,6 +1,6 @@
-import { parseKeyRing } from '../../lib/crypto/keyring';
-import { ensureLocalSecrets } from '../../lib/secrets/bootstrap';
-import { memorySource } from './memory-source';
+import { parseKeyRing } from '../../../lib/crypto/keyring';
+import { ensureLocalSecrets } from '../../../scripts/local/local-secrets';
+import { memorySource } from '../../secrets/memory-source';
 
 describe('ensureLocalSecrets', () => {
   it('creates the admin key, a key ring and a webhook signing secret on first start', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { newKeyRing, parseKeyRing } from '../crypto/keyring';
-import type { SecretWriter } from './port';
+import { newKeyRing, parseKeyRing } from '../../lib/crypto/keyring';
+import type { SecretWriter } from '../../lib/secrets/port';
 
 export interface EnsureLocalSecretsOptions {
   /** The admin key to use (`HANDSHAKE_ADMIN_KEY`); replaces a different stored one. */
