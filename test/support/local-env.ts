@@ -28,6 +28,8 @@ export async function localFunctionEnv(
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
     HANDSHAKE_DATA_DIR: dataDir,
     HANDSHAKE_SECRET_SOURCE: 'file',
+    // For the scripts a test runs (`npm run secrets` checks integration names against it).
+    APP_DIR: appDir,
     ...appModelEnv(appDir, dataDir),
     ...rest,
   });
