@@ -1,3 +1,4 @@
+import type { AccountRecord } from '../lib/accounts/record';
 import { connectLinkRequest } from '../lib/api/connect-links';
 import { createInstallationRequest, installationIdOf } from '../lib/api/installations';
 import { sendTestEvent } from '../lib/events/test-event';
@@ -16,7 +17,6 @@ import {
 } from '../lib/installations/service';
 import { runtime } from '../lib/runtime';
 import { installationStore } from '../lib/store';
-import type { AccountRecord } from '../lib/store/ports';
 
 // The shared runtime plus the installation store, which only some functions wire (lib/store).
 const shared = runtime();

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { EventPolicy } from './accounts/events';
 import { getApp } from './app';
 import type { App } from './app/model';
 import { type Config, config } from './config';
 import { loadCipher } from './crypto';
 import { allowsPlainHttp, createEgress, type Egress, parseAllowList } from './egress';
-import type { EventPolicy } from './events/account-events';
 import type { RefreshDeps } from './refresh/refresh-account';
 import { secretSource } from './secrets';
 import type { SecretWriter } from './secrets/port';

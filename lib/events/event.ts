@@ -44,25 +44,6 @@ export interface AccountSubject {
   readonly account: string;
 }
 
-export function accountEvent(
-  type: Exclude<AuthEventType, 'installation.deleted' | 'webhook.test'>,
-  subject: AccountSubject,
-  status: AuthEventStatus,
-  at: string,
-  data: Readonly<Record<string, unknown>> = {},
-): AuthEvent {
-  return {
-    id: newEventId(),
-    type,
-    time: at,
-    installation: subject.installationId,
-    integration: subject.integration,
-    account: subject.account,
-    status,
-    data,
-  };
-}
-
 /** Sent once the installation and every record of it are gone; lists the accounts it had. */
 export function installationDeleted(
   installationId: string,

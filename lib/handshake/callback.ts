@@ -2,6 +2,7 @@ import { renderTemplate } from '../app';
 import type { Integration } from '../app/model';
 import { type StateField, stateAad } from '../crypto/aad';
 import { hashKey, installationIdFromHandshakeToken } from '../crypto/keys';
+import type { Sealed } from '../crypto/sealed';
 import { NamedError, NotFoundError } from '../errors';
 import {
   type ClientCredentials,
@@ -11,12 +12,12 @@ import {
 import { callTokenEndpoint } from '../oauth/token-endpoint';
 import { cleanProviderText } from '../oauth/token-response';
 import { logger } from '../observability/logger';
-import type { PendingRecord, Sealed } from '../store/ports';
-import { storeAuthorizedTokens } from '../tokens/store-authorized';
+import type { PendingRecord } from '../store/ports';
 import { clearBrowserBinding, isSameBrowser } from './browser-binding';
 import { logClientNotConfigured } from './client-setup';
 import { type HandshakeDeps, redirectUri } from './deps';
 import { expectedIssuer, issuerProblem } from './issuer';
+import { storeAuthorizedTokens } from './store-authorized';
 
 /** Why a callback was refused before anything was exchanged. */
 export type StateProblem = 'missing' | 'invalid' | 'used' | 'expired' | 'link_used' | 'other_browser';

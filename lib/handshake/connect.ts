@@ -1,3 +1,4 @@
+import { DEFAULT_ACCOUNT } from '../accounts/label';
 import { type Integration, isStatic, renderTemplate } from '../app';
 import { stateAad } from '../crypto/aad';
 import { hashKey, installationIdFromHandshakeToken, newHandshakeToken } from '../crypto/keys';
@@ -10,7 +11,6 @@ import {
 import { newPkcePair } from '../oauth/pkce';
 import type { ConnectPageModel } from '../pages/connect-page';
 import type { PendingRecord } from '../store/ports';
-import { DEFAULT_ACCOUNT } from './account-label';
 import { newBrowserBinding } from './browser-binding';
 import { logClientNotConfigured } from './client-setup';
 import { checkConnectForm, connectFields } from './connect-fields';

@@ -1,6 +1,6 @@
+import type { EventPolicy } from '../accounts/events';
 import type { App } from '../app/model';
 import type { Egress } from '../egress';
-import type { EventPolicy } from '../events/account-events';
 import type { SecretsTarget } from '../oauth/client-credentials';
 import type { SecretSource } from '../secrets/port';
 import type { AccountStore, InstallationStore, PendingStore } from '../store/ports';
@@ -23,7 +23,7 @@ export interface HandshakeDeps {
   readonly allowsPlainHttp: (url: URL) => boolean;
   readonly tokenTimeoutMs: number;
   readonly now: () => Date;
-  /** Which auth events to record for the app's webhook; absent = none. */
+  /** Which auth events to record for the app's webhook. */
   readonly events: EventPolicy;
 }
 

@@ -1,9 +1,9 @@
+import { accountFor } from '../accounts/label';
 import type { Integration } from '../app/model';
 import { hashKey, newHandshakeToken } from '../crypto/keys';
 import { NotFoundError } from '../errors';
 import { loadInstallation } from '../installations/service';
 import { credentialsNotSet, placeholderCredentials } from '../oauth/client-credentials';
-import { accountFor } from './account-label';
 import { type HandshakeDeps, LINK_TTL_SECONDS } from './deps';
 import { checkReturnUrl } from './return-url';
 

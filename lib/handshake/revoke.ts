@@ -1,10 +1,10 @@
+import type { AccountRecord } from '../accounts/record';
 import { renderTemplate } from '../app';
 import { providerUrlRefusal } from '../app/allowed-hosts';
 import { EgressError } from '../egress';
 import { applyClientAuth } from '../oauth/client-auth';
 import { clientCredentials } from '../oauth/client-credentials';
 import { logger } from '../observability/logger';
-import type { AccountRecord } from '../store/ports';
 import { openTokenSet } from '../tokens/token-set';
 import type { HandshakeDeps } from './deps';
 
@@ -14,9 +14,9 @@ const REVOKE_TIMEOUT_MS = 5000;
 async function revokeOne(deps: HandshakeDeps, record: AccountRecord): Promise<void> {
   const integration = deps.app.integrations.get(record.integration);
   const template = integration?.settings.revocationUrl;
-  if (integration === undefined || template === undefined) return;
+  // An account that needs reauthorization holds no token: there is nothing left to revoke.
+  if (integration === undefined || template === undefined || record.status !== 'authorized') return;
   const tokens = openTokenSet(await deps.vault(), record);
-  if (tokens === undefined) return;
   const oauthIparams = tokens.oauthIparams ?? {};
   const credentials = await clientCredentials(deps.secrets, integration, oauthIparams);
   // RFC 7009: revoking the refresh token ends the whole grant at most providers.

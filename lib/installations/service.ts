@@ -1,12 +1,13 @@
+import type { EventPolicy } from '../accounts/events';
+import type { AccountRecord } from '../accounts/record';
 import { checkIparams } from '../app/iparams';
 import type { App } from '../app/model';
 import { iparamsAad } from '../crypto/aad';
 import { hashKey, isInstallationId, newInstallationId, newInstallationKey } from '../crypto/keys';
 import { InvalidInputError, NotFoundError } from '../errors';
-import type { EventPolicy } from '../events/account-events';
 import { installationDeleted } from '../events/event';
 import { toOutbox } from '../events/outbox';
-import type { AccountRecord, AccountStore, InstallationRecord, InstallationStore } from '../store/ports';
+import type { AccountStore, InstallationRecord, InstallationStore } from '../store/ports';
 import type { Vault } from '../tokens/vault';
 import { type InstallationView, installationView } from './view';
 
@@ -18,7 +19,7 @@ export interface InstallationDeps {
   readonly now: () => Date;
   /** Asks providers to revoke the grants of accounts about to be deleted (best effort, never throws). */
   readonly revokeGrants?: (accounts: readonly AccountRecord[]) => Promise<void>;
-  /** Which auth events to record for the app's webhook; absent = none. */
+  /** Which auth events to record for the app's webhook. */
   readonly events: EventPolicy;
 }
 

@@ -1,15 +1,7 @@
+import type { AccountRecord } from '../accounts/record';
+import { type AccountView, accountView } from '../accounts/view';
 import type { App } from '../app/model';
-import type { AccountRecord, InstallationRecord, ProviderError } from '../store/ports';
-
-export interface AccountView {
-  readonly account: string;
-  readonly status: AccountRecord['status'];
-  readonly expiresAt: string | null;
-  readonly lastRefreshedAt: string | null;
-  readonly authorizedAt: string | null;
-  readonly scope: string | null;
-  readonly error?: { readonly code: string; readonly description?: string; readonly at: string };
-}
+import type { InstallationRecord } from '../store/ports';
 
 export interface IntegrationView {
   readonly name: string;
@@ -25,28 +17,6 @@ export interface InstallationView {
   readonly iparams: Readonly<Record<string, unknown>>;
   readonly secureIparams: readonly string[];
   readonly integrations: readonly IntegrationView[];
-}
-
-const iso = (epochMs: number | undefined): string | null =>
-  epochMs === undefined ? null : new Date(epochMs).toISOString();
-
-/** The provider's last error as the API and the auth events show it. */
-export const providerErrorView = (error: ProviderError): NonNullable<AccountView['error']> => ({
-  code: error.code,
-  ...(error.description === undefined ? {} : { description: error.description }),
-  at: error.at,
-});
-
-export function accountView(record: AccountRecord): AccountView {
-  return {
-    account: record.account,
-    status: record.status,
-    expiresAt: iso(record.expiresAt),
-    lastRefreshedAt: record.lastRefreshedAt ?? null,
-    authorizedAt: record.authorizedAt ?? null,
-    scope: record.scope ?? null,
-    ...(record.lastError === undefined ? {} : { error: providerErrorView(record.lastError) }),
-  };
 }
 
 /** What the API shows of an installation: statuses and times, never a token or secret. */

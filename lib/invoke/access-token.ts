@@ -1,12 +1,16 @@
+import { isFreshEnough } from '../accounts/decisions';
+import type {
+  AccountKey,
+  AccountRecord,
+  AuthorizedAccount,
+  ReauthorizationRequiredAccount,
+} from '../accounts/record';
 import { tokenAad } from '../crypto/aad';
+import type { Sealed } from '../crypto/sealed';
 import { DeadlineExceededError, ReauthorizationRequiredError, TokenRefreshFailedError } from '../errors';
 import type { Refresher, Settled } from '../refresh/refresh-or-join';
-import type { AccountKey, AccountRecord, Sealed } from '../store/ports';
 import type { OpenMemo } from '../tokens/open-memo';
 import type { Vault } from '../tokens/vault';
-
-/** A token this close to its expiry is refreshed before use rather than sent. */
-const EXPIRY_MARGIN_MS = 5_000;
 
 /** The token an invoke sends, with the ciphertext it came from (what a refresh is coalesced by). */
 export interface CurrentToken {
@@ -21,11 +25,11 @@ export interface AccessTokenDeps {
   readonly now: () => Date;
 }
 
-const reauthorization = (key: AccountKey, record?: AccountRecord) =>
+const reauthorization = (key: AccountKey, record?: ReauthorizationRequiredAccount) =>
   new ReauthorizationRequiredError(
     record === undefined
       ? `Account "${key.account}" of "${key.integration}" is not connected: make a connect link`
-      : `Account "${key.account}" of "${key.integration}" needs reauthorization${record.lastError === undefined ? '' : ` (${record.lastError.code})`}: make a connect link`,
+      : `Account "${key.account}" of "${key.integration}" needs reauthorization (${record.lastError.code}): make a connect link`,
   );
 
 const outOfTime = () =>
@@ -44,9 +48,9 @@ export class AccessTokens {
   async current(key: AccountKey, record: AccountRecord | undefined, deadline: number): Promise<CurrentToken> {
     if (record === undefined || record.status !== 'authorized') throw reauthorization(key, record);
     const token = await this.open(key, record);
-    const expiresAt = record.expiresAt;
-    const fresh = expiresAt === undefined || expiresAt - this.deps.now().getTime() > EXPIRY_MARGIN_MS;
-    if (fresh || record.refreshToken === undefined) return token;
+    const { expiresAt } = record;
+    if (expiresAt === undefined || isFreshEnough(record, this.deps.now().getTime())) return token;
+    if (record.tokens.refreshToken === undefined) return token;
     const settled = await this.deps.refresher.refresh(
       key,
       { kind: 'replace', accessToken: token.sealed },
@@ -87,7 +91,6 @@ export class AccessTokens {
   private async replacement(key: AccountKey, settled: Settled): Promise<CurrentToken | undefined> {
     switch (settled.kind) {
       case 'refreshed':
-        if (settled.record.status !== 'authorized') throw reauthorization(key, settled.record);
         return this.open(key, settled.record);
       case 'dead':
         throw reauthorization(key, settled.record);
@@ -101,9 +104,8 @@ export class AccessTokens {
     }
   }
 
-  private async open(key: AccountKey, record: AccountRecord): Promise<CurrentToken> {
-    const sealed = record.accessToken;
-    if (sealed === undefined) throw reauthorization(key, record);
+  private async open(key: AccountKey, record: AuthorizedAccount): Promise<CurrentToken> {
+    const sealed = record.tokens.accessToken;
     const aad = tokenAad(key.installationId, key.integration, key.account, 'access_token');
     return { accessToken: this.deps.memo.open(await this.deps.vault(), sealed, aad), sealed };
   }

@@ -1,9 +1,10 @@
 import { authorize, type Credential, type Principal, verify } from '../access/access';
+import type { AccountKey } from '../accounts/record';
 import { isInstallationId, keyMatchesHash } from '../crypto/keys';
 import { RateLimitedError } from '../errors';
 import { installationNotFound } from '../installations/service';
 import type { SecretSource } from '../secrets/port';
-import type { AccountKey, InvokeSnapshot, RateLimiter, SnapshotReader } from '../store/ports';
+import type { InvokeSnapshot, RateLimiter, SnapshotReader } from '../store/ports';
 
 export interface AdmitDeps {
   readonly secrets: SecretSource;

@@ -1,4 +1,5 @@
 import type { Credential } from '../access/access';
+import { accountFor } from '../accounts/label';
 import type { App, RequestTemplate } from '../app/model';
 import type { TemplateScope } from '../app/template';
 import { iparamsAad } from '../crypto/aad';
@@ -12,7 +13,6 @@ import {
   UndeclaredTemplateError,
   UpstreamError,
 } from '../errors';
-import { accountFor } from '../handshake/account-label';
 import type { InstallationRecord } from '../store/ports';
 import type { OpenMemo } from '../tokens/open-memo';
 import type { Vault } from '../tokens/vault';

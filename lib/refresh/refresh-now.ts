@@ -1,9 +1,9 @@
+import { accountFor } from '../accounts/label';
+import { type AccountView, accountView } from '../accounts/view';
 import type { App } from '../app/model';
 import { NotFoundError, PreconditionFailedError } from '../errors';
-import { accountFor } from '../handshake/account-label';
 import { integrationNamed } from '../handshake/links';
 import { loadInstallation } from '../installations/service';
-import { type AccountView, accountView } from '../installations/view';
 import type { InstallationStore } from '../store/ports';
 import type { Refresher } from './refresh-or-join';
 

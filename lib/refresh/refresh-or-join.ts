@@ -1,4 +1,13 @@
-import type { AccountKey, AccountRecord, LeaseCondition, ProviderError, Sealed } from '../store/ports';
+import { isLeased } from '../accounts/decisions';
+import type {
+  AccountKey,
+  AccountRecord,
+  AuthorizedAccount,
+  ProviderError,
+  ReauthorizationRequiredAccount,
+} from '../accounts/record';
+import type { Sealed } from '../crypto/sealed';
+import type { LeaseCondition } from '../store/ports';
 import type { RefreshDeps, RefreshOutcome } from './refresh-account';
 import { refreshAndReport } from './report';
 
@@ -12,12 +21,12 @@ export type RefreshAsk =
 /** How an ask ended. No kind claims a refresh that did not happen. */
 export type Settled =
   /** The record holds tokens newer than the ask: this call's refresh, a joined holder's, or a reconnect. */
-  | { readonly kind: 'refreshed'; readonly record: AccountRecord }
+  | { readonly kind: 'refreshed'; readonly record: AuthorizedAccount }
   /** A transient failure (this call's or the joined holder's): the stored token is unchanged. */
-  | { readonly kind: 'failed'; readonly record: AccountRecord; readonly error: ProviderError }
-  | { readonly kind: 'dead'; readonly record: AccountRecord }
+  | { readonly kind: 'failed'; readonly record: AuthorizedAccount; readonly error: ProviderError }
+  | { readonly kind: 'dead'; readonly record: ReauthorizationRequiredAccount }
   | { readonly kind: 'missing' }
-  | { readonly kind: 'no_refresh_token'; readonly record: AccountRecord }
+  | { readonly kind: 'no_refresh_token'; readonly record: AuthorizedAccount }
   /** Time ran out: another holder did not finish in time, or too little was left to start. */
   | { readonly kind: 'timed_out' };
 
@@ -40,10 +49,11 @@ type Judged = Settled | { readonly kind: 'wait' } | { readonly kind: 'again' };
 function judge(ask: RefreshAsk, record: AccountRecord | undefined, since: number, now: number): Judged {
   if (record === undefined) return { kind: 'missing' };
   if (record.status !== 'authorized') return { kind: 'dead', record };
-  if (ask.kind === 'replace' && record.accessToken !== ask.accessToken) return { kind: 'refreshed', record };
-  if (record.leaseUntil !== undefined && record.leaseUntil >= now) return { kind: 'wait' };
-  if (record.refreshToken === undefined) return { kind: 'no_refresh_token', record };
-  const error = record.lastError;
+  if (ask.kind === 'replace' && record.tokens.accessToken !== ask.accessToken)
+    return { kind: 'refreshed', record };
+  if (isLeased(record, now)) return { kind: 'wait' };
+  if (record.tokens.refreshToken === undefined) return { kind: 'no_refresh_token', record };
+  const error = record.failing?.lastError;
   if (error !== undefined && Date.parse(error.at) >= since) return { kind: 'failed', record, error };
   if (record.lastRefreshedAt !== undefined && Date.parse(record.lastRefreshedAt) >= since)
     return { kind: 'refreshed', record };
@@ -66,9 +76,9 @@ function settledBy(outcome: Exclude<RefreshOutcome, { kind: 'skipped' }>): Settl
  * The lease was refused because there is no refresh token (or none that opens): nothing to
  * wait for, even if the record is leased.
  */
-function hasNoRefreshToken(ask: RefreshAsk, record: AccountRecord | undefined): record is AccountRecord {
+function hasNoRefreshToken(ask: RefreshAsk, record: AccountRecord | undefined): record is AuthorizedAccount {
   if (record?.status !== 'authorized') return false;
-  return ask.kind === 'forced' || record.accessToken === ask.accessToken;
+  return ask.kind === 'forced' || record.tokens.accessToken === ask.accessToken;
 }
 
 /**

@@ -1,6 +1,7 @@
+import type { AccountKey } from '../accounts/record';
 import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
-import type { AccountKey, LeaseCondition } from '../store/ports';
+import type { LeaseCondition } from '../store/ports';
 import { type RefreshDeps, type RefreshOutcome, refreshAccount } from './refresh-account';
 
 const METRIC: Record<RefreshOutcome['kind'], string> = {
@@ -32,7 +33,7 @@ export async function refreshAndReport(
         ...ids,
         outcome: 'failed',
         providerError: outcome.error.code,
-        failureCount: outcome.record.failureCount,
+        failureCount: outcome.record.failing?.failureCount,
         nextAttemptAt: outcome.record.refreshDueAt,
       });
       break;

@@ -1,6 +1,7 @@
+import type { AccountKey } from '../accounts/record';
 import { logger } from '../observability/logger';
 import { count, MetricUnit, metrics } from '../observability/metrics';
-import type { AccountKey, RefreshIndex } from '../store/ports';
+import type { RefreshIndex } from '../store/ports';
 import type { RefreshDeps, RefreshOutcome } from './refresh-account';
 import { refreshAndReport } from './report';
 

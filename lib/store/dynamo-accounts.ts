@@ -6,12 +6,14 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { AccountKey, AccountRecord } from '../accounts/record';
 import { NotFoundError } from '../errors';
+import { accountAttributes, accountFromItem } from './account-item';
 import type { TableRef } from './dynamo';
 import { failedConditions, isConditionFailure, translate } from './dynamo-errors';
 import { outboxPut } from './dynamo-outbox';
 import { ACCOUNT_SK_PREFIX, accountSk, INSTALLATION_SK, installationPk } from './keys';
-import type { AccountKey, AccountRecord, AccountStore, LeaseCondition, WriteExpectation } from './ports';
+import type { AccountStore, LeaseCondition, WriteExpectation } from './ports';
 import { REFRESH_SHARDS, TABLE } from './table';
 
 /** The refresh index shard of a token: stable, so a record never moves between shards. */
@@ -22,22 +24,26 @@ export function refreshShard(key: AccountKey): string {
   return `due#${digest.digest().readUInt32BE(0) % REFRESH_SHARDS}`;
 }
 
-type AccountItem = AccountRecord & { pk: string; sk: string; dueShard?: string; dueAt?: number };
-
-function toItem(record: AccountRecord): AccountItem {
-  const item: AccountItem = { ...record, pk: installationPk(record.installationId), sk: accountSk(record) };
+function toItem(record: AccountRecord): Record<string, unknown> {
+  const item = {
+    ...accountAttributes(record),
+    pk: installationPk(record.installationId),
+    sk: accountSk(record),
+  };
   // Only records the sweep must visit are in the sparse index: an account that needs
   // reauthorization, or has no refresh token, costs the sweep nothing.
-  if (record.refreshDueAt !== undefined && record.status === 'authorized') {
-    item.dueShard = refreshShard(record);
-    item.dueAt = record.refreshDueAt;
+  if (record.status === 'authorized' && record.refreshDueAt !== undefined) {
+    return { ...item, dueShard: refreshShard(record), dueAt: record.refreshDueAt };
   }
   return item;
 }
 
-export function accountFromItem(item: Record<string, unknown>): AccountRecord {
-  const { pk: _pk, sk: _sk, dueShard: _shard, dueAt: _due, ...record } = item;
-  return record as unknown as AccountRecord;
+/** The record the lease update returned: its condition admits authorized accounts only. */
+function leasedFromItem(item: Record<string, unknown>) {
+  const record = accountFromItem(item);
+  if (record.status !== 'authorized')
+    throw new Error('a refresh lease was taken on an account that is not authorized');
+  return record;
 }
 
 function leaseCondition(condition: LeaseCondition): { expression: string; values: Record<string, unknown> } {
@@ -81,7 +87,7 @@ export function dynamoAccountStore(table: TableRef): AccountStore {
             ReturnValues: 'ALL_NEW',
           }),
         );
-        return { acquired: true, record: accountFromItem(result.Attributes ?? {}) };
+        return { acquired: true, record: leasedFromItem(result.Attributes ?? {}) };
       } catch (error) {
         if (!isConditionFailure(error)) return translate(error, 'take refresh lease');
       }

@@ -6,11 +6,12 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Sealed } from '../crypto/sealed';
 import type { TableRef } from './dynamo';
 import { failedConditions, translate } from './dynamo-errors';
 import { outboxPut } from './dynamo-outbox';
 import { INSTALLATION_SK, installationPk } from './keys';
-import type { InstallationRecord, InstallationStore, OutboxEvent, Sealed } from './ports';
+import type { InstallationRecord, InstallationStore, OutboxEvent } from './ports';
 import { TABLE } from './table';
 
 const BATCH_LIMIT = 25;

@@ -1,8 +1,9 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AccountKey } from '../accounts/record';
 import type { TableRef } from './dynamo';
 import { translate } from './dynamo-errors';
 import { accountKeyOf } from './keys';
-import type { AccountKey, RefreshIndex } from './ports';
+import type { RefreshIndex } from './ports';
 import { REFRESH_SHARDS, TABLE } from './table';
 
 export interface DueItems {

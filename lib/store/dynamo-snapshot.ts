@@ -1,6 +1,6 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { accountFromItem } from './account-item';
 import type { TableRef } from './dynamo';
-import { accountFromItem } from './dynamo-accounts';
 import { translate } from './dynamo-errors';
 import { type InstallationItem, installationFromItem } from './dynamo-installations';
 import { accountSk, INSTALLATION_SK, installationPk } from './keys';

@@ -1,4 +1,5 @@
-import type { AccountKey, PendingKind } from './ports';
+import type { AccountKey } from '../accounts/record';
+import type { PendingKind } from './ports';
 
 /**
  * Item keys. Everything that belongs to an installation lives in its partition, so deleting

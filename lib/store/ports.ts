@@ -1,9 +1,13 @@
+import type { AccountKey, AccountRecord, AuthorizedAccount } from '../accounts/record';
+import type { Sealed } from '../crypto/sealed';
+
 /**
  * The storage ports. The core talks to these interfaces only; lib/store/dynamo-*.ts are the
- * DynamoDB adapters. Every value that is a secret is a `Sealed` string: ciphertext produced by
- * lib/tokens/vault.ts, so a plaintext token cannot be handed to a store by mistake.
+ * DynamoDB adapters. Every value that is a secret is a `Sealed` string (lib/crypto/sealed.ts):
+ * ciphertext produced by lib/tokens/vault.ts, so a plaintext token cannot be handed to a store
+ * by mistake. The account record is the domain's (lib/accounts/record.ts): stores read and
+ * write it, the transitions of lib/accounts decide it.
  */
-export type Sealed = string & { readonly __sealed: unique symbol };
 
 /** An auth event for the app's webhook (lib/events), written with the change it reports. */
 export interface OutboxEvent {
@@ -40,51 +44,6 @@ export interface InstallationStore {
   delete(id: string, events?: readonly OutboxEvent[]): Promise<boolean>;
 }
 
-export type AccountStatus = 'pending' | 'authorized' | 'reauthorization_required';
-
-export interface AccountKey {
-  readonly installationId: string;
-  readonly integration: string;
-  readonly account: string;
-}
-
-export interface ProviderError {
-  readonly code: string;
-  readonly description?: string | undefined;
-  readonly at: string;
-}
-
-/** One token set: an installation's account of one integration. */
-export interface AccountRecord extends AccountKey {
-  readonly status: AccountStatus;
-  readonly accessToken?: Sealed | undefined;
-  readonly refreshToken?: Sealed | undefined;
-  /** The oauth_iparams entered at the handshake, kept to render token_url on refresh. */
-  readonly oauthIparams?: Sealed | undefined;
-  /** Token-response fields the integration keeps (e.g. instance_url), sealed as JSON. */
-  readonly extra?: Sealed | undefined;
-  readonly tokenType?: string | undefined;
-  readonly scope?: string | undefined;
-  /** Access-token expiry, epoch milliseconds. */
-  readonly expiresAt?: number | undefined;
-  /** When the sweep should refresh this token (epoch ms); absent = not in the sweep. */
-  readonly refreshDueAt?: number | undefined;
-  readonly authorizedAt?: string | undefined;
-  readonly lastRefreshedAt?: string | undefined;
-  readonly failureCount?: number | undefined;
-  readonly lastError?: ProviderError | undefined;
-  /** First transient refresh failure of the current failing episode (ISO time). */
-  readonly failingSince?: string | undefined;
-  /** When the episode was reported as `account.refresh_failing` (it is reported once). */
-  readonly failingReportedAt?: string | undefined;
-  /** Refresh lease: holder and expiry (epoch ms). */
-  readonly leaseOwner?: string | undefined;
-  readonly leaseUntil?: number | undefined;
-  /** Incremented on every write; conditional writes compare it. */
-  readonly version: number;
-  readonly updatedAt: string;
-}
-
 /** What a conditional write expects to find. */
 export type WriteExpectation =
   | { readonly kind: 'absent' }
@@ -103,7 +62,7 @@ export type LeaseCondition =
   | { readonly kind: 'token_is'; readonly accessToken: Sealed };
 
 export type LeaseResult =
-  | { readonly acquired: true; readonly record: AccountRecord }
+  | { readonly acquired: true; readonly record: AuthorizedAccount }
   /** `current` is the record as it is (undefined when it does not exist). */
   | { readonly acquired: false; readonly current: AccountRecord | undefined };
 
@@ -121,7 +80,7 @@ export interface AccountStore {
   /**
    * Takes the refresh lease in one conditional update: the account is authorized, has a
    * refresh token, holds no unexpired lease, and meets `condition`. The record comes back with
-   * `leaseOwner`, `leaseUntil` and its version incremented, so every other writer's
+   * its `lease` and its version incremented, so every other writer's
    * conditional put fails until the holder writes its result.
    */
   acquireLease(

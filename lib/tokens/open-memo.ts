@@ -1,4 +1,4 @@
-import type { Sealed } from '../store/ports';
+import type { Sealed } from '../crypto/sealed';
 import type { Vault } from './vault';
 
 /** Enough for every account a busy container serves; the oldest entry goes first past it. */

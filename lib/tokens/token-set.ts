@@ -1,19 +1,7 @@
+import type { AccountKey, AuthorizedAccount, SealedTokens, TokenSet } from '../accounts/record';
 import { type TokenField, tokenAad } from '../crypto/aad';
-import type { AccountKey, AccountRecord, Sealed } from '../store/ports';
+import type { Sealed } from '../crypto/sealed';
 import type { Vault } from './vault';
-
-/** The secret part of an account record, in plain text — only ever in memory. */
-export interface TokenSet {
-  readonly accessToken: string;
-  readonly refreshToken?: string | undefined;
-  readonly oauthIparams?: Readonly<Record<string, string>> | undefined;
-  readonly extra?: Readonly<Record<string, unknown>> | undefined;
-}
-
-export type SealedTokenFields = Pick<
-  AccountRecord,
-  'accessToken' | 'refreshToken' | 'oauthIparams' | 'extra'
->;
 
 const aad = (key: AccountKey, field: TokenField) =>
   tokenAad(key.installationId, key.integration, key.account, field);
@@ -22,7 +10,7 @@ const aad = (key: AccountKey, field: TokenField) =>
  * Seals each secret field bound to its owner and its field name: a ciphertext copied to
  * another installation, integration, account or field does not decrypt.
  */
-export function sealTokenSet(vault: Vault, key: AccountKey, tokens: TokenSet): SealedTokenFields {
+export function sealTokenSet(vault: Vault, key: AccountKey, tokens: TokenSet): SealedTokens {
   const seal = (value: string, field: TokenField): Sealed => vault.seal(value, aad(key, field));
   return {
     accessToken: seal(tokens.accessToken, 'access_token'),
@@ -35,20 +23,23 @@ export function sealTokenSet(vault: Vault, key: AccountKey, tokens: TokenSet): S
   };
 }
 
-/** Opens a record's sealed fields with the record's own key (never a caller-supplied one). */
-export function openTokenSet(vault: Vault, record: AccountRecord): TokenSet | undefined {
-  if (record.accessToken === undefined) return undefined;
-  const open = (value: Sealed, field: TokenField) => vault.open(value, aad(record, field));
+/** Opens an account's sealed tokens with the account's own key (never a caller-supplied one). */
+export function openTokenSet(
+  vault: Vault,
+  account: Pick<AuthorizedAccount, keyof AccountKey | 'tokens'>,
+): TokenSet {
+  const { tokens } = account;
+  const open = (value: Sealed, field: TokenField) => vault.open(value, aad(account, field));
   return {
-    accessToken: open(record.accessToken, 'access_token'),
-    refreshToken: record.refreshToken === undefined ? undefined : open(record.refreshToken, 'refresh_token'),
+    accessToken: open(tokens.accessToken, 'access_token'),
+    refreshToken: tokens.refreshToken === undefined ? undefined : open(tokens.refreshToken, 'refresh_token'),
     oauthIparams:
-      record.oauthIparams === undefined
+      tokens.oauthIparams === undefined
         ? undefined
-        : (JSON.parse(open(record.oauthIparams, 'oauth_iparams')) as Record<string, string>),
+        : (JSON.parse(open(tokens.oauthIparams, 'oauth_iparams')) as Record<string, string>),
     extra:
-      record.extra === undefined
+      tokens.extra === undefined
         ? undefined
-        : (JSON.parse(open(record.extra, 'extra')) as Record<string, unknown>),
+        : (JSON.parse(open(tokens.extra, 'extra')) as Record<string, unknown>),
   };
 }

@@ -1,5 +1,5 @@
 import type { Cipher } from '../crypto/cipher';
-import type { Sealed } from '../store/ports';
+import type { Sealed } from '../crypto/sealed';
 
 /**
  * The only way to make a `Sealed` value: encryption bound to its owner (the AAD). Stores accept

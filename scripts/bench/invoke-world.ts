@@ -9,10 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { EVENTS_OFF } from '../../lib/accounts/events';
+import type { AccountKey, AccountRecord } from '../../lib/accounts/record';
 import type { App } from '../../lib/app';
 import { hashKey, newInstallationId, newInstallationKey } from '../../lib/crypto';
 import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
-import { EVENTS_OFF } from '../../lib/events/account-events';
 import { AccessTokens } from '../../lib/invoke/access-token';
 import { Admission } from '../../lib/invoke/admit';
 import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from '../../lib/invoke/invoke';
@@ -24,7 +25,7 @@ import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoRateLimiter } from '../../lib/store/dynamo-rate-limit';
 import { dynamoSnapshotReader } from '../../lib/store/dynamo-snapshot';
-import type { AccountKey, AccountRecord, RateLimiter, SnapshotReader } from '../../lib/store/ports';
+import type { RateLimiter, SnapshotReader } from '../../lib/store/ports';
 import { ensureTable } from '../../lib/store/table';
 import { OpenMemo } from '../../lib/tokens/open-memo';
 import { sealTokenSet } from '../../lib/tokens/token-set';
@@ -188,13 +189,15 @@ async function seedAccount(table: TableRef, vault: Vault, key: AccountKey, acces
   const record: AccountRecord = {
     ...key,
     status: 'authorized',
-    ...sealTokenSet(vault, key, { accessToken, refreshToken: `rt_${randomBytes(24).toString('base64url')}` }),
+    tokens: sealTokenSet(vault, key, {
+      accessToken,
+      refreshToken: `rt_${randomBytes(24).toString('base64url')}`,
+    }),
     tokenType: 'Bearer',
     scope: 'read',
     expiresAt: now + HOUR_MS,
     refreshDueAt: now + HOUR_MS - 5 * 60_000,
     authorizedAt: at,
-    failureCount: 0,
     version: 1,
     updatedAt: at,
   };

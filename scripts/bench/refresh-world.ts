@@ -7,10 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { EVENTS_OFF } from '../../lib/accounts/events';
+import type { AccountKey, AccountRecord } from '../../lib/accounts/record';
 import type { App } from '../../lib/app';
 import { newInstallationId } from '../../lib/crypto';
 import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
-import { EVENTS_OFF } from '../../lib/events/account-events';
 import type { SweepDeps } from '../../lib/refresh/sweep';
 import type { SecretWriter } from '../../lib/secrets/port';
 import type { TableRef } from '../../lib/store/dynamo';
@@ -18,7 +19,7 @@ import { dynamoAccountStore, refreshShard } from '../../lib/store/dynamo-account
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoRefreshIndex } from '../../lib/store/dynamo-refresh-index';
 import { accountSk, installationPk } from '../../lib/store/keys';
-import type { AccountKey, AccountRecord, AccountStore } from '../../lib/store/ports';
+import type { AccountStore } from '../../lib/store/ports';
 import { ensureTable } from '../../lib/store/table';
 import { sealTokenSet } from '../../lib/tokens/token-set';
 import type { Vault } from '../../lib/tokens/vault';
@@ -172,13 +173,12 @@ export async function seedDueAccounts(
     const record: AccountRecord = {
       ...key,
       status: 'authorized',
-      ...sealTokenSet(world.vault, key, { accessToken: secretToken('at'), refreshToken }),
+      tokens: sealTokenSet(world.vault, key, { accessToken: secretToken('at'), refreshToken }),
       tokenType: 'Bearer',
       scope: 'read',
       expiresAt: now + 60_000,
       refreshDueAt: now - 60_000,
       authorizedAt: at,
-      failureCount: 0,
       version: 1,
       updatedAt: at,
     };

@@ -61,13 +61,12 @@ async function verifyRefreshed(
   await inPool(seeded, 32, async ({ key, refreshToken }) => {
     const record = await table.accounts.get(key);
     const issued = world.endpoint.issuedFor(refreshToken);
-    const tokens = record === undefined ? undefined : openTokenSet(world.vault, record);
+    const tokens = record?.status === 'authorized' ? openTokenSet(world.vault, record) : undefined;
     const right =
-      record !== undefined &&
+      record?.status === 'authorized' &&
       issued !== undefined &&
-      record.status === 'authorized' &&
       record.version === 3 &&
-      record.leaseOwner === undefined &&
+      record.lease === undefined &&
       (record.refreshDueAt ?? 0) > now &&
       tokens?.accessToken === issued.accessToken &&
       tokens.refreshToken === issued.refreshToken;
@@ -209,7 +208,7 @@ async function storeCeiling(world: RefreshWorld, run: ThroughputRun): Promise<St
     if (!lease.acquired) throw new Error(`no lease on ${key.account}`);
     const { record } = lease;
     await table.accounts.put(
-      { ...record, leaseOwner: undefined, leaseUntil: undefined, version: record.version + 1 },
+      { ...record, lease: undefined, version: record.version + 1 },
       { kind: 'version', version: record.version },
     );
   });

@@ -9,10 +9,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { EVENTS_OFF } from '../../lib/accounts/events';
+import type { AccountKey } from '../../lib/accounts/record';
 import type { App } from '../../lib/app';
 import { loadCipher } from '../../lib/crypto';
 import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
-import { EVENTS_OFF } from '../../lib/events/account-events';
 import { handleCallback } from '../../lib/handshake/callback';
 import { submitConnectForm } from '../../lib/handshake/connect';
 import type { HandshakeDeps } from '../../lib/handshake/deps';
@@ -24,7 +25,6 @@ import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoPendingStore } from '../../lib/store/dynamo-pending';
 import { installationPk } from '../../lib/store/keys';
-import type { AccountKey } from '../../lib/store/ports';
 import { sealTokenSet } from '../../lib/tokens/token-set';
 import { type Vault, vaultFrom } from '../../lib/tokens/vault';
 import { ensureLocalSecrets } from '../../scripts/local/local-secrets';
@@ -230,7 +230,7 @@ describe('a refresh', () => {
       {
         ...key(account),
         status: 'authorized',
-        ...sealTokenSet(vault, key(account), {
+        tokens: sealTokenSet(vault, key(account), {
           accessToken: 'at-1',
           refreshToken: 'rt-1',
           oauthIparams: { org },

@@ -7,9 +7,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { EVENTS_OFF } from '../../lib/accounts/events';
+import type { AccountKey, AuthorizedAccount } from '../../lib/accounts/record';
 import { loadCipher } from '../../lib/crypto';
 import type { Egress, EgressRequest, EgressResponse } from '../../lib/egress';
-import { EVENTS_OFF } from '../../lib/events/account-events';
 import { storeClientCredentials } from '../../lib/oauth/client-credentials';
 import { refreshAccount } from '../../lib/refresh/refresh-account';
 import { type SweepDeps, sweep } from '../../lib/refresh/sweep';
@@ -19,7 +20,6 @@ import { dynamoAccountStore, refreshShard } from '../../lib/store/dynamo-account
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoRefreshIndex } from '../../lib/store/dynamo-refresh-index';
 import { accountSk, installationPk } from '../../lib/store/keys';
-import type { AccountKey, AccountRecord } from '../../lib/store/ports';
 import { openTokenSet, sealTokenSet } from '../../lib/tokens/token-set';
 import { type Vault, vaultFrom } from '../../lib/tokens/vault';
 import { ensureLocalSecrets } from '../../scripts/local/local-secrets';
@@ -99,12 +99,15 @@ beforeEach(async () => {
 
 const key = (account: string): AccountKey => ({ installationId, integration: 'hubspot', account });
 
-async function connected(account: string, change: Partial<AccountRecord> = {}): Promise<AccountRecord> {
+async function connected(
+  account: string,
+  change: Partial<AuthorizedAccount> = {},
+): Promise<AuthorizedAccount> {
   const now = new Date().toISOString();
-  const record: AccountRecord = {
+  const record: AuthorizedAccount = {
     ...key(account),
     status: 'authorized',
-    ...sealTokenSet(vault, key(account), {
+    tokens: sealTokenSet(vault, key(account), {
       accessToken: `old-at-${account}`,
       refreshToken: `old-rt-${account}`,
     }),
@@ -121,7 +124,7 @@ async function connected(account: string, change: Partial<AccountRecord> = {}): 
 
 const stored = async (account: string) => {
   const record = await dynamoAccountStore(table).get(key(account));
-  if (record === undefined) throw new Error(`no account ${account}`);
+  if (record?.status !== 'authorized') throw new Error(`no authorized account ${account}`);
   return { record, tokens: openTokenSet(vault, record) };
 };
 
@@ -196,20 +199,20 @@ describe('refreshAccount', () => {
     expect(outcome.kind).toBe('failed');
     const { record, tokens } = await stored(`client-${error}`);
     expect(record.status).toBe('authorized');
-    expect(record.lastError?.code).toBe(error);
+    expect(record.failing?.lastError.code).toBe(error);
     expect(tokens?.refreshToken).toBe(`old-rt-client-${error}`);
   });
 
   it('does not touch a token leased by another refresher, and takes over an expired lease', async () => {
-    await connected('held', { leaseOwner: 'other', leaseUntil: Date.now() + 30_000 });
+    await connected('held', { lease: { owner: 'other', until: Date.now() + 30_000 } });
     const held = await refreshAccount(deps, key('held'), { kind: 'due', now: Date.now() });
     expect(held).toMatchObject({ kind: 'skipped', reason: 'leased' });
     expect(egress.requests).toEqual([]);
 
-    await connected('crashed', { leaseOwner: 'gone', leaseUntil: Date.now() - 1 });
+    await connected('crashed', { lease: { owner: 'gone', until: Date.now() - 1 } });
     const taken = await refreshAccount(deps, key('crashed'), { kind: 'due', now: Date.now() });
     expect(taken.kind).toBe('refreshed');
-    expect((await stored('crashed')).record.leaseOwner).toBeUndefined();
+    expect((await stored('crashed')).record.lease).toBeUndefined();
   });
 
   it('sends no placeholder credentials: without stored ones it fails to retry later, naming the fix', async () => {
@@ -223,7 +226,7 @@ describe('refreshAccount', () => {
     expect(egress.requests).toEqual([]);
     const { record, tokens } = await stored('unset');
     expect(record.status).toBe('authorized');
-    expect(record.lastError).toMatchObject({
+    expect(record.failing?.lastError).toMatchObject({
       code: 'refused',
       description: expect.stringContaining('npm run secrets -- set hubspot'),
     });

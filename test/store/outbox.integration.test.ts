@@ -4,12 +4,14 @@
  * leaves the due index.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AccountRecord } from '../../lib/accounts/record';
+import type { Sealed } from '../../lib/crypto/sealed';
 import { ConflictError } from '../../lib/errors';
 import { newEventId } from '../../lib/events/event';
 import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoOutbox, eventPk } from '../../lib/store/dynamo-outbox';
-import type { AccountRecord, OutboxEvent } from '../../lib/store/ports';
+import type { OutboxEvent } from '../../lib/store/ports';
 import { TABLE } from '../../lib/store/table';
 import { createTestTable, type TestTable } from '../support/dynamo';
 
@@ -48,6 +50,8 @@ const account = (installationId: string, version: number): AccountRecord => ({
   integration: 'crm',
   account: 'default',
   status: 'authorized',
+  tokens: { accessToken: 'v1.k1.a.b' as Sealed },
+  authorizedAt: new Date(NOW).toISOString(),
   version,
   updatedAt: new Date(NOW).toISOString(),
 });

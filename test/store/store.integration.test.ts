@@ -1,10 +1,12 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuthorizedAccount } from '../../lib/accounts/record';
+import type { Sealed } from '../../lib/crypto/sealed';
 import { ConflictError, NotFoundError } from '../../lib/errors';
 import { dynamoAccountStore, refreshShard } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoPendingStore } from '../../lib/store/dynamo-pending';
 import { accountSk, installationPk, pendingSk } from '../../lib/store/keys';
-import type { AccountRecord, PendingRecord, Sealed } from '../../lib/store/ports';
+import type { PendingRecord } from '../../lib/store/ports';
 import { TABLE } from '../../lib/store/table';
 import { createTestTable, type TestTable } from '../support/dynamo';
 
@@ -37,13 +39,14 @@ async function newInstallation(): Promise<string> {
   return id;
 }
 
-function account(installationId: string, overrides: Partial<AccountRecord> = {}): AccountRecord {
+function account(installationId: string, overrides: Partial<AuthorizedAccount> = {}): AuthorizedAccount {
   return {
     installationId,
     integration: 'hubspot',
     account: 'default',
     status: 'authorized',
-    accessToken: sealed('v1.k1.a.b'),
+    tokens: { accessToken: sealed('v1.k1.a.b') },
+    authorizedAt: new Date().toISOString(),
     version: 1,
     updatedAt: new Date().toISOString(),
     ...overrides,
@@ -144,11 +147,18 @@ describe('accounts', () => {
     const id = await newInstallation();
     const due = Date.now() + 60_000;
     await accounts().put(account(id, { account: 'due', refreshDueAt: due }), { kind: 'absent' });
+    // A due account whose grant then died leaves the index with the write that says so.
+    const dying = account(id, { account: 'dead', refreshDueAt: due });
+    await accounts().put(dying, { kind: 'absent' });
+    const { tokens: _tokens, refreshDueAt: _due, ...rest } = dying;
     await accounts().put(
-      account(id, { account: 'dead', status: 'reauthorization_required', refreshDueAt: due }),
       {
-        kind: 'absent',
+        ...rest,
+        status: 'reauthorization_required',
+        lastError: { code: 'invalid_grant', at: rest.updatedAt },
+        version: 2,
       },
+      { kind: 'version', version: 1 },
     );
     await accounts().put(account(id, { account: 'no-refresh' }), { kind: 'absent' });
     // Act
@@ -172,7 +182,7 @@ describe('accounts', () => {
     // and reading it back never leaks the index attributes into the record
     const record = await accounts().get({ installationId: id, integration: 'hubspot', account: 'due' });
     expect(record).not.toHaveProperty('dueShard');
-    expect(record?.refreshDueAt).toBe(due);
+    expect(record).toMatchObject({ status: 'authorized', refreshDueAt: due });
   });
 });
 

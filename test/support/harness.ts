@@ -5,8 +5,8 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
+import { type AccountAttributes, accountFromItem } from '../../lib/store/account-item';
 import { installationPk } from '../../lib/store/keys';
-import type { AccountRecord } from '../../lib/store/ports';
 import { openTokenSet } from '../../lib/tokens/token-set';
 import { type ApiServer, startApiServer } from './api-server';
 import { completeProviderLogin, launchBrowser } from './browser';
@@ -262,8 +262,12 @@ export async function personConnects(
 export const ofEndpoint = (received: ReceivedRequest[], endpoint: ReceivedRequest['endpoint']) =>
   received.filter((request) => request.endpoint === endpoint);
 
+/** The account's stored item (its attributes as DynamoDB holds them) and its tokens opened, if it has any. */
 export async function storedTokens(id: string, integration: string, account = 'default') {
-  const item = (await itemsOfKind(id, `ACCOUNT#${integration}#${account}`))[0] as unknown as AccountRecord;
+  const raw = (await itemsOfKind(id, `ACCOUNT#${integration}#${account}`))[0];
+  if (raw === undefined) throw new Error(`no account item ${integration}/${account}`);
+  const record = accountFromItem(raw);
   const { runtime } = await import('../../lib/runtime');
-  return { item, tokens: openTokenSet(await runtime().vault(), item) };
+  const tokens = record.status === 'authorized' ? openTokenSet(await runtime().vault(), record) : undefined;
+  return { item: raw as unknown as AccountAttributes, tokens };
 }

@@ -1,4 +1,4 @@
-import type { Sealed } from '../../lib/store/ports';
+import type { Sealed } from '../../lib/crypto/sealed';
 import { OpenMemo } from '../../lib/tokens/open-memo';
 import type { Vault } from '../../lib/tokens/vault';
 

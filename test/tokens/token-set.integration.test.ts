@@ -1,9 +1,9 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { AccountKey, AccountRecord } from '../../lib/accounts/record';
 import { createCipher, DecryptError, newKeyRing, parseKeyRing, rotateKeyRing } from '../../lib/crypto';
 import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { accountSk, installationPk } from '../../lib/store/keys';
-import type { AccountKey } from '../../lib/store/ports';
 import { openTokenSet, sealTokenSet } from '../../lib/tokens/token-set';
 import { vaultFrom } from '../../lib/tokens/vault';
 import { createTestTable, type TestTable } from '../support/dynamo';
@@ -36,9 +36,22 @@ async function installation(id: string) {
 
 async function storeTokens(key: AccountKey, vault: ReturnType<typeof vaultFrom>) {
   await dynamoAccountStore(table).put(
-    { ...key, ...sealTokenSet(vault, key, tokens), status: 'authorized', version: 1, updatedAt: 'now' },
+    {
+      ...key,
+      status: 'authorized',
+      tokens: sealTokenSet(vault, key, tokens),
+      authorizedAt: 'now',
+      version: 1,
+      updatedAt: 'now',
+    },
     { kind: 'absent' },
   );
+}
+
+/** The stored record, which must be an authorized one. */
+function authorized(record: AccountRecord | undefined) {
+  if (record?.status !== 'authorized') throw new Error('expected an authorized account');
+  return record;
 }
 
 describe('token records in DynamoDB', () => {
@@ -49,9 +62,9 @@ describe('token records in DynamoDB', () => {
     await installation(key.installationId);
     // Act
     await storeTokens(key, vault);
-    const record = await dynamoAccountStore(table).get(key);
+    const record = authorized(await dynamoAccountStore(table).get(key));
     // Assess
-    expect(record && openTokenSet(vault, record)).toEqual(tokens);
+    expect(openTokenSet(vault, record)).toEqual(tokens);
     const raw = await table.client.send(
       new GetCommand({
         TableName: table.tableName,
@@ -73,11 +86,11 @@ describe('token records in DynamoDB', () => {
     // Act: rotate, and seal something new with the rotated ring
     const ring2 = rotateKeyRing(ring1);
     const rotated = vaultFrom(createCipher(parseKeyRing(ring2)));
-    const record = await dynamoAccountStore(table).get(key);
+    const record = authorized(await dynamoAccountStore(table).get(key));
     const fresh = rotated.seal('new', 'aad');
     // Assess
-    expect(record && openTokenSet(rotated, record)?.accessToken).toBe(tokens.accessToken);
-    expect(record?.accessToken?.split('.')[1]).toBe(parseKeyRing(ring1).currentId);
+    expect(openTokenSet(rotated, record).accessToken).toBe(tokens.accessToken);
+    expect(record.tokens.accessToken.split('.')[1]).toBe(parseKeyRing(ring1).currentId);
     expect(fresh.split('.')[1]).toBe(parseKeyRing(ring2).currentId);
     expect(parseKeyRing(ring2).currentId).not.toBe(parseKeyRing(ring1).currentId);
   });
@@ -107,23 +120,18 @@ describe('token records in DynamoDB', () => {
         },
       }),
     );
-    const copied = await dynamoAccountStore(table).get(attacker);
+    const copied = authorized(await dynamoAccountStore(table).get(attacker));
     // Assess
-    expect(copied?.accessToken).toBe(raw.Item?.accessToken);
-    expect(() => copied && openTokenSet(vault, copied)).toThrow(DecryptError);
+    expect(copied.tokens.accessToken).toBe(raw.Item?.accessToken);
+    expect(() => openTokenSet(vault, copied)).toThrow(DecryptError);
   });
 
   it('refuses a refresh token swapped into the access token field', async () => {
     const vault = vaultFrom(createCipher(parseKeyRing(newKeyRing())));
     const key = { installationId: 'in_swapaaaaaaaaaaaaaaaa', integration: 'hubspot', account: 'default' };
     const sealed = sealTokenSet(vault, key, tokens);
-    const record = {
-      ...key,
-      status: 'authorized' as const,
-      version: 1,
-      updatedAt: 'now',
-      accessToken: sealed.refreshToken,
-    };
+    if (sealed.refreshToken === undefined) throw new Error('expected a sealed refresh token');
+    const record = { ...key, tokens: { accessToken: sealed.refreshToken } };
     expect(() => openTokenSet(vault, record)).toThrow(DecryptError);
   });
 });
