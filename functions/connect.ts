@@ -1,27 +1,29 @@
 import { presentConnect, presentFormRefused } from '../lib/api/handshake-pages';
+import { getApp } from '../lib/app';
+import { config } from '../lib/config';
 import { showConnectPage, submitConnectForm } from '../lib/handshake/connect';
 import { formBindingFor } from '../lib/handshake/form-binding';
 import { formPostProblem } from '../lib/handshake/form-origin';
-import { handshakeDepsFor } from '../lib/handshake/wiring';
 import { httpHandler } from '../lib/http/handler';
 import { formBody } from '../lib/http/request';
 import { errorPage } from '../lib/pages/message-page';
-import { runtime } from '../lib/runtime';
+import { handshakeWiring } from '../lib/wiring/handshake';
+import { infrastructure } from '../lib/wiring/infrastructure';
 
-const rt = runtime();
+const handshake = handshakeWiring(infrastructure(config(), getApp()));
 const tokenOf = (parameters: Readonly<Record<string, string>>) => parameters.token ?? '';
 
 /** The connect page a person opens from a connect link, and its Authorize form. */
 export const handler = httpHandler(
   {
     'GET /connect/{token}': async (request) => {
-      const deps = handshakeDepsFor(rt, request);
+      const deps = handshake.forRequest(request);
       const token = tokenOf(request.pathParameters);
       const binding = formBindingFor(request.cookies, token, deps.publicUrl);
       return presentConnect(await showConnectPage(deps, token), binding);
     },
     'POST /connect/{token}': async (request) => {
-      const deps = handshakeDepsFor(rt, request);
+      const deps = handshake.forRequest(request);
       const token = tokenOf(request.pathParameters);
       const form = formBody(request);
       // Before the link is looked up: a forged post reads nothing and stores nothing.

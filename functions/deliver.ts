@@ -1,15 +1,17 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent, ScheduledEvent } from 'aws-lambda';
+import { getApp } from '../lib/app';
+import { config } from '../lib/config';
 import { type DeliveryState, deliverEvent } from '../lib/events/deliver';
 import { type DeliverySweepReport, deliverDue } from '../lib/events/sweep';
-import { deliveryDeps } from '../lib/events/wiring';
 import { logger } from '../lib/observability/logger';
 import { flushMetrics } from '../lib/observability/metrics';
-import { runtime } from '../lib/runtime';
 import { EVENT_PK_PREFIX } from '../lib/store/dynamo-outbox';
+import { infrastructure } from '../lib/wiring/infrastructure';
+import { deliveryDeps } from '../lib/wiring/webhooks';
 
-const delivery = deliveryDeps(runtime());
+const delivery = deliveryDeps(infrastructure(config(), getApp()));
 
 /** Attempts in flight at once: receivers are one app backend, so a few are plenty. */
 const CONCURRENCY = 8;

@@ -1,11 +1,10 @@
 import type { AccountRecord } from '../lib/accounts/record';
 import { connectLinkRequest } from '../lib/api/connect-links';
 import { createInstallationRequest, installationIdOf } from '../lib/api/installations';
+import { getApp } from '../lib/app';
+import { config } from '../lib/config';
 import { sendTestEvent } from '../lib/events/test-event';
-import { testEventDeps } from '../lib/events/wiring';
 import { createConnectLink } from '../lib/handshake/links';
-import { revokeGrants } from '../lib/handshake/revoke';
-import { handshakeDeps, handshakeDepsFor } from '../lib/handshake/wiring';
 import { authenticate, authorize } from '../lib/http/auth';
 import { httpHandler } from '../lib/http/handler';
 import { json, noContent } from '../lib/http/responses';
@@ -15,45 +14,36 @@ import {
   describeInstallation,
   loadInstallation,
 } from '../lib/installations/service';
-import { runtime } from '../lib/runtime';
-import { installationStore } from '../lib/store';
+import { infrastructure } from '../lib/wiring/infrastructure';
+import { installationsWiring } from '../lib/wiring/installations';
 
-// The shared runtime plus the installation store, which only some functions wire (lib/store).
-const shared = runtime();
-const rt = { ...shared, installations: installationStore(shared.config) };
-const handshake = handshakeDeps(rt);
-const deps = {
-  ...rt,
-  accounts: rt.stores.accounts,
-  revokeGrants: (accounts: readonly AccountRecord[]) => revokeGrants(handshake, accounts),
-};
-const testEvent = testEventDeps(rt);
+const { deps, handshakeFor, testEvent } = installationsWiring(infrastructure(config(), getApp()));
 
 export const handler = httpHandler({
   'POST /installations': async (request) => {
-    authorize(await authenticate(request.headers.authorization, rt), 'admin');
+    authorize(await authenticate(request.headers.authorization, deps), 'admin');
     const created = await createInstallation(deps, createInstallationRequest(request));
     return json(201, created, { location: `/installations/${created.id}` });
   },
   'GET /installations/{id}': async (request) => {
     const id = installationIdOf(request);
-    authorize(await authenticate(request.headers.authorization, rt), 'admin-or-own', id);
+    authorize(await authenticate(request.headers.authorization, deps), 'admin-or-own', id);
     return json(200, await describeInstallation(deps, id));
   },
   'POST /installations/{id}/connect-links': async (request) => {
     const id = installationIdOf(request);
-    authorize(await authenticate(request.headers.authorization, rt), 'admin-or-own', id);
-    return json(201, await createConnectLink(handshakeDepsFor(rt, request), id, connectLinkRequest(request)));
+    authorize(await authenticate(request.headers.authorization, deps), 'admin-or-own', id);
+    return json(201, await createConnectLink(handshakeFor(request), id, connectLinkRequest(request)));
   },
   'POST /installations/{id}/events/test': async (request) => {
     const id = installationIdOf(request);
-    authorize(await authenticate(request.headers.authorization, rt), 'admin');
+    authorize(await authenticate(request.headers.authorization, deps), 'admin');
     const installation = await loadInstallation(deps, id);
     return json(200, await sendTestEvent(testEvent, installation.id));
   },
   'DELETE /installations/{id}': async (request) => {
     const id = installationIdOf(request);
-    authorize(await authenticate(request.headers.authorization, rt), 'admin');
+    authorize(await authenticate(request.headers.authorization, deps), 'admin');
     await deleteInstallation(deps, id);
     return noContent();
   },

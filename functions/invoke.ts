@@ -1,17 +1,18 @@
 import { installationIdOf } from '../lib/api/installations';
 import { invokeRequest } from '../lib/api/invoke';
+import { getApp } from '../lib/app';
+import { config } from '../lib/config';
 import { credentialOf } from '../lib/http/auth';
 import { fdkRefusalOf } from '../lib/http/error-status';
 import { httpHandler } from '../lib/http/handler';
 import { json } from '../lib/http/responses';
 import { invoke } from '../lib/invoke/invoke';
-import { invokeDeps } from '../lib/invoke/wiring';
 import { logger } from '../lib/observability/logger';
 import { count, MetricUnit, metrics } from '../lib/observability/metrics';
-import { runtime } from '../lib/runtime';
+import { infrastructure } from '../lib/wiring/infrastructure';
+import { invokeDeps } from '../lib/wiring/invoke';
 
-const rt = runtime();
-const deps = invokeDeps(rt);
+const deps = invokeDeps(infrastructure(config(), getApp()));
 
 /** POST /installations/{id}/invoke: run one of the app's request templates. */
 export const handler = httpHandler(

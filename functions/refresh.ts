@@ -2,14 +2,16 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { getApp } from '../lib/app';
+import { config } from '../lib/config';
 import { logger } from '../lib/observability/logger';
 import { metrics } from '../lib/observability/metrics';
 import { type SweepReport, sweep } from '../lib/refresh/sweep';
-import { sweepDeps } from '../lib/refresh/wiring';
-import { runtime } from '../lib/runtime';
+import { infrastructure } from '../lib/wiring/infrastructure';
+import { sweepDeps } from '../lib/wiring/refresh-sweep';
 
-const rt = runtime();
-const deps = sweepDeps(rt);
+const { refreshConcurrency } = config();
+const deps = sweepDeps(infrastructure(config(), getApp()));
 
 /** Room left at the end for the last refreshes started to finish and for the metrics flush. */
 const SAFETY_MS = 5_000;
@@ -18,7 +20,7 @@ const SAFETY_MS = 5_000;
 async function run(_event: ScheduledEvent, context: Context): Promise<SweepReport> {
   const remaining = context.getRemainingTimeInMillis();
   return sweep(deps, {
-    concurrency: rt.config.refreshConcurrency,
+    concurrency: refreshConcurrency,
     startBefore: Date.now() + remaining - deps.tokenTimeoutMs - SAFETY_MS,
   });
 }

@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config';
-import { oncePer } from '../wiring/once-per';
 
 /** What an adapter needs to reach the table; injected so tests can point at DynamoDB Local. */
 export interface TableRef {
@@ -28,10 +27,13 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   });
 }
 
-/** The table reference of a configuration, created at first use and reused by warm invocations. */
-export const tableRef = /* @__PURE__ */ oncePer(
-  (config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'local' | 'tableName'>): TableRef => ({
-    client: documentClient(createDynamoClient(config)),
-    tableName: config.tableName,
-  }),
-);
+/**
+ * A new table reference (and DynamoDB client) for a configuration. Built once per container by
+ * lib/wiring/infrastructure.ts, so warm invocations reuse its connections.
+ */
+export const tableRef = (
+  config: Pick<Config, 'region' | 'dynamodbEndpoint' | 'local' | 'tableName'>,
+): TableRef => ({
+  client: documentClient(createDynamoClient(config)),
+  tableName: config.tableName,
+});

@@ -1,7 +1,7 @@
 /**
  * The invoke section: the latency Handshake adds to a request over a direct call to the same
  * loopback upstream, warm and in-process. The real `invoke()` (lib/invoke/invoke.ts) with its
- * dependencies wired as lib/runtime.ts wires them, the whole HTTP handler of
+ * dependencies wired as lib/wiring/ wires them, the whole HTTP handler of
  * functions/invoke.ts, and invoke with the DynamoDB rate limit on, each against a direct
  * request through the same client stack — all interleaved, so drift hits every path alike.
  */
@@ -97,12 +97,13 @@ async function loadHandler(world: InvokeWorld, cleanup: Cleanup): Promise<Handle
   (await import('../../lib/config')).resetConfigForTests();
   (await import('../../lib/app')).resetAppForTests();
   const { handler } = await import('../../functions/invoke');
-  const { runtime } = await import('../../lib/runtime');
-  const rt = runtime();
-  if (rt.config.tableName !== TABLE_NAME || rt.app.templates.get(TEMPLATE) === undefined) {
+  // functions/invoke built its infrastructure from these two at load; its idle pooled sockets
+  // do not hold the process open (Node unrefs a keep-alive agent's free sockets).
+  const { config } = await import('../../lib/config');
+  const { getApp } = await import('../../lib/app');
+  if (config().tableName !== TABLE_NAME || getApp().templates.get(TEMPLATE) === undefined) {
     throw new Error('functions/invoke was already loaded with another configuration in this process');
   }
-  cleanup.defer(() => rt.egress.close());
   return handler as unknown as Handler;
 }
 

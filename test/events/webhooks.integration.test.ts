@@ -21,6 +21,7 @@ import {
   partition,
   personConnects,
   storedTokens,
+  testInfrastructure,
   useHarness,
   world,
 } from '../support/harness';
@@ -145,8 +146,7 @@ async function newInstallation() {
 }
 
 const webhookSecret = async () => {
-  const { runtime } = await import('../../lib/runtime');
-  const secret = (await runtime().secrets.get('webhook-signing')) ?? '';
+  const secret = (await (await testInfrastructure()).secrets.get('webhook-signing')) ?? '';
   secrets.add(secret);
   return secret;
 };

@@ -20,6 +20,7 @@ import {
   personConnects,
   startAuthorization,
   storedTokens,
+  testInfrastructure,
   useHarness,
   world,
 } from '../support/harness';
@@ -117,8 +118,7 @@ it('logs the flow with ids and outcomes, and never a token, key or secret', asyn
   };
   const schedule = { source: 'aws.events', 'detail-type': 'Scheduled Event' };
   expect(await deliver(schedule, lambdaContext('handshake-dev-deliver'))).toMatchObject({ retry: 2 });
-  const { runtime } = await import('../../lib/runtime');
-  const webhookSecret = await runtime().secrets.get('webhook-signing');
+  const webhookSecret = await (await testInfrastructure()).secrets.get('webhook-signing');
 
   const logs = captured.join('');
   // The flow was logged…

@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { type AccountAttributes, accountFromItem } from '../../lib/store/account-item';
 import { installationPk } from '../../lib/store/keys';
 import { openTokenSet } from '../../lib/tokens/token-set';
+import type { Infrastructure } from '../../lib/wiring/infrastructure';
 import { type ApiServer, startApiServer } from './api-server';
 import { completeProviderLogin, launchBrowser } from './browser';
 import { createTestTable, type TestTable } from './dynamo';
@@ -84,6 +85,10 @@ export function useHarness(options: HarnessOptions = {}): void {
 
   afterAll(async () => {
     await running?.stop();
+    const infra = await built;
+    built = undefined;
+    infra?.table.client.destroy();
+    await infra?.egress.close();
   });
 
   beforeEach(async () => {
@@ -93,6 +98,22 @@ export function useHarness(options: HarnessOptions = {}): void {
 }
 
 // ---- helpers -------------------------------------------------------------------------------
+
+let built: Promise<Infrastructure> | undefined;
+
+/**
+ * The functions' infrastructure as this test file's environment configures it, built by the
+ * same factory the functions call (at first use: the environment is set by `startWorld`).
+ */
+export function testInfrastructure(): Promise<Infrastructure> {
+  built ??= (async () => {
+    const { config } = await import('../../lib/config');
+    const { getApp } = await import('../../lib/app');
+    const { infrastructure } = await import('../../lib/wiring/infrastructure');
+    return infrastructure(config(), getApp());
+  })();
+  return built;
+}
 
 export const bearer = (key: string) => ({
   authorization: `Bearer ${key}`,
@@ -267,7 +288,9 @@ export async function storedTokens(id: string, integration: string, account = 'd
   const raw = (await itemsOfKind(id, `ACCOUNT#${integration}#${account}`))[0];
   if (raw === undefined) throw new Error(`no account item ${integration}/${account}`);
   const record = accountFromItem(raw);
-  const { runtime } = await import('../../lib/runtime');
-  const tokens = record.status === 'authorized' ? openTokenSet(await runtime().vault(), record) : undefined;
+  const tokens =
+    record.status === 'authorized'
+      ? openTokenSet(await (await testInfrastructure()).vault(), record)
+      : undefined;
   return { item: raw as unknown as AccountAttributes, tokens };
 }

@@ -1,0 +1,44 @@
+import { AccessTokens } from '../invoke/access-token';
+import { Admission } from '../invoke/admit';
+import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from '../invoke/invoke';
+import { Refresher } from '../refresh/refresh-or-join';
+import { dynamoRateLimiter } from '../store/dynamo-rate-limit';
+import { dynamoSnapshotReader } from '../store/dynamo-snapshot';
+import { OpenMemo } from '../tokens/open-memo';
+import type { Infrastructure } from './infrastructure';
+
+type InvokePorts = Pick<
+  Infrastructure,
+  'config' | 'app' | 'table' | 'secrets' | 'vault' | 'egress' | 'now' | 'refresh'
+>;
+
+/**
+ * The invoke function's dependencies; functions/invoke.ts builds them once per container. What
+ * they keep between invokes saves work only (decryptions by ciphertext, the one Refresher that
+ * joins in-flight refreshes, which key hash belongs to which id); every invoke reads the
+ * installation and the account anew.
+ */
+export function invokeDeps(infra: InvokePorts): InvokeDeps {
+  const memo = new OpenMemo();
+  return {
+    app: infra.app,
+    admission: new Admission({
+      secrets: infra.secrets,
+      snapshots: dynamoSnapshotReader(infra.table),
+      rateLimiter: dynamoRateLimiter(infra.table),
+      rateLimitPerMinute: infra.config.rateLimitPerMinute,
+      now: () => infra.now().getTime(),
+    }),
+    vault: infra.vault,
+    memo,
+    egress: infra.egress,
+    tokens: new AccessTokens({
+      vault: infra.vault,
+      memo,
+      refresher: new Refresher(infra.refresh),
+      now: infra.now,
+    }),
+    now: infra.now,
+    settings: { ...DEFAULT_INVOKE_SETTINGS, timeoutMs: infra.config.invokeTimeoutSeconds * 1000 },
+  };
+}
