@@ -1,4 +1,3 @@
-import type { AccountRecord } from '../lib/accounts/record';
 import { connectLinkRequest } from '../lib/api/connect-links';
 import { createInstallationRequest, installationIdOf } from '../lib/api/installations';
 import { getApp } from '../lib/app';

@@ -9,7 +9,7 @@ import {
   ClientNotConfiguredError,
   clientCredentials,
 } from '../oauth/client-credentials';
-import { callTokenEndpoint } from '../oauth/token-endpoint';
+import { callTokenEndpoint, type TokenResult } from '../oauth/token-endpoint';
 import { cleanProviderText } from '../oauth/token-response';
 import { logger } from '../observability/logger';
 import type { PendingRecord } from '../store/ports';
@@ -137,6 +137,27 @@ async function credentialsFor(
   }
 }
 
+type Failure = readonly [error: string, description: string | undefined, failedAt: 'provider' | 'deployment'];
+
+/** What a token answer without tokens tells the person: whose side failed, and how. */
+function exchangeFailure(result: Exclude<TokenResult, { kind: 'tokens' }>): Failure {
+  if (result.kind === 'rejected') return [result.error, result.description, 'provider'];
+  if (result.kind === 'refused') return ['token_url_refused', result.reason, 'deployment'];
+  return ['provider_unavailable', result.reason, 'provider'];
+}
+
+/** Runs the write; false when the installation was deleted while the person was at the provider. */
+async function stored(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    // The tokens must not bring a deleted installation back.
+    if (error instanceof NotFoundError && error.what === 'installation') return false;
+    throw error;
+  }
+}
+
 async function exchange(
   deps: HandshakeDeps,
   state: PendingRecord,
@@ -194,23 +215,15 @@ async function exchange(
       outcome: result.kind,
       ...('error' in result ? { providerError: result.error } : {}),
     });
-    if (result.kind === 'rejected') return fail(result.error, result.description, 'provider');
-    if (result.kind === 'refused') return fail('token_url_refused', result.reason, 'deployment');
-    return fail('provider_unavailable', result.reason, 'provider');
+    return fail(...exchangeFailure(result));
   }
-  try {
-    const writer = { accounts: deps.accounts, vault, now: deps.now, events: deps.events };
-    await storeAuthorizedTokens(writer, integration, ids, result.tokens, oauthIparams);
-  } catch (error) {
-    // Deleted while the person was at the provider: the tokens must not bring it back.
-    if (error instanceof NotFoundError && error.what === 'installation') {
-      return fail(
-        'installation_deleted',
-        'the installation was deleted during the authorization',
-        'deployment',
-      );
-    }
-    throw error;
+  const writer = { accounts: deps.accounts, vault, now: deps.now, events: deps.events };
+  if (!(await stored(() => storeAuthorizedTokens(writer, integration, ids, result.tokens, oauthIparams)))) {
+    return fail(
+      'installation_deleted',
+      'the installation was deleted during the authorization',
+      'deployment',
+    );
   }
   logger.info('account authorized', ids);
   return done(deps, state, integration, { success: true });
