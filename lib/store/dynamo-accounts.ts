@@ -57,143 +57,163 @@ function leaseCondition(condition: LeaseCondition): { expression: string; values
   }
 }
 
-export function dynamoAccountStore(table: TableRef): AccountStore {
-  const { client, tableName } = table;
-  const store: AccountStore = {
-    async acquireLease(key, lease, condition) {
-      const extra = leaseCondition(condition);
-      try {
-        const result = await client.send(
-          new UpdateCommand({
+const acquireLeaseOf =
+  (table: TableRef): AccountStore['acquireLease'] =>
+  async (key, lease, condition) => {
+    const { client, tableName } = table;
+    const extra = leaseCondition(condition);
+    try {
+      const result = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: installationPk(key.installationId), sk: accountSk(key) },
+          UpdateExpression:
+            'SET leaseOwner = :owner, leaseUntil = :until, #version = #version + :one, updatedAt = :updatedAt',
+          ConditionExpression: `attribute_exists(#pk) AND #status = :authorized AND attribute_exists(refreshToken) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)${extra.expression}`,
+          ExpressionAttributeNames: {
+            '#pk': TABLE.partitionKey,
+            '#status': 'status',
+            '#version': 'version',
+          },
+          ExpressionAttributeValues: {
+            ':owner': lease.owner,
+            ':until': lease.until,
+            ':one': 1,
+            ':updatedAt': new Date(lease.now).toISOString(),
+            ':authorized': 'authorized',
+            ':now': lease.now,
+            ...extra.values,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { acquired: true, record: leasedFromItem(result.Attributes ?? {}) };
+    } catch (error) {
+      if (!isConditionFailure(error)) return translate(error, 'take refresh lease');
+    }
+    return { acquired: false, current: await getOf(table)(key) };
+  };
+
+const getOf =
+  (table: TableRef): AccountStore['get'] =>
+  async (key) => {
+    const { client, tableName } = table;
+    try {
+      const result = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: installationPk(key.installationId), sk: accountSk(key) },
+          ConsistentRead: true,
+        }),
+      );
+      return result.Item === undefined ? undefined : accountFromItem(result.Item);
+    } catch (error) {
+      return translate(error, 'read account');
+    }
+  };
+
+const listOf =
+  (table: TableRef): AccountStore['list'] =>
+  async (installationId) => {
+    const { client, tableName } = table;
+    const records: AccountRecord[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    try {
+      do {
+        const page = await client.send(
+          new QueryCommand({
             TableName: tableName,
-            Key: { pk: installationPk(key.installationId), sk: accountSk(key) },
-            UpdateExpression:
-              'SET leaseOwner = :owner, leaseUntil = :until, #version = #version + :one, updatedAt = :updatedAt',
-            ConditionExpression: `attribute_exists(#pk) AND #status = :authorized AND attribute_exists(refreshToken) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)${extra.expression}`,
-            ExpressionAttributeNames: {
-              '#pk': TABLE.partitionKey,
-              '#status': 'status',
-              '#version': 'version',
-            },
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
             ExpressionAttributeValues: {
-              ':owner': lease.owner,
-              ':until': lease.until,
-              ':one': 1,
-              ':updatedAt': new Date(lease.now).toISOString(),
-              ':authorized': 'authorized',
-              ':now': lease.now,
-              ...extra.values,
+              ':pk': installationPk(installationId),
+              ':prefix': ACCOUNT_SK_PREFIX,
             },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return { acquired: true, record: leasedFromItem(result.Attributes ?? {}) };
-      } catch (error) {
-        if (!isConditionFailure(error)) return translate(error, 'take refresh lease');
-      }
-      return { acquired: false, current: await store.get(key) };
-    },
-
-    async get(key) {
-      try {
-        const result = await client.send(
-          new GetCommand({
-            TableName: tableName,
-            Key: { pk: installationPk(key.installationId), sk: accountSk(key) },
             ConsistentRead: true,
+            ExclusiveStartKey: cursor,
           }),
         );
-        return result.Item === undefined ? undefined : accountFromItem(result.Item);
-      } catch (error) {
-        return translate(error, 'read account');
-      }
-    },
+        records.push(...(page.Items ?? []).map(accountFromItem));
+        cursor = page.LastEvaluatedKey;
+      } while (cursor !== undefined);
+      return records;
+    } catch (error) {
+      return translate(error, 'list accounts');
+    }
+  };
 
-    async list(installationId) {
-      const records: AccountRecord[] = [];
-      let cursor: Record<string, unknown> | undefined;
-      try {
-        do {
-          const page = await client.send(
-            new QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-              ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-              ExpressionAttributeValues: {
-                ':pk': installationPk(installationId),
-                ':prefix': ACCOUNT_SK_PREFIX,
+const putOf =
+  (table: TableRef): AccountStore['put'] =>
+  async (record, expect: WriteExpectation, events = []) => {
+    const { client, tableName } = table;
+    const expectedNext = expect.kind === 'absent' ? 1 : expect.version + 1;
+    if (record.version !== expectedNext) {
+      throw new Error(`account write must carry version ${expectedNext}, got ${record.version}`);
+    }
+    const pk = installationPk(record.installationId);
+    const condition =
+      expect.kind === 'absent'
+        ? {
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          }
+        : {
+            ConditionExpression: '#version = :version',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':version': expect.version },
+          };
+    try {
+      // The ConditionCheck on the installation item is what stops a callback or refresh that
+      // races a DELETE from resurrecting tokens of a deleted installation.
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: tableName,
+                Key: { pk, sk: INSTALLATION_SK },
+                ConditionExpression: 'attribute_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
               },
-              ConsistentRead: true,
-              ExclusiveStartKey: cursor,
-            }),
-          );
-          records.push(...(page.Items ?? []).map(accountFromItem));
-          cursor = page.LastEvaluatedKey;
-        } while (cursor !== undefined);
-        return records;
-      } catch (error) {
-        return translate(error, 'list accounts');
+            },
+            { Put: { TableName: tableName, Item: toItem(record), ...condition } },
+            ...events.map((event) => outboxPut(tableName, event)),
+          ],
+        }),
+      );
+    } catch (error) {
+      if (failedConditions(error).includes(0)) {
+        throw new NotFoundError('installation', `Installation ${record.installationId} does not exist`, {
+          cause: error,
+        });
       }
-    },
+      translate(error, 'write account');
+    }
+  };
 
-    async put(record, expect: WriteExpectation, events = []) {
-      const expectedNext = expect.kind === 'absent' ? 1 : expect.version + 1;
-      if (record.version !== expectedNext) {
-        throw new Error(`account write must carry version ${expectedNext}, got ${record.version}`);
-      }
-      const pk = installationPk(record.installationId);
-      const condition =
-        expect.kind === 'absent'
-          ? {
-              ConditionExpression: 'attribute_not_exists(#pk)',
-              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-            }
-          : {
-              ConditionExpression: '#version = :version',
-              ExpressionAttributeNames: { '#version': 'version' },
-              ExpressionAttributeValues: { ':version': expect.version },
-            };
-      try {
-        // The ConditionCheck on the installation item is what stops a callback or refresh that
-        // races a DELETE from resurrecting tokens of a deleted installation.
-        await client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                ConditionCheck: {
-                  TableName: tableName,
-                  Key: { pk, sk: INSTALLATION_SK },
-                  ConditionExpression: 'attribute_exists(#pk)',
-                  ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-                },
-              },
-              { Put: { TableName: tableName, Item: toItem(record), ...condition } },
-              ...events.map((event) => outboxPut(tableName, event)),
-            ],
-          }),
-        );
-      } catch (error) {
-        if (failedConditions(error).includes(0)) {
-          throw new NotFoundError('installation', `Installation ${record.installationId} does not exist`, {
-            cause: error,
-          });
-        }
-        translate(error, 'write account');
-      }
-    },
+const deleteOf =
+  (table: TableRef): AccountStore['delete'] =>
+  async (key) => {
+    const { client, tableName } = table;
+    try {
+      await client.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: { pk: installationPk(key.installationId), sk: accountSk(key) },
+        }),
+      );
+    } catch (error) {
+      translate(error, 'delete account');
+    }
+  };
 
-    async delete(key) {
-      try {
-        await client.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: { pk: installationPk(key.installationId), sk: accountSk(key) },
-          }),
-        );
-      } catch (error) {
-        translate(error, 'delete account');
-      }
-    },
+export function dynamoAccountStore(table: TableRef): AccountStore {
+  const store: AccountStore = {
+    acquireLease: acquireLeaseOf(table),
+    get: getOf(table),
+    list: listOf(table),
+    put: putOf(table),
+    delete: deleteOf(table),
   };
   return store;
 }

@@ -41,130 +41,146 @@ export function installationFromItem(item: InstallationItem): InstallationRecord
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function dynamoInstallationStore(table: TableRef): InstallationStore {
+async function deleteKeys(table: TableRef, keys: Record<string, unknown>[]): Promise<void> {
   const { client, tableName } = table;
-
-  async function deleteKeys(keys: Record<string, unknown>[]): Promise<void> {
-    for (let start = 0; start < keys.length; start += BATCH_LIMIT) {
-      let requests = keys.slice(start, start + BATCH_LIMIT).map((Key) => ({ DeleteRequest: { Key } }));
-      for (let attempt = 0; requests.length > 0; attempt += 1) {
-        if (attempt > MAX_BATCH_RETRIES) throw new Error('unprocessed deletes remain after retries');
-        const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-        requests = (result.UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
-          request.DeleteRequest?.Key === undefined
-            ? []
-            : [{ DeleteRequest: { Key: request.DeleteRequest.Key } }],
-        );
-        if (requests.length > 0) await sleep(2 ** attempt * 25);
-      }
+  for (let start = 0; start < keys.length; start += BATCH_LIMIT) {
+    let requests = keys.slice(start, start + BATCH_LIMIT).map((Key) => ({ DeleteRequest: { Key } }));
+    for (let attempt = 0; requests.length > 0; attempt += 1) {
+      if (attempt > MAX_BATCH_RETRIES) throw new Error('unprocessed deletes remain after retries');
+      const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+      requests = (result.UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
+        request.DeleteRequest?.Key === undefined
+          ? []
+          : [{ DeleteRequest: { Key: request.DeleteRequest.Key } }],
+      );
+      if (requests.length > 0) await sleep(2 ** attempt * 25);
     }
   }
-
-  async function partitionKeys(pk: string): Promise<Record<string, unknown>[]> {
-    const keys: Record<string, unknown>[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-          ExpressionAttributeValues: { ':pk': pk },
-          ProjectionExpression: '#pk, #sk',
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
+}
+async function partitionKeys(table: TableRef, pk: string): Promise<Record<string, unknown>[]> {
+  const { client, tableName } = table;
+  const keys: Record<string, unknown>[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: '#pk, #sk',
+        ConsistentRead: true,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    keys.push(...(page.Items ?? []));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor !== undefined);
+  return keys;
+}
+/** Deletes the installation item (with its events, in one transaction); false when it was gone. */
+async function removeInstallationItem(
+  table: TableRef,
+  pk: string,
+  events: readonly OutboxEvent[],
+): Promise<boolean> {
+  const { client, tableName } = table;
+  const remove = {
+    TableName: tableName,
+    Key: { pk, sk: INSTALLATION_SK },
+    ConditionExpression: 'attribute_exists(#pk)',
+    ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+  };
+  try {
+    if (events.length === 0) {
+      await client.send(new DeleteCommand(remove));
+    } else {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [{ Delete: remove }, ...events.map((event) => outboxPut(tableName, event))],
         }),
       );
-      keys.push(...(page.Items ?? []));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor !== undefined);
-    return keys;
+    }
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    if (failedConditions(error).includes(0)) return false;
+    throw error;
   }
+}
 
-  /** Deletes the installation item (with its events, in one transaction); false when it was gone. */
-  async function removeInstallationItem(pk: string, events: readonly OutboxEvent[]): Promise<boolean> {
-    const remove = {
-      TableName: tableName,
-      Key: { pk, sk: INSTALLATION_SK },
-      ConditionExpression: 'attribute_exists(#pk)',
-      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+const createOf =
+  (table: TableRef): InstallationStore['create'] =>
+  async (record) => {
+    const { client, tableName } = table;
+    const item: InstallationItem = {
+      pk: installationPk(record.id),
+      sk: INSTALLATION_SK,
+      id: record.id,
+      keyHash: record.keyHash,
+      iparams: { ...record.iparams },
+      ...(record.secureIparams === undefined ? {} : { secureIparams: record.secureIparams }),
+      secureIparamNames: [...record.secureIparamNames],
+      createdAt: record.createdAt,
     };
     try {
-      if (events.length === 0) {
-        await client.send(new DeleteCommand(remove));
-      } else {
-        await client.send(
-          new TransactWriteCommand({
-            TransactItems: [{ Delete: remove }, ...events.map((event) => outboxPut(tableName, event))],
-          }),
-        );
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+        }),
+      );
+    } catch (error) {
+      translate(error, 'create installation');
+    }
+  };
+
+const getOf =
+  (table: TableRef): InstallationStore['get'] =>
+  async (id) => {
+    const { client, tableName } = table;
+    try {
+      const result = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: installationPk(id), sk: INSTALLATION_SK },
+          ConsistentRead: true,
+        }),
+      );
+      return result.Item === undefined ? undefined : installationFromItem(result.Item as InstallationItem);
+    } catch (error) {
+      return translate(error, 'read installation');
+    }
+  };
+
+const deleteOf =
+  (table: TableRef): InstallationStore['delete'] =>
+  async (id, events = []) => {
+    const pk = installationPk(id);
+    try {
+      // The installation item goes first and conditionally: from that moment every token
+      // or state write for this installation fails its ConditionCheck, so nothing written
+      // by a racing callback can outlive the sweep of the partition below.
+      const removed = await removeInstallationItem(table, pk, events);
+      if (!removed) {
+        // Already gone — still finish a delete that an earlier attempt may have left halfway.
+        await deleteKeys(table, await partitionKeys(table, pk));
+        return false;
       }
+      await deleteKeys(table, await partitionKeys(table, pk));
       return true;
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-      if (failedConditions(error).includes(0)) return false;
-      throw error;
+      return translate(error, 'delete installation');
     }
-  }
-
-  return {
-    async create(record) {
-      const item: InstallationItem = {
-        pk: installationPk(record.id),
-        sk: INSTALLATION_SK,
-        id: record.id,
-        keyHash: record.keyHash,
-        iparams: { ...record.iparams },
-        ...(record.secureIparams === undefined ? {} : { secureIparams: record.secureIparams }),
-        secureIparamNames: [...record.secureIparamNames],
-        createdAt: record.createdAt,
-      };
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          }),
-        );
-      } catch (error) {
-        translate(error, 'create installation');
-      }
-    },
-
-    async get(id) {
-      try {
-        const result = await client.send(
-          new GetCommand({
-            TableName: tableName,
-            Key: { pk: installationPk(id), sk: INSTALLATION_SK },
-            ConsistentRead: true,
-          }),
-        );
-        return result.Item === undefined ? undefined : installationFromItem(result.Item as InstallationItem);
-      } catch (error) {
-        return translate(error, 'read installation');
-      }
-    },
-
-    async delete(id, events = []) {
-      const pk = installationPk(id);
-      try {
-        // The installation item goes first and conditionally: from that moment every token
-        // or state write for this installation fails its ConditionCheck, so nothing written
-        // by a racing callback can outlive the sweep of the partition below.
-        const removed = await removeInstallationItem(pk, events);
-        if (!removed) {
-          // Already gone — still finish a delete that an earlier attempt may have left halfway.
-          await deleteKeys(await partitionKeys(pk));
-          return false;
-        }
-        await deleteKeys(await partitionKeys(pk));
-        return true;
-      } catch (error) {
-        return translate(error, 'delete installation');
-      }
-    },
   };
+
+export function dynamoInstallationStore(table: TableRef): InstallationStore {
+  const store: InstallationStore = {
+    create: createOf(table),
+    get: getOf(table),
+    delete: deleteOf(table),
+  };
+  return store;
 }

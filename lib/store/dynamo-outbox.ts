@@ -104,83 +104,99 @@ function settleUpdate(result: DeliveryResult): {
   }
 }
 
-export function dynamoOutbox(table: TableRef): Outbox {
-  const { client, tableName } = table;
-  const key = (id: string) => ({ pk: eventPk(id), sk: EVENT_SK });
-  return {
-    shards: Array.from({ length: EVENT_SHARDS }, (_, index) => `event#${index}`),
+const key = (id: string) => ({ pk: eventPk(id), sk: EVENT_SK });
 
-    async due(shard, now, limit, cursor) {
-      const page = await queryDue(table, shard, now, limit, cursor, 'query due events');
-      const ids = page.items
-        .map((item) => String(item.pk))
-        .filter((pk) => pk.startsWith(EVENT_PK_PREFIX))
-        .map((pk) => pk.slice(EVENT_PK_PREFIX.length));
-      return { ids, cursor: page.cursor };
-    },
-
-    async get(id) {
-      try {
-        const result = await client.send(
-          new GetCommand({ TableName: tableName, Key: key(id), ConsistentRead: true }),
-        );
-        return result.Item === undefined ? undefined : toEntry(result.Item);
-      } catch (error) {
-        return translate(error, 'read event');
-      }
-    },
-
-    async claim(id, now, leaseUntil) {
-      try {
-        const result = await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: key(id),
-            UpdateExpression: 'SET #due = :until, attempts = attempts + :one',
-            ConditionExpression: 'attribute_exists(#pk) AND #state = :pending AND #due <= :now',
-            ExpressionAttributeNames: {
-              '#pk': TABLE.partitionKey,
-              '#state': 'state',
-              '#due': TABLE.refreshDueKey,
-            },
-            ExpressionAttributeValues: {
-              ':until': leaseUntil,
-              ':one': 1,
-              ':pending': 'pending',
-              ':now': now,
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return result.Attributes === undefined ? undefined : toEntry(result.Attributes);
-      } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        return translate(error, 'claim event');
-      }
-    },
-
-    async settle(id, attempt, result) {
-      const update = settleUpdate(result);
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: key(id),
-            UpdateExpression: update.expression,
-            ConditionExpression: '#state = :pending AND attempts = :attempt',
-            ExpressionAttributeNames: {
-              '#state': 'state',
-              '#due': TABLE.refreshDueKey,
-              ...(result.kind === 'retry' ? {} : { '#shard': TABLE.refreshShardKey, '#ttl': TABLE.ttl }),
-            },
-            ExpressionAttributeValues: { ...update.values, ':pending': 'pending', ':attempt': attempt },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        return translate(error, 'record event delivery');
-      }
-    },
+const dueOf =
+  (table: TableRef): Outbox['due'] =>
+  async (shard, now, limit, cursor) => {
+    const page = await queryDue(table, shard, now, limit, cursor, 'query due events');
+    const ids = page.items
+      .map((item) => String(item.pk))
+      .filter((pk) => pk.startsWith(EVENT_PK_PREFIX))
+      .map((pk) => pk.slice(EVENT_PK_PREFIX.length));
+    return { ids, cursor: page.cursor };
   };
+
+const getOf =
+  (table: TableRef): Outbox['get'] =>
+  async (id) => {
+    const { client, tableName } = table;
+    try {
+      const result = await client.send(
+        new GetCommand({ TableName: tableName, Key: key(id), ConsistentRead: true }),
+      );
+      return result.Item === undefined ? undefined : toEntry(result.Item);
+    } catch (error) {
+      return translate(error, 'read event');
+    }
+  };
+
+const claimOf =
+  (table: TableRef): Outbox['claim'] =>
+  async (id, now, leaseUntil) => {
+    const { client, tableName } = table;
+    try {
+      const result = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key(id),
+          UpdateExpression: 'SET #due = :until, attempts = attempts + :one',
+          ConditionExpression: 'attribute_exists(#pk) AND #state = :pending AND #due <= :now',
+          ExpressionAttributeNames: {
+            '#pk': TABLE.partitionKey,
+            '#state': 'state',
+            '#due': TABLE.refreshDueKey,
+          },
+          ExpressionAttributeValues: {
+            ':until': leaseUntil,
+            ':one': 1,
+            ':pending': 'pending',
+            ':now': now,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return result.Attributes === undefined ? undefined : toEntry(result.Attributes);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      return translate(error, 'claim event');
+    }
+  };
+
+const settleOf =
+  (table: TableRef): Outbox['settle'] =>
+  async (id, attempt, result) => {
+    const { client, tableName } = table;
+    const update = settleUpdate(result);
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key(id),
+          UpdateExpression: update.expression,
+          ConditionExpression: '#state = :pending AND attempts = :attempt',
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            '#due': TABLE.refreshDueKey,
+            ...(result.kind === 'retry' ? {} : { '#shard': TABLE.refreshShardKey, '#ttl': TABLE.ttl }),
+          },
+          ExpressionAttributeValues: { ...update.values, ':pending': 'pending', ':attempt': attempt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      return translate(error, 'record event delivery');
+    }
+  };
+
+export function dynamoOutbox(table: TableRef): Outbox {
+  const store: Outbox = {
+    shards: Array.from({ length: EVENT_SHARDS }, (_, index) => `event#${index}`),
+    due: dueOf(table),
+    get: getOf(table),
+    claim: claimOf(table),
+    settle: settleOf(table),
+  };
+  return store;
 }

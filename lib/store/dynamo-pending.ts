@@ -3,7 +3,7 @@ import { NotFoundError } from '../errors';
 import type { TableRef } from './dynamo';
 import { failedConditions, isConditionFailure, translate } from './dynamo-errors';
 import { INSTALLATION_SK, installationPk, pendingSk } from './keys';
-import type { ConsumeResult, PendingKind, PendingRecord, PendingStore, StateAndLinkResult } from './ports';
+import type { PendingKind, PendingRecord, PendingStore } from './ports';
 import { TABLE } from './table';
 
 /**
@@ -17,137 +17,147 @@ function toRecord(item: Record<string, unknown>): PendingRecord {
   return record as unknown as PendingRecord;
 }
 
-export function dynamoPendingStore(table: TableRef): PendingStore {
+async function get(table: TableRef, kind: PendingKind, installationId: string, hash: string) {
   const { client, tableName } = table;
+  try {
+    const result = await client.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { pk: installationPk(installationId), sk: pendingSk(kind, hash) },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item === undefined ? undefined : toRecord(result.Item);
+  } catch (error) {
+    return translate(error, `read ${kind}`);
+  }
+}
+async function whyNotConsumed(table: TableRef, kind: PendingKind, installationId: string, hash: string) {
+  const existing = await get(table, kind, installationId, hash);
+  if (existing === undefined) return { outcome: 'unknown' } as const;
+  return { outcome: existing.usedAt === undefined ? 'expired' : 'used' } as const;
+}
 
-  async function get(kind: PendingKind, installationId: string, hash: string) {
+const putOf =
+  (table: TableRef): PendingStore['put'] =>
+  async (record) => {
+    const { client, tableName } = table;
+    const pk = installationPk(record.installationId);
+    const item = {
+      ...record,
+      pk,
+      sk: pendingSk(record.kind, record.hash),
+      [TABLE.ttl]: Math.ceil(record.expiresAt / 1000) + TTL_GRACE_SECONDS,
+    };
     try {
-      const result = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: { pk: installationPk(installationId), sk: pendingSk(kind, hash) },
-          ConsistentRead: true,
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: tableName,
+                Key: { pk, sk: INSTALLATION_SK },
+                ConditionExpression: 'attribute_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: item,
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+              },
+            },
+          ],
         }),
       );
-      return result.Item === undefined ? undefined : toRecord(result.Item);
     } catch (error) {
-      return translate(error, `read ${kind}`);
+      if (failedConditions(error).includes(0)) {
+        throw new NotFoundError('installation', `Installation ${record.installationId} does not exist`, {
+          cause: error,
+        });
+      }
+      translate(error, `write ${record.kind}`);
     }
-  }
-
-  return {
-    get,
-
-    async put(record) {
-      const pk = installationPk(record.installationId);
-      const item = {
-        ...record,
-        pk,
-        sk: pendingSk(record.kind, record.hash),
-        [TABLE.ttl]: Math.ceil(record.expiresAt / 1000) + TTL_GRACE_SECONDS,
-      };
-      try {
-        await client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                ConditionCheck: {
-                  TableName: tableName,
-                  Key: { pk, sk: INSTALLATION_SK },
-                  ConditionExpression: 'attribute_exists(#pk)',
-                  ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-                },
-              },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: item,
-                  ConditionExpression: 'attribute_not_exists(#pk)',
-                  ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-                },
-              },
-            ],
-          }),
-        );
-      } catch (error) {
-        if (failedConditions(error).includes(0)) {
-          throw new NotFoundError('installation', `Installation ${record.installationId} does not exist`, {
-            cause: error,
-          });
-        }
-        translate(error, `write ${record.kind}`);
-      }
-    },
-
-    async consume(kind, installationId, hash, now): Promise<ConsumeResult> {
-      try {
-        const result = await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { pk: installationPk(installationId), sk: pendingSk(kind, hash) },
-            UpdateExpression: 'SET usedAt = :usedAt',
-            // One conditional update decides the single winner: unused, unexpired, existing.
-            ConditionExpression:
-              'attribute_exists(#pk) AND attribute_not_exists(usedAt) AND expiresAt > :now',
-            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-            ExpressionAttributeValues: { ':usedAt': new Date(now).toISOString(), ':now': now },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return { outcome: 'consumed', record: toRecord(result.Attributes ?? {}) };
-      } catch (error) {
-        if (!isConditionFailure(error)) return translate(error, `consume ${kind}`);
-      }
-      return whyNotConsumed(kind, installationId, hash);
-    },
-
-    async consumeStateAndLink(installationId, stateHash, linkHash, now): Promise<StateAndLinkResult> {
-      const pk = installationPk(installationId);
-      const usedAt = new Date(now).toISOString();
-      try {
-        await client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: { pk, sk: pendingSk('state', stateHash) },
-                  UpdateExpression: 'SET usedAt = :usedAt',
-                  ConditionExpression:
-                    'attribute_exists(#pk) AND attribute_not_exists(usedAt) AND expiresAt > :now',
-                  ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-                  ExpressionAttributeValues: { ':usedAt': usedAt, ':now': now },
-                },
-              },
-              {
-                // The state's own expiry bounds the flow; the link only has to be unspent.
-                Update: {
-                  TableName: tableName,
-                  Key: { pk, sk: pendingSk('link', linkHash) },
-                  UpdateExpression: 'SET usedAt = :usedAt',
-                  ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(usedAt)',
-                  ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-                  ExpressionAttributeValues: { ':usedAt': usedAt },
-                },
-              },
-            ],
-          }),
-        );
-      } catch (error) {
-        const failed = failedConditions(error);
-        if (failed.length === 0) return translate(error, 'consume state');
-        if (failed.includes(0)) return whyNotConsumed('state', installationId, stateHash);
-        return { outcome: 'link_used' };
-      }
-      const record = await get('state', installationId, stateHash);
-      if (record === undefined) return { outcome: 'unknown' };
-      return { outcome: 'consumed', record };
-    },
   };
 
-  async function whyNotConsumed(kind: PendingKind, installationId: string, hash: string) {
-    const existing = await get(kind, installationId, hash);
-    if (existing === undefined) return { outcome: 'unknown' } as const;
-    return { outcome: existing.usedAt === undefined ? 'expired' : 'used' } as const;
-  }
+const consumeOf =
+  (table: TableRef): PendingStore['consume'] =>
+  async (kind, installationId, hash, now) => {
+    const { client, tableName } = table;
+    try {
+      const result = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: installationPk(installationId), sk: pendingSk(kind, hash) },
+          UpdateExpression: 'SET usedAt = :usedAt',
+          // One conditional update decides the single winner: unused, unexpired, existing.
+          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(usedAt) AND expiresAt > :now',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          ExpressionAttributeValues: { ':usedAt': new Date(now).toISOString(), ':now': now },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { outcome: 'consumed', record: toRecord(result.Attributes ?? {}) };
+    } catch (error) {
+      if (!isConditionFailure(error)) return translate(error, `consume ${kind}`);
+    }
+    return whyNotConsumed(table, kind, installationId, hash);
+  };
+
+const consumeStateAndLinkOf =
+  (table: TableRef): PendingStore['consumeStateAndLink'] =>
+  async (installationId, stateHash, linkHash, now) => {
+    const { client, tableName } = table;
+    const pk = installationPk(installationId);
+    const usedAt = new Date(now).toISOString();
+    try {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: { pk, sk: pendingSk('state', stateHash) },
+                UpdateExpression: 'SET usedAt = :usedAt',
+                ConditionExpression:
+                  'attribute_exists(#pk) AND attribute_not_exists(usedAt) AND expiresAt > :now',
+                ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+                ExpressionAttributeValues: { ':usedAt': usedAt, ':now': now },
+              },
+            },
+            {
+              // The state's own expiry bounds the flow; the link only has to be unspent.
+              Update: {
+                TableName: tableName,
+                Key: { pk, sk: pendingSk('link', linkHash) },
+                UpdateExpression: 'SET usedAt = :usedAt',
+                ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(usedAt)',
+                ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+                ExpressionAttributeValues: { ':usedAt': usedAt },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      const failed = failedConditions(error);
+      if (failed.length === 0) return translate(error, 'consume state');
+      if (failed.includes(0)) return whyNotConsumed(table, 'state', installationId, stateHash);
+      return { outcome: 'link_used' };
+    }
+    const record = await get(table, 'state', installationId, stateHash);
+    if (record === undefined) return { outcome: 'unknown' };
+    return { outcome: 'consumed', record };
+  };
+
+export function dynamoPendingStore(table: TableRef): PendingStore {
+  const store: PendingStore = {
+    get: (kind, installationId, hash) => get(table, kind, installationId, hash),
+    put: putOf(table),
+    consume: consumeOf(table),
+    consumeStateAndLink: consumeStateAndLinkOf(table),
+  };
+  return store;
 }
