@@ -6,30 +6,36 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { parseOrExit, type Usage } from '../cli';
-import type { BenchSection, Cleanup } from './section';
+import { ScriptExit } from '../cli';
+import { chosenSections, type SectionName } from './args';
+import type { Cleanup, SectionResult } from './section';
+import type { World } from './world';
 
 // The sweep logs a line per refresh and flushes EMF metrics; the output should be the tables.
 // Set before any lib/ module (and so Powertools) is loaded: sections are imported lazily below.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-interface SectionEntry {
-  readonly name: string;
-  readonly title: string;
-  readonly load: () => Promise<BenchSection>;
-}
+const TITLES: Record<SectionName, string> = {
+  refresh: 'Refresh',
+  invoke: 'Invoke',
+  'cold-start': 'Cold start',
+};
 
-/** Every section, in the order `npm run bench` runs them. */
-const SECTIONS: readonly SectionEntry[] = [
-  { name: 'refresh', title: 'Refresh', load: async () => (await import('./refresh')).refreshSection },
-  { name: 'invoke', title: 'Invoke', load: async () => (await import('./invoke')).invokeSection },
-  {
-    name: 'cold-start',
-    title: 'Cold start',
-    load: async () => (await import('./cold-start')).coldStartSection,
-  },
-];
+/** The world (DynamoDB Local, servers, the wired functions) is per process: made for the first section needing it. */
+let world: Promise<World> | undefined;
+const worldFor = (cleanup: Stack): Promise<World> => {
+  world ??= import('./world').then(({ startWorld }) =>
+    startWorld({ defer: (stop) => cleanup.deferLast(stop) }),
+  );
+  return world;
+};
+
+async function runSection(name: SectionName, cleanup: Stack): Promise<SectionResult> {
+  if (name === 'cold-start') return (await import('./cold-start')).coldStartSection(cleanup);
+  if (name === 'refresh') return (await import('./refresh')).refreshSection(await worldFor(cleanup));
+  return (await import('./invoke')).invokeSection(await worldFor(cleanup), cleanup);
+}
 
 const write = (text: string) => process.stdout.write(text);
 
@@ -71,11 +77,17 @@ const timeout = (ms: number) =>
 /** Stops what a section started, newest first. Concurrent calls share one run, which drains all. */
 class Stack implements Cleanup {
   #stops: Array<() => unknown> = [];
+  /** The world's stops, run only by `run(true)`: at the end of the whole run. */
+  #last: Array<() => unknown> = [];
   #running: Promise<void> | undefined;
   defer(stop: () => unknown): void {
     this.#stops.push(stop);
   }
-  run(): Promise<void> {
+  deferLast(stop: () => unknown): void {
+    this.#last.push(stop);
+  }
+  run(all = false): Promise<void> {
+    if (all) this.#stops.unshift(...this.#last.splice(0));
     this.#running ??= this.#drain().finally(() => {
       this.#running = undefined;
     });
@@ -98,29 +110,15 @@ async function silenceLogs(): Promise<void> {
   logger.setLogLevel('SILENT');
 }
 
-const USAGE: Usage = {
-  name: 'npm run bench',
-  synopsis: ['npm run bench [-- <section> …]'],
-  description: [
-    'Runs the benchmark sections on this machine (all, or those named) and prints Markdown for',
-    'docs/BENCHMARKS.md: the machine, then one part per section with its targets. Starts its own',
-    'DynamoDB Local and servers; exits 1 when a section measured a wrong result or failed.',
-  ].join('\n'),
-  arguments: [['<section>', SECTIONS.map((section) => section.name).join(', ')]],
-  examples: ['npm run bench', 'npm run bench -- invoke'],
-};
-
-function chosen(argv: readonly string[]): readonly SectionEntry[] {
-  const args = parseOrExit({ usage: USAGE, options: {}, maxPositionals: SECTIONS.length }, argv).positionals;
-  if (args.length === 0) return SECTIONS;
-  const unknown = args.filter((name) => !SECTIONS.some((section) => section.name === name));
-  if (unknown.length > 0) {
-    console.error(
-      `bench: unknown section ${unknown.join(', ')}; known: ${SECTIONS.map((s) => s.name).join(', ')}`,
-    );
-    process.exit(2);
+/** The sections named on the command line; --help or a mistake prints and exits before anything starts. */
+function chosen(argv: readonly string[]): readonly SectionName[] {
+  try {
+    return chosenSections(argv);
+  } catch (error) {
+    if (!(error instanceof ScriptExit)) throw error;
+    (error.stream === 'stdout' ? process.stdout : process.stderr).write(`${error.message}\n`);
+    process.exit(error.code);
   }
-  return SECTIONS.filter((section) => args.includes(section.name));
 }
 
 async function main(): Promise<number> {
@@ -136,24 +134,24 @@ async function main(): Promise<number> {
       interrupted = true;
       console.error(`bench: ${signal}, cleaning up`);
       void silenceLogs()
-        .then(() => cleanup.run())
+        .then(() => cleanup.run(true))
         .finally(() => process.exit(130));
     });
   }
   write(`## Machine\n\n${machine()}\n`);
   let failed = false;
-  for (const entry of sections) {
+  for (const [index, name] of sections.entries()) {
     const started = performance.now();
     try {
-      const result = await (await entry.load()).run(cleanup);
+      const result = await runSection(name, cleanup);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      write(`\n## ${entry.title}\n\n${result.markdown}\n\n_Section took ${seconds} s._\n`);
+      write(`\n## ${TITLES[name]}\n\n${result.markdown}\n\n_Section took ${seconds} s._\n`);
       if (!result.ok) failed = true;
     } catch (error) {
       failed = true;
-      if (!interrupted) console.error(`bench: section "${entry.name}" failed:`, error);
+      if (!interrupted) console.error(`bench: section "${name}" failed:`, error);
     } finally {
-      await cleanup.run();
+      await cleanup.run(index === sections.length - 1);
     }
     // The signal handler exits once cleanup is done; start nothing new meanwhile.
     if (interrupted) await new Promise(() => undefined);
