@@ -58,12 +58,9 @@ const ESM_RUNNER = [
 ].join('\n');
 const CJS_RUNNER = ESM_RUNNER.replace('await import(process.argv[2])', 'require(process.argv[2])');
 
-/** The runner files of one bench run, written next to its bundles. */
-interface Runners {
-  readonly esm: string;
-  readonly cjs: string;
-}
+type Runners = Record<Kind, string>;
 
+/** The runner files of one bench run, written next to its bundles. */
 function writeRunners(dir: string): Runners {
   const runners = { esm: join(dir, 'run-init.mjs'), cjs: join(dir, 'run-init.cjs') };
   writeFileSync(runners.esm, ESM_RUNNER);
@@ -117,29 +114,18 @@ function initOnce(target: Bundle, env: Record<string, string>, runners: Runners)
   });
 }
 
-/** One run of one bundle; a failure is kept and ends that bundle's runs. */
-async function runOnce(
-  target: Bundle,
-  env: Record<string, string>,
-  runners: Runners,
-  record: boolean,
-): Promise<void> {
-  if (target.failure !== undefined) return;
-  try {
-    const ms = await initOnce(target, env, runners);
-    if (record) target.initMs.push(ms);
-  } catch (error) {
-    target.failure = error instanceof Error ? error.message : String(error);
-  }
-}
-
 async function measure(all: readonly Measured[], runners: Runners): Promise<void> {
   for (let run = 0; run < WARM_UP_RUNS + RUNS; run++) {
     for (const { fn, esm, naive } of all) {
       const env = lambdaEnvironment(fn);
       // Alternate which bundle goes first, so neither always follows the other.
       for (const target of run % 2 === 0 ? [esm, naive] : [naive, esm]) {
-        await runOnce(target, env, runners, run >= WARM_UP_RUNS);
+        // A failure is kept and ends that bundle's runs.
+        if (target.failure !== undefined) continue;
+        const ms = await initOnce(target, env, runners).catch((error: Error) => {
+          target.failure = error.message;
+        });
+        if (typeof ms === 'number' && run >= WARM_UP_RUNS) target.initMs.push(ms);
       }
     }
   }
