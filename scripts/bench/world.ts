@@ -33,7 +33,6 @@ const TABLE = 'bench';
 export type Handler = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export interface World {
-  readonly dynamoPid: number | undefined;
   readonly endpoint: TokenEndpoint;
   readonly upstream: Upstream;
   readonly vault: Vault;
@@ -189,7 +188,6 @@ export async function startWorld(cleanup: Cleanup): Promise<World> {
   const invoked = { installationId, integration: INVOKED, account: 'default' };
   await putAccount(invoked, { accessToken, refreshToken: secretToken('rt') }, Date.now() + 3600_000);
   return {
-    dynamoPid: dynamo.process.pid,
     endpoint,
     upstream,
     vault,
