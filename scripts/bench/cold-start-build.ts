@@ -74,27 +74,11 @@ export function lambdaEnvironment(fn: BenchFunction): Record<string, string> {
 }
 
 /** serverless-esbuild's own options, which it removes before calling esbuild (dist/bundle.js). */
-const PLUGIN_ONLY_OPTIONS = [
-  'concurrency',
-  'zipConcurrency',
-  'exclude',
-  'nativeZip',
-  'packager',
-  'packagePath',
-  'watch',
-  'keepOutputDirectory',
-  'packagerOptions',
-  'installExtraArgs',
-  'outputFileExtension',
-  'outputBuildFolder',
-  'outputWorkFolder',
-  'nodeExternals',
-  'skipBuild',
-  'skipRebuild',
-  'skipBuildExcludeFns',
-  'stripEntryResolveExtensions',
-  'disposeContext',
-] as const;
+const PLUGIN_ONLY_OPTIONS = (
+  'concurrency zipConcurrency exclude nativeZip packager packagePath watch keepOutputDirectory ' +
+  'packagerOptions installExtraArgs outputFileExtension outputBuildFolder outputWorkFolder ' +
+  'nodeExternals skipBuild skipRebuild skipBuildExcludeFns stripEntryResolveExtensions disposeContext'
+).split(' ');
 
 type DeploymentOptions = BuildOptions & {
   readonly exclude?: readonly string[];

@@ -3,74 +3,29 @@
  * machine and prints Markdown — the machine, then one part per section — for
  * docs/BENCHMARKS.md. Exits with 1 when a section measured a wrong result or failed.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { parseOrExit, type Usage } from '../cli';
-import type { BenchSection, Cleanup } from './section';
+import { ScriptExit } from '../cli';
+import { chosenSections, type SectionName } from './args';
+import type { Cleanup, SectionResult } from './section';
+import type { World } from './world';
 
 // The sweep logs a line per refresh and flushes EMF metrics; the output should be the tables.
 // Set before any lib/ module (and so Powertools) is loaded: sections are imported lazily below.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-interface SectionEntry {
-  readonly name: string;
-  readonly title: string;
-  readonly load: () => Promise<BenchSection>;
-}
-
-/** Every section, in the order `npm run bench` runs them. */
-const SECTIONS: readonly SectionEntry[] = [
-  { name: 'refresh', title: 'Refresh', load: async () => (await import('./refresh')).refreshSection },
-  { name: 'invoke', title: 'Invoke', load: async () => (await import('./invoke')).invokeSection },
-  {
-    name: 'cold-start',
-    title: 'Cold start',
-    load: async () => (await import('./cold-start')).coldStartSection,
-  },
-];
-
-const write = (text: string) => process.stdout.write(text);
-
-function osName(): string {
-  try {
-    const release = readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]*)"?$/m)?.[1];
-    if (release !== undefined) return release;
-  } catch {
-    // Not Linux: fall back to uname below.
-  }
-  try {
-    return execFileSync('uname', ['-sr'], { encoding: 'utf8' }).trim();
-  } catch {
-    return process.platform;
-  }
-}
-
-function machine(): string {
-  const cpu = cpus();
-  const model = cpu[0]?.model.trim() ?? 'unknown CPU';
-  const gib = totalmem() / 1024 ** 3;
-  return [
-    `- date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
-    `- CPU: ${model} × ${cpu.length}`,
-    `- RAM: ${gib.toFixed(1)} GiB`,
-    `- Node.js: ${process.version}`,
-    `- OS: ${osName()} (${process.platform} ${process.arch})`,
-  ].join('\n');
-}
-
+const TITLES: Record<SectionName, string> = {
+  refresh: 'Refresh',
+  invoke: 'Invoke',
+  'cold-start': 'Cold start',
+};
 /** How long one cleanup step may take before the next one runs anyway. */
 const STOP_TIMEOUT_MS = 10_000;
 
-const timeout = (ms: number) =>
-  new Promise<void>((_, reject) => {
-    setTimeout(() => reject(new Error(`a cleanup step took over ${ms} ms`)), ms).unref();
-  });
-
-/** Stops what a section started, newest first. Concurrent calls share one run, which drains all. */
+/** Stops what was started, newest first; concurrent calls share one run, which drains all. */
 class Stack implements Cleanup {
-  #stops: Array<() => unknown> = [];
+  readonly #stops: Array<() => unknown> = [];
   #running: Promise<void> | undefined;
   defer(stop: () => unknown): void {
     this.#stops.push(stop);
@@ -83,81 +38,96 @@ class Stack implements Cleanup {
   }
   async #drain(): Promise<void> {
     for (let stop = this.#stops.pop(); stop !== undefined; stop = this.#stops.pop()) {
-      try {
-        await Promise.race([stop(), timeout(STOP_TIMEOUT_MS)]);
-      } catch (error) {
-        console.error(`bench: cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
+      const late = new Promise((_, reject) =>
+        setTimeout(reject, STOP_TIMEOUT_MS, new Error('timed out')).unref(),
+      );
+      await Promise.race([stop(), late]).catch((error: unknown) =>
+        console.error('bench: cleanup failed:', error),
+      );
     }
   }
 }
 
-/** Refreshes cut off by an interrupted run would each log an error; nobody needs to read them. */
-async function silenceLogs(): Promise<void> {
-  const { logger } = await import('../../lib/observability/logger');
-  logger.setLogLevel('SILENT');
-}
-
-const USAGE: Usage = {
-  name: 'npm run bench',
-  synopsis: ['npm run bench [-- <section> …]'],
-  description: [
-    'Runs the benchmark sections on this machine (all, or those named) and prints Markdown for',
-    'docs/BENCHMARKS.md: the machine, then one part per section with its targets. Starts its own',
-    'DynamoDB Local and servers; exits 1 when a section measured a wrong result or failed.',
-  ].join('\n'),
-  arguments: [['<section>', SECTIONS.map((section) => section.name).join(', ')]],
-  examples: ['npm run bench', 'npm run bench -- invoke'],
+/** Section cleanups, and the world's — stopped once, at the end of the run: the wiring is per process. */
+const sectionStops = new Stack();
+const worldStops = new Stack();
+let world: Promise<World> | undefined;
+const theWorld = (): Promise<World> => {
+  world ??= import('./world').then(({ startWorld }) => startWorld(worldStops));
+  return world;
 };
 
-function chosen(argv: readonly string[]): readonly SectionEntry[] {
-  const args = parseOrExit({ usage: USAGE, options: {}, maxPositionals: SECTIONS.length }, argv).positionals;
-  if (args.length === 0) return SECTIONS;
-  const unknown = args.filter((name) => !SECTIONS.some((section) => section.name === name));
-  if (unknown.length > 0) {
-    console.error(
-      `bench: unknown section ${unknown.join(', ')}; known: ${SECTIONS.map((s) => s.name).join(', ')}`,
-    );
-    process.exit(2);
+async function runSection(name: SectionName): Promise<SectionResult> {
+  if (name === 'cold-start') return (await import('./cold-start')).coldStartSection(sectionStops);
+  if (name === 'refresh') return (await import('./refresh')).refreshSection(await theWorld());
+  return (await import('./invoke')).invokeSection(await theWorld(), sectionStops);
+}
+
+const stopAll = () => sectionStops.run().then(() => worldStops.run());
+
+function machine(): string {
+  const cpu = cpus();
+  let os: string = process.platform;
+  try {
+    os = readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]*)"?$/m)?.[1] ?? os;
+  } catch {
+    // Not Linux: the platform name will do.
   }
-  return SECTIONS.filter((section) => args.includes(section.name));
+  return [
+    `- date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    `- CPU: ${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length}`,
+    `- RAM: ${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+    `- Node.js: ${process.version}`,
+    `- OS: ${os} (${process.platform} ${process.arch})`,
+  ].join('\n');
+}
+
+/** The sections named on the command line; --help or a mistake prints and exits before anything starts. */
+function chosen(argv: readonly string[]): readonly SectionName[] {
+  try {
+    return chosenSections(argv);
+  } catch (error) {
+    if (!(error instanceof ScriptExit)) throw error;
+    (error.stream === 'stdout' ? process.stdout : process.stderr).write(`${error.message}\n`);
+    process.exit(error.code);
+  }
 }
 
 async function main(): Promise<number> {
   const sections = chosen(process.argv.slice(2));
-  const cleanup = new Stack();
-  // Should the process end some other way than through main()'s return (a promise nobody can
-  // settle any more), it must not look like success.
+  // Should the process end some other way than through main()'s return, it must not look like success.
   process.exitCode = 1;
   let interrupted = false;
-  // Ctrl-C or a kill still stops DynamoDB Local and the servers.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       interrupted = true;
       console.error(`bench: ${signal}, cleaning up`);
-      void silenceLogs()
-        .then(() => cleanup.run())
+      // Refreshes cut off by the interruption would each log an error; nobody needs to read them.
+      void import('../../lib/observability/logger')
+        .then(({ logger }) => logger.setLogLevel('SILENT'))
+        .then(stopAll)
         .finally(() => process.exit(130));
     });
   }
-  write(`## Machine\n\n${machine()}\n`);
+  process.stdout.write(`## Machine\n\n${machine()}\n`);
   let failed = false;
-  for (const entry of sections) {
+  for (const name of sections) {
     const started = performance.now();
     try {
-      const result = await (await entry.load()).run(cleanup);
+      const result = await runSection(name);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      write(`\n## ${entry.title}\n\n${result.markdown}\n\n_Section took ${seconds} s._\n`);
-      if (!result.ok) failed = true;
+      process.stdout.write(`\n## ${TITLES[name]}\n\n${result.markdown}\n\n_Section took ${seconds} s._\n`);
+      failed ||= !result.ok;
     } catch (error) {
       failed = true;
-      if (!interrupted) console.error(`bench: section "${entry.name}" failed:`, error);
+      if (!interrupted) console.error(`bench: section "${name}" failed:`, error);
     } finally {
-      await cleanup.run();
+      await sectionStops.run();
     }
     // The signal handler exits once cleanup is done; start nothing new meanwhile.
     if (interrupted) await new Promise(() => undefined);
   }
+  await worldStops.run();
   return failed ? 1 : 0;
 }
 

@@ -1,5 +1,6 @@
 /**
- * What a benchmark section is, and the small helpers the sections share. A section measures one
+ * What a benchmark section is, and the small pure helpers the sections share (tested in
+ * test/scripts/bench/). A section measures one
  * thing on this machine and returns Markdown (one or more tables) for `npm run bench` to print
  * and for docs/BENCHMARKS.md to quote.
  */
@@ -53,3 +54,17 @@ export async function inPool<T>(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
+
+/** The `p`-th percentile (0 < p ≤ 100) by the nearest-rank method; NaN for no samples. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] as number;
+}
+
+export const median = (samples: readonly number[]): number => percentile(samples, 50);
+
+/** The "wrong result" lines under a section's tables. */
+export const problemLines = (problems: readonly string[]): string =>
+  problems.map((problem) => `\n\n**Wrong result:** ${problem}`).join('');

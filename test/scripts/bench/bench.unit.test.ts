@@ -1,0 +1,109 @@
+import { chosenSections, SECTION_NAMES } from '../../../scripts/bench/args';
+import {
+  formatNumber,
+  inPool,
+  markdownTable,
+  median,
+  passFail,
+  percentile,
+  problemLines,
+} from '../../../scripts/bench/section';
+import { ScriptExit } from '../../../scripts/cli';
+
+function exitOf(args: readonly string[]): ScriptExit {
+  try {
+    chosenSections(args);
+  } catch (error) {
+    if (error instanceof ScriptExit) return error;
+    throw error;
+  }
+  throw new Error('no ScriptExit');
+}
+
+describe('bench arguments', () => {
+  it('runs every section, in order, when none is named', () => {
+    expect(chosenSections([])).toEqual([...SECTION_NAMES]);
+  });
+
+  it('runs the named sections in run order, whatever order they are named in', () => {
+    expect(chosenSections(['cold-start', 'refresh'])).toEqual(['refresh', 'cold-start']);
+  });
+
+  it('refuses an unknown section with exit 2, naming it and the known ones', () => {
+    const exit = exitOf(['invoke', 'nope']);
+    expect(exit.code).toBe(2);
+    expect(exit.message).toContain('unknown section nope; known: refresh, invoke, cold-start');
+  });
+
+  it('prints the usage on stdout with exit 0 for --help', () => {
+    const exit = exitOf(['--help']);
+    expect(exit).toMatchObject({ code: 0, stream: 'stdout' });
+    expect(exit.message).toContain('npm run bench [-- <section> …]');
+  });
+
+  it('refuses an option it does not know', () => {
+    expect(exitOf(['--fast']).code).toBe(2);
+  });
+});
+
+describe('bench statistics', () => {
+  it('takes percentiles by nearest rank, without reordering the samples', () => {
+    const samples = [5, 1, 4, 2, 3, 10, 9, 8, 7, 6];
+    expect(percentile(samples, 50)).toBe(5);
+    expect(percentile(samples, 90)).toBe(9);
+    expect(percentile(samples, 99)).toBe(10);
+    expect(percentile(samples, 1)).toBe(1);
+    expect(samples[0]).toBe(5);
+  });
+
+  it('has no median of no samples', () => {
+    expect(median([])).toBeNaN();
+    expect(median([7])).toBe(7);
+  });
+});
+
+describe('bench formatting', () => {
+  it('pads every column to its widest cell', () => {
+    expect(markdownTable(['a', 'long header'], [['wide cell', 'x']]).split('\n')).toEqual([
+      '| a         | long header |',
+      '| --------- | ----------- |',
+      '| wide cell | x           |',
+    ]);
+  });
+
+  it('formats numbers with separators and fixed decimals', () => {
+    expect(formatNumber(1234.56, 1)).toBe('1,234.6');
+    expect(formatNumber(999.5)).toBe('1,000');
+  });
+
+  it('says pass or FAIL, and lists wrong results', () => {
+    expect([passFail(true), passFail(false)]).toEqual(['pass', 'FAIL']);
+    expect(problemLines([])).toBe('');
+    expect(problemLines(['a', 'b'])).toBe('\n\n**Wrong result:** a\n\n**Wrong result:** b');
+  });
+});
+
+describe('inPool', () => {
+  it('runs every item with at most `concurrency` in flight', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const seen: number[] = [];
+    await inPool([1, 2, 3, 4, 5, 6, 7], 3, async (item) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      seen.push(item);
+      inFlight -= 1;
+    });
+    expect(most).toBe(3);
+    expect(seen.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('rejects on the first failure', async () => {
+    await expect(
+      inPool([1, 2], 2, async (item) => {
+        if (item === 2) throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+  });
+});
