@@ -116,6 +116,43 @@ function readTemplates(
 }
 
 /**
+ * Each URL that is sound on its own, against sound settings and client: one broken URL is
+ * reported once, and a broken token_type does not hide a host problem.
+ */
+function checkSoundHosts(
+  templates: ReturnType<typeof readTemplates>['templates'],
+  sound: ReturnType<typeof readTemplates>['sound'],
+  settings: ReturnType<typeof readHandshakeSettings>['settings'],
+  at: {
+    readonly where: Where;
+    readonly revocationWhere: Where;
+    readonly revocationMark: ReturnType<ProblemSink['mark']>;
+  },
+  sink: ProblemSink,
+): void {
+  const { client_id: clientId, client_secret: clientSecret } = templates;
+  if (
+    settings === undefined ||
+    clientId === undefined ||
+    clientSecret === undefined ||
+    !sound.has('client_id') ||
+    !sound.has('client_secret')
+  ) {
+    return;
+  }
+  const urls: ProviderUrl[] = URL_KEYS.flatMap((key) => {
+    const template = templates[key];
+    return template === undefined || !sound.has(key)
+      ? []
+      : [{ label: key, template, where: child(at.where, key) }];
+  });
+  if (settings.revocationUrl !== undefined && !sink.errorsSince(at.revocationMark, at.revocationWhere)) {
+    urls.push({ label: 'revocation_url', template: settings.revocationUrl, where: at.revocationWhere });
+  }
+  checkProviderHosts(urls, { clientId, clientSecret }, settings, sink);
+}
+
+/**
  * Reads one integration object (either form). `where` is its path; `fallbackDisplayName` names it
  * when `display_name` is absent. Undefined when it has errors; all of them are reported, those of
  * one attribute not hiding those of another.
@@ -166,26 +203,7 @@ export function readIntegration(
     authorize_url: authorizeUrl,
     token_url: tokenUrl,
   } = templates;
-  // Each URL that is sound on its own, against sound settings and client: one broken URL is
-  // reported once, and a broken token_type does not hide a host problem.
-  if (
-    settings !== undefined &&
-    clientId !== undefined &&
-    clientSecret !== undefined &&
-    sound.has('client_id') &&
-    sound.has('client_secret')
-  ) {
-    const urls: ProviderUrl[] = URL_KEYS.flatMap((key) => {
-      const template = templates[key];
-      return template === undefined || !sound.has(key)
-        ? []
-        : [{ label: key, template, where: child(where, key) }];
-    });
-    if (settings.revocationUrl !== undefined && !sink.errorsSince(revocationMark, revocationWhere)) {
-      urls.push({ label: 'revocation_url', template: settings.revocationUrl, where: revocationWhere });
-    }
-    checkProviderHosts(urls, { clientId, clientSecret }, settings, sink);
-  }
+  checkSoundHosts(templates, sound, settings, { where, revocationWhere, revocationMark }, sink);
   if (
     input === undefined ||
     sink.errorsSince(mark) ||
