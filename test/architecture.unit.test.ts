@@ -3,7 +3,7 @@
  * or local-only code (tools/, scripts/, test/, infra/ — but the table definition, which serverless.yml
  * reads too), and functions/ import lib/ only, never one another.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
@@ -29,6 +29,77 @@ function relativeImports(file: string): string[] {
     .filter((specifier) => specifier.startsWith('.'))
     .map((specifier) => relative(ROOT, resolve(dirname(file), specifier)));
 }
+
+/**
+ * lib/'s folders from the top down: each may import only its own files and the folders below
+ * it, so an upward import (or a cycle) fails here. A new folder must be placed in this list.
+ */
+const LAYERS = [
+  'wiring', // the composition root: builds every use case from config and the app
+  'api', // each route's request schema and the pages' answers
+  'invoke', // use cases: invoke joins refresh, refresh reads connect links' rules…
+  'refresh',
+  'handshake',
+  'pages', // server-rendered pages (their HTTP result type comes from http)
+  'http', // the handler wrapper, request parsing, the error table
+  'installations',
+  'events',
+  'access', // who a key is and what it may do
+  'tokens', // sealed token sets
+  'store', // DynamoDB adapters behind lib/store/ports.ts
+  'accounts', // the account's states, transitions and decisions
+  'oauth',
+  'egress',
+  'app', // the validated app model and its templates
+  'crypto',
+  'secrets',
+  'observability',
+  'config.ts',
+  'errors.ts',
+] as const;
+
+/** The lib/ folder (or root file) a repo-relative path belongs to; undefined outside lib/. */
+function layerOf(path: string): string | undefined {
+  const parts = path.split('/');
+  if (parts[0] !== 'lib' || parts.length < 2) return undefined;
+  const name = parts[1] ?? '';
+  if (parts.length > 2) return name;
+  return existsSync(join(ROOT, path)) && statSync(join(ROOT, path)).isDirectory()
+    ? name
+    : `${name.replace(/\.ts$/, '')}.ts`;
+}
+
+describe('layers of lib/', () => {
+  const rank = new Map<string, number>(LAYERS.map((name, index) => [name, index]));
+
+  it('places every folder of lib/ in a layer', () => {
+    const unplaced = [
+      ...new Set(sources(join(ROOT, 'lib')).map((file) => layerOf(relative(ROOT, file)) ?? '')),
+    ]
+      .filter((layer) => !rank.has(layer))
+      .sort();
+    expect(unplaced).toEqual([]);
+  });
+
+  it('has no upward import between folders', () => {
+    const upward = sources(join(ROOT, 'lib')).flatMap((file) => {
+      const from = layerOf(relative(ROOT, file)) ?? '';
+      return relativeImports(file)
+        .filter((target) => {
+          const to = layerOf(target);
+          return to !== undefined && to !== from && (rank.get(to) ?? -1) < (rank.get(from) ?? -1);
+        })
+        .map((target) => `${relative(ROOT, file)} → ${target}`);
+    });
+    expect(upward).toEqual([]);
+  });
+
+  it('sees an upward import (the check itself works)', () => {
+    expect(layerOf('lib/wiring/invoke.ts')).toBe('wiring');
+    expect(layerOf('lib/config')).toBe('config.ts');
+    expect(rank.get('wiring')).toBeLessThan(rank.get('store') ?? 0);
+  });
+});
 
 describe('what runs in Lambda', () => {
   it('lib/ imports nothing outside lib/ but the table definition', () => {
