@@ -2,7 +2,7 @@
  * The invoke benchmark's world: DynamoDB Local in memory with one table, a fresh key ring in a
  * temp data dir, a loopback upstream answering `GET /ping`, an app whose one template calls it
  * with the account's access token, one installation and one authorized account — and invoke's
- * dependencies wired as lib/runtime.ts wires them.
+ * dependencies wired as lib/wiring/ wires them.
  */
 
 import { randomBytes } from 'node:crypto';
