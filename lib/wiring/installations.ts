@@ -19,14 +19,10 @@ export interface InstallationsWiring {
 export function installationsWiring(infra: Infrastructure): InstallationsWiring {
   const handshake = handshakeWiring(infra);
   return {
+    // The infrastructure has every other port these need (a spread: the bundle is near its limit).
     deps: {
-      app: infra.app,
+      ...infra,
       installations: handshake.deps.installations,
-      accounts: infra.accounts,
-      secrets: infra.secrets,
-      vault: infra.vault,
-      now: infra.now,
-      events: infra.events,
       revokeGrants: (accounts: readonly AccountRecord[]) => revokeGrants(handshake.deps, accounts),
     },
     handshakeFor: handshake.forRequest,

@@ -197,7 +197,7 @@ describe('a deployed function bundle', () => {
     expect(code?.text).toContain('Service Desk Sync');
     // getApp's branch for unbundled code (the model file) folded away with __HANDSHAKE_APP__.
     expect(code?.text).not.toContain('which does not hold an app model');
-    // Adapters wired for other functions only (lib/wiring/once-per.ts, its @__PURE__ calls):
+    // Adapters wired for other functions only (their lib/wiring/ factories, never called here):
     // the installation store (its batch delete) and the pending store (spending a state).
     expect(code?.text).not.toContain('unprocessed deletes remain after retries');
     expect(code?.text).not.toContain('SET usedAt = :usedAt');
