@@ -52,7 +52,7 @@ function bundleTricks(raw) {
 function appModel() {
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
   try {
-    return execFileSync(tsx, [join(root, 'scripts', 'app-model.ts'), appDir], {
+    return execFileSync(tsx, [join(root, 'tools', 'app-model.ts'), appDir], {
       stdio: ['ignore', 'pipe', 'inherit'],
       cwd: root,
       encoding: 'utf8',

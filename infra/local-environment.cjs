@@ -1,6 +1,6 @@
 // @ts-check
 // The environment a handler runs with on this machine, and how a local instance is found again.
-// `npm start` (scripts/start.ts) and `serverless invoke local` (infra/invoke-local-esm.cjs) both
+// `npm start` (tools/start.ts) and `serverless invoke local` (infra/invoke-local-esm.cjs) both
 // use this module, so an `invoke local` acts on exactly the state of the instance that runs on
 // the same data dir: same table, same DynamoDB Local, same secrets file, same public URL.
 const { createHash } = require('node:crypto');

@@ -1,6 +1,6 @@
 /**
  * What runs in Lambda is functions/ and lib/, visible in the tree: neither imports build-time
- * or local-only code (tools/, scripts/, test/, infra/ — but the table definition, which serverless.yml
+ * or local-only code (tools/, tools/, test/, infra/ — but the table definition, which serverless.yml
  * reads too), and functions/ import lib/ only, never one another.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';

@@ -3,7 +3,7 @@ import type { Template } from './template/ast';
 
 /**
  * The app model in a JSON form, as the build inlines it into every bundle (infra/esbuild.config.cjs
- * runs scripts/app-model.ts) and tools/app/model-file.ts writes it for unbundled code. The model is plain data — templates are parsed into plain objects —
+ * runs tools/app-model.ts) and tools/app/model-file.ts writes it for unbundled code. The model is plain data — templates are parsed into plain objects —
  * except for its Maps and Sets, which become arrays of entries here. Rebuilding it is a few
  * `new Map`s: a Lambda neither validates the app again nor loads the validator.
  */

@@ -38,7 +38,7 @@ export function isPlaceholderCredential(field: CredentialField, value: string): 
 
 /**
  * Where `npm run secrets` writes what this deployment reads: the local file of `npm start`, or
- * a deployed stage's Secrets Manager secret (scripts/secrets.ts).
+ * a deployed stage's Secrets Manager secret (tools/secrets.ts).
  */
 export type SecretsTarget =
   /** `dataDir`: named in the command when it is not the default one. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadCipher } from '../../lib/crypto';
 import { rotateTokenKeys } from '../../lib/crypto/rotation';
 import { createFileSecretSource } from '../../lib/secrets/file';
-import { ensureLocalSecrets } from '../../scripts/local/local-secrets';
+import { ensureLocalSecrets } from '../../tools/local/local-secrets';
 
 const store = async () => {
   const source = createFileSecretSource(mkdtempSync(join(tmpdir(), 'handshake-rotate-')));

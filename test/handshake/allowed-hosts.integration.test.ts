@@ -27,7 +27,7 @@ import { dynamoPendingStore } from '../../lib/store/dynamo-pending';
 import { installationPk } from '../../lib/store/keys';
 import { sealTokenSet } from '../../lib/tokens/token-set';
 import { type Vault, vaultFrom } from '../../lib/tokens/vault';
-import { ensureLocalSecrets } from '../../scripts/local/local-secrets';
+import { ensureLocalSecrets } from '../../tools/local/local-secrets';
 import { type CountingServer, startCountingServer } from '../invoke/support/counting-server';
 import { loadTempApp, MANIFEST, tableLookup } from '../invoke/support/probe-deps';
 import { createTestTable, type TestTable } from '../support/dynamo';

@@ -26,7 +26,6 @@ beforeAll(async () => {
     'functions',
     'lib',
     'app',
-    'scripts',
     'tools',
   ]) {
     cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });

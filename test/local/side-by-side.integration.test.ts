@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { BUILDS, buildFolderOf } from '../../infra/local-environment.cjs';
 import { createFileSecretSource } from '../../lib/secrets/file';
-import { freePort } from '../../scripts/local/dynamodb-local';
+import { freePort } from '../../tools/local/dynamodb-local';
 import { forInstallation, loadEvent, withAuthorization } from '../support/events';
 import { REPO_ROOT } from '../support/local-env';
 import {

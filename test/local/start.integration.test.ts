@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { verifyHandshakeEvent } from '../../examples/verify-webhook.mjs';
 import { createFileSecretSource } from '../../lib/secrets/file';
-import { freePort, portIsFree } from '../../scripts/local/dynamodb-local';
+import { freePort, portIsFree } from '../../tools/local/dynamodb-local';
 import { forInstallation, loadEvent, withAuthorization } from '../support/events';
 import { REPO_ROOT } from '../support/local-env';
 import { type Receiver, startReceiver } from '../support/receiver';
@@ -40,7 +40,7 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 async function start(extra: Record<string, string> = {}): Promise<Started> {
   let text = '';
-  const child = spawn(bin('tsx'), [join(REPO_ROOT, 'scripts', 'start.ts')], {
+  const child = spawn(bin('tsx'), [join(REPO_ROOT, 'tools', 'start.ts')], {
     cwd: REPO_ROOT,
     env: userEnv(extra),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -249,7 +249,7 @@ describe('npm start', () => {
     const secret = (await createFileSecretSource(dataDir).get('webhook-signing')) as string;
     expect(verifyHandshakeEvent(secret, request?.headers ?? {}, request?.raw)).toBe(true);
     // And the secret is what `npm run -s secrets -- webhook-secret` prints.
-    const printed = await run(bin('tsx'), [join(REPO_ROOT, 'scripts', 'secrets.ts'), 'webhook-secret'], {
+    const printed = await run(bin('tsx'), [join(REPO_ROOT, 'tools', 'secrets.ts'), 'webhook-secret'], {
       cwd: REPO_ROOT,
       env: userEnv(),
     });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashKey } from '../../lib/crypto/keys';
 import { createFileSecretSource } from '../../lib/secrets/file';
-import { freePort } from '../../scripts/local/dynamodb-local';
+import { freePort } from '../../tools/local/dynamodb-local';
 import { testEndpoint } from '../support/dynamo';
 import { lambdaContext } from '../support/events';
 import {
@@ -161,7 +161,7 @@ it('logs the flow with ids and outcomes, and never a token, key or secret', asyn
 
 /**
  * `npm start` itself: serverless-offline prints each request's path, so a connect link would
- * reach the terminal in full without the redactor in scripts/start.ts. Runs the real script
+ * reach the terminal in full without the redactor in tools/start.ts. Runs the real script
  * against the test DynamoDB Local and scans everything it printed.
  */
 it('npm start prints no connect link, state, code or key of the requests it serves', async () => {
@@ -175,7 +175,7 @@ it('npm start prints no connect link, state, code or key of the requests it serv
     'client-credentials',
     JSON.stringify({ hubspot: { client_id: 'hubspot-client-id', client_secret: clientSecret } }),
   );
-  const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
+  const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['tools/start.ts'], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH,

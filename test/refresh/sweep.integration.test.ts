@@ -22,8 +22,8 @@ import { dynamoRefreshIndex } from '../../lib/store/dynamo-refresh-index';
 import { accountSk, installationPk } from '../../lib/store/keys';
 import { openTokenSet, sealTokenSet } from '../../lib/tokens/token-set';
 import { type Vault, vaultFrom } from '../../lib/tokens/vault';
-import { ensureLocalSecrets } from '../../scripts/local/local-secrets';
 import { loadApp, readAppDir } from '../../tools/app';
+import { ensureLocalSecrets } from '../../tools/local/local-secrets';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import { REPO_ROOT } from '../support/local-env';
 

@@ -1,9 +1,9 @@
 /** Headless Debian Chromium driven by playwright-core, and the OAuth test server's login steps. */
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { assertChromium, chromiumPath } from '../../scripts/local/prerequisites';
+import { assertChromium, chromiumPath } from '../../tools/local/prerequisites';
 
 /**
- * Launches the Chromium that `npm test` checked for (scripts/local/prerequisites.ts), or the one at
+ * Launches the Chromium that `npm test` checked for (tools/local/prerequisites.ts), or the one at
  * `executablePath`. Without one, throws how to install it rather than playwright's bare message.
  */
 export async function launchBrowser(executablePath = chromiumPath(process.env)): Promise<Browser> {

@@ -1,7 +1,7 @@
-export { lambdaContext } from '../../scripts/lambda-context';
+export { lambdaContext } from '../../tools/lambda-context';
 export {
   EVENTS_ADMIN_KEY,
   forInstallation,
   loadEvent,
   withAuthorization,
-} from '../../scripts/local/event-payloads';
+} from '../../tools/local/event-payloads';

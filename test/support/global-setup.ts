@@ -1,4 +1,4 @@
-import { freePort, startDynamoLocal } from '../../scripts/local/dynamodb-local';
+import { freePort, startDynamoLocal } from '../../tools/local/dynamodb-local';
 
 /** One in-memory DynamoDB Local for the whole integration run; each test file makes its own table. */
 export default async function globalSetup(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { LocalDynamo } from '../../scripts/local/dynamodb-local';
+import type { LocalDynamo } from '../../tools/local/dynamodb-local';
 
 export default async function globalTeardown(): Promise<void> {
   await (globalThis as { __handshakeDynamo?: LocalDynamo }).__handshakeDynamo?.stop();

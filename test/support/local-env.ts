@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resetConfigForTests } from '../../lib/config';
 import { createFileSecretSource } from '../../lib/secrets/file';
-import { ensureLocalSecrets } from '../../scripts/local/local-secrets';
 import { appModelEnv } from '../../tools/app';
+import { ensureLocalSecrets } from '../../tools/local/local-secrets';
 import type { TestTable } from './dynamo';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');

@@ -32,7 +32,7 @@ export interface Started {
 /** `npm start` with `env`, resolved once it says it is running. */
 export async function startLocal(env: NodeJS.ProcessEnv, timeoutMs = 150_000): Promise<Started> {
   let text = '';
-  const child = spawn(bin('tsx'), [join(REPO_ROOT, 'scripts', 'start.ts')], {
+  const child = spawn(bin('tsx'), [join(REPO_ROOT, 'tools', 'start.ts')], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

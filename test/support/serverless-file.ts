@@ -1,4 +1,4 @@
-import { parseServerlessYaml } from '../../scripts/serverless-yaml';
+import { parseServerlessYaml } from '../../tools/serverless-yaml';
 import { REPO_ROOT } from './local-env';
 
 export type CfnResource = { Type: string; Properties: Record<string, unknown> };

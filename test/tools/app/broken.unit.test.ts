@@ -26,10 +26,10 @@ describe('deliberately broken apps', () => {
   });
 });
 
-describe('scripts/validate.ts', () => {
+describe('tools/validate.ts', () => {
   const repo = resolve(__dirname, '../../..');
   const run = (dir: string) =>
-    spawnSync(join(repo, 'node_modules/.bin/tsx'), [join(repo, 'scripts/validate.ts'), dir], {
+    spawnSync(join(repo, 'node_modules/.bin/tsx'), [join(repo, 'tools/validate.ts'), dir], {
       cwd: repo,
       encoding: 'utf8',
     });

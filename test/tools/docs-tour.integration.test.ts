@@ -1,12 +1,12 @@
 /**
  * The docs as a reader runs them: every sh block of README.md and docs/deploy.md, literally and
- * in order (scripts/docs-tour.ts), and the runner's own refusals.
+ * in order (tools/docs-tour.ts), and the runner's own refusals.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runTour, tourBlocks } from '../../scripts/docs-tour';
+import { runTour, tourBlocks } from '../../tools/docs-tour';
 import { REPO_ROOT } from '../support/local-env';
 
 /** A git checkout holding one Markdown file, for the runner to copy. */

@@ -1,6 +1,6 @@
 /**
  * What a benchmark section is, and the small pure helpers the sections share (tested in
- * test/scripts/bench/). A section measures one
+ * test/tools/bench/). A section measures one
  * thing on this machine and returns Markdown (one or more tables) for `npm run bench` to print
  * and for docs/BENCHMARKS.md to quote.
  */

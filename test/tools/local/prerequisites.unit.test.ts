@@ -12,7 +12,7 @@ import {
   javaMajorVersion,
   javaProblem,
   missingTestPrerequisites,
-} from '../../../scripts/local/prerequisites';
+} from '../../../tools/local/prerequisites';
 
 const REPO = resolve(__dirname, '../../..');
 const root = mkdtempSync(join(tmpdir(), 'handshake-prereq-'));
@@ -109,17 +109,13 @@ describe('chromiumPath and chromiumProblem', () => {
   });
 });
 
-describe('scripts/check-test-prerequisites.ts', () => {
+describe('tools/check-test-prerequisites.ts', () => {
   /** Runs the check as `npm test` does, with node and tsx given by path so PATH can lack anything. */
   function check(env: Record<string, string>, args: string[] = []) {
     const started = Date.now();
     const run = spawnSync(
       process.execPath,
-      [
-        join(REPO, 'node_modules/tsx/dist/cli.mjs'),
-        join(REPO, 'scripts/check-test-prerequisites.ts'),
-        ...args,
-      ],
+      [join(REPO, 'node_modules/tsx/dist/cli.mjs'), join(REPO, 'tools/check-test-prerequisites.ts'), ...args],
       { cwd: REPO, env, encoding: 'utf8', timeout: 20_000 },
     );
     return { ...run, ms: Date.now() - started };

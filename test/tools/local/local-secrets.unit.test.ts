@@ -1,5 +1,5 @@
 import { parseKeyRing } from '../../../lib/crypto/keyring';
-import { ensureLocalSecrets } from '../../../scripts/local/local-secrets';
+import { ensureLocalSecrets } from '../../../tools/local/local-secrets';
 import { memorySource } from '../../secrets/memory-source';
 
 describe('ensureLocalSecrets', () => {

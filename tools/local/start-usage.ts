@@ -1,4 +1,4 @@
-/** The --help of `npm start` (scripts/start.ts). */
+/** The --help of `npm start` (tools/start.ts). */
 import type { Usage } from '../cli';
 
 export const START_USAGE: Usage = {

@@ -28,7 +28,7 @@ const emptyDir = (name: string): string => {
 function run(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, input = '') {
   const base = { ...process.env };
   for (const name of Object.keys(base)) if (/^(AWS_|HANDSHAKE_|APP_DIR$)/.test(name)) delete base[name];
-  return spawnSync(TSX, [join(REPO, 'scripts', `${script}.ts`), ...args], {
+  return spawnSync(TSX, [join(REPO, 'tools', `${script}.ts`), ...args], {
     cwd: REPO,
     encoding: 'utf8',
     env: { ...base, HANDSHAKE_DATA_DIR: join(scratch, 'unused'), ...env },
@@ -37,7 +37,7 @@ function run(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {
 }
 
 describe.each(SCRIPTS)('npm run %s', (script) => {
-  // -h for one script only: the flags are the same code (test/scripts/cli.unit.test.ts).
+  // -h for one script only: the flags are the same code (test/tools/cli.unit.test.ts).
   it.each(script === 'validate' ? ['--help', '-h'] : ['--help'])(
     'answers %s with its usage and exit 0',
     (flag) => {
@@ -224,7 +224,7 @@ describe('npm run build and deploy', () => {
     (name) => {
       // `npm run build -- --stage prod` appends to the last command: a --stage of its own is a duplicate.
       const script = scripts[name] ?? '';
-      expect(script).toMatch(/^tsx scripts\/validate\.ts && serverless (package|deploy)$/);
+      expect(script).toMatch(/^tsx tools\/validate\.ts && serverless (package|deploy)$/);
       expect(readFileSync(join(REPO, 'serverless.yml'), 'utf8')).toMatch(/stage: \$\{opt:stage, 'dev'\}/);
     },
   );
@@ -237,7 +237,7 @@ describe.each([
   ['bench', 'bench/index.ts', 'npm run bench'],
 ])('npm run %s', (_name, file, shown) => {
   const spawnScript = (args: readonly string[]) =>
-    spawnSync(TSX, [join(REPO, 'scripts', file), ...args], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
+    spawnSync(TSX, [join(REPO, 'tools', file), ...args], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
 
   it('answers --help with its usage before it starts anything, and exit 0', () => {
     const result = spawnScript(['--help']);
@@ -255,7 +255,7 @@ describe.each([
 
 describe('npm run event', () => {
   const event = (args: readonly string[]) =>
-    spawnSync(TSX, [join(REPO, 'scripts', 'event.ts'), ...args], { cwd: REPO, encoding: 'utf8' });
+    spawnSync(TSX, [join(REPO, 'tools', 'event.ts'), ...args], { cwd: REPO, encoding: 'utf8' });
 
   it('points a payload at the installation and key given', () => {
     const result = event(['installations/get', '--id', 'in_abcdefghijklmnopqrst', '--key', 'hsa_mine']);

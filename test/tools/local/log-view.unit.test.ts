@@ -1,4 +1,4 @@
-import { readableLine } from '../../../scripts/local/log-view';
+import { readableLine } from '../../../tools/local/log-view';
 
 const powertools = (fields: Record<string, unknown>) =>
   JSON.stringify({

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { forwardRedacted, redactSecrets } from '../../../scripts/local/redact';
+import { forwardRedacted, redactSecrets } from '../../../tools/local/redact';
 
 const ID = `in_${'a'.repeat(20)}`;
 const SECRET = 'Zx9_-'.repeat(8).concat('abc');

@@ -6,7 +6,7 @@
 
 import { integrationsWithoutCredentials, setCredentialsCommand } from '../../lib/oauth/client-credentials';
 import type { SecretSource } from '../../lib/secrets/port';
-import { readAppDir, validateApp } from '../../tools/app';
+import { readAppDir, validateApp } from '../app';
 
 export async function credentialsNotice(
   secrets: SecretSource,

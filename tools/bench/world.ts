@@ -19,7 +19,7 @@ import type { AccountStore, SnapshotReader } from '../../lib/store/ports';
 import { ensureTable } from '../../lib/store/table';
 import { sealTokenSet } from '../../lib/tokens/token-set';
 import type { Vault } from '../../lib/tokens/vault';
-import { appModelEnv } from '../../tools/app';
+import { appModelEnv } from '../app';
 import { freePort, startDynamoLocal } from '../local/dynamodb-local';
 import { ensureLocalSecrets } from '../local/local-secrets';
 import type { Cleanup } from './section';

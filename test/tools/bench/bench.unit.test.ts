@@ -1,4 +1,4 @@
-import { chosenSections, SECTION_NAMES } from '../../../scripts/bench/args';
+import { chosenSections, SECTION_NAMES } from '../../../tools/bench/args';
 import {
   formatNumber,
   inPool,
@@ -7,8 +7,8 @@ import {
   passFail,
   percentile,
   problemLines,
-} from '../../../scripts/bench/section';
-import { ScriptExit } from '../../../scripts/cli';
+} from '../../../tools/bench/section';
+import { ScriptExit } from '../../../tools/cli';
 
 function exitOf(args: readonly string[]): ScriptExit {
   try {

@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import { type RotationStep, rotateTokenKeys } from '../lib/crypto/rotation';
 import { listClientCredentials, storeClientCredentials } from '../lib/oauth/client-credentials';
 import type { SecretWriter } from '../lib/secrets/port';
-import { formatProblemLine, loadApp, readAppDir } from '../tools/app';
+import { formatProblemLine, loadApp, readAppDir } from './app';
 import { fail, parseCommandLine, runScript, type Usage, usageError } from './cli';
 import { SECRET_STORE_ENVIRONMENT, secretStore } from './secret-store';
 

@@ -1,4 +1,4 @@
-import { formatUsage, parseCommandLine, ScriptExit, type Usage } from '../../scripts/cli';
+import { formatUsage, parseCommandLine, ScriptExit, type Usage } from '../../tools/cli';
 
 const usage: Usage = {
   name: 'npm run thing',

@@ -3,7 +3,7 @@
  * (errors first), then a summary; exits 1 when there is an error. The build runs it before bundling.
  */
 import { statSync } from 'node:fs';
-import { formatProblemLine, readAppDir, validateApp } from '../tools/app';
+import { formatProblemLine, readAppDir, validateApp } from './app';
 import { fail, parseCommandLine, runScript, type Usage } from './cli';
 
 const USAGE: Usage = {
