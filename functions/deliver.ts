@@ -7,7 +7,7 @@ import { type DeliveryState, deliverEvent } from '../lib/events/deliver';
 import { type DeliverySweepReport, deliverDue } from '../lib/events/sweep';
 import { logger } from '../lib/observability/logger';
 import { flushMetrics } from '../lib/observability/metrics';
-import { EVENT_PK_PREFIX } from '../lib/store/dynamo-outbox';
+import { eventIdOf } from '../lib/store/layout';
 import { infrastructure } from '../lib/wiring/infrastructure';
 import { deliveryDeps } from '../lib/wiring/webhooks';
 
@@ -27,10 +27,8 @@ const isStream = (event: DeliveryEvent): event is DynamoDBStreamEvent => 'Record
 /** Event ids of the stream's new outbox items (the subscription filters for them too). */
 function insertedEventIds(event: DynamoDBStreamEvent): string[] {
   return event.Records.flatMap((record) => {
-    const pk = record.dynamodb?.Keys?.pk?.S;
-    return record.eventName === 'INSERT' && pk?.startsWith(EVENT_PK_PREFIX) === true
-      ? [pk.slice(EVENT_PK_PREFIX.length)]
-      : [];
+    const id = eventIdOf(record.dynamodb?.Keys?.pk?.S ?? '');
+    return record.eventName === 'INSERT' && id !== undefined ? [id] : [];
   });
 }
 
