@@ -189,3 +189,19 @@ export function dynamoOutbox(table: TableRef): Outbox {
   };
   return store;
 }
+
+/** The part of a DynamoDB stream event this adapter reads: the event name and the item keys. */
+export interface TableStreamEvent {
+  Records: ReadonlyArray<{
+    eventName?: string | undefined;
+    dynamodb?: { Keys?: Record<string, { S?: string | undefined }> | undefined } | undefined;
+  }>;
+}
+
+/** Event ids of the stream's new outbox items (the subscription filters for them too). */
+export function insertedEventIds(event: TableStreamEvent): string[] {
+  return event.Records.flatMap((record) => {
+    const id = eventIdOf(record.dynamodb?.Keys?.[TABLE.partitionKey]?.S ?? '');
+    return record.eventName === 'INSERT' && id !== undefined ? [id] : [];
+  });
+}
