@@ -7,7 +7,7 @@ import { type DeliveryState, deliverEvent } from '../lib/events/deliver';
 import { type DeliverySweepReport, deliverDue } from '../lib/events/sweep';
 import { logger } from '../lib/observability/logger';
 import { flushMetrics } from '../lib/observability/metrics';
-import { EVENT_PK_PREFIX } from '../lib/store/dynamo-outbox';
+import { insertedEventIds } from '../lib/store/dynamo-outbox';
 import { infrastructure } from '../lib/wiring/infrastructure';
 import { deliveryDeps } from '../lib/wiring/webhooks';
 
@@ -23,16 +23,6 @@ const CLOCK_SKEW_MS = 5_000;
 type DeliveryEvent = DynamoDBStreamEvent | ScheduledEvent;
 
 const isStream = (event: DeliveryEvent): event is DynamoDBStreamEvent => 'Records' in event;
-
-/** Event ids of the stream's new outbox items (the subscription filters for them too). */
-function insertedEventIds(event: DynamoDBStreamEvent): string[] {
-  return event.Records.flatMap((record) => {
-    const pk = record.dynamodb?.Keys?.pk?.S;
-    return record.eventName === 'INSERT' && pk?.startsWith(EVENT_PK_PREFIX) === true
-      ? [pk.slice(EVENT_PK_PREFIX.length)]
-      : [];
-  });
-}
 
 /**
  * Delivers auth events to the app's webhook. Two triggers, one core: the table's stream hands

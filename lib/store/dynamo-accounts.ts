@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   DeleteCommand,
   GetCommand,
@@ -12,17 +11,8 @@ import { accountAttributes, accountFromItem } from './account-item';
 import type { TableRef } from './dynamo';
 import { failedConditions, isConditionFailure, translate } from './dynamo-errors';
 import { outboxPut } from './dynamo-outbox';
-import { ACCOUNT_SK_PREFIX, accountSk, INSTALLATION_SK, installationPk } from './keys';
+import { ACCOUNT_SK_PREFIX, accountSk, INSTALLATION_SK, installationPk, refreshShard, TABLE } from './layout';
 import type { AccountStore, LeaseCondition, WriteExpectation } from './ports';
-import { REFRESH_SHARDS, TABLE } from './table';
-
-/** The refresh index shard of a token: stable, so a record never moves between shards. */
-export function refreshShard(key: AccountKey): string {
-  const digest = createHash('sha256').update(
-    `${key.installationId}\u0000${key.integration}\u0000${key.account}`,
-  );
-  return `due#${digest.digest().readUInt32BE(0) % REFRESH_SHARDS}`;
-}
 
 function toItem(record: AccountRecord): Record<string, unknown> {
   const item = {
@@ -33,7 +23,7 @@ function toItem(record: AccountRecord): Record<string, unknown> {
   // Only records the sweep must visit are in the sparse index: an account that needs
   // reauthorization, or has no refresh token, costs the sweep nothing.
   if (record.status === 'authorized' && record.refreshDueAt !== undefined) {
-    return { ...item, dueShard: refreshShard(record), dueAt: record.refreshDueAt };
+    return { ...item, [TABLE.dueShardKey]: refreshShard(record), [TABLE.dueAtKey]: record.refreshDueAt };
   }
   return item;
 }

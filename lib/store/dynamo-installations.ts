@@ -10,9 +10,8 @@ import type { Sealed } from '../crypto/sealed';
 import type { TableRef } from './dynamo';
 import { failedConditions, translate } from './dynamo-errors';
 import { outboxPut } from './dynamo-outbox';
-import { INSTALLATION_SK, installationPk } from './keys';
+import { INSTALLATION_SK, installationPk, TABLE } from './layout';
 import type { InstallationRecord, InstallationStore, OutboxEvent } from './ports';
-import { TABLE } from './table';
 
 const BATCH_LIMIT = 25;
 const MAX_BATCH_RETRIES = 8;

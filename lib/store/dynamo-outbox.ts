@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableRef } from './dynamo';
 import { isConditionFailure, translate } from './dynamo-errors';
 import { queryDue } from './dynamo-refresh-index';
+import { EVENT_SK, eventIdOf, eventPk, eventShard, eventShards, TABLE } from './layout';
 import type { DeliveryResult, Outbox, OutboxEntry, OutboxEvent } from './ports';
-import { TABLE } from './table';
 
 /**
  * Outbox events live in their own partitions (not the installation's), so that deleting an
@@ -12,19 +11,10 @@ import { TABLE } from './table';
  * in the same sparse index as due tokens, under shards of their own (`event#n`): the refresh
  * sweep never reads them and the delivery sweep never reads tokens.
  */
-export const EVENT_PK_PREFIX = 'EVENT#';
-const EVENT_SK = 'EVENT';
-const EVENT_SHARDS = 2;
 const DAY_MS = 86_400_000;
 /** How long a delivered event is kept (for support questions), and a dead one (to replay it). */
 const DELIVERED_KEEP_MS = 7 * DAY_MS;
 const DEAD_KEEP_MS = 30 * DAY_MS;
-
-export const eventPk = (id: string): string => `${EVENT_PK_PREFIX}${id}`;
-
-function eventShard(id: string): string {
-  return `event#${createHash('sha256').update(id).digest().readUInt32BE(0) % EVENT_SHARDS}`;
-}
 
 const ttlAfter = (at: number, keepMs: number): number => Math.floor((at + keepMs) / 1000);
 
@@ -41,8 +31,8 @@ function outboxItem(event: OutboxEvent): Record<string, unknown> {
     state: 'pending',
     attempts: 0,
     createdAt: new Date(now).toISOString(),
-    [TABLE.refreshShardKey]: eventShard(event.id),
-    [TABLE.refreshDueKey]: now,
+    [TABLE.dueShardKey]: eventShard(event.id),
+    [TABLE.dueAtKey]: now,
     [TABLE.ttl]: ttlAfter(now, DEAD_KEEP_MS),
   };
 }
@@ -68,7 +58,7 @@ function toEntry(item: Record<string, unknown>): OutboxEntry {
     state: item.state as OutboxEntry['state'],
     attempts: Number(item.attempts ?? 0),
     createdAt: String(item.createdAt),
-    dueAt: typeof item[TABLE.refreshDueKey] === 'number' ? (item[TABLE.refreshDueKey] as number) : undefined,
+    dueAt: typeof item[TABLE.dueAtKey] === 'number' ? (item[TABLE.dueAtKey] as number) : undefined,
     lastError: typeof item.lastError === 'string' ? item.lastError : undefined,
     deliveredAt: typeof item.deliveredAt === 'string' ? item.deliveredAt : undefined,
   };
@@ -111,9 +101,8 @@ const dueOf =
   async (shard, now, limit, cursor) => {
     const page = await queryDue(table, shard, now, limit, cursor, 'query due events');
     const ids = page.items
-      .map((item) => String(item.pk))
-      .filter((pk) => pk.startsWith(EVENT_PK_PREFIX))
-      .map((pk) => pk.slice(EVENT_PK_PREFIX.length));
+      .map((item) => eventIdOf(String(item[TABLE.partitionKey])))
+      .filter((id): id is string => id !== undefined);
     return { ids, cursor: page.cursor };
   };
 
@@ -145,7 +134,7 @@ const claimOf =
           ExpressionAttributeNames: {
             '#pk': TABLE.partitionKey,
             '#state': 'state',
-            '#due': TABLE.refreshDueKey,
+            '#due': TABLE.dueAtKey,
           },
           ExpressionAttributeValues: {
             ':until': leaseUntil,
@@ -177,8 +166,8 @@ const settleOf =
           ConditionExpression: '#state = :pending AND attempts = :attempt',
           ExpressionAttributeNames: {
             '#state': 'state',
-            '#due': TABLE.refreshDueKey,
-            ...(result.kind === 'retry' ? {} : { '#shard': TABLE.refreshShardKey, '#ttl': TABLE.ttl }),
+            '#due': TABLE.dueAtKey,
+            ...(result.kind === 'retry' ? {} : { '#shard': TABLE.dueShardKey, '#ttl': TABLE.ttl }),
           },
           ExpressionAttributeValues: { ...update.values, ':pending': 'pending', ':attempt': attempt },
         }),
@@ -192,11 +181,27 @@ const settleOf =
 
 export function dynamoOutbox(table: TableRef): Outbox {
   const store: Outbox = {
-    shards: Array.from({ length: EVENT_SHARDS }, (_, index) => `event#${index}`),
+    shards: eventShards(),
     due: dueOf(table),
     get: getOf(table),
     claim: claimOf(table),
     settle: settleOf(table),
   };
   return store;
+}
+
+/** The part of a DynamoDB stream event this adapter reads: the event name and the item keys. */
+export interface TableStreamEvent {
+  Records: ReadonlyArray<{
+    eventName?: string | undefined;
+    dynamodb?: { Keys?: Record<string, { S?: string | undefined }> | undefined } | undefined;
+  }>;
+}
+
+/** Event ids of the stream's new outbox items (the subscription filters for them too). */
+export function insertedEventIds(event: TableStreamEvent): string[] {
+  return event.Records.flatMap((record) => {
+    const id = eventIdOf(record.dynamodb?.Keys?.[TABLE.partitionKey]?.S ?? '');
+    return record.eventName === 'INSERT' && id !== undefined ? [id] : [];
+  });
 }

@@ -2,9 +2,8 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import { NotFoundError } from '../errors';
 import type { TableRef } from './dynamo';
 import { failedConditions, isConditionFailure, translate } from './dynamo-errors';
-import { INSTALLATION_SK, installationPk, pendingSk } from './keys';
+import { INSTALLATION_SK, installationPk, pendingSk, TABLE } from './layout';
 import type { PendingKind, PendingRecord, PendingStore } from './ports';
-import { TABLE } from './table';
 
 /**
  * A used link or state stays readable for a day after it expires, so a second click can be

@@ -1,9 +1,8 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableRef } from './dynamo';
 import { isConditionFailure, translate } from './dynamo-errors';
-import { installationPk } from './keys';
+import { installationPk, rateSk, TABLE } from './layout';
 import type { RateLimiter } from './ports';
-import { TABLE } from './table';
 
 /**
  * A fixed one-minute window per installation, counted with one conditional ADD per invoke in
@@ -21,7 +20,7 @@ export function dynamoRateLimiter(table: TableRef): RateLimiter {
         await client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: { pk: installationPk(installationId), sk: `RATE#${window}` },
+            Key: { pk: installationPk(installationId), sk: rateSk(window) },
             UpdateExpression: 'SET #ttl = :ttl ADD #count :n',
             ConditionExpression: 'attribute_not_exists(#count) OR #count <= :room',
             ExpressionAttributeNames: { '#ttl': TABLE.ttl, '#count': 'count' },

@@ -2,9 +2,8 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountKey } from '../accounts/record';
 import type { TableRef } from './dynamo';
 import { translate } from './dynamo-errors';
-import { accountKeyOf } from './keys';
+import { accountKeyOf, refreshShards, TABLE } from './layout';
 import type { RefreshIndex } from './ports';
-import { REFRESH_SHARDS, TABLE } from './table';
 
 export interface DueItems {
   readonly items: ReadonlyArray<Record<string, unknown>>;
@@ -25,9 +24,9 @@ export async function queryDue(
     const page = await table.client.send(
       new QueryCommand({
         TableName: table.tableName,
-        IndexName: TABLE.refreshIndex,
+        IndexName: TABLE.dueIndex,
         KeyConditionExpression: '#shard = :shard AND #due <= :now',
-        ExpressionAttributeNames: { '#shard': TABLE.refreshShardKey, '#due': TABLE.refreshDueKey },
+        ExpressionAttributeNames: { '#shard': TABLE.dueShardKey, '#due': TABLE.dueAtKey },
         ExpressionAttributeValues: { ':shard': shard, ':now': now },
         Limit: limit,
         ExclusiveStartKey: cursor,
@@ -47,7 +46,7 @@ export async function queryDue(
  */
 export function dynamoRefreshIndex(table: TableRef): RefreshIndex {
   return {
-    shards: Array.from({ length: REFRESH_SHARDS }, (_, index) => `due#${index}`),
+    shards: refreshShards(),
     async due(shard, now, limit, cursor) {
       const page = await queryDue(table, shard, now, limit, cursor, 'query the refresh index');
       const keys: AccountKey[] = [];

@@ -3,9 +3,8 @@ import { accountFromItem } from './account-item';
 import type { TableRef } from './dynamo';
 import { translate } from './dynamo-errors';
 import { type InstallationItem, installationFromItem } from './dynamo-installations';
-import { accountSk, INSTALLATION_SK, installationPk } from './keys';
+import { accountSk, INSTALLATION_SK, installationPk, TABLE } from './layout';
 import type { SnapshotReader } from './ports';
-import { TABLE } from './table';
 
 /** BatchGetItem may leave keys unprocessed under load; they are asked for again, a bounded number of times. */
 const MAX_UNPROCESSED_RETRIES = 5;

@@ -10,24 +10,10 @@ import {
 import definition from '../../infra/table.json';
 
 /**
- * The one table's shape. infra/table.json is the single source of truth: serverless.yml
+ * Creates the one table from infra/table.json, the single source of truth: serverless.yml
  * includes it for CloudFormation and `npm start` / the tests create the local table from it.
+ * Attribute and index names in code come from ./layout.
  */
-export const TABLE = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  /** Sparse index: only token records that the sweep must visit carry dueShard/dueAt. */
-  refreshIndex: 'byRefreshDue',
-  refreshShardKey: 'dueShard',
-  refreshDueKey: 'dueAt',
-  ttl: 'ttl',
-} as const;
-
-/**
- * The refresh index spreads due tokens over a few partition keys so that one hot key does
- * not cap the sweep's write and read rate; the sweep queries each shard.
- */
-export const REFRESH_SHARDS = 4;
 
 export function createTableInput(tableName: string): CreateTableCommandInput {
   return {

@@ -10,8 +10,7 @@ import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 // The receiver recipe of docs/webhooks.md, as published.
 import { verifyHandshakeEvent } from '../../examples/verify-webhook.mjs';
 import { RETRY_DELAYS_MS } from '../../lib/events/deliver';
-import { EVENT_PK_PREFIX, eventPk } from '../../lib/store/dynamo-outbox';
-import { accountSk, installationPk } from '../../lib/store/keys';
+import { accountSk, EVENT_PK_PREFIX, eventPk, installationPk } from '../../lib/store/layout';
 import { lambdaContext } from '../support/events';
 import {
   ADMIN,

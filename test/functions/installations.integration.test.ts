@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { INSTALLATION_SK, installationPk } from '../../lib/store/keys';
+import { INSTALLATION_SK, installationPk } from '../../lib/store/layout';
 import { createTestTable, type TestTable } from '../support/dynamo';
 import {
   EVENTS_ADMIN_KEY,

@@ -24,7 +24,7 @@ import { createFileSecretSource } from '../../lib/secrets/file';
 import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoPendingStore } from '../../lib/store/dynamo-pending';
-import { installationPk } from '../../lib/store/keys';
+import { installationPk } from '../../lib/store/layout';
 import { sealTokenSet } from '../../lib/tokens/token-set';
 import { type Vault, vaultFrom } from '../../lib/tokens/vault';
 import { ensureLocalSecrets } from '../../tools/local/local-secrets';

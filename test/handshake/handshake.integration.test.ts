@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hashKey } from '../../lib/crypto/keys';
-import { installationPk, pendingSk } from '../../lib/store/keys';
+import { installationPk, pendingSk } from '../../lib/store/layout';
 import { completeProviderLogin } from '../support/browser';
 import {
   ADMIN,

@@ -4,7 +4,7 @@
  * token refresh inline and after a 401, dead grants.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { accountSk, installationPk } from '../../lib/store/keys';
+import { accountSk, installationPk } from '../../lib/store/layout';
 import {
   ADMIN,
   bearer,

@@ -5,9 +5,7 @@
  */
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { refreshShard } from '../../lib/store/dynamo-accounts';
-import { accountSk, installationPk } from '../../lib/store/keys';
-import { TABLE } from '../../lib/store/table';
+import { accountSk, installationPk, refreshShard, TABLE } from '../../lib/store/layout';
 import { lambdaContext } from '../support/events';
 import {
   ADMIN,
@@ -155,7 +153,7 @@ describe('the scheduled sweep', () => {
     const indexed = await world.table.client.send(
       new QueryCommand({
         TableName: world.table.tableName,
-        IndexName: TABLE.refreshIndex,
+        IndexName: TABLE.dueIndex,
         KeyConditionExpression: 'dueShard = :shard',
         ExpressionAttributeValues: {
           ':shard': refreshShard({

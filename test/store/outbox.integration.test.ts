@@ -10,9 +10,9 @@ import { ConflictError } from '../../lib/errors';
 import { newEventId } from '../../lib/events/event';
 import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
-import { dynamoOutbox, eventPk } from '../../lib/store/dynamo-outbox';
+import { dynamoOutbox } from '../../lib/store/dynamo-outbox';
+import { eventPk, TABLE } from '../../lib/store/layout';
 import type { OutboxEvent } from '../../lib/store/ports';
-import { TABLE } from '../../lib/store/table';
 import { createTestTable, type TestTable } from '../support/dynamo';
 
 let table: TestTable;
@@ -140,7 +140,7 @@ describe('the outbox', () => {
       state: 'delivered',
       deliveredAt: new Date(NOW + 11_000).toISOString(),
     });
-    expect(delivered?.[TABLE.refreshDueKey]).toBeUndefined();
+    expect(delivered?.[TABLE.dueAtKey]).toBeUndefined();
     expect(delivered?.[TABLE.ttl]).toBe(Math.floor((NOW + 11_000 + 7 * 86_400_000) / 1000));
 
     await outbox.claim(second.id, NOW, NOW + 30_000);
@@ -155,9 +155,9 @@ describe('the outbox', () => {
     const result = await table.client.send(
       new QueryCommand({
         TableName: table.tableName,
-        IndexName: TABLE.refreshIndex,
+        IndexName: TABLE.dueIndex,
         KeyConditionExpression: '#shard = :shard',
-        ExpressionAttributeNames: { '#shard': TABLE.refreshShardKey },
+        ExpressionAttributeNames: { '#shard': TABLE.dueShardKey },
         ExpressionAttributeValues: { ':shard': 'due#0' },
       }),
     );

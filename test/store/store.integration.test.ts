@@ -2,12 +2,11 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuthorizedAccount } from '../../lib/accounts/record';
 import type { Sealed } from '../../lib/crypto/sealed';
 import { ConflictError, NotFoundError } from '../../lib/errors';
-import { dynamoAccountStore, refreshShard } from '../../lib/store/dynamo-accounts';
+import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoPendingStore } from '../../lib/store/dynamo-pending';
-import { accountSk, installationPk, pendingSk } from '../../lib/store/keys';
+import { accountSk, installationPk, pendingSk, refreshShard, TABLE } from '../../lib/store/layout';
 import type { PendingRecord } from '../../lib/store/ports';
-import { TABLE } from '../../lib/store/table';
 import { createTestTable, type TestTable } from '../support/dynamo';
 
 const sealed = (value: string) => value as Sealed;
@@ -173,12 +172,12 @@ describe('accounts', () => {
       ).Item;
     // Assess
     const dueItem = await raw('due');
-    expect(dueItem?.[TABLE.refreshDueKey]).toBe(due);
-    expect(dueItem?.[TABLE.refreshShardKey]).toBe(
+    expect(dueItem?.[TABLE.dueAtKey]).toBe(due);
+    expect(dueItem?.[TABLE.dueShardKey]).toBe(
       refreshShard({ installationId: id, integration: 'hubspot', account: 'due' }),
     );
-    expect((await raw('dead'))?.[TABLE.refreshShardKey]).toBeUndefined();
-    expect((await raw('no-refresh'))?.[TABLE.refreshShardKey]).toBeUndefined();
+    expect((await raw('dead'))?.[TABLE.dueShardKey]).toBeUndefined();
+    expect((await raw('no-refresh'))?.[TABLE.dueShardKey]).toBeUndefined();
     // and reading it back never leaks the index attributes into the record
     const record = await accounts().get({ installationId: id, integration: 'hubspot', account: 'due' });
     expect(record).not.toHaveProperty('dueShard');

@@ -6,7 +6,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
 import { type AccountAttributes, accountFromItem } from '../../lib/store/account-item';
-import { installationPk } from '../../lib/store/keys';
+import { installationPk } from '../../lib/store/layout';
 import { openTokenSet } from '../../lib/tokens/token-set';
 import type { Infrastructure } from '../../lib/wiring/infrastructure';
 import { type ApiServer, startApiServer } from './api-server';

@@ -3,7 +3,7 @@ import type { AccountKey, AccountRecord } from '../../lib/accounts/record';
 import { createCipher, DecryptError, newKeyRing, parseKeyRing, rotateKeyRing } from '../../lib/crypto';
 import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
-import { accountSk, installationPk } from '../../lib/store/keys';
+import { accountSk, installationPk } from '../../lib/store/layout';
 import { openTokenSet, sealTokenSet } from '../../lib/tokens/token-set';
 import { vaultFrom } from '../../lib/tokens/vault';
 import { createTestTable, type TestTable } from '../support/dynamo';

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import type { AccountKey } from '../accounts/record';
+import type { PendingKind } from './ports';
+
+/**
+ * The single table's layout: every attribute, key, shard, index and TTL the adapters use.
+ * infra/table.json declares the same names for CloudFormation (test/store/layout.unit.test.ts
+ * keeps the two in step).
+ */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /**
+   * Sparse "due" index: token records the refresh sweep must visit and pending outbox events.
+   * Its physical name predates the events; CloudFormation cannot rename a GSI in place and
+   * existing deployments keep their data, so only the code name says what it holds.
+   */
+  dueIndex: 'byRefreshDue',
+  dueShardKey: 'dueShard',
+  dueAtKey: 'dueAt',
+  ttl: 'ttl',
+} as const;
+
+/**
+ * Everything that belongs to an installation lives in its partition, so deleting an
+ * installation is one Query plus batch deletes, and a token can never be filed under another
+ * installation by a key mix-up.
+ */
+const INSTALLATION_PK_PREFIX = 'INST#';
+export const installationPk = (installationId: string): string =>
+  `${INSTALLATION_PK_PREFIX}${installationId}`;
+export const INSTALLATION_SK = 'INSTALLATION';
+export const ACCOUNT_SK_PREFIX = 'ACCOUNT#';
+
+/** Integration names cannot contain '#', so the account label (last) may hold anything. */
+export const accountSk = (key: Pick<AccountKey, 'integration' | 'account'>): string =>
+  `${ACCOUNT_SK_PREFIX}${key.integration}#${key.account}`;
+
+export const pendingSk = (kind: PendingKind, hash: string): string => `${kind.toUpperCase()}#${hash}`;
+
+export const rateSk = (window: number | string): string => `RATE#${window}`;
+
+/** The account key of a token record's item key (the inverse of installationPk + accountSk). */
+export function accountKeyOf(pk: string, sk: string): AccountKey | undefined {
+  if (!pk.startsWith(INSTALLATION_PK_PREFIX) || !sk.startsWith(ACCOUNT_SK_PREFIX)) return undefined;
+  const rest = sk.slice(ACCOUNT_SK_PREFIX.length);
+  const split = rest.indexOf('#');
+  if (split <= 0) return undefined;
+  return {
+    installationId: pk.slice(INSTALLATION_PK_PREFIX.length),
+    integration: rest.slice(0, split),
+    account: rest.slice(split + 1),
+  };
+}
+
+/**
+ * Outbox events live in their own partitions (not the installation's), so that deleting an
+ * installation does not delete the `installation.deleted` event it writes.
+ */
+export const EVENT_PK_PREFIX = 'EVENT#';
+export const EVENT_SK = 'EVENT';
+export const eventPk = (id: string): string => `${EVENT_PK_PREFIX}${id}`;
+/** The event id of an item's partition key, or undefined for any other item. */
+export const eventIdOf = (pk: string): string | undefined =>
+  pk.startsWith(EVENT_PK_PREFIX) ? pk.slice(EVENT_PK_PREFIX.length) : undefined;
+
+/**
+ * The due index spreads entries over a few partition keys so that one hot key does not cap
+ * the sweeps' write and read rate. Tokens and events have shards of their own: the refresh
+ * sweep never reads events and the delivery sweep never reads tokens.
+ */
+export const REFRESH_SHARDS = 4;
+export const EVENT_SHARDS = 2;
+
+const shardOf = (prefix: string, count: number, text: string): string =>
+  `${prefix}${createHash('sha256').update(text).digest().readUInt32BE(0) % count}`;
+const shardsOf = (prefix: string, count: number): string[] =>
+  Array.from({ length: count }, (_, index) => `${prefix}${index}`);
+
+/** The due shard of a token: stable, so a record never moves between shards. */
+export const refreshShard = (key: AccountKey): string =>
+  shardOf('due#', REFRESH_SHARDS, `${key.installationId}\u0000${key.integration}\u0000${key.account}`);
+export const eventShard = (id: string): string => shardOf('event#', EVENT_SHARDS, id);
+export const refreshShards = (): string[] => shardsOf('due#', REFRESH_SHARDS);
+export const eventShards = (): string[] => shardsOf('event#', EVENT_SHARDS);
