@@ -5,7 +5,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AccountKey, AccountRecord } from '../accounts/record';
+import type { AccountRecord } from '../accounts/record';
 import { NotFoundError } from '../errors';
 import { accountAttributes, accountFromItem } from './account-item';
 import type { TableRef } from './dynamo';
