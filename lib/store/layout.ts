@@ -4,8 +4,9 @@ import type { DueKind, PendingKind } from './ports';
 
 /**
  * The single table's layout: every attribute, key, shard, index and TTL the adapters use.
- * infra/table.json declares the same names for CloudFormation (test/store/layout.unit.test.ts
- * keeps the two in step).
+ * infra/table.json declares the same names for CloudFormation, infra/roles.yml grants the index
+ * and serverless.yml filters the stream by EVENT_PK_PREFIX (test/store/layout.unit.test.ts
+ * keeps them in step).
  */
 export const TABLE = {
   partitionKey: 'pk',
@@ -18,6 +19,7 @@ export const TABLE = {
   dueIndex: 'byRefreshDue',
   dueShardKey: 'dueShard',
   dueAtKey: 'dueAt',
+  /** DynamoDB's TTL attribute: epoch seconds after which the item may be deleted. */
   ttl: 'ttl',
 } as const;
 
