@@ -3,11 +3,9 @@ import middy from '@middy/core';
 import type { Context, DynamoDBStreamEvent, ScheduledEvent } from 'aws-lambda';
 import { getApp } from '../lib/app';
 import { config } from '../lib/config';
-import { type DeliveryState, deliverEvent } from '../lib/events/deliver';
-import { type DeliverySweepReport, deliverDue } from '../lib/events/sweep';
+import { type DeliverySweepReport, deliverDue, deliverInserted } from '../lib/events/deliver-due';
 import { logger } from '../lib/observability/logger';
 import { flushMetrics } from '../lib/observability/metrics';
-import { insertedEventIds } from '../lib/store/dynamo-outbox';
 import { infrastructure } from '../lib/wiring/infrastructure';
 import { deliveryDeps } from '../lib/wiring/webhooks';
 
@@ -17,8 +15,6 @@ const delivery = deliveryDeps(infrastructure(config(), getApp()));
 const CONCURRENCY = 8;
 /** Room at the end for the last attempts started to finish (each ends within 10 s). */
 const SAFETY_MS = 15_000;
-/** A new event's time is its writer's clock; another container's may be this far behind. */
-const CLOCK_SKEW_MS = 5_000;
 
 type DeliveryEvent = DynamoDBStreamEvent | ScheduledEvent;
 
@@ -40,16 +36,7 @@ async function run(event: DeliveryEvent, context: Context): Promise<DeliverySwee
 }
 
 async function deliver(event: DeliveryEvent, context: Context): Promise<DeliverySweepReport> {
-  if (isStream(event)) {
-    const report: Record<DeliveryState, number> = { delivered: 0, retry: 0, dead: 0, not_due: 0 };
-    const dueBy = delivery.now().getTime() + CLOCK_SKEW_MS;
-    await Promise.all(
-      insertedEventIds(event).map(async (id) => {
-        report[await deliverEvent(delivery, id, dueBy)] += 1;
-      }),
-    );
-    return report;
-  }
+  if (isStream(event)) return deliverInserted(delivery, event, { concurrency: CONCURRENCY });
   return deliverDue(delivery, {
     concurrency: CONCURRENCY,
     startBefore: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MS,

@@ -6,7 +6,7 @@ import { getApp } from '../lib/app';
 import { config } from '../lib/config';
 import { logger } from '../lib/observability/logger';
 import { metrics } from '../lib/observability/metrics';
-import { type SweepReport, sweep } from '../lib/refresh/sweep';
+import { type RefreshSweepReport, refreshDue } from '../lib/refresh/refresh-due';
 import { infrastructure } from '../lib/wiring/infrastructure';
 import { sweepDeps } from '../lib/wiring/refresh-sweep';
 
@@ -17,14 +17,14 @@ const deps = sweepDeps(infrastructure(config(), getApp()));
 const SAFETY_MS = 5_000;
 
 /** The scheduled sweep (EventBridge): refresh every token whose time has come. */
-async function run(_event: ScheduledEvent, context: Context): Promise<SweepReport> {
+async function run(_event: ScheduledEvent, context: Context): Promise<RefreshSweepReport> {
   const remaining = context.getRemainingTimeInMillis();
-  return sweep(deps, {
+  return refreshDue(deps, {
     concurrency: refreshConcurrency,
     startBefore: Date.now() + remaining - deps.tokenTimeoutMs - SAFETY_MS,
   });
 }
 
-export const handler = middy<ScheduledEvent, SweepReport, Error, Context>(run)
+export const handler = middy<ScheduledEvent, RefreshSweepReport, Error, Context>(run)
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));

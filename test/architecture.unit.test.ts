@@ -54,6 +54,7 @@ const LAYERS = [
   'crypto',
   'secrets',
   'observability',
+  'concurrency', // the one worker pool
   'config.ts',
   'errors.ts',
 ] as const;

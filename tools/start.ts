@@ -16,7 +16,7 @@ import {
 } from '../infra/local-environment.cjs';
 import { createFileSecretSource } from '../lib/secrets/file';
 import { createDynamoClient, documentClient } from '../lib/store/dynamo';
-import { dynamoOutbox } from '../lib/store/dynamo-outbox';
+import { dynamoDueQueue } from '../lib/store/dynamo-due-queue';
 import { ensureTable } from '../lib/store/table';
 import { parseOrExit } from './cli';
 import { deliverEventsLocally } from './local/deliver-loop';
@@ -260,10 +260,10 @@ async function main(): Promise<void> {
   await waitForHealth(`http://127.0.0.1:${port}`, offline, 120_000);
   const webhookUrl = env.HANDSHAKE_WEBHOOK_URL?.trim();
   if (webhookUrl) {
-    const outbox = dynamoOutbox({ client: documentClient(client), tableName });
+    const queue = dynamoDueQueue({ client: documentClient(client), tableName });
     const deliverUrl = `http://127.0.0.1:${lambdaPort}/2015-03-31/functions/handshake-${stage}-deliver/invocations`;
     deliverEventsLocally(
-      outbox,
+      queue,
       deliverUrl,
       () => stopping,
       (message) => console.error(`npm start: ${message}`),

@@ -41,7 +41,7 @@ const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\
  * usual way goes on to the egress policy, which refuses it unless the allow list names it;
  * the other numeric spellings (`2130706433`, `0x7f000001`, `0177.0.0.1`, `127.1`) never pass.
  */
-function checkHost(host: string): void {
+function assertRenderedHost(host: string): void {
   const refuse = (why: string) =>
     new TemplateRequestError(
       'host',
@@ -87,7 +87,7 @@ export function renderRequest(
   scope: { readonly url: TemplateScope; readonly headers: TemplateScope },
 ): RenderedRequest {
   const host = render(template.host, scope.url, 'schema.host');
-  checkHost(host);
+  assertRenderedHost(host);
   const path = render(template.path, scope.url, 'schema.path', pathValue);
   if (!path.startsWith('/')) throw new TemplateRequestError('path', 'schema.path must start with "/"');
   let url: URL;

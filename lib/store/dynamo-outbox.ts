@@ -1,15 +1,12 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableRef } from './dynamo';
 import { isConditionFailure, translate } from './dynamo-errors';
-import { queryDue } from './dynamo-refresh-index';
-import { EVENT_SK, eventIdOf, eventPk, eventShard, eventShards, TABLE } from './layout';
-import type { DeliveryResult, Outbox, OutboxEntry, OutboxEvent } from './ports';
+import { deliveryShard, EVENT_SK, eventIdOf, eventPk, TABLE } from './layout';
+import type { DeliveryResult, Outbox, OutboxEntry, OutboxEvent, TableStreamBatch } from './ports';
 
 /**
- * Outbox events live in their own partitions (not the installation's), so that deleting an
- * installation does not delete the `installation.deleted` event it writes. Pending events are
- * in the same sparse index as due tokens, under shards of their own (`event#n`): the refresh
- * sweep never reads them and the delivery sweep never reads tokens.
+ * Outbox events live in partitions of their own (lib/store/layout.ts). A pending event is in
+ * the due queue (kind `delivery`, lib/store/dynamo-due-queue.ts) until it is delivered or dead.
  */
 const DAY_MS = 86_400_000;
 /** How long a delivered event is kept (for support questions), and a dead one (to replay it). */
@@ -31,7 +28,7 @@ function outboxItem(event: OutboxEvent): Record<string, unknown> {
     state: 'pending',
     attempts: 0,
     createdAt: new Date(now).toISOString(),
-    [TABLE.dueShardKey]: eventShard(event.id),
+    [TABLE.dueShardKey]: deliveryShard(event.id),
     [TABLE.dueAtKey]: now,
     [TABLE.ttl]: ttlAfter(now, DEAD_KEEP_MS),
   };
@@ -95,16 +92,6 @@ function settleUpdate(result: DeliveryResult): {
 }
 
 const key = (id: string) => ({ pk: eventPk(id), sk: EVENT_SK });
-
-const dueOf =
-  (table: TableRef): Outbox['due'] =>
-  async (shard, now, limit, cursor) => {
-    const page = await queryDue(table, shard, now, limit, cursor, 'query due events');
-    const ids = page.items
-      .map((item) => eventIdOf(String(item[TABLE.partitionKey])))
-      .filter((id): id is string => id !== undefined);
-    return { ids, cursor: page.cursor };
-  };
 
 const getOf =
   (table: TableRef): Outbox['get'] =>
@@ -179,29 +166,19 @@ const settleOf =
     }
   };
 
+/** Event ids of the stream's new outbox items (the subscription filters for them too). */
+function insertedIds(batch: TableStreamBatch): string[] {
+  return batch.Records.flatMap((record) => {
+    const id = eventIdOf(record.dynamodb?.Keys?.[TABLE.partitionKey]?.S ?? '');
+    return record.eventName === 'INSERT' && id !== undefined ? [id] : [];
+  });
+}
+
 export function dynamoOutbox(table: TableRef): Outbox {
-  const store: Outbox = {
-    shards: eventShards(),
-    due: dueOf(table),
+  return {
+    insertedIds,
     get: getOf(table),
     claim: claimOf(table),
     settle: settleOf(table),
   };
-  return store;
-}
-
-/** The part of a DynamoDB stream event this adapter reads: the event name and the item keys. */
-export interface TableStreamEvent {
-  Records: ReadonlyArray<{
-    eventName?: string | undefined;
-    dynamodb?: { Keys?: Record<string, { S?: string | undefined }> | undefined } | undefined;
-  }>;
-}
-
-/** Event ids of the stream's new outbox items (the subscription filters for them too). */
-export function insertedEventIds(event: TableStreamEvent): string[] {
-  return event.Records.flatMap((record) => {
-    const id = eventIdOf(record.dynamodb?.Keys?.[TABLE.partitionKey]?.S ?? '');
-    return record.eventName === 'INSERT' && id !== undefined ? [id] : [];
-  });
 }

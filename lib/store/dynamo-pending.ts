@@ -12,7 +12,7 @@ import type { PendingKind, PendingRecord, PendingStore } from './ports';
 const TTL_GRACE_SECONDS = 24 * 60 * 60;
 
 function toRecord(item: Record<string, unknown>): PendingRecord {
-  const { pk: _pk, sk: _sk, ttl: _ttl, ...record } = item;
+  const { [TABLE.partitionKey]: _pk, [TABLE.sortKey]: _sk, [TABLE.ttl]: _ttl, ...record } = item;
   return record as unknown as PendingRecord;
 }
 

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { AccountKey } from '../accounts/record';
-import type { PendingKind } from './ports';
+import type { DueKind, PendingKind } from './ports';
 
 /**
  * The single table's layout: every attribute, key, shard, index and TTL the adapters use.
- * infra/table.json declares the same names for CloudFormation (test/store/layout.unit.test.ts
- * keeps the two in step).
+ * infra/table.json declares the same names for CloudFormation, infra/roles.yml grants the index
+ * and serverless.yml filters the stream by EVENT_PK_PREFIX (test/store/layout.unit.test.ts
+ * keeps them in step).
  */
 export const TABLE = {
   partitionKey: 'pk',
@@ -18,6 +19,7 @@ export const TABLE = {
   dueIndex: 'byRefreshDue',
   dueShardKey: 'dueShard',
   dueAtKey: 'dueAt',
+  /** DynamoDB's TTL attribute: epoch seconds after which the item may be deleted. */
   ttl: 'ttl',
 } as const;
 
@@ -66,20 +68,25 @@ export const eventIdOf = (pk: string): string | undefined =>
 
 /**
  * The due index spreads entries over a few partition keys so that one hot key does not cap
- * the sweeps' write and read rate. Tokens and events have shards of their own: the refresh
- * sweep never reads events and the delivery sweep never reads tokens.
+ * the sweeps' write and read rate. Each kind of the due queue has shards of its own: the
+ * refresh sweep never reads events and the delivery sweep never reads tokens. The refresh
+ * shards are named `due#n` (stored names, from before events were due too).
  */
-export const REFRESH_SHARDS = 4;
-export const EVENT_SHARDS = 2;
+const SHARDS: Readonly<Record<DueKind, { readonly prefix: string; readonly count: number }>> = {
+  refresh: { prefix: 'due#', count: 4 },
+  delivery: { prefix: 'event#', count: 2 },
+};
 
-const shardOf = (prefix: string, count: number, text: string): string =>
-  `${prefix}${createHash('sha256').update(text).digest().readUInt32BE(0) % count}`;
-const shardsOf = (prefix: string, count: number): string[] =>
-  Array.from({ length: count }, (_, index) => `${prefix}${index}`);
+/** Every shard of `kind`, the ones a sweep of that kind queries. */
+export const dueShards = (kind: DueKind): string[] =>
+  Array.from({ length: SHARDS[kind].count }, (_, index) => `${SHARDS[kind].prefix}${index}`);
 
-/** The due shard of a token: stable, so a record never moves between shards. */
+/** Stable, so an entry never moves between shards when its due time changes. */
+const shardOf = (kind: DueKind, identity: string): string =>
+  `${SHARDS[kind].prefix}${createHash('sha256').update(identity).digest().readUInt32BE(0) % SHARDS[kind].count}`;
+
+/** The due shard of an account's token refresh. */
 export const refreshShard = (key: AccountKey): string =>
-  shardOf('due#', REFRESH_SHARDS, `${key.installationId}\u0000${key.integration}\u0000${key.account}`);
-export const eventShard = (id: string): string => shardOf('event#', EVENT_SHARDS, id);
-export const refreshShards = (): string[] => shardsOf('due#', REFRESH_SHARDS);
-export const eventShards = (): string[] => shardsOf('event#', EVENT_SHARDS);
+  shardOf('refresh', `${key.installationId}\u0000${key.integration}\u0000${key.account}`);
+/** The due shard of an event's delivery. */
+export const deliveryShard = (id: string): string => shardOf('delivery', id);

@@ -90,23 +90,41 @@ export interface AccountStore {
   ): Promise<LeaseResult>;
 }
 
-/** One page of the refresh index. */
-export interface DuePage {
-  readonly keys: readonly AccountKey[];
-  /** Items the index query read (what DynamoDB bills), for the sweep's metrics. */
+/**
+ * What the due queue holds, by kind: accounts whose token refresh is due, and outbox events
+ * whose delivery is due. Each kind has shards of its own, so a sweep of one never reads the other.
+ */
+export interface DueItems {
+  readonly refresh: AccountKey;
+  readonly delivery: string;
+}
+export type DueKind = keyof DueItems;
+
+/** A due queue's position after one page; undefined when the shard has no more due items. */
+export type DueCursor = Readonly<Record<string, unknown>> | undefined;
+
+/** One page of one shard of the due queue. */
+export interface DuePage<K extends DueKind> {
+  readonly items: readonly DueItems[K][];
+  /** Entries the query read (what DynamoDB bills), for the sweeps' metrics. */
   readonly itemsRead: number;
-  readonly cursor: Readonly<Record<string, unknown>> | undefined;
+  readonly cursor: DueCursor;
 }
 
-export interface RefreshIndex {
-  readonly shards: readonly string[];
-  /** Token records of `shard` whose refresh time is at or before `now`, oldest first. */
-  due(
+/**
+ * Everything that must be done at a time: the refresh sweep and the delivery sweep read it
+ * by kind and shard, oldest first, never scanning the records themselves.
+ */
+export interface DueQueue {
+  shards(kind: DueKind): readonly string[];
+  /** The items of `kind` in `shard` due at or before `now` (epoch ms), oldest first. */
+  due<K extends DueKind>(
+    kind: K,
     shard: string,
     now: number,
     limit: number,
-    cursor?: Readonly<Record<string, unknown>>,
-  ): Promise<DuePage>;
+    cursor?: DueCursor,
+  ): Promise<DuePage<K>>;
 }
 
 /** An installation and one of its accounts as they are now, read together. */
@@ -189,10 +207,17 @@ export interface OutboxEntry extends Omit<OutboxEvent, 'at'> {
   readonly deliveredAt?: string | undefined;
 }
 
-/** One page of due events. */
-export interface DueEvents {
-  readonly ids: readonly string[];
-  readonly cursor: Readonly<Record<string, unknown>> | undefined;
+/**
+ * The part of a change-stream batch (the table's DynamoDB stream) the outbox reads: each
+ * record's event name and item keys, attribute-value encoded.
+ */
+export interface TableStreamBatch {
+  readonly Records: ReadonlyArray<{
+    readonly eventName?: string | undefined;
+    readonly dynamodb?:
+      | { readonly Keys?: Readonly<Record<string, { readonly S?: string | undefined }>> | undefined }
+      | undefined;
+  }>;
 }
 
 /**
@@ -201,14 +226,8 @@ export interface DueEvents {
  * never send the same attempt twice; a sender that dies holds it only until its lease ends.
  */
 export interface Outbox {
-  readonly shards: readonly string[];
-  /** Pending events of `shard` due at or before `now`, oldest first. */
-  due(
-    shard: string,
-    now: number,
-    limit: number,
-    cursor?: Readonly<Record<string, unknown>>,
-  ): Promise<DueEvents>;
+  /** The ids of the events a stream batch inserted; its other records are not events. */
+  insertedIds(batch: TableStreamBatch): string[];
   get(id: string): Promise<OutboxEntry | undefined>;
   /** Starts an attempt: pending and due at `now` → attempts + 1, due again at `leaseUntil`. */
   claim(id: string, now: number, leaseUntil: number): Promise<OutboxEntry | undefined>;

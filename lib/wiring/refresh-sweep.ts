@@ -1,9 +1,9 @@
-import type { SweepDeps } from '../refresh/sweep';
-import { dynamoRefreshIndex } from '../store/dynamo-refresh-index';
+import type { RefreshSweepDeps } from '../refresh/refresh-due';
+import { dynamoDueQueue } from '../store/dynamo-due-queue';
 import type { Infrastructure } from './infrastructure';
 
-/** The scheduled sweep's dependencies: the refresh core's and the refresh index (refresh only). */
-export const sweepDeps = (infra: Pick<Infrastructure, 'refresh' | 'table'>): SweepDeps => ({
+/** The scheduled sweep's dependencies: the refresh core's and the due queue (refresh only). */
+export const sweepDeps = (infra: Pick<Infrastructure, 'refresh' | 'table'>): RefreshSweepDeps => ({
   ...infra.refresh,
-  index: dynamoRefreshIndex(infra.table),
+  queue: dynamoDueQueue(infra.table),
 });

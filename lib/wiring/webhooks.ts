@@ -1,5 +1,7 @@
-import type { DeliveryDeps, SenderDeps } from '../events/deliver';
+import type { SenderDeps } from '../events/deliver';
+import type { DeliverySweepDeps } from '../events/deliver-due';
 import type { TestEventDeps } from '../events/test-event';
+import { dynamoDueQueue } from '../store/dynamo-due-queue';
 import { dynamoOutbox } from '../store/dynamo-outbox';
 import type { Infrastructure } from './infrastructure';
 
@@ -21,7 +23,8 @@ export const testEventDeps = (infra: SenderPorts): TestEventDeps => ({
 });
 
 /** What delivers the outbox's events to the app's webhook (deliver only). */
-export const deliveryDeps = (infra: SenderPorts & Pick<Infrastructure, 'table'>): DeliveryDeps => ({
+export const deliveryDeps = (infra: SenderPorts & Pick<Infrastructure, 'table'>): DeliverySweepDeps => ({
   ...senderDeps(infra),
   outbox: dynamoOutbox(infra.table),
+  queue: dynamoDueQueue(infra.table),
 });

@@ -11,10 +11,7 @@ function memoryOutbox(entry: OutboxEntry) {
   let current = entry;
   const settled: DeliveryResult[] = [];
   const outbox: Outbox = {
-    shards: ['event#0'],
-    async due() {
-      return { ids: [current.id], cursor: undefined };
-    },
+    insertedIds: () => [current.id],
     async get() {
       return current;
     },

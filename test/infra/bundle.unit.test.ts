@@ -202,7 +202,7 @@ describe('a deployed function bundle', () => {
     expect(code?.text).not.toContain('unprocessed deletes remain after retries');
     expect(code?.text).not.toContain('SET usedAt = :usedAt');
     const output = Object.values(result.metafile.outputs).find((out) => out.entryPoint !== undefined);
-    expect(output?.inputs['lib/store/dynamo-refresh-index.ts']?.bytesInOutput ?? 0).toBe(0);
+    expect(output?.inputs['lib/store/dynamo-due-queue.ts']?.bytesInOutput ?? 0).toBe(0);
   }, 60_000);
 });
 

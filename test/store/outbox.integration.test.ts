@@ -9,6 +9,7 @@ import type { Sealed } from '../../lib/crypto/sealed';
 import { ConflictError } from '../../lib/errors';
 import { newEventId } from '../../lib/events/event';
 import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
+import { dynamoDueQueue } from '../../lib/store/dynamo-due-queue';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoOutbox } from '../../lib/store/dynamo-outbox';
 import { eventPk, TABLE } from '../../lib/store/layout';
@@ -68,9 +69,11 @@ async function stored(id: string) {
 }
 
 async function dueIds(now: number): Promise<string[]> {
-  const outbox = dynamoOutbox(table);
-  const pages = await Promise.all(outbox.shards.map((shard) => outbox.due(shard, now, 100)));
-  return pages.flatMap((page) => page.ids);
+  const queue = dynamoDueQueue(table);
+  const pages = await Promise.all(
+    queue.shards('delivery').map((shard) => queue.due('delivery', shard, now, 100)),
+  );
+  return pages.flatMap((page) => page.items);
 }
 
 describe('the outbox', () => {

@@ -1,12 +1,12 @@
 /**
- * The refresh section: the real sweep (lib/refresh/sweep.ts, wired as functions/refresh.ts
+ * The refresh section: the real sweep (lib/refresh/refresh-due.ts, wired as functions/refresh.ts
  * wires it) against DynamoDB Local and the loopback token endpoint. Measures refreshes per
  * second of one sweep over N due tokens, and the index items a sweep reads per due token when
  * most stored tokens are not due.
  */
 
 import type { AccountKey } from '../../lib/accounts/record';
-import { type SweepReport, sweep } from '../../lib/refresh/sweep';
+import { type RefreshSweepReport, refreshDue } from '../../lib/refresh/refresh-due';
 import { openTokenSet } from '../../lib/tokens/token-set';
 import { formatNumber, inPool, markdownTable, passFail, problemLines, type SectionResult } from './section';
 import { secretToken } from './servers';
@@ -47,7 +47,7 @@ async function seed(world: World, prefix: string, count: number, installations: 
 }
 
 /** What went wrong: every seeded account refreshed once, with exactly the tokens the endpoint issued. */
-async function check(world: World, seeded: readonly Seeded[], report: SweepReport, calls: number) {
+async function check(world: World, seeded: readonly Seeded[], report: RefreshSweepReport, calls: number) {
   const problems: string[] = [];
   const expected = seeded.length;
   if (report.due !== expected) problems.push(`the sweep found ${report.due} due tokens, not ${expected}`);
@@ -80,7 +80,7 @@ async function check(world: World, seeded: readonly Seeded[], report: SweepRepor
 interface Run {
   readonly concurrency: number;
   readonly seconds: number;
-  readonly report: SweepReport;
+  readonly report: RefreshSweepReport;
   readonly calls: number;
   readonly problems: string[];
 }
@@ -88,7 +88,7 @@ interface Run {
 async function sweepOver(world: World, seeded: readonly Seeded[], concurrency: number): Promise<Run> {
   const before = world.endpoint.calls();
   const started = performance.now();
-  const report = await sweep(world.sweep, { concurrency, startBefore: Date.now() + SWEEP_TIME_MS });
+  const report = await refreshDue(world.sweep, { concurrency, startBefore: Date.now() + SWEEP_TIME_MS });
   const seconds = (performance.now() - started) / 1000;
   const calls = world.endpoint.calls() - before;
   return { concurrency, seconds, report, calls, problems: await check(world, seeded, report, calls) };
@@ -171,7 +171,7 @@ export async function refreshSection(world: World): Promise<SectionResult> {
   const markdown = [
     '### Refreshes per second',
     '',
-    `One \`sweep()\` over N due tokens (${THROUGHPUT.perInstallation} per installation), each refreshed ` +
+    `One \`refreshDue()\` over N due tokens (${THROUGHPUT.perInstallation} per installation), each refreshed ` +
       'through its lease: UpdateItem, token endpoint POST, TransactWrite. ' +
       `A sweep of ${formatNumber(WARM_UP.accounts)} tokens runs first, unmeasured, to warm up the JVM and V8.`,
     '',

@@ -13,7 +13,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { AccountKey, AccountRecord } from '../../lib/accounts/record';
 import { hashKey, newInstallationId, newInstallationKey } from '../../lib/crypto';
 import type { InvokeDeps } from '../../lib/invoke/invoke';
-import type { SweepDeps } from '../../lib/refresh/sweep';
+import type { RefreshSweepDeps } from '../../lib/refresh/refresh-due';
 import { createDynamoClient } from '../../lib/store/dynamo';
 import type { AccountStore, SnapshotReader } from '../../lib/store/ports';
 import { ensureTable } from '../../lib/store/table';
@@ -37,7 +37,7 @@ export interface World {
   readonly endpoint: TokenEndpoint;
   readonly upstream: Upstream;
   readonly vault: Vault;
-  readonly sweep: SweepDeps;
+  readonly sweep: RefreshSweepDeps;
   readonly invoke: InvokeDeps;
   readonly handler: Handler;
   /** The storage read each invoke makes, alone: the part of its latency DynamoDB Local decides. */

@@ -4,20 +4,22 @@
  * the deliver function through serverless-offline's Lambda API — the same handler on the same
  * outbox as in AWS.
  */
-import type { Outbox } from '../../lib/store/ports';
+import type { DueQueue } from '../../lib/store/ports';
 
 /** How often the loop looks; in AWS the table's stream wakes the function at once. */
 export const LOCAL_DELIVERY_INTERVAL_MS = 2_000;
 
 /** Whether any auth event is waiting for delivery now. */
-async function eventsDue(outbox: Outbox): Promise<boolean> {
+async function eventsDue(queue: DueQueue): Promise<boolean> {
   const now = Date.now();
-  for (const shard of outbox.shards) if ((await outbox.due(shard, now, 1)).ids.length > 0) return true;
+  for (const shard of queue.shards('delivery')) {
+    if ((await queue.due('delivery', shard, now, 1)).items.length > 0) return true;
+  }
   return false;
 }
 
 export function deliverEventsLocally(
-  outbox: Outbox,
+  queue: DueQueue,
   functionUrl: string,
   stopped: () => boolean,
   warn: (message: string) => void,
@@ -35,7 +37,7 @@ export function deliverEventsLocally(
   const tick = async () => {
     if (stopped()) return;
     try {
-      if (await eventsDue(outbox)) await deliver();
+      if (await eventsDue(queue)) await deliver();
     } catch {
       // Nothing due, or serverless-offline is stopping or restarting; the next tick tries again.
     }

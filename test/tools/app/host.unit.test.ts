@@ -1,10 +1,10 @@
 import { parseTemplate } from '../../../lib/app/template';
-import { checkHost } from '../../../tools/app/load/host';
+import { validateHostTemplate } from '../../../tools/app/load/host';
 import { ProblemSink } from '../../../tools/app/problems';
 
 const check = (host: string) => {
   const sink = new ProblemSink();
-  checkHost(parseTemplate(host), { file: 'config/requests.json', path: '$.t.schema.host' }, sink);
+  validateHostTemplate(parseTemplate(host), { file: 'config/requests.json', path: '$.t.schema.host' }, sink);
   return sink.problems;
 };
 

@@ -60,7 +60,7 @@ function hostProblem(skeleton: string): string | undefined {
  * user information or IP literal. Expressions may fill in parts; their values are checked again
  * by the egress policy when the template is invoked.
  */
-export function checkHost(template: Template, where: Where, sink: ProblemSink): void {
+export function validateHostTemplate(template: Template, where: Where, sink: ProblemSink): void {
   const skeleton = skeletonOf(template);
   const problem = hostProblem(skeleton);
   const quoted = describeValue(template.source);

@@ -8,7 +8,7 @@ import {
   requestTemplateSchema,
 } from '../schemas/requests';
 import { parseSalvaging } from '../zod-problems';
-import { checkHost } from './host';
+import { validateHostTemplate } from './host';
 import { checkReferences, type ReferenceScope, type TemplateField } from './references';
 import { parseField, parseFieldMap } from './template-field';
 
@@ -130,7 +130,7 @@ function parseFields(
   checkQueryNames(query, child(schemaWhere, 'query'), sink);
   const host =
     fields.host === undefined ? undefined : parseField(fields.host, child(schemaWhere, 'host'), 'host', sink);
-  if (host !== undefined) checkHost(host, child(schemaWhere, 'host'), sink);
+  if (host !== undefined) validateHostTemplate(host, child(schemaWhere, 'host'), sink);
   const path =
     fields.path === undefined ? undefined : parseField(fields.path, child(schemaWhere, 'path'), 'path', sink);
   if (path !== undefined) checkPath(path, child(schemaWhere, 'path'), sink);

@@ -1,5 +1,5 @@
 /**
- * The refresh core and the sweep on DynamoDB Local, with a scripted token endpoint (an Egress
+ * The refresh core and the sweep (refreshDue) on DynamoDB Local, with a scripted token endpoint (an Egress
  * that answers from the test): read costs, provider quirks, leases, the time limit.
  */
 
@@ -13,12 +13,12 @@ import { loadCipher } from '../../lib/crypto';
 import type { Egress, EgressRequest, EgressResponse } from '../../lib/egress';
 import { storeClientCredentials } from '../../lib/oauth/client-credentials';
 import { refreshAccount } from '../../lib/refresh/refresh-account';
-import { type SweepDeps, sweep } from '../../lib/refresh/sweep';
+import { type RefreshSweepDeps, refreshDue } from '../../lib/refresh/refresh-due';
 import { createFileSecretSource } from '../../lib/secrets/file';
 import type { SecretWriter } from '../../lib/secrets/port';
 import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
+import { dynamoDueQueue } from '../../lib/store/dynamo-due-queue';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
-import { dynamoRefreshIndex } from '../../lib/store/dynamo-refresh-index';
 import { accountSk, installationPk, refreshShard } from '../../lib/store/layout';
 import { openTokenSet, sealTokenSet } from '../../lib/tokens/token-set';
 import { type Vault, vaultFrom } from '../../lib/tokens/vault';
@@ -56,7 +56,7 @@ class ScriptedEgress implements Egress {
 let table: TestTable;
 let vault: Vault;
 let egress: ScriptedEgress;
-let deps: SweepDeps;
+let deps: RefreshSweepDeps;
 let credentials: SecretWriter;
 let installationId: string;
 
@@ -87,7 +87,7 @@ beforeEach(async () => {
     app,
     events: EVENTS_OFF,
     accounts: dynamoAccountStore(table),
-    index: dynamoRefreshIndex(table),
+    queue: dynamoDueQueue(table),
     secrets: credentials,
     vault: async () => vault,
     egress,
@@ -156,7 +156,7 @@ describe('the sweep', () => {
     }
     for (let index = 0; index < 20; index++) await connected(`due-${index}`);
 
-    const report = await sweep(deps, { concurrency: 8, startBefore: Date.now() + 60_000 });
+    const report = await refreshDue(deps, { concurrency: 8, startBefore: Date.now() + 60_000 });
 
     expect(report.due).toBe(20);
     expect(report.outcomes.refreshed).toBe(20);
@@ -168,7 +168,7 @@ describe('the sweep', () => {
 
   it('starts nothing once its time is up and leaves the due tokens for the next run', async () => {
     await connected('late');
-    const report = await sweep(deps, { concurrency: 4, startBefore: Date.now() - 1 });
+    const report = await refreshDue(deps, { concurrency: 4, startBefore: Date.now() - 1 });
     expect(report.unfinished).toBe(true);
     expect(egress.requests).toEqual([]);
     expect((await stored('late')).record.refreshDueAt).toBeLessThan(Date.now());
