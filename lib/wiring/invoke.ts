@@ -16,7 +16,9 @@ type InvokePorts = Pick<
  * The invoke function's dependencies; functions/invoke.ts builds them once per container. What
  * they keep between invokes saves work only (decryptions by ciphertext, the one Refresher that
  * joins in-flight refreshes, which key hash belongs to which id); every invoke reads the
- * installation and the account anew.
+ * installation and the account anew, so a delete, a reconnect or a dead grant is seen by the
+ * next invoke in every container (test/invoke/revocation.integration.test.ts loads the handler
+ * as separate containers and proves all three).
  */
 export function invokeDeps(infra: InvokePorts): InvokeDeps {
   const memo = new OpenMemo();
