@@ -56,6 +56,7 @@ const LAYERS = [
   'observability',
   'concurrency', // the one worker pool
   'config.ts',
+  'validation.ts',
   'errors.ts',
 ] as const;
 

@@ -2,13 +2,13 @@
  * The request of POST /installations: its body's schema and the use case's typed input. The
  * iparams themselves are the app's to judge (config/iparams.json), in the use case.
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { type HttpRequest, jsonBody } from '../http/request';
-import { parseWith } from '../http/validation';
 import type { CreateInstallationInput } from '../installations/service';
+import { jsonObject, jsonRecord, parseWith } from '../validation';
 
-const createBody = z.strictObject({
-  iparams: z.optional(z.record(z.string(), z.unknown())),
+const createBody = jsonObject({
+  iparams: v.optional(jsonRecord(v.unknown())),
 });
 
 /** The body may be omitted, or `{}`, when no iparam is required. */

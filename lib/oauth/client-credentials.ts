@@ -1,10 +1,11 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import type { App, Integration } from '../app/model';
 import { isStatic, renderTemplate } from '../app/template';
 import type { Config } from '../config';
 import { PreconditionFailedError, UnavailableError } from '../errors';
 import { logger } from '../observability/logger';
 import type { SecretSource, SecretWriter } from '../secrets/port';
+import { jsonRecord } from '../validation';
 
 export interface ClientCredentials {
   readonly clientId: string;
@@ -103,11 +104,10 @@ export function credentialsNotSet(
   );
 }
 
-const storedCredentials = z.record(
-  z.string(),
-  z.object({ client_id: z.optional(z.string()), client_secret: z.optional(z.string()) }),
+const storedCredentials = jsonRecord(
+  v.object({ client_id: v.optional(v.string()), client_secret: v.optional(v.string()) }),
 );
-type Stored = z.infer<typeof storedCredentials>;
+type Stored = v.InferOutput<typeof storedCredentials>;
 
 /** The stored entry of one integration; an unreadable secret is the deployment's problem. */
 async function storedFor(secrets: SecretSource, integration: string): Promise<Stored[string] | undefined> {
@@ -203,12 +203,12 @@ function parseStored(raw: string | undefined): Stored {
   } catch {
     json = undefined;
   }
-  const parsed = storedCredentials.safeParse(json);
+  const parsed = v.safeParse(storedCredentials, json);
   if (!parsed.success)
     throw new Error(
       'The client-credentials secret is not a JSON object of {client_id, client_secret} per integration',
     );
-  return parsed.data;
+  return parsed.output;
 }
 
 const readStored = async (secrets: SecretSource): Promise<Stored> =>
