@@ -1,16 +1,16 @@
-import { presentCallback } from '../lib/api/handshake-pages';
+import { presentCallback } from '../lib/api/connect-pages';
 import { getApp } from '../lib/app';
 import { config } from '../lib/config';
-import { type CallbackResult, handleCallback } from '../lib/handshake/callback';
+import { type CallbackResult, handleCallback } from '../lib/connect/callback';
 import { httpHandler } from '../lib/http/handler';
 import { logger } from '../lib/observability/logger';
 import { count } from '../lib/observability/metrics';
 import { errorPage } from '../lib/pages/message-page';
-import { handshakeWiring } from '../lib/wiring/handshake';
+import { connectWiring } from '../lib/wiring/connect';
 import { infrastructure } from '../lib/wiring/infrastructure';
 
 const app = getApp();
-const handshake = handshakeWiring(infrastructure(config(), app));
+const connect = connectWiring(infrastructure(config(), app));
 
 /** Handshake outcomes as metrics and one log line: ids and codes, never a token. */
 function report(result: CallbackResult): CallbackResult {
@@ -34,7 +34,7 @@ function report(result: CallbackResult): CallbackResult {
 export const handler = httpHandler(
   {
     'GET /oauth/callback': async (request) =>
-      presentCallback(report(await handleCallback(handshake.forRequest(request), request)), app.name),
+      presentCallback(report(await handleCallback(connect.forRequest(request), request)), app.name),
   },
   { errors: errorPage },
 );

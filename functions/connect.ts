@@ -1,29 +1,29 @@
-import { presentConnect, presentFormRefused } from '../lib/api/handshake-pages';
+import { presentConnect, presentFormRefused } from '../lib/api/connect-pages';
 import { getApp } from '../lib/app';
 import { config } from '../lib/config';
-import { showConnectPage, submitConnectForm } from '../lib/handshake/connect';
-import { formBindingFor } from '../lib/handshake/form-binding';
-import { formPostProblem } from '../lib/handshake/form-origin';
+import { showConnectPage, submitConnectForm } from '../lib/connect/connect';
+import { formBindingFor } from '../lib/connect/form-binding';
+import { formPostProblem } from '../lib/connect/form-origin';
 import { httpHandler } from '../lib/http/handler';
 import { formBody } from '../lib/http/request';
 import { errorPage } from '../lib/pages/message-page';
-import { handshakeWiring } from '../lib/wiring/handshake';
+import { connectWiring } from '../lib/wiring/connect';
 import { infrastructure } from '../lib/wiring/infrastructure';
 
-const handshake = handshakeWiring(infrastructure(config(), getApp()));
+const connect = connectWiring(infrastructure(config(), getApp()));
 const tokenOf = (parameters: Readonly<Record<string, string>>) => parameters.token ?? '';
 
 /** The connect page a person opens from a connect link, and its Authorize form. */
 export const handler = httpHandler(
   {
     'GET /connect/{token}': async (request) => {
-      const deps = handshake.forRequest(request);
+      const deps = connect.forRequest(request);
       const token = tokenOf(request.pathParameters);
       const binding = formBindingFor(request.cookies, token, deps.publicUrl);
       return presentConnect(await showConnectPage(deps, token), binding);
     },
     'POST /connect/{token}': async (request) => {
-      const deps = handshake.forRequest(request);
+      const deps = connect.forRequest(request);
       const token = tokenOf(request.pathParameters);
       const form = formBody(request);
       // Before the link is looked up: a forged post reads nothing and stores nothing.

@@ -2,8 +2,8 @@ import { connectLinkRequest } from '../lib/api/connect-links';
 import { createInstallationRequest, installationIdOf } from '../lib/api/installations';
 import { getApp } from '../lib/app';
 import { config } from '../lib/config';
+import { createConnectLink } from '../lib/connect/links';
 import { sendTestEvent } from '../lib/events/test-event';
-import { createConnectLink } from '../lib/handshake/links';
 import { authenticate, authorize } from '../lib/http/auth';
 import { httpHandler } from '../lib/http/handler';
 import { json, noContent } from '../lib/http/responses';
@@ -16,7 +16,7 @@ import {
 import { infrastructure } from '../lib/wiring/infrastructure';
 import { installationsWiring } from '../lib/wiring/installations';
 
-const { deps, handshakeFor, testEvent } = installationsWiring(infrastructure(config(), getApp()));
+const { deps, connectFor, testEvent } = installationsWiring(infrastructure(config(), getApp()));
 
 export const handler = httpHandler({
   'POST /installations': async (request) => {
@@ -32,7 +32,7 @@ export const handler = httpHandler({
   'POST /installations/{id}/connect-links': async (request) => {
     const id = installationIdOf(request);
     authorize(await authenticate(request.headers.authorization, deps), 'admin-or-own', id);
-    return json(201, await createConnectLink(handshakeFor(request), id, connectLinkRequest(request)));
+    return json(201, await createConnectLink(connectFor(request), id, connectLinkRequest(request)));
   },
   'POST /installations/{id}/events/test': async (request) => {
     const id = installationIdOf(request);

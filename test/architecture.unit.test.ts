@@ -39,7 +39,7 @@ const LAYERS = [
   'api', // each route's request schema and the pages' answers
   'invoke', // use cases: invoke joins refresh, refresh reads connect links' rules…
   'refresh',
-  'handshake',
+  'connect',
   'pages', // server-rendered pages (their HTTP result type comes from http)
   'http', // the handler wrapper, request parsing, the error table
   'installations',

@@ -15,7 +15,7 @@ import { keyOf } from './record';
 
 /**
  * Every change of an account record, as pure functions: (current record, input, context) →
- * the next record and the auth events that change means. No I/O: the callers (lib/handshake,
+ * the next record and the auth events that change means. No I/O: the callers (lib/connect,
  * lib/refresh) load the record, call one of these, and write the result with the store's
  * conditional put, conditioned on the version they read. Each builds the next record field by
  * field — nothing is carried over from the current one unless it is named here.
@@ -37,7 +37,7 @@ export interface Transition<R extends AccountRecord = AccountRecord> {
 export type Sealer = (tokens: TokenSet) => SealedTokens;
 
 /** A completed code exchange. */
-export interface HandshakeInput {
+export interface GrantInput {
   readonly tokens: ParsedTokens;
   readonly oauthIparams: Readonly<Record<string, string>>;
   readonly settings: Pick<HandshakeSettings, 'refreshLeadSeconds'>;
@@ -53,7 +53,7 @@ const changed = <R extends AccountRecord>(
   context: TransitionContext,
 ): Transition<R> => ({ record, events: accountEvents(context.events, before, record) });
 
-function handshakeRecord(key: AccountKey, version: number, input: HandshakeInput, now: number) {
+function grantRecord(key: AccountKey, version: number, input: GrantInput, now: number) {
   const { tokens } = input;
   const at = new Date(now).toISOString();
   const record: AuthorizedAccount = {
@@ -79,9 +79,9 @@ function handshakeRecord(key: AccountKey, version: number, input: HandshakeInput
 /** The first handshake of an account: its first token set. */
 export const authorized = (
   key: AccountKey,
-  input: HandshakeInput,
+  input: GrantInput,
   context: TransitionContext,
-): Transition<AuthorizedAccount> => changed(undefined, handshakeRecord(key, 1, input, context.now), context);
+): Transition<AuthorizedAccount> => changed(undefined, grantRecord(key, 1, input, context.now), context);
 
 /**
  * A new handshake over an existing record — how reauthorization works: the new token set
@@ -90,10 +90,10 @@ export const authorized = (
  */
 export const reconnected = (
   current: AccountRecord,
-  input: HandshakeInput,
+  input: GrantInput,
   context: TransitionContext,
 ): Transition<AuthorizedAccount> =>
-  changed(current, handshakeRecord(current, current.version + 1, input, context.now), context);
+  changed(current, grantRecord(current, current.version + 1, input, context.now), context);
 
 /** What stays of an authorized account through a refresh attempt, whatever its result. */
 const kept = (current: AuthorizedAccount, at: string) => ({

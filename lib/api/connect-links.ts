@@ -1,6 +1,6 @@
 /** The request of POST /installations/{id}/connect-links: its body's schema and typed input. */
 import * as v from 'valibot';
-import type { ConnectLinkInput } from '../handshake/links';
+import type { ConnectLinkInput } from '../connect/links';
 import { type HttpRequest, jsonBody } from '../http/request';
 import { jsonObject, parseWith } from '../validation';
 

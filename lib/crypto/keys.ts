@@ -61,19 +61,16 @@ export function safeEqual(a: string, b: string): boolean {
  * Like installation keys they name their installation, so the one partition that can hold
  * their record is known without a scan; only `hashKey(token)` is stored.
  */
-export type HandshakeTokenKind = 'link' | 'state';
-const TOKEN_PREFIX: Record<HandshakeTokenKind, string> = { link: 'hcl', state: 'hst' };
+export type ConnectTokenKind = 'link' | 'state';
+const TOKEN_PREFIX: Record<ConnectTokenKind, string> = { link: 'hcl', state: 'hst' };
 
-export function newHandshakeToken(kind: HandshakeTokenKind, installationId: string): string {
-  if (!isInstallationId(installationId)) throw new Error('newHandshakeToken: not an installation id');
+export function newConnectToken(kind: ConnectTokenKind, installationId: string): string {
+  if (!isInstallationId(installationId)) throw new Error('newConnectToken: not an installation id');
   return `${TOKEN_PREFIX[kind]}_${installationId}_${randomBytes(32).toString('base64url')}`;
 }
 
 /** The installation a handshake token was issued for, or undefined when it is malformed. */
-export function installationIdFromHandshakeToken(
-  kind: HandshakeTokenKind,
-  token: string,
-): string | undefined {
+export function installationIdFromConnectToken(kind: ConnectTokenKind, token: string): string | undefined {
   const match = /^([a-z]{3})_(in_[a-z2-7]{20})_[A-Za-z0-9_-]{43}$/.exec(token);
   return match?.[1] === TOKEN_PREFIX[kind] ? match[2] : undefined;
 }

@@ -1,8 +1,8 @@
 import { accountFor } from '../accounts/label';
 import { type AccountView, accountView } from '../accounts/view';
 import type { App } from '../app/model';
+import { integrationNamed } from '../connect/links';
 import { NotFoundError, PreconditionFailedError } from '../errors';
-import { integrationNamed } from '../handshake/links';
 import { loadInstallation } from '../installations/service';
 import type { InstallationStore } from '../store/ports';
 import type { Refresher } from './refresh-or-join';

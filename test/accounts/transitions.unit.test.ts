@@ -4,8 +4,8 @@ import {
   afterRefresh,
   authorized,
   failedTransiently,
+  type GrantInput,
   grantDied,
-  type HandshakeInput,
   reconnected,
   refreshed,
 } from '../../lib/accounts/transitions';
@@ -45,7 +45,7 @@ describe('a completed handshake', () => {
     scope: 'read write',
     extra: {},
   };
-  const input: HandshakeInput = { tokens: fresh, oauthIparams: { org: 'acme' }, settings, seal };
+  const input: GrantInput = { tokens: fresh, oauthIparams: { org: 'acme' }, settings, seal };
   const record = (version: number): AuthorizedAccount => ({
     ...KEY,
     status: 'authorized',

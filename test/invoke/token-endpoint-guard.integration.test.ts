@@ -5,8 +5,8 @@
  * egress with an injected resolver; a counting listener proves nothing was sent.
  */
 import type { Integration } from '../../lib/app';
+import { checkConnectForm } from '../../lib/connect/connect-fields';
 import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
-import { checkConnectForm } from '../../lib/handshake/connect-fields';
 import { callTokenEndpoint, type TokenRequest } from '../../lib/oauth/token-endpoint';
 import { type CountingServer, startCountingServer } from './support/counting-server';
 import { loadTempApp, MANIFEST, tableLookup } from './support/probe-deps';

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response as PageResponse } from 'playwright-core';
-import { FORM_FIELD, formBindingFor } from '../../lib/handshake/form-binding';
+import { FORM_FIELD, formBindingFor } from '../../lib/connect/form-binding';
 import { API_ERROR_STATUS } from '../../lib/http/error-status';
 import { createFileSecretSource } from '../../lib/secrets/file';
 import { completeProviderLogin } from '../support/browser';

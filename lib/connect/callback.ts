@@ -1,7 +1,7 @@
 import { renderTemplate } from '../app';
 import type { Integration } from '../app/model';
 import { type StateField, stateAad } from '../crypto/aad';
-import { hashKey, installationIdFromHandshakeToken } from '../crypto/keys';
+import { hashKey, installationIdFromConnectToken } from '../crypto/keys';
 import type { Sealed } from '../crypto/sealed';
 import { NamedError, NotFoundError } from '../errors';
 import {
@@ -15,7 +15,7 @@ import { logger } from '../observability/logger';
 import type { PendingRecord } from '../store/ports';
 import { clearBrowserBinding, isSameBrowser } from './browser-binding';
 import { logClientNotConfigured } from './client-setup';
-import { type HandshakeDeps, redirectUri } from './deps';
+import { type ConnectDeps, redirectUri } from './deps';
 import { expectedIssuer, issuerProblem } from './issuer';
 import { storeAuthorizedTokens } from './store-authorized';
 
@@ -48,7 +48,7 @@ export interface CallbackRequest {
 type CallbackQuery = CallbackRequest['query'];
 
 function done(
-  deps: Pick<HandshakeDeps, 'publicUrl'>,
+  deps: Pick<ConnectDeps, 'publicUrl'>,
   state: PendingRecord,
   integration: Integration,
   outcome: Pick<Extract<CallbackResult, { kind: 'done' }>, 'success' | 'error' | 'description' | 'failedAt'>,
@@ -68,11 +68,11 @@ function done(
  * GET /oauth/callback. The state is spent first (with its link, atomically), so a replayed
  * callback never reaches the token endpoint and a code is exchanged at most once.
  */
-export async function handleCallback(deps: HandshakeDeps, request: CallbackRequest): Promise<CallbackResult> {
+export async function handleCallback(deps: ConnectDeps, request: CallbackRequest): Promise<CallbackResult> {
   const { query } = request;
   const stateToken = query.state;
   if (stateToken === undefined || stateToken === '') return { kind: 'state_problem', problem: 'missing' };
-  const installationId = installationIdFromHandshakeToken('state', stateToken);
+  const installationId = installationIdFromConnectToken('state', stateToken);
   if (installationId === undefined) return { kind: 'state_problem', problem: 'invalid' };
   const stateHash = hashKey(stateToken);
   const now = deps.now().getTime();
@@ -116,7 +116,7 @@ function stateProblem(outcome: 'unknown' | 'used' | 'expired' | 'link_used'): St
 
 /** The client's credentials, or why there are none (removed or unreadable since the person started). */
 async function credentialsFor(
-  deps: HandshakeDeps,
+  deps: ConnectDeps,
   state: PendingRecord,
   integration: Integration,
   oauthIparams: Readonly<Record<string, string>>,
@@ -159,7 +159,7 @@ async function stored(write: () => Promise<unknown>): Promise<boolean> {
 }
 
 async function exchange(
-  deps: HandshakeDeps,
+  deps: ConnectDeps,
   state: PendingRecord,
   integration: Integration,
   query: CallbackQuery,

@@ -1,7 +1,7 @@
 import { DEFAULT_ACCOUNT } from '../accounts/label';
 import { type Integration, isStatic, renderTemplate } from '../app';
 import { stateAad } from '../crypto/aad';
-import { hashKey, installationIdFromHandshakeToken, newHandshakeToken } from '../crypto/keys';
+import { hashKey, installationIdFromConnectToken, newConnectToken } from '../crypto/keys';
 import {
   type ClientCredentials,
   ClientNotConfiguredError,
@@ -14,7 +14,7 @@ import type { PendingRecord } from '../store/ports';
 import { newBrowserBinding } from './browser-binding';
 import { logClientNotConfigured } from './client-setup';
 import { checkConnectForm, connectFields } from './connect-fields';
-import { type HandshakeDeps, redirectUri, STATE_TTL_SECONDS } from './deps';
+import { type ConnectDeps, redirectUri, STATE_TTL_SECONDS } from './deps';
 
 /** Why a link cannot be used; each has its own page. */
 export type LinkProblem = 'invalid' | 'used' | 'expired';
@@ -31,8 +31,8 @@ interface UsableLink {
   readonly integration: Integration;
 }
 
-async function usableLink(deps: HandshakeDeps, token: string): Promise<UsableLink | LinkProblem> {
-  const installationId = installationIdFromHandshakeToken('link', token);
+async function usableLink(deps: ConnectDeps, token: string): Promise<UsableLink | LinkProblem> {
+  const installationId = installationIdFromConnectToken('link', token);
   if (installationId === undefined) return 'invalid';
   const link = await deps.pending.get('link', installationId, hashKey(token));
   if (link === undefined) return 'invalid';
@@ -55,7 +55,7 @@ function providerOrigins(integration: Integration): string[] {
 }
 
 function formModel(
-  deps: HandshakeDeps,
+  deps: ConnectDeps,
   { link, integration }: UsableLink,
   values: Readonly<Record<string, string>>,
   errors: Readonly<Record<string, string>>,
@@ -76,7 +76,7 @@ function formModel(
  * log what to run. The link stays valid: once the credentials are set it works.
  */
 function notConfigured(
-  deps: HandshakeDeps,
+  deps: ConnectDeps,
   { link, integration }: UsableLink,
   problem: Pick<ClientNotConfiguredError, 'what' | 'reason'>,
 ): ConnectOutcome {
@@ -90,7 +90,7 @@ function notConfigured(
 }
 
 /** GET /connect/{token}: the form, or a page that says why the link cannot be used. */
-export async function showConnectPage(deps: HandshakeDeps, token: string): Promise<ConnectOutcome> {
+export async function showConnectPage(deps: ConnectDeps, token: string): Promise<ConnectOutcome> {
   const usable = await usableLink(deps, token);
   if (typeof usable === 'string') return { kind: 'link_problem', problem: usable, appName: deps.app.name };
   // Before the form: a person should not fill it in for a connection that cannot work.
@@ -107,7 +107,7 @@ export async function showConnectPage(deps: HandshakeDeps, token: string): Promi
  * who backs out at the provider can start again while the link is valid.
  */
 export async function submitConnectForm(
-  deps: HandshakeDeps,
+  deps: ConnectDeps,
   token: string,
   form: URLSearchParams,
 ): Promise<ConnectOutcome> {
@@ -126,7 +126,7 @@ export async function submitConnectForm(
     if (error instanceof ClientNotConfiguredError) return notConfigured(deps, usable, error);
     throw error;
   }
-  const state = newHandshakeToken('state', link.installationId);
+  const state = newConnectToken('state', link.installationId);
   const stateHash = hashKey(state);
   const pkce = integration.settings.pkce ? newPkcePair() : undefined;
   const binding = newBrowserBinding(stateHash, redirectUri(deps));

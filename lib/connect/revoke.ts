@@ -6,12 +6,12 @@ import { applyClientAuth } from '../oauth/client-auth';
 import { clientCredentials } from '../oauth/client-credentials';
 import { logger } from '../observability/logger';
 import { openTokenSet } from '../tokens/token-set';
-import type { HandshakeDeps } from './deps';
+import type { ConnectDeps } from './deps';
 
 /** Revocation is a courtesy to the provider: it must not hold up a delete for long. */
 const REVOKE_TIMEOUT_MS = 5000;
 
-async function revokeOne(deps: HandshakeDeps, record: AccountRecord): Promise<void> {
+async function revokeOne(deps: ConnectDeps, record: AccountRecord): Promise<void> {
   const integration = deps.app.integrations.get(record.integration);
   const template = integration?.settings.revocationUrl;
   // An account that needs reauthorization holds no token: there is nothing left to revoke.
@@ -62,7 +62,7 @@ async function revokeOne(deps: HandshakeDeps, record: AccountRecord): Promise<vo
  * grant. Every failure is logged (ids only) and swallowed — deleting an installation never
  * fails because a provider is down.
  */
-export async function revokeGrants(deps: HandshakeDeps, accounts: readonly AccountRecord[]): Promise<void> {
+export async function revokeGrants(deps: ConnectDeps, accounts: readonly AccountRecord[]): Promise<void> {
   await Promise.all(
     accounts.map((record) =>
       revokeOne(deps, record).catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import type { HandshakeDeps } from '../handshake/deps';
+import type { ConnectDeps } from '../connect/deps';
 import { publicUrlFor } from '../http/public-url';
 import type { HttpRequest } from '../http/request';
 import { secretsTargetOf } from '../oauth/client-credentials';
@@ -7,17 +7,17 @@ import { dynamoPendingStore } from '../store/dynamo-pending';
 import type { Infrastructure } from './infrastructure';
 
 /** The handshake's dependencies, and the same with the public URL a request came in on. */
-export interface HandshakeWiring {
-  readonly deps: HandshakeDeps;
-  readonly forRequest: (request: HttpRequest) => HandshakeDeps;
+export interface ConnectWiring {
+  readonly deps: ConnectDeps;
+  readonly forRequest: (request: HttpRequest) => ConnectDeps;
 }
 
 /**
  * Connect, callback, installations' connect links and revocation. Its own factory: invoke,
  * refresh and deliver never start a handshake, and their bundles leave the pending store out.
  */
-export function handshakeWiring(infra: Infrastructure): HandshakeWiring {
-  const deps: HandshakeDeps = {
+export function connectWiring(infra: Infrastructure): ConnectWiring {
+  const deps: ConnectDeps = {
     app: infra.app,
     publicUrl: infra.config.publicUrl,
     installations: dynamoInstallationStore(infra.table),

@@ -1,10 +1,10 @@
 import { accountFor } from '../accounts/label';
 import type { Integration } from '../app/model';
-import { hashKey, newHandshakeToken } from '../crypto/keys';
+import { hashKey, newConnectToken } from '../crypto/keys';
 import { NotFoundError } from '../errors';
 import { loadInstallation } from '../installations/service';
 import { credentialsNotSet, placeholderCredentials } from '../oauth/client-credentials';
-import { type HandshakeDeps, LINK_TTL_SECONDS } from './deps';
+import { type ConnectDeps, LINK_TTL_SECONDS } from './deps';
 import { checkReturnUrl } from './return-url';
 
 /** What a connect link is asked for (parsed at the edge, lib/api/connect-links.ts). */
@@ -24,7 +24,7 @@ export interface ConnectLink {
 }
 
 /** The app's integration of that name; wherever the name came from, an unknown one is not found. */
-export function integrationNamed(deps: Pick<HandshakeDeps, 'app'>, name: string): Integration {
+export function integrationNamed(deps: Pick<ConnectDeps, 'app'>, name: string): Integration {
   const integration = deps.app.integrations.get(name);
   if (integration === undefined) {
     const known = [...deps.app.integrations.keys()];
@@ -45,7 +45,7 @@ export function integrationNamed(deps: Pick<HandshakeDeps, 'app'>, name: string)
  * the provider with `client_id=set-with-npm-run-secrets` and see only its error page.
  */
 export async function createConnectLink(
-  deps: HandshakeDeps,
+  deps: ConnectDeps,
   installationId: string,
   input: ConnectLinkInput,
 ): Promise<ConnectLink> {
@@ -58,7 +58,7 @@ export async function createConnectLink(
   if (unset.length > 0) throw credentialsNotSet(integration.name, unset, deps.secretsTarget);
   const now = deps.now();
   const expiresAt = now.getTime() + (input.expiresInSeconds ?? LINK_TTL_SECONDS) * 1000;
-  const token = newHandshakeToken('link', installationId);
+  const token = newConnectToken('link', installationId);
   await deps.pending.put({
     kind: 'link',
     installationId,

@@ -7,7 +7,7 @@ import type { AccountStore, InstallationStore, PendingStore } from '../store/por
 import type { Vault } from '../tokens/vault';
 
 /** What the handshake needs from the outside world; tests hand in their own. */
-export interface HandshakeDeps {
+export interface ConnectDeps {
   readonly app: App;
   /** `${publicUrl}/oauth/callback` is the redirect URI, exactly. */
   readonly publicUrl: string;
@@ -31,5 +31,5 @@ export interface HandshakeDeps {
 export const LINK_TTL_SECONDS = 600;
 export const STATE_TTL_SECONDS = 600;
 
-export const redirectUri = (deps: Pick<HandshakeDeps, 'publicUrl'>): string =>
+export const redirectUri = (deps: Pick<ConnectDeps, 'publicUrl'>): string =>
   `${deps.publicUrl.replace(/\/+$/, '')}/oauth/callback`;

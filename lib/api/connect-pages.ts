@@ -1,9 +1,9 @@
 /** The answers of the pages a person opens (connect page, callback): a use case's outcome as HTML or a redirect. */
-import type { CallbackResult, StateProblem } from '../handshake/callback';
-import type { ConnectOutcome, LinkProblem } from '../handshake/connect';
-import { FORM_FIELD, type FormBinding } from '../handshake/form-binding';
-import type { FormPostProblem } from '../handshake/form-origin';
-import { returnLocation } from '../handshake/return-url';
+import type { CallbackResult, StateProblem } from '../connect/callback';
+import type { ConnectOutcome, LinkProblem } from '../connect/connect';
+import { FORM_FIELD, type FormBinding } from '../connect/form-binding';
+import type { FormPostProblem } from '../connect/form-origin';
+import { returnLocation } from '../connect/return-url';
 import type { HttpResult } from '../http/responses';
 import { connectPage } from '../pages/connect-page';
 import { messagePage } from '../pages/message-page';

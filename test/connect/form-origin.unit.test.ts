@@ -1,6 +1,6 @@
-import { presentFormRefused } from '../../lib/api/handshake-pages';
-import { FORM_FIELD, formBindingFor, isBoundForm } from '../../lib/handshake/form-binding';
-import { fetchOriginProblem, formPostProblem } from '../../lib/handshake/form-origin';
+import { presentFormRefused } from '../../lib/api/connect-pages';
+import { FORM_FIELD, formBindingFor, isBoundForm } from '../../lib/connect/form-binding';
+import { fetchOriginProblem, formPostProblem } from '../../lib/connect/form-origin';
 import { connectPage } from '../../lib/pages/connect-page';
 
 const PUBLIC_URL = 'https://handshake.example.com';

@@ -1,6 +1,6 @@
+import { type ExpectedIssuer, expectedIssuer, issuerProblem } from '../../lib/connect/issuer';
 import type { Egress, EgressRequest, EgressResponse } from '../../lib/egress';
 import { EgressError } from '../../lib/egress';
-import { type ExpectedIssuer, expectedIssuer, issuerProblem } from '../../lib/handshake/issuer';
 import { clearMetadataCache, parseMetadata } from '../../lib/oauth/metadata';
 
 const ISSUER = 'https://auth.example.com';

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FORM_FIELD } from '../../lib/handshake/form-binding';
+import { FORM_FIELD } from '../../lib/connect/form-binding';
 import {
   createInstallation,
   itemsOfKind,

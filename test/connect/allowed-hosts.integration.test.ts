@@ -12,13 +12,13 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { EVENTS_OFF } from '../../lib/accounts/events';
 import type { AccountKey } from '../../lib/accounts/record';
 import type { App } from '../../lib/app';
+import { handleCallback } from '../../lib/connect/callback';
+import { submitConnectForm } from '../../lib/connect/connect';
+import type { ConnectDeps } from '../../lib/connect/deps';
+import { createConnectLink } from '../../lib/connect/links';
+import { revokeGrants } from '../../lib/connect/revoke';
 import { loadCipher } from '../../lib/crypto';
 import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
-import { handleCallback } from '../../lib/handshake/callback';
-import { submitConnectForm } from '../../lib/handshake/connect';
-import type { HandshakeDeps } from '../../lib/handshake/deps';
-import { createConnectLink } from '../../lib/handshake/links';
-import { revokeGrants } from '../../lib/handshake/revoke';
 import { refreshAccount } from '../../lib/refresh/refresh-account';
 import { createFileSecretSource } from '../../lib/secrets/file';
 import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
@@ -39,7 +39,7 @@ let vault: Vault;
 let server: CountingServer;
 let egress: Egress;
 let lookup: ReturnType<typeof tableLookup>;
-let deps: HandshakeDeps;
+let deps: ConnectDeps;
 
 /** The test app: `fenced` takes its whole host from the form and allows only `patterns`. */
 const appAllowing = (patterns: readonly string[]): App =>
