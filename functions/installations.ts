@@ -1,5 +1,5 @@
 import { connectLinkRequest } from '../lib/api/connect-links';
-import { createInstallationRequest, installationIdOf } from '../lib/api/installations';
+import { createInstallationRequest, disconnectRequest, installationIdOf } from '../lib/api/installations';
 import { getApp } from '../lib/app';
 import { config } from '../lib/config';
 import { createConnectLink } from '../lib/connect/links';
@@ -7,6 +7,7 @@ import { sendTestEvent } from '../lib/events/test-event';
 import { authenticate, authorize } from '../lib/http/auth';
 import { httpHandler } from '../lib/http/handler';
 import { json, noContent } from '../lib/http/responses';
+import { disconnectAccount } from '../lib/installations/disconnect';
 import {
   createInstallation,
   deleteInstallation,
@@ -44,6 +45,11 @@ export const handler = httpHandler({
     const id = installationIdOf(request);
     authorize(await authenticate(request.headers.authorization, deps), 'admin');
     await deleteInstallation(deps, id);
+    return noContent();
+  },
+  'DELETE /installations/{id}/integrations/{name}/accounts/{account}': async (request) => {
+    authorize(await authenticate(request.headers.authorization, deps), 'admin');
+    await disconnectAccount(deps, disconnectRequest(request));
     return noContent();
   },
 });

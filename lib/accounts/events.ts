@@ -22,13 +22,14 @@ export interface AccountEvent {
     | 'account.authorized'
     | 'account.refresh_failing'
     | 'account.reauthorization_required'
-    | 'account.recovered';
+    | 'account.recovered'
+    | 'account.disconnected';
   /** When it happened (ISO 8601): the write's time. */
   readonly time: string;
   readonly installation: string;
   readonly integration: string;
   readonly account: string;
-  readonly status: 'authorized' | 'failing' | 'reauthorization_required';
+  readonly status: 'authorized' | 'failing' | 'reauthorization_required' | 'disconnected';
   readonly data: Readonly<Record<string, unknown>>;
 }
 
@@ -46,6 +47,23 @@ const event = (
   status,
   data,
 });
+
+/** The status an event or a view gives an account: `failing` once its episode was reported. */
+export const eventStatusOf = (
+  record: AccountRecord,
+): 'authorized' | 'failing' | 'reauthorization_required' =>
+  record.status === 'authorized' && record.failing?.reportedAt !== undefined ? 'failing' : record.status;
+
+/** The event of an account disconnected at `at`: its record is gone, `previousStatus` says what it was. */
+export function disconnectionEvents(policy: EventPolicy, current: AccountRecord, at: string): AccountEvent[] {
+  if (!policy.enabled) return [];
+  return [
+    {
+      ...event('account.disconnected', current, 'disconnected', { previousStatus: eventStatusOf(current) }),
+      time: at,
+    },
+  ];
+}
 
 const reportedAt = (record: AccountRecord | undefined): string | undefined =>
   record?.status === 'authorized' ? record.failing?.reportedAt : undefined;

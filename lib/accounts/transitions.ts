@@ -1,7 +1,7 @@
 import type { HandshakeSettings } from '../app/model';
 import type { ParsedTokens } from '../oauth/token-response';
 import { failingEpisode, judgeFailure, nextAttemptAt, type RefreshFailure, refreshDueAt } from './decisions';
-import { type AccountEvent, accountEvents, type EventPolicy } from './events';
+import { type AccountEvent, accountEvents, disconnectionEvents, type EventPolicy } from './events';
 import type {
   AccountKey,
   AccountRecord,
@@ -182,6 +182,18 @@ export function grantDied(
   };
   return changed(current, record, context);
 }
+
+/**
+ * The account is disconnected (DELETE of the account): its record goes, and with it its tokens
+ * and any lease in flight — whose holder's write then finds nothing to write over.
+ */
+export const disconnected = (
+  current: AccountRecord,
+  context: TransitionContext,
+): { readonly record: undefined; readonly events: readonly AccountEvent[] } => ({
+  record: undefined,
+  events: disconnectionEvents(context.events, current, new Date(context.now).toISOString()),
+});
 
 export type RefreshInput = Omit<RefreshedInput, 'tokens'> & Pick<FailedInput, 'jitter'>;
 

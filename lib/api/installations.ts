@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import { type HttpRequest, jsonBody } from '../http/request';
+import type { DisconnectInput } from '../installations/disconnect';
 import type { CreateInstallationInput } from '../installations/service';
 import { jsonObject, jsonRecord, parseWith } from '../validation';
 
@@ -19,3 +20,13 @@ export function createInstallationRequest(request: HttpRequest): CreateInstallat
 
 /** The `{id}` of an /installations/{id}/… route; a malformed id is the use case's 404. */
 export const installationIdOf = (request: HttpRequest): string => request.pathParameters.id ?? '';
+
+/**
+ * The path of DELETE /installations/{id}/integrations/{name}/accounts/{account}. API Gateway's
+ * HTTP API hands path parameters over percent-decoded: they are used as they come.
+ */
+export const disconnectRequest = (request: HttpRequest): DisconnectInput => ({
+  installationId: installationIdOf(request),
+  integration: request.pathParameters.name ?? '',
+  account: request.pathParameters.account ?? '',
+});

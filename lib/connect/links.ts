@@ -1,7 +1,6 @@
 import { accountFor } from '../accounts/label';
-import type { Integration } from '../app/model';
+import { integrationNamed } from '../app/lookup';
 import { hashKey, newConnectToken } from '../crypto/keys';
-import { NotFoundError } from '../errors';
 import { loadInstallation } from '../installations/service';
 import { credentialsNotSet, placeholderCredentials } from '../oauth/client-credentials';
 import { type ConnectDeps, LINK_TTL_SECONDS } from './deps';
@@ -21,21 +20,6 @@ export interface ConnectLink {
   readonly expiresAt: string;
   readonly integration: string;
   readonly account: string;
-}
-
-/** The app's integration of that name; wherever the name came from, an unknown one is not found. */
-export function integrationNamed(deps: Pick<ConnectDeps, 'app'>, name: string): Integration {
-  const integration = deps.app.integrations.get(name);
-  if (integration === undefined) {
-    const known = [...deps.app.integrations.keys()];
-    throw new NotFoundError(
-      'integration',
-      known.length === 0
-        ? `Integration "${name}" does not exist: this app has no OAuth integration`
-        : `Integration "${name}" does not exist; this app has: ${known.join(', ')}`,
-    );
-  }
-  return integration;
 }
 
 /**

@@ -10,10 +10,17 @@ export type AuthEventType =
   | 'account.refresh_failing'
   | 'account.reauthorization_required'
   | 'account.recovered'
+  | 'account.disconnected'
   | 'installation.deleted'
   | 'webhook.test';
 
-export type AuthEventStatus = 'authorized' | 'failing' | 'reauthorization_required' | 'deleted' | 'test';
+export type AuthEventStatus =
+  | 'authorized'
+  | 'failing'
+  | 'reauthorization_required'
+  | 'disconnected'
+  | 'deleted'
+  | 'test';
 
 export interface AuthEvent {
   /** `evt_` + 26 base32 characters; the same id on every retry, so receivers can de-duplicate. */

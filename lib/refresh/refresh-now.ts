@@ -1,7 +1,7 @@
 import { accountFor } from '../accounts/label';
 import { type AccountView, accountView } from '../accounts/view';
+import { integrationNamed } from '../app/lookup';
 import type { App } from '../app/model';
-import { integrationNamed } from '../connect/links';
 import { NotFoundError, PreconditionFailedError } from '../errors';
 import { loadInstallation } from '../installations/service';
 import type { InstallationStore } from '../store/ports';

@@ -183,15 +183,23 @@ const putOf =
 
 const deleteOf =
   (table: TableRef): AccountStore['delete'] =>
-  async (key) => {
+  async (key, expect, events = []) => {
     const { client, tableName } = table;
+    const Delete = {
+      TableName: tableName,
+      Key: { pk: installationPk(key.installationId), sk: accountSk(key) },
+      ConditionExpression: '#version = :version',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':version': expect.version },
+    };
     try {
-      await client.send(
-        new DeleteCommand({
-          TableName: tableName,
-          Key: { pk: installationPk(key.installationId), sk: accountSk(key) },
-        }),
-      );
+      if (events.length === 0) await client.send(new DeleteCommand(Delete));
+      else
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [{ Delete }, ...events.map((event) => outboxPut(tableName, event))],
+          }),
+        );
     } catch (error) {
       translate(error, 'delete account');
     }

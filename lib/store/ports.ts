@@ -76,7 +76,15 @@ export interface AccountStore {
    * transaction: they exist if and only if the change they report does.
    */
   put(record: AccountRecord, expect: WriteExpectation, events?: readonly OutboxEvent[]): Promise<void>;
-  delete(key: AccountKey): Promise<void>;
+  /**
+   * Removes the account record if it still has the version read (else ConflictError: it
+   * changed, or is gone); `events` are written in the same transaction.
+   */
+  delete(
+    key: AccountKey,
+    expect: Extract<WriteExpectation, { kind: 'version' }>,
+    events?: readonly OutboxEvent[],
+  ): Promise<void>;
   /**
    * Takes the refresh lease in one conditional update: the account is authorized, has a
    * refresh token, holds no unexpired lease, and meets `condition`. The record comes back with

@@ -3,6 +3,7 @@ import type { AccountRecord, AuthorizedAccount, FailingEpisode, TokenSet } from 
 import {
   afterRefresh,
   authorized,
+  disconnected,
   failedTransiently,
   type GrantInput,
   grantDied,
@@ -299,6 +300,28 @@ describe('grantDied', () => {
 
   it('records no event when webhooks are off', () => {
     expect(grantDied(authorizedAccount(), { error }, { now: NOW, events: OFF }).events).toEqual([]);
+  });
+});
+
+describe('disconnected', () => {
+  it.each<[string, AccountRecord, string]>([
+    ['a healthy account', authorizedAccount(), 'authorized'],
+    ['one in its lease', authorizedAccount({ lease: LEASE }), 'authorized'],
+    ['one failing, not yet reported', authorizedAccount({ failing: UNREPORTED }), 'authorized'],
+    ['one whose failing was reported', authorizedAccount({ failing: REPORTED }), 'failing'],
+    ['a dead one', deadAccount(), 'reauthorization_required'],
+  ])('%s: no record remains; account.disconnected says what it was', (_, current, previousStatus) => {
+    expect(disconnected(current, on)).toEqual({
+      record: undefined,
+      events: [event('account.disconnected', 'disconnected', { previousStatus })],
+    });
+  });
+
+  it('records no event when webhooks are off', () => {
+    expect(disconnected(authorizedAccount(), { now: NOW, events: OFF })).toEqual({
+      record: undefined,
+      events: [],
+    });
   });
 });
 

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hashKey } from '../../lib/crypto/keys';
-import { installationPk, pendingSk } from '../../lib/store/layout';
+import { accountSk, INSTALLATION_SK, installationPk, pendingSk } from '../../lib/store/layout';
 import { completeProviderLogin } from '../support/browser';
 import {
   ADMIN,
@@ -441,4 +441,56 @@ describe('DELETE /installations/{id}', () => {
     expect(me.status).toBe(401);
     expect(await partition(installation.id)).toEqual([]);
   }, 60_000);
+});
+
+describe('DELETE /installations/{id}/integrations/{name}/accounts/{account}', () => {
+  const accountUrl = (id: string, integration: string, account: string) =>
+    `${world.api.url}/installations/${id}/integrations/${integration}/accounts/${encodeURIComponent(account)}`;
+  const disconnect = (url: string, key = ADMIN) => fetch(url, { method: 'DELETE', headers: bearer(key) });
+
+  it('revokes that grant and removes that account only; the installation and its other accounts stay', async () => {
+    const installation = await createInstallation();
+    for (const account of ['one', 'two@example.com']) {
+      const { page } = await personConnects(
+        await linkFor(installation.id, { integration: 'acme', account }),
+        { fields: { tenant: 't-9' } },
+      );
+      await page.context().close();
+    }
+    const { tokens } = await storedTokens(installation.id, 'acme', 'two@example.com');
+    await world.oauth.clearReceived();
+
+    const url = accountUrl(installation.id, 'acme', 'two@example.com');
+    expect((await disconnect(url, installation.apiKey)).status).toBe(403);
+    expect((await disconnect(url)).status).toBe(204);
+
+    const [revocation] = ofEndpoint(await world.oauth.received(), 'revocation');
+    expect(revocation?.form).toMatchObject({ token: tokens?.refreshToken, token_type_hint: 'refresh_token' });
+    expect((await accountsOf(installation.id, 'acme')).map((view) => view.account)).toEqual(['one']);
+    const items = (await partition(installation.id)).map((item) => item.sk);
+    const one = accountSk({ integration: 'acme', account: 'one' });
+    const two = accountSk({ integration: 'acme', account: 'two@example.com' });
+    expect(items).toEqual(expect.arrayContaining([INSTALLATION_SK, one]));
+    expect(items).not.toContain(two);
+    // The installation key still works for what is left.
+    const described = await fetch(`${world.api.url}/installations/${installation.id}`, {
+      headers: bearer(installation.apiKey),
+    });
+    expect(described.status).toBe(200);
+
+    const again = await disconnect(url);
+    expect([again.status, ((await again.json()) as { error: { code: string } }).error.code]).toEqual([
+      404,
+      'NOT_FOUND',
+    ]);
+  }, 90_000);
+
+  it('answers 404 for an unknown installation or integration and 400 for a malformed label', async () => {
+    const installation = await createInstallation();
+    expect((await disconnect(accountUrl('in_aaaaaaaaaaaaaaaaaaaa', 'acme', 'one'))).status).toBe(404);
+    expect((await disconnect(accountUrl(installation.id, 'nope', 'one'))).status).toBe(404);
+    expect((await disconnect(accountUrl(installation.id, 'acme', 'one'))).status).toBe(404);
+    const malformed = await disconnect(accountUrl(installation.id, 'acme', 'a b'));
+    expect(malformed.status).toBe(400);
+  });
 });

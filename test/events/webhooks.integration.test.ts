@@ -289,6 +289,34 @@ describe('auth events', () => {
     expect(receiver.received).toHaveLength(1);
   });
 
+  it('disconnecting one account sends account.disconnected; the installation and its other account stay', async () => {
+    const installation = await newInstallation();
+    await connect(installation.id, 'erin');
+    await connect(installation.id, 'finn');
+    await streamNewEvents();
+    receiver.clear();
+
+    const response = await fetch(
+      `${world.api.url}/installations/${installation.id}/integrations/crew/accounts/erin`,
+      { method: 'DELETE', headers: bearer(ADMIN) },
+    );
+    expect(response.status).toBe(204);
+    await streamNewEvents();
+    expect(receiver.received.map((request) => request.event)).toEqual([
+      expect.objectContaining({
+        type: 'account.disconnected',
+        installation: installation.id,
+        integration: 'crew',
+        account: 'erin',
+        status: 'disconnected',
+        data: { previousStatus: 'authorized' },
+      }),
+    ]);
+    const left = (await partition(installation.id)).map((item) => item.sk);
+    expect(left).toContain(accountSk({ integration: 'crew', account: 'finn' }));
+    expect(left).not.toContain(accountSk({ integration: 'crew', account: 'erin' }));
+  });
+
   it('a receiver that answers 500 three times gets the event on the fourth try, same id, with backoff', async () => {
     receiver.script([500, 500, 500]);
     const installation = await newInstallation();

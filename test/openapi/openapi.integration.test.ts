@@ -566,6 +566,19 @@ describe('real responses match the document', () => {
     expect((await api('POST', `/installations/${UNKNOWN_ID}/events/test`, { key: ADMIN })).status).toBe(404);
   });
 
+  it('DELETE /installations/{id}/integrations/{name}/accounts/{account}', async () => {
+    const account = `/installations/${a.id}/integrations/beta/accounts/default`;
+    expect((await api('DELETE', account, { key: a.apiKey })).status).toBe(403);
+    expect((await api('DELETE', account)).status).toBe(401);
+    expect(
+      (await api('DELETE', `/installations/${a.id}/integrations/beta/accounts/a%20b`, { key: ADMIN })).status,
+    ).toBe(400);
+    const disconnected = await api('DELETE', account, { key: ADMIN });
+    expect([disconnected.status, disconnected.text]).toEqual([204, '']);
+    expect((await api('DELETE', account, { key: ADMIN })).status).toBe(404);
+    expect((await api('GET', `/installations/${a.id}`, { key: a.apiKey })).status).toBe(200);
+  });
+
   it('DELETE /installations/{id}', async () => {
     expect((await api('DELETE', `/installations/${a.id}`, { key: a.apiKey })).status).toBe(403);
     expect((await api('DELETE', `/installations/${a.id}`)).status).toBe(401);
@@ -596,6 +609,11 @@ describe('real responses match the document', () => {
       'DELETE /installations/{id} 401',
       'DELETE /installations/{id} 403',
       'DELETE /installations/{id} 404',
+      'DELETE /installations/{id}/integrations/{name}/accounts/{account} 204',
+      'DELETE /installations/{id}/integrations/{name}/accounts/{account} 400',
+      'DELETE /installations/{id}/integrations/{name}/accounts/{account} 401',
+      'DELETE /installations/{id}/integrations/{name}/accounts/{account} 403',
+      'DELETE /installations/{id}/integrations/{name}/accounts/{account} 404',
       'POST /installations/{id}/connect-links 201',
       'POST /installations/{id}/connect-links 400',
       'POST /installations/{id}/connect-links 401',
