@@ -6,12 +6,12 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AccountRecord } from '../accounts/record';
-import { NotFoundError } from '../errors';
 import { accountAttributes, accountFromItem } from './account-item';
 import type { TableRef } from './dynamo';
-import { failedConditions, isConditionFailure, translate } from './dynamo-errors';
+import { isConditionFailure, translate } from './dynamo-errors';
 import { outboxPut } from './dynamo-outbox';
-import { ACCOUNT_SK_PREFIX, accountSk, INSTALLATION_SK, installationPk, refreshShard, TABLE } from './layout';
+import { writeWithinInstallation } from './dynamo-within-installation';
+import { ACCOUNT_SK_PREFIX, accountSk, installationPk, refreshShard, TABLE } from './layout';
 import type { AccountStore, LeaseCondition, WriteExpectation } from './ports';
 
 function toItem(record: AccountRecord): Record<string, unknown> {
@@ -135,12 +135,11 @@ const listOf =
 const putOf =
   (table: TableRef): AccountStore['put'] =>
   async (record, expect: WriteExpectation, events = []) => {
-    const { client, tableName } = table;
+    const { tableName } = table;
     const expectedNext = expect.kind === 'absent' ? 1 : expect.version + 1;
     if (record.version !== expectedNext) {
       throw new Error(`account write must carry version ${expectedNext}, got ${record.version}`);
     }
-    const pk = installationPk(record.installationId);
     const condition =
       expect.kind === 'absent'
         ? {
@@ -152,33 +151,15 @@ const putOf =
             ExpressionAttributeNames: { '#version': 'version' },
             ExpressionAttributeValues: { ':version': expect.version },
           };
-    try {
-      // The ConditionCheck on the installation item is what stops a callback or refresh that
-      // races a DELETE from resurrecting tokens of a deleted installation.
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              ConditionCheck: {
-                TableName: tableName,
-                Key: { pk, sk: INSTALLATION_SK },
-                ConditionExpression: 'attribute_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-              },
-            },
-            { Put: { TableName: tableName, Item: toItem(record), ...condition } },
-            ...events.map((event) => outboxPut(tableName, event)),
-          ],
-        }),
-      );
-    } catch (error) {
-      if (failedConditions(error).includes(0)) {
-        throw new NotFoundError('installation', `Installation ${record.installationId} does not exist`, {
-          cause: error,
-        });
-      }
-      translate(error, 'write account');
-    }
+    await writeWithinInstallation(
+      table,
+      record.installationId,
+      [
+        { Put: { TableName: tableName, Item: toItem(record), ...condition } },
+        ...events.map((event) => outboxPut(tableName, event)),
+      ],
+      'write account',
+    );
   };
 
 const deleteOf =

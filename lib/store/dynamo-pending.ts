@@ -1,8 +1,8 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError } from '../errors';
 import type { TableRef } from './dynamo';
 import { failedConditions, isConditionFailure, translate } from './dynamo-errors';
-import { INSTALLATION_SK, installationPk, pendingSk, TABLE } from './layout';
+import { writeWithinInstallation } from './dynamo-within-installation';
+import { installationPk, pendingSk, TABLE } from './layout';
 import type { PendingKind, PendingRecord, PendingStore } from './ports';
 
 /**
@@ -40,45 +40,28 @@ async function whyNotConsumed(table: TableRef, kind: PendingKind, installationId
 const putOf =
   (table: TableRef): PendingStore['put'] =>
   async (record) => {
-    const { client, tableName } = table;
-    const pk = installationPk(record.installationId);
+    const { tableName } = table;
     const item = {
       ...record,
-      pk,
+      pk: installationPk(record.installationId),
       sk: pendingSk(record.kind, record.hash),
       [TABLE.ttl]: Math.ceil(record.expiresAt / 1000) + TTL_GRACE_SECONDS,
     };
-    try {
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              ConditionCheck: {
-                TableName: tableName,
-                Key: { pk, sk: INSTALLATION_SK },
-                ConditionExpression: 'attribute_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-              },
-            },
-            {
-              Put: {
-                TableName: tableName,
-                Item: item,
-                ConditionExpression: 'attribute_not_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (failedConditions(error).includes(0)) {
-        throw new NotFoundError('installation', `Installation ${record.installationId} does not exist`, {
-          cause: error,
-        });
-      }
-      translate(error, `write ${record.kind}`);
-    }
+    await writeWithinInstallation(
+      table,
+      record.installationId,
+      [
+        {
+          Put: {
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          },
+        },
+      ],
+      `write ${record.kind}`,
+    );
   };
 
 const consumeOf =
