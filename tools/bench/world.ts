@@ -1,23 +1,19 @@
 /**
  * The one place the bench builds the functions' dependency graph: it points the configuration
  * at a DynamoDB Local table, a temp data dir with a fresh key ring and a bench app, then asks
- * the production wiring for what the functions use — `runtime()`, `sweepDeps`, `invokeDeps`,
- * the invoke handler — so that the bench measures exactly what is deployed and copies no
- * constant. The wiring is per process, so the world is too: made once, shared by the sections.
+ * the production wiring (lib/wiring/) for what the functions use, so that the bench measures
+ * exactly what is deployed and copies no constant. The wiring is per process, so the world is
+ * too: made once, shared by the sections.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { AccountKey, AccountRecord } from '../../lib/accounts/record';
-import { hashKey, newInstallationId, newInstallationKey } from '../../lib/crypto';
+import type { AccountKey } from '../../lib/accounts/record';
 import type { InvokeDeps } from '../../lib/invoke/invoke';
 import type { RefreshSweepDeps } from '../../lib/refresh/refresh-due';
-import { createDynamoClient } from '../../lib/store/dynamo';
-import type { AccountStore, SnapshotReader } from '../../lib/store/ports';
-import { ensureTable } from '../../lib/store/table';
-import { sealTokenSet } from '../../lib/tokens/token-set';
+import type { SnapshotReader } from '../../lib/store/ports';
 import type { Vault } from '../../lib/tokens/vault';
 import { appModelEnv } from '../app';
 import { freePort, startDynamoLocal } from '../local/dynamodb-local';
@@ -42,20 +38,30 @@ export interface World {
   readonly handler: Handler;
   /** The storage read each invoke makes, alone: the part of its latency DynamoDB Local decides. */
   readonly snapshots: SnapshotReader;
-  readonly installationId: string;
-  readonly installationKey: string;
+  /** The installation, account and access token invoke uses. */
+  readonly installation: { readonly id: string; readonly key: string };
   readonly accessToken: string;
-  /** `count` new installations (account writes check theirs exists). */
-  installations(count: number): Promise<{ id: string; key: string }[]>;
-  /** Writes an authorized account with sealed tokens, as a completed handshake does. */
+  /** The ids of `count` new installations, made by POST /installations' use case. */
+  installations(count: number): Promise<string[]>;
+  /** Stores tokens that expire at `expiresAt` through the handshake's own write (version 1). */
   putAccount(
     key: AccountKey,
     tokens: { accessToken: string; refreshToken: string },
-    dueAt: number,
+    expiresAt: number,
   ): Promise<void>;
 }
 
 function writeApp(dir: string, tokenUrl: string, upstreamPort: number): void {
+  const integration = (name: string) => ({
+    display_name: name,
+    client_id: 'bench-client',
+    client_secret: 'bench-secret',
+    authorize_url: tokenUrl.replace(/\/token$/, '/authorize'),
+    token_url: tokenUrl,
+    options: { scope: 'read' },
+    token_type: 'account',
+  });
+  const schema = { method: 'GET', protocol: 'http', host: `localhost:${upstreamPort}`, path: '/ping' };
   const files: Record<string, unknown> = {
     'manifest.json': {
       'platform-version': '3.1',
@@ -66,31 +72,12 @@ function writeApp(dir: string, tokenUrl: string, upstreamPort: number): void {
     'config/iparams.json': {},
     'config/requests.json': {
       [TEMPLATE]: {
-        schema: {
-          method: 'GET',
-          protocol: 'http',
-          host: `localhost:${upstreamPort}`,
-          path: '/ping',
-          headers: { Authorization: 'Bearer <%= access_token %>' },
-        },
+        schema: { ...schema, headers: { Authorization: 'Bearer <%= access_token %>' } },
         options: { oauth: INVOKED },
       },
     },
     'config/oauth_config.json': {
-      integrations: Object.fromEntries(
-        [REFRESHED, INVOKED].map((name) => [
-          name,
-          {
-            display_name: name,
-            client_id: 'bench-client',
-            client_secret: 'bench-secret',
-            authorize_url: tokenUrl.replace(/\/token$/, '/authorize'),
-            token_url: tokenUrl,
-            options: { scope: 'read' },
-            token_type: 'account',
-          },
-        ]),
-      ),
+      integrations: { [REFRESHED]: integration(REFRESHED), [INVOKED]: integration(INVOKED) },
     },
   };
   for (const [name, value] of Object.entries(files)) {
@@ -99,95 +86,74 @@ function writeApp(dir: string, tokenUrl: string, upstreamPort: number): void {
   }
 }
 
+/** DynamoDB Local, the loopback servers and the bench app; then what `npm start` gives the functions
+ * (test/support/local-env.ts), with webhooks and the rate limit off. */
 async function startServices(cleanup: Cleanup) {
   const dir = mkdtempSync(join(tmpdir(), 'handshake-bench-'));
   cleanup.defer(() => rm(dir, { recursive: true, force: true }));
   const dynamo = await startDynamoLocal({ port: await freePort() });
   cleanup.defer(() => dynamo.stop());
-  const raw = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: dynamo.endpoint, local: true });
-  await ensureTable(raw, TABLE);
-  raw.destroy();
   const endpoint = await startTokenEndpoint();
   cleanup.defer(() => endpoint.close());
   const accessToken = secretToken('at');
   const upstream = await startUpstream(accessToken);
   cleanup.defer(() => upstream.close());
-  const appDir = join(dir, 'app');
-  writeApp(appDir, endpoint.tokenUrl, upstream.port);
-  return { dir, dynamo, endpoint, upstream, accessToken, appDir };
-}
-
-/** Writes authorized accounts with sealed tokens, as a completed handshake does. */
-function accountWriter(vault: Vault, accounts: AccountStore): World['putAccount'] {
-  return async (key, tokens, dueAt) => {
-    const at = new Date().toISOString();
-    const record: AccountRecord = {
-      ...key,
-      status: 'authorized',
-      tokens: sealTokenSet(vault, key, tokens),
-      tokenType: 'Bearer',
-      scope: 'read',
-      expiresAt: dueAt + 5 * 60_000,
-      refreshDueAt: dueAt,
-      authorizedAt: at,
-      version: 1,
-      updatedAt: at,
-    };
-    await accounts.put(record, { kind: 'absent' });
-  };
-}
-
-/** What `npm start` gives the functions (test/support/local-env.ts), with webhooks and rate limit off. */
-async function configure(dir: string, dynamoEndpoint: string, appDir: string): Promise<void> {
+  writeApp(join(dir, 'app'), endpoint.tokenUrl, upstream.port);
   const dataDir = join(dir, 'data');
   Object.assign(process.env, {
     HANDSHAKE_LOCAL: '1',
     HANDSHAKE_TABLE: TABLE,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     HANDSHAKE_DATA_DIR: dataDir,
     HANDSHAKE_SECRET_SOURCE: 'file',
     HANDSHAKE_EGRESS_ALLOW: '127.0.0.0/8,localhost',
     HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0',
-    ...appModelEnv(appDir, dir),
+    ...appModelEnv(join(dir, 'app'), dir),
   });
   const { createFileSecretSource } = await import('../../lib/secrets/file');
   await ensureLocalSecrets(createFileSecretSource(dataDir));
   (await import('../../lib/config')).resetConfigForTests();
   (await import('../../lib/app')).resetAppForTests();
+  return { endpoint, upstream, accessToken };
 }
 
 /** Starts DynamoDB Local and the loopback servers, and wires the functions over them. */
 export async function startWorld(cleanup: Cleanup): Promise<World> {
-  const { dir, dynamo, endpoint, upstream, accessToken, appDir } = await startServices(cleanup);
-  await configure(dir, dynamo.endpoint, appDir);
+  const { endpoint, upstream, accessToken } = await startServices(cleanup);
   const { infrastructure } = await import('../../lib/wiring/infrastructure');
   const { sweepDeps } = await import('../../lib/wiring/refresh-sweep');
   const { invokeDeps } = await import('../../lib/wiring/invoke');
-  const { dynamoInstallationStore } = await import('../../lib/store/dynamo-installations');
+  const { installationsWiring } = await import('../../lib/wiring/installations');
+  const { createInstallation } = await import('../../lib/installations/service');
+  const { storeAuthorizedTokens } = await import('../../lib/handshake/store-authorized');
   const { dynamoSnapshotReader } = await import('../../lib/store/dynamo-snapshot');
+  const { ensureTable } = await import('../../lib/store/table');
+  const { createDynamoClient } = await import('../../lib/store/dynamo');
   const { config } = await import('../../lib/config');
   const { getApp } = await import('../../lib/app');
   const { handler } = await import('../../functions/invoke');
-  // The same root the functions use, on the configuration configure() set.
+  // The same root the functions use, on the configuration startServices() set.
   const rt = infrastructure(config(), getApp());
   if (rt.config.tableName !== TABLE) throw new Error('the wiring was loaded before the bench configured it');
   cleanup.defer(() => rt.egress.close());
+  const admin = createDynamoClient(rt.config);
+  await ensureTable(admin, TABLE).finally(() => admin.destroy());
   const vault = await rt.vault();
+  const service = installationsWiring(rt).deps;
   const installations = async (count: number) => {
-    const made = Array.from({ length: count }, () => newInstallationId()).map((id) => ({
-      id,
-      key: newInstallationKey(id),
-    }));
-    const createdAt = new Date().toISOString();
-    for (const { id, key } of made) {
-      const installation = { id, keyHash: hashKey(key), iparams: {}, secureIparamNames: [], createdAt };
-      await dynamoInstallationStore(rt.table).create({ ...installation, secureIparams: undefined });
-    }
-    return made;
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) ids.push((await createInstallation(service, { iparams: {} })).id);
+    return ids;
   };
-  const putAccount = accountWriter(vault, rt.accounts);
-  const [{ id: installationId, key: installationKey } = { id: '', key: '' }] = await installations(1);
-  const invoked = { installationId, integration: INVOKED, account: 'default' };
+  const putAccount: World['putAccount'] = async (key, tokens, expiresAt) => {
+    const integration = rt.app.integrations.get(key.integration);
+    if (integration === undefined) throw new Error(`no integration ${key.integration}`);
+    const parsed = { ...tokens, expiresAt, tokenType: 'Bearer', scope: 'read', extra: {} };
+    await storeAuthorizedTokens({ ...rt, vault }, integration, key, parsed, {});
+  };
+  const created = await createInstallation(service, { iparams: {} });
+  const installation = { id: created.id, key: created.apiKey };
+  const invoked = { installationId: installation.id, integration: INVOKED, account: 'default' };
   await putAccount(invoked, { accessToken, refreshToken: secretToken('rt') }, Date.now() + 3600_000);
   return {
     endpoint,
@@ -197,8 +163,7 @@ export async function startWorld(cleanup: Cleanup): Promise<World> {
     invoke: invokeDeps(rt),
     handler: handler as unknown as Handler,
     snapshots: dynamoSnapshotReader(rt.table),
-    installationId,
-    installationKey,
+    installation,
     accessToken,
     installations,
     putAccount,
