@@ -15,29 +15,15 @@ import type { World } from './world';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-const TITLES: Record<SectionName, string> = {
-  refresh: 'Refresh',
-  invoke: 'Invoke',
-  'cold-start': 'Cold start',
-};
 /** How long one cleanup step may take before the next one runs anyway. */
 const STOP_TIMEOUT_MS = 10_000;
 
 /** Stops what was started, newest first; concurrent calls share one run, which drains all. */
-class Stack implements Cleanup {
-  readonly #stops: Array<() => unknown> = [];
-  #running: Promise<void> | undefined;
-  defer(stop: () => unknown): void {
-    this.#stops.push(stop);
-  }
-  run(): Promise<void> {
-    this.#running ??= this.#drain().finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
-  }
-  async #drain(): Promise<void> {
-    for (let stop = this.#stops.pop(); stop !== undefined; stop = this.#stops.pop()) {
+function stack(): Cleanup & { run(): Promise<void> } {
+  const stops: Array<() => unknown> = [];
+  let running: Promise<void> | undefined;
+  const drain = async () => {
+    for (let stop = stops.pop(); stop !== undefined; stop = stops.pop()) {
       const late = new Promise((_, reject) =>
         setTimeout(reject, STOP_TIMEOUT_MS, new Error('timed out')).unref(),
       );
@@ -45,25 +31,33 @@ class Stack implements Cleanup {
         console.error('bench: cleanup failed:', error),
       );
     }
-  }
+  };
+  return {
+    defer: (stop) => stops.push(stop),
+    run: () => {
+      running ??= drain().finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+  };
 }
 
 /** Section cleanups, and the world's — stopped once, at the end of the run: the wiring is per process. */
-const sectionStops = new Stack();
-const worldStops = new Stack();
+const sectionStops = stack();
+const worldStops = stack();
 let world: Promise<World> | undefined;
 const theWorld = (): Promise<World> => {
   world ??= import('./world').then(({ startWorld }) => startWorld(worldStops));
   return world;
 };
+const stopAll = () => sectionStops.run().then(() => worldStops.run());
 
 async function runSection(name: SectionName): Promise<SectionResult> {
   if (name === 'cold-start') return (await import('./cold-start')).coldStartSection(sectionStops);
   if (name === 'refresh') return (await import('./refresh')).refreshSection(await theWorld());
   return (await import('./invoke')).invokeSection(await theWorld(), sectionStops);
 }
-
-const stopAll = () => sectionStops.run().then(() => worldStops.run());
 
 function machine(): string {
   const cpu = cpus();
@@ -114,10 +108,12 @@ async function main(): Promise<number> {
   for (const name of sections) {
     const started = performance.now();
     try {
-      const result = await runSection(name);
+      const { markdown, ok } = await runSection(name);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      process.stdout.write(`\n## ${TITLES[name]}\n\n${result.markdown}\n\n_Section took ${seconds} s._\n`);
-      failed ||= !result.ok;
+      // "cold-start" → "Cold start".
+      const title = name[0]?.toUpperCase() + name.slice(1).replace('-', ' ');
+      process.stdout.write(`\n## ${title}\n\n${markdown}\n\n_Section took ${seconds} s._\n`);
+      failed ||= !ok;
     } catch (error) {
       failed = true;
       if (!interrupted) console.error(`bench: section "${name}" failed:`, error);
