@@ -4,12 +4,11 @@
  * and the whole handler of functions/invoke.ts, against direct requests; all interleaved, so
  * drift hits every path alike.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { Agent, request } from 'undici';
 import { type Envelope, invoke } from '../../lib/invoke/invoke';
 import { lambdaContext } from '../lambda-context';
+import { forInstallation, loadEvent, withAuthorization } from '../local/event-payloads';
 import {
   type Cleanup,
   formatNumber,
@@ -38,16 +37,12 @@ interface Path {
 
 /** events/invoke.json — what `serverless invoke local` sends — pointed at the bench installation. */
 function invokeEvent({ id, key }: World['installation']): APIGatewayProxyEventV2 {
-  const file = join(__dirname, '..', '..', 'events', 'invoke.json');
-  const event = JSON.parse(readFileSync(file, 'utf8')) as APIGatewayProxyEventV2;
-  const body = JSON.stringify({ template: TEMPLATE });
-  event.rawPath = event.rawPath.replace(/in_[a-z2-7]+/, id);
-  event.requestContext.http.path = event.rawPath;
-  event.pathParameters = { ...event.pathParameters, id };
-  const length = String(Buffer.byteLength(body));
-  event.headers = { ...event.headers, authorization: `Bearer ${key}`, 'content-length': length };
-  event.body = body;
-  return event;
+  return loadEvent('invoke.json', (event) => {
+    forInstallation(id)(event);
+    withAuthorization(`Bearer ${key}`)(event);
+    event.body = JSON.stringify({ template: TEMPLATE });
+    event.headers['content-length'] = String(Buffer.byteLength(event.body));
+  });
 }
 
 const right = (envelope: Envelope) => envelope.status === 200 && envelope.response === PONG;

@@ -15,7 +15,7 @@ import { REFRESHED, type World } from './world';
 /** One sweep over this many due tokens per concurrency (functions/refresh.ts runs 32). */
 const THROUGHPUT = { accounts: 1000, perInstallation: 10, concurrencies: [16, 32] } as const;
 /** A sweep first, unreported, so the measured ones do not pay for the JVM's and V8's warm-up. */
-const WARM_UP = { accounts: 1000, concurrency: 16 } as const;
+const WARM_UP_CONCURRENCY = 16;
 const TARGET_PER_SECOND = 200;
 /** Stored tokens, of which `due` are due; the rest expire later. */
 const INDEX_READS = { stored: 10_000, due: 100, installations: 100, concurrency: 16 } as const;
@@ -40,22 +40,13 @@ interface Run {
 }
 
 /** `count` accounts named `<prefix>-<i>`, round-robin over new installations, expiring at `expiresAt()`. */
-async function seed(
-  world: World,
-  prefix: string,
-  count: number,
-  installations: number,
-  expiresAt: () => number,
-) {
-  const owners = await world.installations(installations);
-  const seeded: Seeded[] = Array.from({ length: count }, (_, index) => ({
-    key: {
-      installationId: owners[index % owners.length] ?? '',
-      integration: REFRESHED,
-      account: `${prefix}-${index}`,
-    },
-    refreshToken: secretToken('rt'),
-  }));
+async function seed(world: World, prefix: string, count: number, owners: number, expiresAt: () => number) {
+  const ids = (await world.installations(owners)).map(({ id }) => id);
+  const seeded = Array.from({ length: count }, (_, i): Seeded => {
+    const installationId = ids[i % ids.length] ?? '';
+    const key = { installationId, integration: REFRESHED, account: `${prefix}-${i}` };
+    return { key, refreshToken: secretToken('rt') };
+  });
   await forEachPooled(seeded, { concurrency: 16 }, ({ key, refreshToken }) =>
     world.putAccount(key, { accessToken: secretToken('at'), refreshToken }, expiresAt()),
   );
@@ -108,26 +99,15 @@ async function throughput(world: World, name: string, accounts: number, concurre
 }
 
 function throughputTable(runs: readonly Run[]): string {
+  const header = 'due tokens (N)|concurrency (C)|wall time|refreshes/s|token endpoint calls|all N refreshed';
   return markdownTable(
-    [
-      'due tokens (N)',
-      'concurrency (C)',
-      'wall time',
-      'refreshes/s',
-      'token endpoint calls',
-      'all N refreshed',
-    ].concat(`target ≥ ${TARGET_PER_SECOND}/s`),
+    `${header}|target ≥ ${TARGET_PER_SECOND}/s`.split('|'),
     runs.map(({ report, concurrency, seconds, calls, problems }) => {
       const perSecond = report.outcomes.refreshed / seconds;
-      return [
-        formatNumber(report.due),
-        String(concurrency),
-        `${formatNumber(seconds, 2)} s`,
-        formatNumber(perSecond),
-        formatNumber(calls),
-        problems.length === 0 ? 'yes' : 'NO',
-        passFail(perSecond >= TARGET_PER_SECOND),
-      ];
+      const counts = [report.due, concurrency].map((value) => formatNumber(value));
+      const done = problems.length === 0 ? 'yes' : 'NO';
+      const rate = [formatNumber(perSecond), formatNumber(calls), done];
+      return [...counts, `${formatNumber(seconds, 2)} s`, ...rate, passFail(perSecond >= TARGET_PER_SECOND)];
     }),
   );
 }
@@ -138,29 +118,19 @@ async function indexReads(world: World): Promise<{ run: Run; table: string }> {
   const later = () => Date.now() + 2 * HOUR_MS + Math.random() * 23 * HOUR_MS;
   await seed(world, 'later', stored - due, installations, later);
   const run = await sweepOver(world, await seed(world, 'due', due, installations, EXPIRED), concurrency);
-  const { report } = run;
-  const perDue = report.due === 0 ? Number.NaN : report.itemsRead / report.due;
-  const header = [
-    'stored tokens (S)',
-    'due (D)',
-    'due found',
-    'index items read',
-    'items read per due token',
-  ];
-  const table = markdownTable(header.concat('refreshed', `target ≤ ${TARGET_ITEMS_PER_DUE}`), [
-    [stored, due, report.due, report.itemsRead]
-      .map((value) => formatNumber(value))
-      .concat(
-        formatNumber(perDue, 2),
-        formatNumber(report.outcomes.refreshed),
-        passFail(perDue <= TARGET_ITEMS_PER_DUE),
-      ),
+  const { due: found, itemsRead, outcomes } = run.report;
+  const perDue = found === 0 ? Number.NaN : itemsRead / found;
+  const header = 'stored tokens (S)|due (D)|due found|index items read|items read per due token|refreshed';
+  const counts = [stored, due, found, itemsRead].map((value) => formatNumber(value));
+  const row = [...counts, formatNumber(perDue, 2), formatNumber(outcomes.refreshed)];
+  const table = markdownTable(`${header}|target ≤ ${TARGET_ITEMS_PER_DUE}`.split('|'), [
+    [...row, passFail(perDue <= TARGET_ITEMS_PER_DUE)],
   ]);
   return { run, table };
 }
 
 export async function refreshSection(world: World): Promise<SectionResult> {
-  const warmUp = await throughput(world, 'warm-up', WARM_UP.accounts, WARM_UP.concurrency);
+  const warmUp = await throughput(world, 'warm-up', THROUGHPUT.accounts, WARM_UP_CONCURRENCY);
   const runs: Run[] = [];
   for (const concurrency of THROUGHPUT.concurrencies) {
     runs.push(await throughput(world, `c${concurrency}`, THROUGHPUT.accounts, concurrency));
@@ -169,18 +139,14 @@ export async function refreshSection(world: World): Promise<SectionResult> {
   return sectionResult(
     [
       '### Refreshes per second',
-      '',
       `One \`refreshDue()\` over N due tokens (${THROUGHPUT.perInstallation} per installation), each refreshed ` +
         'through its lease: UpdateItem, token endpoint POST, TransactWrite. ' +
-        `A sweep of ${formatNumber(WARM_UP.accounts)} tokens runs first, unmeasured, to warm up the JVM and V8.`,
-      '',
+        `A sweep of ${formatNumber(THROUGHPUT.accounts)} tokens runs first, unmeasured, to warm up the JVM and V8.`,
       throughputTable(runs),
-      '',
       '### Items read per due token',
-      '',
       `${formatNumber(INDEX_READS.stored)} tokens stored by this step, all in the refresh index; ` +
-        `${formatNumber(INDEX_READS.due)} due now, the rest expire in 2–25 h, so none is due (nor are the earlier steps' tokens).`,
-      '',
+        `${formatNumber(INDEX_READS.due)} due now, the rest expire in 2–25 h, so none is due ` +
+        "(nor are the earlier steps' tokens).",
       reads.table,
     ],
     [warmUp, ...runs, reads.run].flatMap((run) => run.problems),

@@ -40,8 +40,8 @@ export function percentile(samples: readonly number[], p: number): number {
 
 export const median = (samples: readonly number[]): number => percentile(samples, 50);
 
-/** A section's Markdown: its parts, then a "wrong result" line per problem; ok when there is none. */
-export const sectionResult = (parts: readonly string[], problems: readonly string[]): SectionResult => ({
-  markdown: parts.join('\n') + problems.map((problem) => `\n\n**Wrong result:** ${problem}`).join(''),
+/** A section's Markdown: its paragraphs, then a "wrong result" line per problem; ok when there is none. */
+export const sectionResult = (paragraphs: readonly string[], problems: readonly string[]): SectionResult => ({
+  markdown: paragraphs.join('\n\n') + problems.map((problem) => `\n\n**Wrong result:** ${problem}`).join(''),
   ok: problems.length === 0,
 });

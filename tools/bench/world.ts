@@ -11,15 +11,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { AccountKey } from '../../lib/accounts/record';
-import type { InvokeDeps } from '../../lib/invoke/invoke';
-import type { RefreshSweepDeps } from '../../lib/refresh/refresh-due';
-import type { SnapshotReader } from '../../lib/store/ports';
+import { getApp, resetAppForTests } from '../../lib/app';
+import { config, resetConfigForTests } from '../../lib/config';
+import { storeAuthorizedTokens } from '../../lib/handshake/store-authorized';
+import { createInstallation } from '../../lib/installations/service';
+import { createFileSecretSource } from '../../lib/secrets/file';
+import { createDynamoClient } from '../../lib/store/dynamo';
+import { dynamoSnapshotReader } from '../../lib/store/dynamo-snapshot';
+import { ensureTable } from '../../lib/store/table';
 import type { Vault } from '../../lib/tokens/vault';
+import { type Infrastructure, infrastructure } from '../../lib/wiring/infrastructure';
+import { installationsWiring } from '../../lib/wiring/installations';
+import { invokeDeps } from '../../lib/wiring/invoke';
+import { sweepDeps } from '../../lib/wiring/refresh-sweep';
 import { appModelEnv } from '../app';
 import { freePort, startDynamoLocal } from '../local/dynamodb-local';
 import { ensureLocalSecrets } from '../local/local-secrets';
 import type { Cleanup } from './section';
-import { secretToken, startTokenEndpoint, startUpstream, type TokenEndpoint, type Upstream } from './servers';
+import { secretToken, startTokenEndpoint, startUpstream } from './servers';
 
 /** The integration the sweep refreshes (its token_url is the loopback endpoint) and invoke's. */
 export const REFRESHED = 'bench-refresh';
@@ -28,28 +37,7 @@ export const TEMPLATE = 'ping';
 const TABLE = 'bench';
 
 export type Handler = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-
-export interface World {
-  readonly endpoint: TokenEndpoint;
-  readonly upstream: Upstream;
-  readonly vault: Vault;
-  readonly sweep: RefreshSweepDeps;
-  readonly invoke: InvokeDeps;
-  readonly handler: Handler;
-  /** The storage read each invoke makes, alone: the part of its latency DynamoDB Local decides. */
-  readonly snapshots: SnapshotReader;
-  /** The installation, account and access token invoke uses. */
-  readonly installation: { readonly id: string; readonly key: string };
-  readonly accessToken: string;
-  /** The ids of `count` new installations, made by POST /installations' use case. */
-  installations(count: number): Promise<string[]>;
-  /** Stores tokens that expire at `expiresAt` through the handshake's own write (version 1). */
-  putAccount(
-    key: AccountKey,
-    tokens: { accessToken: string; refreshToken: string },
-    expiresAt: number,
-  ): Promise<void>;
-}
+export type World = Awaited<ReturnType<typeof startWorld>>;
 
 function writeApp(dir: string, tokenUrl: string, upstreamPort: number): void {
   const integration = (name: string) => ({
@@ -110,49 +98,52 @@ async function startServices(cleanup: Cleanup) {
     HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0',
     ...appModelEnv(join(dir, 'app'), dir),
   });
-  const { createFileSecretSource } = await import('../../lib/secrets/file');
   await ensureLocalSecrets(createFileSecretSource(dataDir));
-  (await import('../../lib/config')).resetConfigForTests();
-  (await import('../../lib/app')).resetAppForTests();
+  resetConfigForTests();
+  resetAppForTests();
   return { endpoint, upstream, accessToken };
 }
 
+/** Installations and accounts, made by the use cases the functions run. */
+function makers(rt: Infrastructure, vault: Vault) {
+  const service = installationsWiring(rt).deps;
+  return {
+    /** `count` new installations, by POST /installations' use case. */
+    installations: async (count: number) => {
+      const made: { id: string; key: string }[] = [];
+      for (let i = 0; i < count; i++) {
+        const { id, apiKey } = await createInstallation(service, { iparams: {} });
+        made.push({ id, key: apiKey });
+      }
+      return made;
+    },
+    /** Tokens that expire at `expiresAt`, stored by the handshake's own write (version 1). */
+    putAccount: async (
+      key: AccountKey,
+      tokens: { accessToken: string; refreshToken: string },
+      expiresAt: number,
+    ) => {
+      const integration = rt.app.integrations.get(key.integration);
+      if (integration === undefined) throw new Error(`no integration ${key.integration}`);
+      const parsed = { ...tokens, expiresAt, tokenType: 'Bearer', scope: 'read', extra: {} };
+      await storeAuthorizedTokens({ ...rt, vault }, integration, key, parsed, {});
+    },
+  };
+}
+
 /** Starts DynamoDB Local and the loopback servers, and wires the functions over them. */
-export async function startWorld(cleanup: Cleanup): Promise<World> {
+export async function startWorld(cleanup: Cleanup) {
   const { endpoint, upstream, accessToken } = await startServices(cleanup);
-  const { infrastructure } = await import('../../lib/wiring/infrastructure');
-  const { sweepDeps } = await import('../../lib/wiring/refresh-sweep');
-  const { invokeDeps } = await import('../../lib/wiring/invoke');
-  const { installationsWiring } = await import('../../lib/wiring/installations');
-  const { createInstallation } = await import('../../lib/installations/service');
-  const { storeAuthorizedTokens } = await import('../../lib/handshake/store-authorized');
-  const { dynamoSnapshotReader } = await import('../../lib/store/dynamo-snapshot');
-  const { ensureTable } = await import('../../lib/store/table');
-  const { createDynamoClient } = await import('../../lib/store/dynamo');
-  const { config } = await import('../../lib/config');
-  const { getApp } = await import('../../lib/app');
+  // Loaded now: it builds its dependencies at module top, on the configuration startServices() set.
   const { handler } = await import('../../functions/invoke');
-  // The same root the functions use, on the configuration startServices() set.
   const rt = infrastructure(config(), getApp());
   if (rt.config.tableName !== TABLE) throw new Error('the wiring was loaded before the bench configured it');
   cleanup.defer(() => rt.egress.close());
   const admin = createDynamoClient(rt.config);
   await ensureTable(admin, TABLE).finally(() => admin.destroy());
   const vault = await rt.vault();
-  const service = installationsWiring(rt).deps;
-  const installations = async (count: number) => {
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) ids.push((await createInstallation(service, { iparams: {} })).id);
-    return ids;
-  };
-  const putAccount: World['putAccount'] = async (key, tokens, expiresAt) => {
-    const integration = rt.app.integrations.get(key.integration);
-    if (integration === undefined) throw new Error(`no integration ${key.integration}`);
-    const parsed = { ...tokens, expiresAt, tokenType: 'Bearer', scope: 'read', extra: {} };
-    await storeAuthorizedTokens({ ...rt, vault }, integration, key, parsed, {});
-  };
-  const created = await createInstallation(service, { iparams: {} });
-  const installation = { id: created.id, key: created.apiKey };
+  const { installations, putAccount } = makers(rt, vault);
+  const [installation = { id: '', key: '' }] = await installations(1);
   const invoked = { installationId: installation.id, integration: INVOKED, account: 'default' };
   await putAccount(invoked, { accessToken, refreshToken: secretToken('rt') }, Date.now() + 3600_000);
   return {
@@ -162,7 +153,9 @@ export async function startWorld(cleanup: Cleanup): Promise<World> {
     sweep: sweepDeps(rt),
     invoke: invokeDeps(rt),
     handler: handler as unknown as Handler,
+    /** The storage read each invoke makes, alone: the part of its latency DynamoDB Local decides. */
     snapshots: dynamoSnapshotReader(rt.table),
+    /** The installation, account and access token invoke uses. */
     installation,
     accessToken,
     installations,

@@ -77,7 +77,7 @@ describe('bench formatting', () => {
 
   it('says pass or FAIL, and lists wrong results', () => {
     expect([passFail(true), passFail(false)]).toEqual(['pass', 'FAIL']);
-    expect(sectionResult(['# t', 'x'], [])).toEqual({ markdown: '# t\nx', ok: true });
+    expect(sectionResult(['# t', 'x'], [])).toEqual({ markdown: '# t\n\nx', ok: true });
     expect(sectionResult(['t'], ['a', 'b'])).toEqual({
       markdown: 't\n\n**Wrong result:** a\n\n**Wrong result:** b',
       ok: false,
