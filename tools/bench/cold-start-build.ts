@@ -8,10 +8,13 @@ export const REPO_ROOT = join(__dirname, '..', '..');
 const STAGE = 'bench';
 const REGION = 'us-east-1';
 
+/** One function of serverless.yml: the environment it runs in and its two builds. */
 export interface BenchFunction {
   readonly name: string;
-  /** The handler's module, relative to the repository: `functions/invoke.ts`. */
-  readonly entry: string;
+  readonly env: Record<string, string>;
+  /** As the deployment builds it. */
+  readonly esm: BuildOptions;
+  readonly naive: BuildOptions;
 }
 
 interface ServerlessFile {
@@ -20,14 +23,17 @@ interface ServerlessFile {
   readonly functions: Record<string, { readonly handler: string }>;
 }
 
-const serverlessFile = () => parseServerlessYaml(REPO_ROOT) as ServerlessFile;
-
-/** Every function of serverless.yml with its handler's TypeScript module. */
-export const benchFunctions = (): BenchFunction[] =>
-  Object.entries(serverlessFile().functions).map(([name, { handler }]) => ({
-    name,
-    entry: `${handler.slice(0, handler.lastIndexOf('.'))}.ts`,
-  }));
+/** Every function of serverless.yml, its bundles written under `outdir`. */
+export function benchFunctions(outdir: string): BenchFunction[] {
+  const file = parseServerlessYaml(REPO_ROOT) as ServerlessFile;
+  const deployment = deploymentBuild();
+  return Object.entries(file.functions).map(([name, { handler }]) => {
+    const entry = `${handler.slice(0, handler.lastIndexOf('.'))}.ts`;
+    const esm = { ...deployment, ...common(entry, join(outdir, 'esm', name)) };
+    const naive = naiveBuild(entry, join(outdir, 'naive', name), deployment.define);
+    return { name, env: lambdaEnvironment(file, name), esm, naive };
+  });
+}
 
 /** `${sls:stage}`, `${self:custom.x}` and `${env:X, 'default'}` (X unset) resolved as for a fresh stage. */
 function resolveVariables(value: string, custom: Record<string, unknown>): string {
@@ -46,9 +52,8 @@ function resolveVariables(value: string, custom: Record<string, unknown>): strin
  * (with its defaults, for stage "bench") and the variables the Lambda runtime sets — but no
  * credentials and no HANDSHAKE_LOCAL, so module init runs as it would in AWS.
  */
-export function lambdaEnvironment(fn: BenchFunction): Record<string, string> {
-  const { provider, custom } = serverlessFile();
-  const functionName = `handshake-${STAGE}-${fn.name}`;
+function lambdaEnvironment({ provider, custom }: ServerlessFile, name: string): Record<string, string> {
+  const functionName = `handshake-${STAGE}-${name}`;
   return {
     PATH: '/usr/local/bin:/usr/bin:/bin',
     LANG: 'en_US.UTF-8',
@@ -81,7 +86,6 @@ type DeploymentOptions = BuildOptions & {
   readonly exclude?: readonly string[];
   readonly outputFileExtension?: string;
 };
-type BuildFor = (entry: string, outdir: string) => BuildOptions;
 /** Both builds write a metafile (it only adds the report of inputs, to find the bundle by). */
 const common = (entry: string, outdir: string): BuildOptions => ({
   entryPoints: [join(REPO_ROOT, entry)],
@@ -95,9 +99,9 @@ const common = (entry: string, outdir: string): BuildOptions => ({
  * The esbuild options of the deployment, per entry: infra/esbuild.config.cjs (which validates
  * the app and inlines it) over serverless-esbuild's defaults, mapped as serverless-esbuild maps
  * them — plugin-only keys dropped, `exclude` added to `external`, `outputFileExtension` as
- * `outExtension`. `define` is the config's: the app's files and the version, inlined.
+ * `outExtension`. Its `define` inlines the app's files and the version.
  */
-export function deploymentBuild(): { readonly options: BuildFor; readonly define: BuildOptions['define'] } {
+function deploymentBuild(): BuildOptions {
   const makeOptions = require(join(REPO_ROOT, 'infra', 'esbuild.config.cjs')) as () => DeploymentOptions;
   const options: DeploymentOptions = {
     // serverless-esbuild's defaults (index.js), its target from `nodejs22.x`; the config wins.
@@ -113,13 +117,11 @@ export function deploymentBuild(): { readonly options: BuildFor; readonly define
   for (const name of PLUGIN_ONLY_OPTIONS) delete esbuildOptions[name];
   const exclude = options.exclude ?? [];
   const extension = options.outputFileExtension ?? '.js';
-  const build: BuildFor = (entry, outdir) => ({
+  return {
     ...(esbuildOptions as BuildOptions),
     external: [...(options.external ?? []), ...(exclude.includes('*') ? [] : exclude)],
     ...(extension === '.js' ? {} : { outExtension: { '.js': extension } }),
-    ...common(entry, outdir),
-  });
-  return { options: build, define: options.define };
+  };
 }
 
 /**
@@ -129,14 +131,7 @@ export function deploymentBuild(): { readonly options: BuildFor; readonly define
  * and `sourcemap` left at esbuild's defaults, no banner (CommonJS has `require`). The `define`
  * is kept, so both bundles hold the same inlined app and run the same code.
  */
-export const naiveBuild =
-  (define: BuildOptions['define']): BuildFor =>
-  (entry, outdir) => ({
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    ...(define === undefined ? {} : { define }),
-    outExtension: { '.js': '.cjs' },
-    ...common(entry, outdir),
-  });
+function naiveBuild(entry: string, outdir: string, define: BuildOptions['define']): BuildOptions {
+  const cjs = { bundle: true, platform: 'node', target: 'node22', format: 'cjs' } as const;
+  return { ...cjs, ...(define && { define }), outExtension: { '.js': '.cjs' }, ...common(entry, outdir) };
+}

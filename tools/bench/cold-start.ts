@@ -11,14 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
-import {
-  type BenchFunction,
-  benchFunctions,
-  deploymentBuild,
-  lambdaEnvironment,
-  naiveBuild,
-  REPO_ROOT,
-} from './cold-start-build';
+import { type BenchFunction, benchFunctions, REPO_ROOT } from './cold-start-build';
 import {
   type Cleanup,
   formatNumber,
@@ -109,12 +102,11 @@ async function measure(all: readonly Measured[], dir: string): Promise<void> {
   writeFileSync(join(dir, 'run-init.cjs'), ESM_RUNNER.replace('await import(', 'require('));
   for (let run = 0; run < WARM_UP_RUNS + RUNS; run++) {
     for (const { fn, esm, naive } of all) {
-      const env = lambdaEnvironment(fn);
       // Alternate which bundle goes first, so neither always follows the other.
       for (const target of run % 2 === 0 ? [esm, naive] : [naive, esm]) {
         // A failure is kept and ends that bundle's runs.
         if (target.failure !== undefined) continue;
-        const ms = await initOnce(target, env, dir).catch((error: Error) => {
+        const ms = await initOnce(target, fn.env, dir).catch((error: Error) => {
           target.failure = error.message;
         });
         if (typeof ms === 'number' && run >= WARM_UP_RUNS) target.initMs.push(ms);
@@ -131,27 +123,16 @@ function msCell({ failure, initMs }: Bundle): string {
 }
 
 function resultTable(all: readonly Measured[]): string {
-  const header = ['function', 'ESM bundle (deployed)', 'naive CJS bundle', 'ESM init, median (min–max)'];
+  const header =
+    'function|ESM bundle (deployed)|naive CJS bundle|ESM init, median (min–max)|naive init, median (min–max)';
   return markdownTable(
-    header.concat(
-      'naive init, median (min–max)',
-      'ratio',
-      'size ≤ 350 KB',
-      `init ≤ ${TARGET_INIT_RATIO}× naive`,
-    ),
+    `${header}|ratio|size ≤ 350 KB|init ≤ ${TARGET_INIT_RATIO}× naive`.split('|'),
     all.map(({ fn, esm, naive }) => {
       const failed = esm.failure !== undefined || naive.failure !== undefined;
       const ratio = failed ? Number.NaN : median(esm.initMs) / median(naive.initMs);
-      return [
-        fn.name,
-        kib(esm.bytes),
-        kib(naive.bytes),
-        msCell(esm),
-        msCell(naive),
-        Number.isNaN(ratio) ? 'n/a' : `${formatNumber(ratio, 2)}×`,
-        passFail(esm.bytes <= TARGET_BYTES),
-        passFail(ratio <= TARGET_INIT_RATIO),
-      ];
+      const shown = Number.isNaN(ratio) ? 'n/a' : `${formatNumber(ratio, 2)}×`;
+      const cells = [fn.name, kib(esm.bytes), kib(naive.bytes), msCell(esm), msCell(naive), shown];
+      return [...cells, passFail(esm.bytes <= TARGET_BYTES), passFail(ratio <= TARGET_INIT_RATIO)];
     }),
   );
 }
@@ -159,12 +140,9 @@ function resultTable(all: readonly Measured[]): string {
 export async function coldStartSection(cleanup: Cleanup): Promise<SectionResult> {
   const dir = mkdtempSync(join(tmpdir(), 'handshake-bench-cold-'));
   cleanup.defer(() => rm(dir, { recursive: true, force: true }));
-  const deployment = deploymentBuild();
-  const naive = naiveBuild(deployment.define);
   const all: Measured[] = [];
-  for (const fn of benchFunctions()) {
-    const esm = await bundle('esm', deployment.options(fn.entry, join(dir, 'esm', fn.name)));
-    all.push({ fn, esm, naive: await bundle('cjs', naive(fn.entry, join(dir, 'naive', fn.name))) });
+  for (const fn of benchFunctions(dir)) {
+    all.push({ fn, esm: await bundle('esm', fn.esm), naive: await bundle('cjs', fn.naive) });
   }
   await measure(all, dir);
   const failures = all.flatMap(({ fn, esm, naive }) =>
