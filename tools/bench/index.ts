@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { ScriptExit } from '../cli';
-import { chosenSections, type SectionName } from './args';
+import { runScript } from '../cli';
+import { chosenSections, type SectionName, USAGE } from './args';
 import type { Cleanup, SectionResult } from './section';
 import type { World } from './world';
 
@@ -76,19 +76,9 @@ function machine(): string {
   ].join('\n');
 }
 
-/** The sections named on the command line; --help or a mistake prints and exits before anything starts. */
-function chosen(argv: readonly string[]): readonly SectionName[] {
-  try {
-    return chosenSections(argv);
-  } catch (error) {
-    if (!(error instanceof ScriptExit)) throw error;
-    (error.stream === 'stdout' ? process.stdout : process.stderr).write(`${error.message}\n`);
-    process.exit(error.code);
-  }
-}
-
 async function main(): Promise<number> {
-  const sections = chosen(process.argv.slice(2));
+  // --help or a mistake throws (runScript prints it) before anything starts.
+  const sections = chosenSections(process.argv.slice(2));
   // Should the process end some other way than through main()'s return, it must not look like success.
   process.exitCode = 1;
   let interrupted = false;
@@ -127,10 +117,5 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error('bench:', error);
-    process.exit(1);
-  },
-);
+// Exits when done: no handle a module left open (the handler wires its own clients) may keep it alive.
+runScript(USAGE, () => main().then((code) => process.exit(code)));

@@ -11,15 +11,10 @@ export const secretToken = (prefix: string): string => `${prefix}_${randomBytes(
 /** The upstream's answer to every authorized `GET /ping`. */
 export const PONG = JSON.stringify({ ok: true, pong: 'handshake-bench' });
 
-interface Loopback {
-  readonly port: number;
-  close(): Promise<void>;
-}
-
 /** `answer` gets each request with its body read; it returns the status and the JSON to send. */
 async function listen(
   answer: (request: IncomingMessage, body: string) => [number, string],
-): Promise<Loopback> {
+): Promise<{ port: number; close(): Promise<void> }> {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -46,20 +41,9 @@ async function listen(
   return { port: (server.address() as AddressInfo).port, close };
 }
 
-interface Issued {
-  readonly accessToken: string;
-  readonly refreshToken: string;
-}
-
 /** Answers every refresh_token grant with new tokens, remembering which it issued for which. */
-export interface TokenEndpoint extends Loopback {
-  readonly tokenUrl: string;
-  calls(): number;
-  issuedFor(refreshToken: string): Issued | undefined;
-}
-
-export async function startTokenEndpoint(): Promise<TokenEndpoint> {
-  const issued = new Map<string, Issued>();
+export async function startTokenEndpoint() {
+  const issued = new Map<string, { readonly accessToken: string; readonly refreshToken: string }>();
   // Counted apart from `issued`: a token refreshed twice must show as a second call.
   let calls = 0;
   const server = await listen((request, body) => {
@@ -78,17 +62,12 @@ export async function startTokenEndpoint(): Promise<TokenEndpoint> {
     ...server,
     tokenUrl: `http://127.0.0.1:${server.port}/token`,
     calls: () => calls,
-    issuedFor: (refreshToken) => issued.get(refreshToken),
+    issuedFor: (refreshToken: string) => issued.get(refreshToken),
   };
 }
 
 /** `GET /ping` with the expected bearer token answers PONG; anything else is refused. */
-export interface Upstream extends Loopback {
-  readonly url: string;
-  refused(): number;
-}
-
-export async function startUpstream(accessToken: string): Promise<Upstream> {
+export async function startUpstream(accessToken: string) {
   let refused = 0;
   const server = await listen((request) => {
     if (request.url === '/ping' && request.headers.authorization === `Bearer ${accessToken}`)
