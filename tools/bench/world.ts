@@ -74,8 +74,10 @@ function writeApp(dir: string, tokenUrl: string, upstreamPort: number): void {
   }
 }
 
-/** DynamoDB Local, the loopback servers and the bench app; then what `npm start` gives the functions
- * (test/support/local-env.ts), with webhooks and the rate limit off. */
+/**
+ * DynamoDB Local, the loopback servers and the bench app; then the environment `npm start` gives
+ * the functions (test/support/local-env.ts), with webhooks and the rate limit off.
+ */
 async function startServices(cleanup: Cleanup) {
   const dir = mkdtempSync(join(tmpdir(), 'handshake-bench-'));
   cleanup.defer(() => rm(dir, { recursive: true, force: true }));
