@@ -154,5 +154,5 @@ export async function coldStartSection(cleanup: Cleanup): Promise<SectionResult>
     `Module init: a fresh \`node\` (${NODE.slice(REPO_ROOT.length + 1)}) per run runs a runner file that imports the bundle ` +
     '(`await import()` for .mjs, `require` for .cjs) and prints the `performance.now()` difference; ' +
     `${RUNS} measured runs per bundle after ${WARM_UP_RUNS} unmeasured one, ESM and naive alternating.`;
-  return sectionResult(['### Bundle size and module init time', '', method, '', resultTable(all)], failures);
+  return sectionResult(['### Bundle size and module init time', method, resultTable(all)], failures);
 }

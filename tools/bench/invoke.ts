@@ -142,5 +142,5 @@ export async function invokeSection(world: World, cleanup: Cleanup): Promise<Sec
     '`performance.now()` around one awaited call, in the bench process. Every invoke reads the ' +
     'installation and the account in one strongly consistent BatchGetItem (the third row); the target ' +
     "is on what Handshake adds besides it. The rate limit is off (the deployment's default).";
-  return sectionResult(['### Added latency', '', method, '', latencyTable(all)], problems);
+  return sectionResult(['### Added latency', method, latencyTable(all)], problems);
 }
