@@ -1,3 +1,4 @@
+/** How the cold-start section builds each function: as the deployment does, and naively. */
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { parseServerlessYaml } from '../serverless-yaml';
@@ -7,10 +8,13 @@ export const REPO_ROOT = join(__dirname, '..', '..');
 const STAGE = 'bench';
 const REGION = 'us-east-1';
 
+/** One function of serverless.yml: the environment it runs in and its two builds. */
 export interface BenchFunction {
   readonly name: string;
-  /** The handler's module, relative to the repository: `functions/invoke.ts`. */
-  readonly entry: string;
+  readonly env: Record<string, string>;
+  /** As the deployment builds it. */
+  readonly esm: BuildOptions;
+  readonly naive: BuildOptions;
 }
 
 interface ServerlessFile {
@@ -19,26 +23,26 @@ interface ServerlessFile {
   readonly functions: Record<string, { readonly handler: string }>;
 }
 
-function serverlessFile(): ServerlessFile {
-  return parseServerlessYaml(REPO_ROOT) as ServerlessFile;
-}
-
-/** Every function of serverless.yml with its handler's TypeScript module. */
-export function benchFunctions(): BenchFunction[] {
-  return Object.entries(serverlessFile().functions).map(([name, fn]) => ({
-    name,
-    entry: `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.ts`,
-  }));
+/** Every function of serverless.yml, its bundles written under `outdir`. */
+export function benchFunctions(outdir: string): BenchFunction[] {
+  const file = parseServerlessYaml(REPO_ROOT) as ServerlessFile;
+  const deployment = deploymentBuild();
+  return Object.entries(file.functions).map(([name, { handler }]) => {
+    const entry = `${handler.slice(0, handler.lastIndexOf('.'))}.ts`;
+    const esm = { ...deployment, ...common(entry, join(outdir, 'esm', name)) };
+    const naive = naiveBuild(entry, join(outdir, 'naive', name), deployment.define);
+    return { name, env: lambdaEnvironment(file, name), esm, naive };
+  });
 }
 
 /** `${sls:stage}`, `${self:custom.x}` and `${env:X, 'default'}` (X unset) resolved as for a fresh stage. */
 function resolveVariables(value: string, custom: Record<string, unknown>): string {
   return value.replace(/\$\{([^{}]+)\}/g, (_, variable: string) => {
     if (variable === 'sls:stage') return STAGE;
-    const own = /^self:custom\.(\w+)$/.exec(variable);
-    if (own?.[1] !== undefined) return resolveVariables(String(custom[own[1]] ?? ''), custom);
+    const own = /^self:custom\.(\w+)$/.exec(variable)?.[1];
+    if (own !== undefined) return resolveVariables(String(custom[own] ?? ''), custom);
     const env = /^env:\w+,\s*'([^']*)'$/.exec(variable);
-    if (env !== undefined && env !== null) return env[1] ?? '';
+    if (env !== null) return env[1] ?? '';
     throw new Error(`serverless.yml: cannot resolve \${${variable}} for the cold-start bench`);
   });
 }
@@ -48,23 +52,21 @@ function resolveVariables(value: string, custom: Record<string, unknown>): strin
  * (with its defaults, for stage "bench") and the variables the Lambda runtime sets — but no
  * credentials and no HANDSHAKE_LOCAL, so module init runs as it would in AWS.
  */
-export function lambdaEnvironment(fn: BenchFunction): Record<string, string> {
-  const file = serverlessFile();
-  const provider = Object.fromEntries(
-    Object.entries(file.provider.environment).map(([name, value]) => [
-      name,
-      resolveVariables(String(value), file.custom),
-    ]),
-  );
-  const functionName = `handshake-${STAGE}-${fn.name}`;
+function lambdaEnvironment({ provider, custom }: ServerlessFile, name: string): Record<string, string> {
+  const functionName = `handshake-${STAGE}-${name}`;
   return {
     PATH: '/usr/local/bin:/usr/bin:/bin',
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',
-    ...provider,
+    ...Object.fromEntries(
+      Object.entries(provider.environment).map(([name, value]) => [
+        name,
+        resolveVariables(String(value), custom),
+      ]),
+    ),
     AWS_REGION: REGION,
     AWS_DEFAULT_REGION: REGION,
-    AWS_EXECUTION_ENV: `AWS_Lambda_${file.provider.runtime}`,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${provider.runtime}`,
     AWS_LAMBDA_FUNCTION_NAME: functionName,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
@@ -84,22 +86,23 @@ type DeploymentOptions = BuildOptions & {
   readonly exclude?: readonly string[];
   readonly outputFileExtension?: string;
 };
+/** Both builds write a metafile (it only adds the report of inputs, to find the bundle by). */
+const common = (entry: string, outdir: string): BuildOptions => ({
+  entryPoints: [join(REPO_ROOT, entry)],
+  absWorkingDir: REPO_ROOT,
+  outdir,
+  metafile: true,
+  logLevel: 'silent',
+});
 
 /**
  * The esbuild options of the deployment, per entry: infra/esbuild.config.cjs (which validates
  * the app and inlines it) over serverless-esbuild's defaults, mapped as serverless-esbuild maps
  * them — plugin-only keys dropped, `exclude` added to `external`, `outputFileExtension` as
- * `outExtension` — plus `metafile`, which only adds the report of inputs.
+ * `outExtension`. Its `define` inlines the app's files and the version.
  */
-export interface DeploymentBuild {
-  readonly options: (entry: string, outdir: string) => BuildOptions;
-  /** The config's `define`: the app's files and the version, inlined. */
-  readonly define: BuildOptions['define'];
-}
-
-export function deploymentBuild(): DeploymentBuild {
-  const configPath = join(REPO_ROOT, 'infra', 'esbuild.config.cjs');
-  const makeOptions = require(configPath) as () => DeploymentOptions;
+function deploymentBuild(): BuildOptions {
+  const makeOptions = require(join(REPO_ROOT, 'infra', 'esbuild.config.cjs')) as () => DeploymentOptions;
   const options: DeploymentOptions = {
     // serverless-esbuild's defaults (index.js), its target from `nodejs22.x`; the config wins.
     bundle: true,
@@ -114,17 +117,11 @@ export function deploymentBuild(): DeploymentBuild {
   for (const name of PLUGIN_ONLY_OPTIONS) delete esbuildOptions[name];
   const exclude = options.exclude ?? [];
   const extension = options.outputFileExtension ?? '.js';
-  const build = (entry: string, outdir: string): BuildOptions => ({
+  return {
     ...(esbuildOptions as BuildOptions),
     external: [...(options.external ?? []), ...(exclude.includes('*') ? [] : exclude)],
     ...(extension === '.js' ? {} : { outExtension: { '.js': extension } }),
-    entryPoints: [join(REPO_ROOT, entry)],
-    absWorkingDir: REPO_ROOT,
-    outdir,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  return { options: build, define: options.define };
+  };
 }
 
 /**
@@ -134,18 +131,7 @@ export function deploymentBuild(): DeploymentBuild {
  * and `sourcemap` left at esbuild's defaults, no banner (CommonJS has `require`). The `define`
  * is kept, so both bundles hold the same inlined app and run the same code.
  */
-export function naiveBuild(define: BuildOptions['define']): (entry: string, outdir: string) => BuildOptions {
-  return (entry, outdir) => ({
-    entryPoints: [join(REPO_ROOT, entry)],
-    absWorkingDir: REPO_ROOT,
-    outdir,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    ...(define === undefined ? {} : { define }),
-    outExtension: { '.js': '.cjs' },
-    metafile: true,
-    logLevel: 'silent',
-  });
+function naiveBuild(entry: string, outdir: string, define: BuildOptions['define']): BuildOptions {
+  const cjs = { bundle: true, platform: 'node', target: 'node22', format: 'cjs' } as const;
+  return { ...cjs, ...(define && { define }), outExtension: { '.js': '.cjs' }, ...common(entry, outdir) };
 }

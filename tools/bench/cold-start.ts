@@ -11,22 +11,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
-import {
-  type BenchFunction,
-  benchFunctions,
-  deploymentBuild,
-  lambdaEnvironment,
-  naiveBuild,
-  REPO_ROOT,
-} from './cold-start-build';
+import { type BenchFunction, benchFunctions, REPO_ROOT } from './cold-start-build';
 import {
   type Cleanup,
   formatNumber,
   markdownTable,
   median,
   passFail,
-  problemLines,
   type SectionResult,
+  sectionResult,
 } from './section';
 
 /** Enough that the medians hold still on a shared 2-vCPU VM (15 gave ratios ±0.08 apart between runs). */
@@ -56,22 +49,9 @@ const ESM_RUNNER = [
   'process.stdout.write(String(elapsed));',
   'process.exit(0);',
 ].join('\n');
-const CJS_RUNNER = ESM_RUNNER.replace('await import(process.argv[2])', 'require(process.argv[2])');
-
-type Runners = Record<Kind, string>;
-
-/** The runner files of one bench run, written next to its bundles. */
-function writeRunners(dir: string): Runners {
-  const runners = { esm: join(dir, 'run-init.mjs'), cjs: join(dir, 'run-init.cjs') };
-  writeFileSync(runners.esm, ESM_RUNNER);
-  writeFileSync(runners.cjs, CJS_RUNNER);
-  return runners;
-}
-
-type Kind = 'esm' | 'cjs';
 
 interface Bundle {
-  readonly kind: Kind;
+  readonly kind: 'esm' | 'cjs';
   readonly file: string;
   readonly bytes: number;
   readonly initMs: number[];
@@ -85,21 +65,24 @@ interface Measured {
   readonly naive: Bundle;
 }
 
-async function bundle(kind: Kind, options: BuildOptions): Promise<Bundle> {
-  const result = await build(options);
+async function bundle(kind: Bundle['kind'], options: BuildOptions): Promise<Bundle> {
+  const { metafile } = await build(options);
   // With a source map there are two outputs; the bundle is the one with the entry point.
-  const [output] = Object.entries(result.metafile?.outputs ?? {}).find(
+  const output = Object.entries(metafile?.outputs ?? {}).find(
     ([, meta]) => meta.entryPoint !== undefined,
-  ) ?? [undefined];
-  if (result.metafile === undefined || output === undefined) throw new Error('esbuild wrote no bundle');
+  )?.[0];
+  if (output === undefined) throw new Error('esbuild wrote no bundle');
   const file = join(REPO_ROOT, output);
   return { kind, file, bytes: statSync(file).size, initMs: [] };
 }
 
 /** One fresh `node` that imports the bundle; the ms the import took, or the error it threw. */
-function initOnce(target: Bundle, env: Record<string, string>, runners: Runners): Promise<number> {
-  const args =
-    target.kind === 'esm' ? [runners.esm, pathToFileURL(target.file).href] : [runners.cjs, target.file];
+function initOnce(target: Bundle, env: Record<string, string>, dir: string): Promise<number> {
+  const esm = target.kind === 'esm';
+  const args = [
+    join(dir, `run-init.${esm ? 'mjs' : 'cjs'}`),
+    esm ? pathToFileURL(target.file).href : target.file,
+  ];
   return new Promise((resolve, reject) => {
     execFile(
       NODE,
@@ -114,15 +97,16 @@ function initOnce(target: Bundle, env: Record<string, string>, runners: Runners)
   });
 }
 
-async function measure(all: readonly Measured[], runners: Runners): Promise<void> {
+async function measure(all: readonly Measured[], dir: string): Promise<void> {
+  writeFileSync(join(dir, 'run-init.mjs'), ESM_RUNNER);
+  writeFileSync(join(dir, 'run-init.cjs'), ESM_RUNNER.replace('await import(', 'require('));
   for (let run = 0; run < WARM_UP_RUNS + RUNS; run++) {
     for (const { fn, esm, naive } of all) {
-      const env = lambdaEnvironment(fn);
       // Alternate which bundle goes first, so neither always follows the other.
       for (const target of run % 2 === 0 ? [esm, naive] : [naive, esm]) {
         // A failure is kept and ends that bundle's runs.
         if (target.failure !== undefined) continue;
-        const ms = await initOnce(target, env, runners).catch((error: Error) => {
+        const ms = await initOnce(target, fn.env, dir).catch((error: Error) => {
           target.failure = error.message;
         });
         if (typeof ms === 'number' && run >= WARM_UP_RUNS) target.initMs.push(ms);
@@ -132,42 +116,23 @@ async function measure(all: readonly Measured[], runners: Runners): Promise<void
 }
 
 const kib = (bytes: number) => `${formatNumber(bytes)} B (${formatNumber(bytes / 1024, 1)} KiB)`;
-const msCell = (bundle: Bundle) => {
-  if (bundle.failure !== undefined) return 'init FAILED';
-  const sorted = [...bundle.initMs].sort((a, b) => a - b);
-  return `${formatNumber(median(bundle.initMs), 1)} ms (${formatNumber(sorted[0] ?? Number.NaN, 0)}–${formatNumber(sorted.at(-1) ?? Number.NaN, 0)})`;
-};
-
-function ratioOf({ esm, naive }: Measured): number {
-  return esm.failure !== undefined || naive.failure !== undefined
-    ? Number.NaN
-    : median(esm.initMs) / median(naive.initMs);
+function msCell({ failure, initMs }: Bundle): string {
+  if (failure !== undefined) return 'init FAILED';
+  const range = `${formatNumber(Math.min(...initMs))}–${formatNumber(Math.max(...initMs))}`;
+  return `${formatNumber(median(initMs), 1)} ms (${range})`;
 }
 
 function resultTable(all: readonly Measured[]): string {
+  const header =
+    'function|ESM bundle (deployed)|naive CJS bundle|ESM init, median (min–max)|naive init, median (min–max)';
   return markdownTable(
-    [
-      'function',
-      'ESM bundle (deployed)',
-      'naive CJS bundle',
-      'ESM init, median (min–max)',
-      'naive init, median (min–max)',
-      'ratio',
-      'size ≤ 350 KB',
-      `init ≤ ${TARGET_INIT_RATIO}× naive`,
-    ],
-    all.map((measured) => {
-      const ratio = ratioOf(measured);
-      return [
-        measured.fn.name,
-        kib(measured.esm.bytes),
-        kib(measured.naive.bytes),
-        msCell(measured.esm),
-        msCell(measured.naive),
-        Number.isNaN(ratio) ? 'n/a' : `${formatNumber(ratio, 2)}×`,
-        passFail(measured.esm.bytes <= TARGET_BYTES),
-        passFail(ratio <= TARGET_INIT_RATIO),
-      ];
+    `${header}|ratio|size ≤ 350 KB|init ≤ ${TARGET_INIT_RATIO}× naive`.split('|'),
+    all.map(({ fn, esm, naive }) => {
+      const failed = esm.failure !== undefined || naive.failure !== undefined;
+      const ratio = failed ? Number.NaN : median(esm.initMs) / median(naive.initMs);
+      const shown = Number.isNaN(ratio) ? 'n/a' : `${formatNumber(ratio, 2)}×`;
+      const cells = [fn.name, kib(esm.bytes), kib(naive.bytes), msCell(esm), msCell(naive), shown];
+      return [...cells, passFail(esm.bytes <= TARGET_BYTES), passFail(ratio <= TARGET_INIT_RATIO)];
     }),
   );
 }
@@ -175,31 +140,19 @@ function resultTable(all: readonly Measured[]): string {
 export async function coldStartSection(cleanup: Cleanup): Promise<SectionResult> {
   const dir = mkdtempSync(join(tmpdir(), 'handshake-bench-cold-'));
   cleanup.defer(() => rm(dir, { recursive: true, force: true }));
-  const deployment = deploymentBuild();
-  const naive = naiveBuild(deployment.define);
   const all: Measured[] = [];
-  for (const fn of benchFunctions()) {
-    all.push({
-      fn,
-      esm: await bundle('esm', deployment.options(fn.entry, join(dir, 'esm', fn.name))),
-      naive: await bundle('cjs', naive(fn.entry, join(dir, 'naive', fn.name))),
-    });
+  for (const fn of benchFunctions(dir)) {
+    all.push({ fn, esm: await bundle('esm', fn.esm), naive: await bundle('cjs', fn.naive) });
   }
-  await measure(all, writeRunners(dir));
-
+  await measure(all, dir);
   const failures = all.flatMap(({ fn, esm, naive }) =>
-    [esm, naive]
-      .filter((target) => target.failure !== undefined)
-      .map((target) => `module init of ${fn.name} (${target.kind}) threw: ${target.failure}`),
+    [esm, naive].flatMap(({ kind, failure }) =>
+      failure === undefined ? [] : [`module init of ${fn.name} (${kind}) threw: ${failure}`],
+    ),
   );
-  const markdown = [
-    '### Bundle size and module init time',
-    '',
+  const method =
     `Module init: a fresh \`node\` (${NODE.slice(REPO_ROOT.length + 1)}) per run runs a runner file that imports the bundle ` +
-      '(`await import()` for .mjs, `require` for .cjs) and prints the `performance.now()` difference; ' +
-      `${RUNS} measured runs per bundle after ${WARM_UP_RUNS} unmeasured one, ESM and naive alternating.`,
-    '',
-    resultTable(all),
-  ].join('\n');
-  return { markdown: markdown + problemLines(failures), ok: failures.length === 0 };
+    '(`await import()` for .mjs, `require` for .cjs) and prints the `performance.now()` difference; ' +
+    `${RUNS} measured runs per bundle after ${WARM_UP_RUNS} unmeasured one, ESM and naive alternating.`;
+  return sectionResult(['### Bundle size and module init time', method, resultTable(all)], failures);
 }

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { ScriptExit } from '../cli';
-import { chosenSections, type SectionName } from './args';
+import { runScript } from '../cli';
+import { chosenSections, type SectionName, USAGE } from './args';
 import type { Cleanup, SectionResult } from './section';
 import type { World } from './world';
 
@@ -15,29 +15,15 @@ import type { World } from './world';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-const TITLES: Record<SectionName, string> = {
-  refresh: 'Refresh',
-  invoke: 'Invoke',
-  'cold-start': 'Cold start',
-};
 /** How long one cleanup step may take before the next one runs anyway. */
 const STOP_TIMEOUT_MS = 10_000;
 
 /** Stops what was started, newest first; concurrent calls share one run, which drains all. */
-class Stack implements Cleanup {
-  readonly #stops: Array<() => unknown> = [];
-  #running: Promise<void> | undefined;
-  defer(stop: () => unknown): void {
-    this.#stops.push(stop);
-  }
-  run(): Promise<void> {
-    this.#running ??= this.#drain().finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
-  }
-  async #drain(): Promise<void> {
-    for (let stop = this.#stops.pop(); stop !== undefined; stop = this.#stops.pop()) {
+function stack(): Cleanup & { run(): Promise<void> } {
+  const stops: Array<() => unknown> = [];
+  let running: Promise<void> | undefined;
+  const drain = async () => {
+    for (let stop = stops.pop(); stop !== undefined; stop = stops.pop()) {
       const late = new Promise((_, reject) =>
         setTimeout(reject, STOP_TIMEOUT_MS, new Error('timed out')).unref(),
       );
@@ -45,25 +31,33 @@ class Stack implements Cleanup {
         console.error('bench: cleanup failed:', error),
       );
     }
-  }
+  };
+  return {
+    defer: (stop) => stops.push(stop),
+    run: () => {
+      running ??= drain().finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+  };
 }
 
 /** Section cleanups, and the world's — stopped once, at the end of the run: the wiring is per process. */
-const sectionStops = new Stack();
-const worldStops = new Stack();
+const sectionStops = stack();
+const worldStops = stack();
 let world: Promise<World> | undefined;
 const theWorld = (): Promise<World> => {
   world ??= import('./world').then(({ startWorld }) => startWorld(worldStops));
   return world;
 };
+const stopAll = () => sectionStops.run().then(() => worldStops.run());
 
 async function runSection(name: SectionName): Promise<SectionResult> {
   if (name === 'cold-start') return (await import('./cold-start')).coldStartSection(sectionStops);
   if (name === 'refresh') return (await import('./refresh')).refreshSection(await theWorld());
   return (await import('./invoke')).invokeSection(await theWorld(), sectionStops);
 }
-
-const stopAll = () => sectionStops.run().then(() => worldStops.run());
 
 function machine(): string {
   const cpu = cpus();
@@ -82,19 +76,9 @@ function machine(): string {
   ].join('\n');
 }
 
-/** The sections named on the command line; --help or a mistake prints and exits before anything starts. */
-function chosen(argv: readonly string[]): readonly SectionName[] {
-  try {
-    return chosenSections(argv);
-  } catch (error) {
-    if (!(error instanceof ScriptExit)) throw error;
-    (error.stream === 'stdout' ? process.stdout : process.stderr).write(`${error.message}\n`);
-    process.exit(error.code);
-  }
-}
-
 async function main(): Promise<number> {
-  const sections = chosen(process.argv.slice(2));
+  // --help or a mistake throws (runScript prints it) before anything starts.
+  const sections = chosenSections(process.argv.slice(2));
   // Should the process end some other way than through main()'s return, it must not look like success.
   process.exitCode = 1;
   let interrupted = false;
@@ -114,10 +98,12 @@ async function main(): Promise<number> {
   for (const name of sections) {
     const started = performance.now();
     try {
-      const result = await runSection(name);
+      const { markdown, ok } = await runSection(name);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      process.stdout.write(`\n## ${TITLES[name]}\n\n${result.markdown}\n\n_Section took ${seconds} s._\n`);
-      failed ||= !result.ok;
+      // "cold-start" → "Cold start".
+      const title = name[0]?.toUpperCase() + name.slice(1).replace('-', ' ');
+      process.stdout.write(`\n## ${title}\n\n${markdown}\n\n_Section took ${seconds} s._\n`);
+      failed ||= !ok;
     } catch (error) {
       failed = true;
       if (!interrupted) console.error(`bench: section "${name}" failed:`, error);
@@ -131,10 +117,5 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error('bench:', error);
-    process.exit(1);
-  },
-);
+// Exits when done: no handle a module left open (the handler wires its own clients) may keep it alive.
+runScript(USAGE, () => main().then((code) => process.exit(code)));

@@ -1,25 +1,17 @@
 /**
- * What a benchmark section is, and the small pure helpers the sections share (tested in
- * test/tools/bench/). A section measures one
- * thing on this machine and returns Markdown (one or more tables) for `npm run bench` to print
- * and for docs/BENCHMARKS.md to quote.
+ * What a benchmark section returns, and the small pure helpers the sections share (tested in
+ * test/tools/bench/). A section measures one thing on this machine and returns Markdown.
  */
 
 /** Cleanups registered by a section; run last-in first-out when it ends, fails or is interrupted. */
 export interface Cleanup {
-  /** Registers `stop` to run when the section is over. */
   defer(stop: () => unknown): void;
 }
 
 export interface SectionResult {
-  /** Markdown: the section's tables and a line or two of notes. */
   readonly markdown: string;
   /** False when a result was wrong (not merely slow): `npm run bench` then exits with 1. */
   readonly ok: boolean;
-}
-
-export interface BenchSection {
-  run(cleanup: Cleanup): Promise<SectionResult>;
 }
 
 /** A Markdown table with padded columns, so it reads well in a terminal as well as rendered. */
@@ -33,27 +25,10 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
 }
 
 /** `value` with `digits` decimals and thousands separators: 1234.5 → "1,234.5". */
-export function formatNumber(value: number, digits = 0): string {
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
+export const formatNumber = (value: number, digits = 0): string =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 export const passFail = (pass: boolean): string => (pass ? 'pass' : 'FAIL');
-
-/** Runs `work` over `items` with at most `concurrency` in flight; rejects on the first failure. */
-export async function inPool<T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T, index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      await work(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-}
 
 /** The `p`-th percentile (0 < p ≤ 100) by the nearest-rank method; NaN for no samples. */
 export function percentile(samples: readonly number[], p: number): number {
@@ -65,6 +40,8 @@ export function percentile(samples: readonly number[], p: number): number {
 
 export const median = (samples: readonly number[]): number => percentile(samples, 50);
 
-/** The "wrong result" lines under a section's tables. */
-export const problemLines = (problems: readonly string[]): string =>
-  problems.map((problem) => `\n\n**Wrong result:** ${problem}`).join('');
+/** A section's Markdown: its paragraphs, then a "wrong result" line per problem; ok when there is none. */
+export const sectionResult = (paragraphs: readonly string[], problems: readonly string[]): SectionResult => ({
+  markdown: paragraphs.join('\n\n') + problems.map((problem) => `\n\n**Wrong result:** ${problem}`).join(''),
+  ok: problems.length === 0,
+});

@@ -1,29 +1,34 @@
 /**
  * The one place the bench builds the functions' dependency graph: it points the configuration
  * at a DynamoDB Local table, a temp data dir with a fresh key ring and a bench app, then asks
- * the production wiring for what the functions use — `runtime()`, `sweepDeps`, `invokeDeps`,
- * the invoke handler — so that the bench measures exactly what is deployed and copies no
- * constant. The wiring is per process, so the world is too: made once, shared by the sections.
+ * the production wiring (lib/wiring/) for what the functions use, so that the bench measures
+ * exactly what is deployed and copies no constant. The wiring is per process, so the world is
+ * too: made once, shared by the sections.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { AccountKey, AccountRecord } from '../../lib/accounts/record';
-import { hashKey, newInstallationId, newInstallationKey } from '../../lib/crypto';
-import type { InvokeDeps } from '../../lib/invoke/invoke';
-import type { RefreshSweepDeps } from '../../lib/refresh/refresh-due';
+import type { AccountKey } from '../../lib/accounts/record';
+import { getApp, resetAppForTests } from '../../lib/app';
+import { config, resetConfigForTests } from '../../lib/config';
+import { storeAuthorizedTokens } from '../../lib/handshake/store-authorized';
+import { createInstallation } from '../../lib/installations/service';
+import { createFileSecretSource } from '../../lib/secrets/file';
 import { createDynamoClient } from '../../lib/store/dynamo';
-import type { AccountStore, SnapshotReader } from '../../lib/store/ports';
+import { dynamoSnapshotReader } from '../../lib/store/dynamo-snapshot';
 import { ensureTable } from '../../lib/store/table';
-import { sealTokenSet } from '../../lib/tokens/token-set';
 import type { Vault } from '../../lib/tokens/vault';
+import { type Infrastructure, infrastructure } from '../../lib/wiring/infrastructure';
+import { installationsWiring } from '../../lib/wiring/installations';
+import { invokeDeps } from '../../lib/wiring/invoke';
+import { sweepDeps } from '../../lib/wiring/refresh-sweep';
 import { appModelEnv } from '../app';
 import { freePort, startDynamoLocal } from '../local/dynamodb-local';
 import { ensureLocalSecrets } from '../local/local-secrets';
 import type { Cleanup } from './section';
-import { secretToken, startTokenEndpoint, startUpstream, type TokenEndpoint, type Upstream } from './servers';
+import { secretToken, startTokenEndpoint, startUpstream } from './servers';
 
 /** The integration the sweep refreshes (its token_url is the loopback endpoint) and invoke's. */
 export const REFRESHED = 'bench-refresh';
@@ -32,30 +37,19 @@ export const TEMPLATE = 'ping';
 const TABLE = 'bench';
 
 export type Handler = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-
-export interface World {
-  readonly endpoint: TokenEndpoint;
-  readonly upstream: Upstream;
-  readonly vault: Vault;
-  readonly sweep: RefreshSweepDeps;
-  readonly invoke: InvokeDeps;
-  readonly handler: Handler;
-  /** The storage read each invoke makes, alone: the part of its latency DynamoDB Local decides. */
-  readonly snapshots: SnapshotReader;
-  readonly installationId: string;
-  readonly installationKey: string;
-  readonly accessToken: string;
-  /** `count` new installations (account writes check theirs exists). */
-  installations(count: number): Promise<{ id: string; key: string }[]>;
-  /** Writes an authorized account with sealed tokens, as a completed handshake does. */
-  putAccount(
-    key: AccountKey,
-    tokens: { accessToken: string; refreshToken: string },
-    dueAt: number,
-  ): Promise<void>;
-}
+export type World = Awaited<ReturnType<typeof startWorld>>;
 
 function writeApp(dir: string, tokenUrl: string, upstreamPort: number): void {
+  const integration = (name: string) => ({
+    display_name: name,
+    client_id: 'bench-client',
+    client_secret: 'bench-secret',
+    authorize_url: tokenUrl.replace(/\/token$/, '/authorize'),
+    token_url: tokenUrl,
+    options: { scope: 'read' },
+    token_type: 'account',
+  });
+  const schema = { method: 'GET', protocol: 'http', host: `localhost:${upstreamPort}`, path: '/ping' };
   const files: Record<string, unknown> = {
     'manifest.json': {
       'platform-version': '3.1',
@@ -66,31 +60,12 @@ function writeApp(dir: string, tokenUrl: string, upstreamPort: number): void {
     'config/iparams.json': {},
     'config/requests.json': {
       [TEMPLATE]: {
-        schema: {
-          method: 'GET',
-          protocol: 'http',
-          host: `localhost:${upstreamPort}`,
-          path: '/ping',
-          headers: { Authorization: 'Bearer <%= access_token %>' },
-        },
+        schema: { ...schema, headers: { Authorization: 'Bearer <%= access_token %>' } },
         options: { oauth: INVOKED },
       },
     },
     'config/oauth_config.json': {
-      integrations: Object.fromEntries(
-        [REFRESHED, INVOKED].map((name) => [
-          name,
-          {
-            display_name: name,
-            client_id: 'bench-client',
-            client_secret: 'bench-secret',
-            authorize_url: tokenUrl.replace(/\/token$/, '/authorize'),
-            token_url: tokenUrl,
-            options: { scope: 'read' },
-            token_type: 'account',
-          },
-        ]),
-      ),
+      integrations: { [REFRESHED]: integration(REFRESHED), [INVOKED]: integration(INVOKED) },
     },
   };
   for (const [name, value] of Object.entries(files)) {
@@ -99,95 +74,79 @@ function writeApp(dir: string, tokenUrl: string, upstreamPort: number): void {
   }
 }
 
+/**
+ * DynamoDB Local, the loopback servers and the bench app; then the environment `npm start` gives
+ * the functions (test/support/local-env.ts), with webhooks and the rate limit off.
+ */
 async function startServices(cleanup: Cleanup) {
   const dir = mkdtempSync(join(tmpdir(), 'handshake-bench-'));
   cleanup.defer(() => rm(dir, { recursive: true, force: true }));
   const dynamo = await startDynamoLocal({ port: await freePort() });
   cleanup.defer(() => dynamo.stop());
-  const raw = createDynamoClient({ region: 'us-east-1', dynamodbEndpoint: dynamo.endpoint, local: true });
-  await ensureTable(raw, TABLE);
-  raw.destroy();
   const endpoint = await startTokenEndpoint();
   cleanup.defer(() => endpoint.close());
   const accessToken = secretToken('at');
   const upstream = await startUpstream(accessToken);
   cleanup.defer(() => upstream.close());
-  const appDir = join(dir, 'app');
-  writeApp(appDir, endpoint.tokenUrl, upstream.port);
-  return { dir, dynamo, endpoint, upstream, accessToken, appDir };
-}
-
-/** Writes authorized accounts with sealed tokens, as a completed handshake does. */
-function accountWriter(vault: Vault, accounts: AccountStore): World['putAccount'] {
-  return async (key, tokens, dueAt) => {
-    const at = new Date().toISOString();
-    const record: AccountRecord = {
-      ...key,
-      status: 'authorized',
-      tokens: sealTokenSet(vault, key, tokens),
-      tokenType: 'Bearer',
-      scope: 'read',
-      expiresAt: dueAt + 5 * 60_000,
-      refreshDueAt: dueAt,
-      authorizedAt: at,
-      version: 1,
-      updatedAt: at,
-    };
-    await accounts.put(record, { kind: 'absent' });
-  };
-}
-
-/** What `npm start` gives the functions (test/support/local-env.ts), with webhooks and rate limit off. */
-async function configure(dir: string, dynamoEndpoint: string, appDir: string): Promise<void> {
+  writeApp(join(dir, 'app'), endpoint.tokenUrl, upstream.port);
   const dataDir = join(dir, 'data');
   Object.assign(process.env, {
     HANDSHAKE_LOCAL: '1',
     HANDSHAKE_TABLE: TABLE,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     HANDSHAKE_DATA_DIR: dataDir,
     HANDSHAKE_SECRET_SOURCE: 'file',
     HANDSHAKE_EGRESS_ALLOW: '127.0.0.0/8,localhost',
     HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0',
-    ...appModelEnv(appDir, dir),
+    ...appModelEnv(join(dir, 'app'), dir),
   });
-  const { createFileSecretSource } = await import('../../lib/secrets/file');
   await ensureLocalSecrets(createFileSecretSource(dataDir));
-  (await import('../../lib/config')).resetConfigForTests();
-  (await import('../../lib/app')).resetAppForTests();
+  resetConfigForTests();
+  resetAppForTests();
+  return { endpoint, upstream, accessToken };
+}
+
+/** Installations and accounts, made by the use cases the functions run. */
+function makers(rt: Infrastructure, vault: Vault) {
+  const service = installationsWiring(rt).deps;
+  return {
+    /** `count` new installations, by POST /installations' use case. */
+    installations: async (count: number) => {
+      const made: { id: string; key: string }[] = [];
+      for (let i = 0; i < count; i++) {
+        const { id, apiKey } = await createInstallation(service, { iparams: {} });
+        made.push({ id, key: apiKey });
+      }
+      return made;
+    },
+    /** Tokens that expire at `expiresAt`, stored by the handshake's own write (version 1). */
+    putAccount: async (
+      key: AccountKey,
+      tokens: { accessToken: string; refreshToken: string },
+      expiresAt: number,
+    ) => {
+      const integration = rt.app.integrations.get(key.integration);
+      if (integration === undefined) throw new Error(`no integration ${key.integration}`);
+      const parsed = { ...tokens, expiresAt, tokenType: 'Bearer', scope: 'read', extra: {} };
+      await storeAuthorizedTokens({ ...rt, vault }, integration, key, parsed, {});
+    },
+  };
 }
 
 /** Starts DynamoDB Local and the loopback servers, and wires the functions over them. */
-export async function startWorld(cleanup: Cleanup): Promise<World> {
-  const { dir, dynamo, endpoint, upstream, accessToken, appDir } = await startServices(cleanup);
-  await configure(dir, dynamo.endpoint, appDir);
-  const { infrastructure } = await import('../../lib/wiring/infrastructure');
-  const { sweepDeps } = await import('../../lib/wiring/refresh-sweep');
-  const { invokeDeps } = await import('../../lib/wiring/invoke');
-  const { dynamoInstallationStore } = await import('../../lib/store/dynamo-installations');
-  const { dynamoSnapshotReader } = await import('../../lib/store/dynamo-snapshot');
-  const { config } = await import('../../lib/config');
-  const { getApp } = await import('../../lib/app');
+export async function startWorld(cleanup: Cleanup) {
+  const { endpoint, upstream, accessToken } = await startServices(cleanup);
+  // Loaded now: it builds its dependencies at module top, on the configuration startServices() set.
   const { handler } = await import('../../functions/invoke');
-  // The same root the functions use, on the configuration configure() set.
   const rt = infrastructure(config(), getApp());
   if (rt.config.tableName !== TABLE) throw new Error('the wiring was loaded before the bench configured it');
   cleanup.defer(() => rt.egress.close());
+  const admin = createDynamoClient(rt.config);
+  await ensureTable(admin, TABLE).finally(() => admin.destroy());
   const vault = await rt.vault();
-  const installations = async (count: number) => {
-    const made = Array.from({ length: count }, () => newInstallationId()).map((id) => ({
-      id,
-      key: newInstallationKey(id),
-    }));
-    const createdAt = new Date().toISOString();
-    for (const { id, key } of made) {
-      const installation = { id, keyHash: hashKey(key), iparams: {}, secureIparamNames: [], createdAt };
-      await dynamoInstallationStore(rt.table).create({ ...installation, secureIparams: undefined });
-    }
-    return made;
-  };
-  const putAccount = accountWriter(vault, rt.accounts);
-  const [{ id: installationId, key: installationKey } = { id: '', key: '' }] = await installations(1);
-  const invoked = { installationId, integration: INVOKED, account: 'default' };
+  const { installations, putAccount } = makers(rt, vault);
+  const [installation = { id: '', key: '' }] = await installations(1);
+  const invoked = { installationId: installation.id, integration: INVOKED, account: 'default' };
   await putAccount(invoked, { accessToken, refreshToken: secretToken('rt') }, Date.now() + 3600_000);
   return {
     endpoint,
@@ -196,9 +155,10 @@ export async function startWorld(cleanup: Cleanup): Promise<World> {
     sweep: sweepDeps(rt),
     invoke: invokeDeps(rt),
     handler: handler as unknown as Handler,
+    /** The storage read each invoke makes, alone: the part of its latency DynamoDB Local decides. */
     snapshots: dynamoSnapshotReader(rt.table),
-    installationId,
-    installationKey,
+    /** The installation, account and access token invoke uses. */
+    installation,
     accessToken,
     installations,
     putAccount,

@@ -1,12 +1,11 @@
 import { chosenSections, SECTION_NAMES } from '../../../tools/bench/args';
 import {
   formatNumber,
-  inPool,
   markdownTable,
   median,
   passFail,
   percentile,
-  problemLines,
+  sectionResult,
 } from '../../../tools/bench/section';
 import { ScriptExit } from '../../../tools/cli';
 
@@ -78,32 +77,10 @@ describe('bench formatting', () => {
 
   it('says pass or FAIL, and lists wrong results', () => {
     expect([passFail(true), passFail(false)]).toEqual(['pass', 'FAIL']);
-    expect(problemLines([])).toBe('');
-    expect(problemLines(['a', 'b'])).toBe('\n\n**Wrong result:** a\n\n**Wrong result:** b');
-  });
-});
-
-describe('inPool', () => {
-  it('runs every item with at most `concurrency` in flight', async () => {
-    let inFlight = 0;
-    let most = 0;
-    const seen: number[] = [];
-    await inPool([1, 2, 3, 4, 5, 6, 7], 3, async (item) => {
-      inFlight += 1;
-      most = Math.max(most, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      seen.push(item);
-      inFlight -= 1;
+    expect(sectionResult(['# t', 'x'], [])).toEqual({ markdown: '# t\n\nx', ok: true });
+    expect(sectionResult(['t'], ['a', 'b'])).toEqual({
+      markdown: 't\n\n**Wrong result:** a\n\n**Wrong result:** b',
+      ok: false,
     });
-    expect(most).toBe(3);
-    expect(seen.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
-  });
-
-  it('rejects on the first failure', async () => {
-    await expect(
-      inPool([1, 2], 2, async (item) => {
-        if (item === 2) throw new Error('boom');
-      }),
-    ).rejects.toThrow('boom');
   });
 });
