@@ -13,7 +13,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { AccountKey } from '../../lib/accounts/record';
 import { getApp, resetAppForTests } from '../../lib/app';
 import { config, resetConfigForTests } from '../../lib/config';
-import { storeAuthorizedTokens } from '../../lib/handshake/store-authorized';
+import { storeAuthorizedTokens } from '../../lib/connect/store-authorized';
 import { createInstallation } from '../../lib/installations/service';
 import { createFileSecretSource } from '../../lib/secrets/file';
 import { createDynamoClient } from '../../lib/store/dynamo';
