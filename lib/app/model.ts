@@ -94,7 +94,27 @@ export interface RequestTemplate {
   readonly maxAttempts: number;
   /** Milliseconds between attempts. */
   readonly retryDelay: number;
+  /** `options.security`: the TLS material of this template's calls, read from secure iparams. */
+  readonly tls?: TlsIparams;
 }
+
+/**
+ * The secure iparams (by name) that hold the PEM text of a template's TLS material: a CA that
+ * replaces the public ones, a client certificate and its key (mutual TLS), the key's passphrase.
+ */
+export interface TlsIparams {
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  readonly passphrase?: string;
+}
+
+export const TLS_FIELDS = [
+  'ca',
+  'cert',
+  'key',
+  'passphrase',
+] as const satisfies readonly (keyof TlsIparams)[];
 
 export const IPARAM_TYPES = [
   'text',

@@ -2,7 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { EgressAllowList } from './allow-list';
 import { refused } from './errors';
-import { type Agents, exchange, type PreparedRequest } from './exchange';
+import { type Agents, exchange, type PreparedRequest, type TlsMaterial } from './exchange';
 import { checkRequestHeaders } from './headers';
 import { type DnsLookup, pinnedLookup, systemLookup } from './lookup';
 import { checkUrl, describe } from './policy';
@@ -20,6 +20,8 @@ export interface EgressRequest {
   readonly timeoutMs: number;
   /** A bigger body fails with kind `response_too_large`; it is never truncated. */
   readonly maxResponseBytes: number;
+  /** TLS material for this request only (https): a CA to trust instead of the public ones, a client certificate. */
+  readonly tls?: TlsMaterial;
 }
 
 export interface EgressResponse {
@@ -72,6 +74,9 @@ function prepare(request: EgressRequest, allow: EgressAllowList, lookup: DnsLook
   const headers = request.headers ?? {};
   const headerRefusal = checkRequestHeaders(headers);
   if (headerRefusal !== undefined) throw refused(label, headerRefusal);
+  if (request.tls !== undefined && destination.protocol !== 'https:') {
+    throw refused(label, { reason: 'scheme', message: 'TLS material can only be used over https' });
+  }
   return {
     url,
     destination,
@@ -81,6 +86,7 @@ function prepare(request: EgressRequest, allow: EgressAllowList, lookup: DnsLook
     lookup: pinnedLookup(destination, allow, lookup),
     timeoutMs: request.timeoutMs,
     maxResponseBytes: request.maxResponseBytes,
+    tls: request.tls,
   };
 }
 

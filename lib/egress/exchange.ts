@@ -17,6 +17,19 @@ export interface Agents {
   readonly https: HttpsAgent;
 }
 
+/**
+ * PEM text for one request. node:https keys its pooled connections by this material too
+ * (https.Agent#getName), so a connection made with one client certificate is never reused for
+ * a request with another, or with none.
+ */
+export interface TlsMaterial {
+  /** Replaces the public CAs for this request. */
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  readonly passphrase?: string;
+}
+
 /** One request, already checked against the policy. */
 export interface PreparedRequest {
   readonly url: URL;
@@ -28,6 +41,7 @@ export interface PreparedRequest {
   readonly lookup: LookupFunction;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
+  readonly tls: TlsMaterial | undefined;
 }
 
 export interface Answer {
@@ -51,6 +65,7 @@ function requestOptions(prepared: PreparedRequest, agents: Agents, signal: Abort
   if (destination.protocol === 'http:') return { ...common, agent: agents.http };
   return {
     ...common,
+    ...prepared.tls,
     agent: agents.https,
     // SNI and certificate verification use the host name, never the address connected to.
     // An IP host sends no SNI (RFC 6066) and its certificate is verified against the IP.

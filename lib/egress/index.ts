@@ -9,5 +9,6 @@ export {
   type EgressResponse,
 } from './egress';
 export { EgressError, type EgressErrorKind } from './errors';
+export type { TlsMaterial } from './exchange';
 export { DNS_TIMEOUT_MS, type DnsLookup, type ResolvedAddress } from './lookup';
 export { allowsPlainHttp } from './plain-http';

@@ -1,12 +1,14 @@
 import type { RequestTemplate } from '../app/model';
 import { renderTemplate, TemplateRenderError, type TemplateScope } from '../app/template';
-import { parseIp } from '../egress';
+import { parseIp, type TlsMaterial } from '../egress';
 import { TemplateRequestError } from '../errors';
+import { tlsMaterial } from './tls-material';
 
 export interface RenderedRequest {
   readonly method: RequestTemplate['method'];
   readonly url: string;
   readonly headers: Record<string, string>;
+  readonly tls?: TlsMaterial;
 }
 
 /** A host name (labels of letters, digits, '-', '_'), optionally with a port. */
@@ -115,5 +117,6 @@ export function renderRequest(
     }
     headers[name] = rendered;
   }
-  return { method: template.method, url: url.href, headers };
+  const tls = tlsMaterial(template.tls, scope.headers.iparam);
+  return { method: template.method, url: url.href, headers, ...(tls === undefined ? {} : { tls }) };
 }

@@ -48,6 +48,7 @@ async function attempt(
       method: request.method,
       headers: request.headers,
       ...(request.body === undefined ? {} : { body: request.body }),
+      ...(request.tls === undefined ? {} : { tls: request.tls }),
       timeoutMs: remaining,
       maxResponseBytes: options.maxResponseBytes,
     });

@@ -68,3 +68,39 @@ export async function startHttpsServer(handler: Handler, servernames: string[]):
   );
   return listen(server, '127.0.0.1', 0);
 }
+
+const mtls = (name: string) => readFileSync(join(__dirname, 'fixtures', 'mtls', name), 'utf8');
+
+/** The PEM files of test/egress/fixtures/mtls: a server CA and its localhost certificate, a client CA and its client, a stranger. */
+export const MTLS = {
+  serverCa: mtls('server-ca.crt'),
+  clientCert: mtls('client.crt'),
+  clientKey: mtls('client.key'),
+  clientKeyEncrypted: mtls('client-encrypted.key'),
+  passphrase: 'test-passphrase',
+  strangerCert: mtls('stranger.crt'),
+  strangerKey: mtls('stranger.key'),
+} as const;
+
+/**
+ * An HTTPS server on 127.0.0.1 whose certificate (for localhost) is signed by a private CA and
+ * which demands a client certificate signed by the client CA: mutual TLS. `clients` collects the
+ * subject CN of each client certificate it accepted.
+ */
+export async function startMutualTlsServer(clients: string[]): Promise<LocalServer> {
+  const server = createHttpsServer(
+    {
+      key: mtls('server.key'),
+      cert: mtls('server.crt'),
+      ca: mtls('client-ca.crt'),
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    (request, response) => {
+      const socket = request.socket as import('node:tls').TLSSocket;
+      clients.push(String(socket.getPeerCertificate().subject?.CN));
+      response.end('mutual');
+    },
+  );
+  return listen(server, '127.0.0.1', 0);
+}

@@ -62,6 +62,18 @@ export const UPSTREAM_TEMPLATES = {
     { oauth: 'beta' },
   ),
   crewMe: upstream('/me', { headers: { Authorization: 'Bearer <%= access_token %>' } }, { oauth: 'crew' }),
+  // Mutual TLS: the upstream's private CA and the installation's client certificate, from secure iparams.
+  mutualTls: upstream(
+    '/mtls',
+    { protocol: 'https' },
+    {
+      security: {
+        ca: '<%= iparam.partner_ca %>',
+        cert: '<%= iparam.client_cert %>',
+        key: '<%= iparam.client_key %>',
+      },
+    },
+  ),
 };
 
 export function writeProviderApp(server: OAuthServer): string {
@@ -77,6 +89,14 @@ export function writeProviderApp(server: OAuthServer): string {
   write(dir, 'config/iparams.json', {
     upstream: { display_name: 'Upstream host', type: 'text', required: false },
     api_key: { display_name: 'API key', type: 'text', required: false, secure: true },
+    partner_ca: { display_name: 'Partner CA (PEM)', type: 'paragraph', required: false, secure: true },
+    client_cert: {
+      display_name: 'Client certificate (PEM)',
+      type: 'paragraph',
+      required: false,
+      secure: true,
+    },
+    client_key: { display_name: 'Client key (PEM)', type: 'paragraph', required: false, secure: true },
   });
   write(dir, 'config/requests.json', {
     ...UPSTREAM_TEMPLATES,

@@ -10,6 +10,7 @@ import {
 import { parseSalvaging } from '../zod-problems';
 import { validateHostTemplate } from './host';
 import { checkReferences, type ReferenceScope, type TemplateField } from './references';
+import { readSecurity } from './security';
 import { parseField, parseFieldMap } from './template-field';
 
 /** What a template is checked against, from the other files. */
@@ -208,6 +209,9 @@ export function readRequestTemplate(
     oauthFailed ||
     failed('options', 'isOAuth');
   checkReferences(fieldsToCheck(parsed, where), { ...scope, wantsOauth }, sink);
+  const tls = failed('options', 'security')
+    ? undefined
+    : readSecurity(parts.options?.security, scope.iparams, child(where, 'options', 'security'), sink);
   const { host, path, headers, query } = parsed;
   if (
     input === undefined ||
@@ -230,5 +234,6 @@ export function readRequestTemplate(
     oauth,
     maxAttempts: input.options?.maxAttempts ?? 1,
     retryDelay: input.options?.retryDelay ?? 0,
+    ...(tls === undefined ? {} : { tls }),
   };
 }

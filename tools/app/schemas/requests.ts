@@ -16,11 +16,19 @@ const schemaSchema = z.strictObject({
   body: z.undefined().optional(),
 });
 
+const securitySchema = z.strictObject({
+  ca: z.string().optional(),
+  cert: z.string().optional(),
+  key: z.string().optional(),
+  passphrase: z.string().optional(),
+});
+
 const optionsSchema = z.strictObject({
   oauth: z.string().optional(),
   isOAuth: z.boolean().optional(),
   maxAttempts: z.int().min(1).max(5).optional(),
   retryDelay: z.int().min(0).max(1500).optional(),
+  security: securitySchema.optional(),
 });
 
 /** One entry of config/requests.json. */
@@ -57,9 +65,14 @@ export const REQUEST_TEMPLATE_RULES: FieldRules = {
     allowed: SCHEMA_KEYS,
   },
   options: {
-    allowed: 'an object with oauth, isOAuth, maxAttempts, retryDelay',
-    keys: 'oauth, isOAuth, maxAttempts, retryDelay',
+    allowed: 'an object with oauth, isOAuth, maxAttempts, retryDelay, security',
+    keys: 'oauth, isOAuth, maxAttempts, retryDelay, security',
   },
+  'options.security': {
+    allowed: 'an object with ca, cert, key, passphrase, each "<%= iparam.NAME %>" of a secure iparam',
+    keys: 'ca, cert, key, passphrase',
+  },
+  'options.security.*': { allowed: '"<%= iparam.NAME %>" naming a secure iparam that holds the PEM text' },
   'options.oauth': { allowed: 'the name of an integration in config/oauth_config.json' },
   'options.isOAuth': { allowed: 'true or false' },
   'options.maxAttempts': { allowed: 'a whole number from 1 to 5' },
