@@ -1,3 +1,4 @@
+import { isRecord } from '../../../lib/app/record';
 import { CREDENTIALS_PLACEHOLDER } from '../../../lib/oauth/client-credentials';
 import { childPath, type Problem } from '../problems';
 import { lineAt, lineOfKeys } from './locate';
@@ -65,7 +66,7 @@ function checkIntegration(
 /** What of oauth_config.json works differently off the platform: secrets, agents, FDK's redirect URL. */
 export function checkOauthConfig(oauthConfig: unknown, text: string): Problem[] {
   const integrations = integrationsOf(oauthConfig);
-  const single = integrations.size === 1 && integrations.has('default') && !text.includes('"integrations"');
+  const single = isRecord(oauthConfig) && !isRecord(oauthConfig.integrations);
   const found = [...integrations].flatMap(([name, body]) => checkIntegration(name, body, single, text));
   for (const match of text.matchAll(FDK_CALLBACK)) {
     found.push(
