@@ -4,6 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { formatProblemLine, readAppDir, validateApp } from './app';
+import { checkMigration, readAppSources } from './app/migration';
 import { fail, parseCommandLine, runScript, type Usage } from './cli';
 
 const USAGE: Usage = {
@@ -14,6 +15,9 @@ const USAGE: Usage = {
     'config/requests.json, config/iparams.json and handshake.json. Prints one line per problem',
     '(file, JSON path, what is wrong, what is allowed), errors before warnings, every problem of',
     'every file in one run, then a summary. `npm run build` and `npm run deploy` run it first.',
+    'Then the migration check: what the app (its config and its server/ and app/ code) relies on',
+    'that behaves differently off the Freshworks platform, one warning per finding with its file',
+    'and line. Those warnings never fail validation.',
   ].join('\n'),
   arguments: [['DIR', 'the app folder (default: $APP_DIR, else app/)']],
   options: [
@@ -45,10 +49,16 @@ function main(): number {
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
     fail(USAGE, `there is no folder ${shown}: give an app folder as DIR or in APP_DIR`, 2);
   }
-  const { app, problems } = validateApp(readAppDir(dir));
+  const files = readAppDir(dir);
+  const { app, problems } = validateApp(files);
   for (const problem of problems) console.log(formatProblemLine(problem));
+  const differences = checkMigration(files, readAppSources(dir));
+  if (differences.length > 0) {
+    console.log(`Off the Freshworks platform (${plural(differences.length, 'difference')}):`);
+    for (const problem of differences) console.log(formatProblemLine(problem));
+  }
   const errors = problems.filter((problem) => problem.severity === 'error').length;
-  const warnings = problems.length - errors;
+  const warnings = problems.length - errors + differences.length;
   const warningNote = warnings === 0 ? '' : ` (${plural(warnings, 'warning')})`;
   if (app === undefined || errors > 0) {
     console.log(`✗ ${shown} is invalid: ${plural(errors, 'error')}${warningNote}`);

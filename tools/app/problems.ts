@@ -7,17 +7,24 @@ export interface Problem {
   readonly severity: Severity;
   /** Path inside the app folder, e.g. `config/requests.json`. */
   readonly file: string;
-  /** JSON path inside the file, e.g. `$.getContacts.schema.host`. */
+  /** JSON path inside the file, e.g. `$.getContacts.schema.host`; empty for a line of code. */
   readonly path: string;
+  /** 1-based line in the file, where the finding was located (the migration check's). */
+  readonly line?: number;
   /** What is wrong, quoting the offending value. */
   readonly message: string;
   /** What would be accepted instead. */
   readonly allowed: string;
 }
 
-/** `config/requests.json $.x.schema.host: host "1.2.3.4" is an IP address — allowed: a domain name …` */
+/**
+ * `config/requests.json $.x.schema.host: host "1.2.3.4" is an IP address — allowed: a domain name …`;
+ * with a line, `config/requests.json:7 $.x.schema.path: …` or `server/server.js:12: …`.
+ */
 export function formatProblem(problem: Problem): string {
-  return `${problem.file} ${problem.path}: ${problem.message} — allowed: ${problem.allowed}`;
+  const line = problem.line === undefined ? '' : `:${problem.line}`;
+  const path = problem.path === '' ? '' : ` ${problem.path}`;
+  return `${problem.file}${line}${path}: ${problem.message} — allowed: ${problem.allowed}`;
 }
 
 /** The CLI line: the severity, then `formatProblem`. */

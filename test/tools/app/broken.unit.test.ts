@@ -57,6 +57,11 @@ describe('tools/validate.ts', () => {
     const result = run('app');
     // Assess
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe('✓ app/ is valid: 3 integrations, 7 templates, 2 iparams\n');
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^Off the Freshworks platform \(\d+ differences\):$/);
+    expect(lines.slice(1, -1).every((line) => line.startsWith('warning '))).toBe(true);
+    expect(lines.at(-1)).toBe(
+      `✓ app/ is valid: 3 integrations, 7 templates, 2 iparams (${lines.length - 2} warnings)`,
+    );
   });
 });

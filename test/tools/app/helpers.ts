@@ -7,6 +7,8 @@ import type { AppFiles } from '../../../tools/app/files';
  * apps, unchanged), kept in the repo so a clean clone tests them. Do not edit them.
  */
 export const FDK_APPS = resolve(__dirname, '../../fixtures/fdk-apps');
+/** The public Freshworks samples issue 17 names (freshworks-developers repositories); see its README. */
+export const FDK_SAMPLES = resolve(__dirname, '../../fixtures/fdk-samples');
 export const BROKEN_APPS = resolve(__dirname, '../../fixtures/broken');
 export const SAMPLE_APP = resolve(__dirname, '../../../app');
 
