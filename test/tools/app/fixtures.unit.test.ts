@@ -198,15 +198,17 @@ const SAMPLES_AWAITING: Readonly<
   },
   // options.security (mutual TLS), app_settings in host, path and headers, and a path from context.
   'request-method-samples/two-way-ssl': {
-    feature: 'options.security, current_host and app_settings, FDK path semantics',
+    feature: 'app_settings (also as the source of options.security), FDK path semantics',
     errors: [
-      'config/requests.json $.visaGetForexRate.options.security: unknown key "security"',
       'config/requests.json $.visaGetForexRate.schema.path: path "<%= context.path %>" does not start with /',
       'config/requests.json $.visaGetForexRate.schema.headers.Authorization: Authorization "Basic <%= encode(app_settings.visa.username + \':\' + app_settings.visa.passwor…" cannot be parsed: unknown name "app_settings" at offset 17',
-      'config/requests.json $.visaMerchantSearch.options.security: unknown key "security"',
+      'config/requests.json $.visaGetForexRate.options.security.cert: value "<%= app_settings.visa.cert %>" cannot be parsed: unknown name "app_settings" at offset 4',
+      'config/requests.json $.visaGetForexRate.options.security.key: value "<%= app_settings.visa.key %>" cannot be parsed: unknown name "app_settings" at offset 4',
       'config/requests.json $.visaMerchantSearch.schema.host: host "<%= app_settings.visaMerchant.host %>" cannot be parsed: unknown name "app_settings" at offset 4',
       'config/requests.json $.visaMerchantSearch.schema.path: path "<%= app_settings.visaMerchant.path %>" cannot be parsed: unknown name "app_settings" at offset 4',
       'config/requests.json $.visaMerchantSearch.schema.headers.Authorization: Authorization "Basic <%= encode(app_settings.visa.username + \':\' + app_settings.visa.passwor…" cannot be parsed: unknown name "app_settings" at offset 17',
+      'config/requests.json $.visaMerchantSearch.options.security.cert: value "<%= app_settings.visa.cert %>" cannot be parsed: unknown name "app_settings" at offset 4',
+      'config/requests.json $.visaMerchantSearch.options.security.key: value "<%= app_settings.visa.key %>" cannot be parsed: unknown name "app_settings" at offset 4',
     ],
   },
 };
