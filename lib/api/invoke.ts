@@ -1,12 +1,13 @@
 /**
  * The request of POST /installations/{id}/invoke: the FDK's `{ template, context?, body?,
- * account? }`. Parsed when the use case asks (after authentication), so a stranger learns
- * nothing about the app's templates from a refusal.
+ * account?, cache?, ttl? }` (`ttl` in ms, 1 ms to 1 h). Parsed when the use case asks (after
+ * authentication), so a stranger learns nothing about the app's templates from a refusal.
  */
 import * as v from 'valibot';
 import { InvalidInputError } from '../errors';
 import { type HttpRequest, jsonBody } from '../http/request';
 import type { InvokeInput } from '../invoke/invoke';
+import { MAX_CACHE_TTL_MS } from '../invoke/response-cache';
 import { fieldProblems, jsonObject, jsonRecord, summarize } from '../validation';
 
 const invokeBody = jsonObject({
@@ -14,6 +15,8 @@ const invokeBody = jsonObject({
   context: v.optional(jsonRecord(v.unknown())),
   body: v.optional(v.unknown()),
   account: v.optional(v.string()),
+  cache: v.optional(v.boolean()),
+  ttl: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_CACHE_TTL_MS))),
 });
 
 /** A missing or non-JSON body is the API's error shape; a body of the wrong shape is the envelope's. */
@@ -22,7 +25,7 @@ export function invokeRequest(request: HttpRequest): InvokeInput {
   if (parsed.success) return parsed.output;
   const problems = fieldProblems(parsed.issues);
   throw new InvalidInputError(
-    `Invalid invoke request: ${summarize(problems)}; allowed: { template, context?, body?, account? }`,
+    `Invalid invoke request: ${summarize(problems)}; allowed: { template, context?, body?, account?, cache?, ttl? }`,
     { details: problems },
   );
 }
