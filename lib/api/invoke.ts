@@ -10,13 +10,18 @@ import type { InvokeInput } from '../invoke/invoke';
 import { MAX_CACHE_TTL_MS } from '../invoke/response-cache';
 import { fieldProblems, jsonObject, jsonRecord, summarize } from '../validation';
 
+// One check rather than valibot's integer/min/max actions: the invoke bundle is near its limit.
+const isTtl = (ttl: number) => Number.isInteger(ttl) && ttl >= 1 && ttl <= MAX_CACHE_TTL_MS;
+
 const invokeBody = jsonObject({
   template: v.pipe(v.string(), v.minLength(1)),
   context: v.optional(jsonRecord(v.unknown())),
   body: v.optional(v.unknown()),
   account: v.optional(v.string()),
   cache: v.optional(v.boolean()),
-  ttl: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_CACHE_TTL_MS))),
+  ttl: v.optional(
+    v.pipe(v.number(), v.check(isTtl, `Expected an integer from 1 to ${MAX_CACHE_TTL_MS} (ms)`)),
+  ),
 });
 
 /** A missing or non-JSON body is the API's error shape; a body of the wrong shape is the envelope's. */
