@@ -1,8 +1,8 @@
 /**
  * FDK's `cache` and `ttl` through the HTTP API, against a real upstream that records what it
  * received and tokens from a real OAuth server: an identical GET within ttl is answered from
- * the table, by any container; a reconnect, a disconnect, a changed grant or a delete is a miss
- * at the very next invoke; what is stored is sealed; what does not fit is not stored.
+ * the table, by any container; a reconnect, a disconnect, a changed or dead grant or a delete
+ * is a miss at the very next invoke; what is stored is sealed; what does not fit is not stored.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { MAX_CACHED_ENVELOPE_BYTES } from '../../lib/invoke/response-cache';
@@ -272,5 +272,29 @@ describe('a cached answer never outlives the state it copies', () => {
       }),
     ).toBe(0);
     expect(answer?.http).toBe(401);
+  }, 90_000);
+
+  // Last: it revokes every grant at the provider.
+  it('is not served once the grant is found dead', async () => {
+    const installation = await connected();
+    expect(await sentDuring(() => invoke(installation, call))).toBe(1);
+    await world.oauth.revokeAllGrants();
+    const refreshed = await fetch(
+      `${world.api.url}/installations/${installation.id}/integrations/beta/refresh`,
+      {
+        method: 'POST',
+        headers: bearer(ADMIN),
+        body: '{}',
+      },
+    );
+    expect(await refreshed.json()).toMatchObject({ outcome: 'dead' });
+    let answer: Awaited<ReturnType<typeof invoke>> | undefined;
+    expect(
+      await sentDuring(async () => {
+        answer = await invoke(installation, call);
+      }),
+    ).toBe(0);
+    expect(answer?.http).toBe(401);
+    expect(answer?.envelope).toMatchObject({ status: 401, code: 'REAUTHORIZATION_REQUIRED' });
   }, 90_000);
 });
