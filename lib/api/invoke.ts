@@ -1,19 +1,27 @@
 /**
  * The request of POST /installations/{id}/invoke: the FDK's `{ template, context?, body?,
- * account? }`. Parsed when the use case asks (after authentication), so a stranger learns
- * nothing about the app's templates from a refusal.
+ * account?, cache?, ttl? }` (`ttl` in ms, 1 ms to 1 h). Parsed when the use case asks (after
+ * authentication), so a stranger learns nothing about the app's templates from a refusal.
  */
 import * as v from 'valibot';
 import { InvalidInputError } from '../errors';
 import { type HttpRequest, jsonBody } from '../http/request';
 import type { InvokeInput } from '../invoke/invoke';
+import { MAX_CACHE_TTL_MS } from '../invoke/response-cache';
 import { fieldProblems, jsonObject, jsonRecord, summarize } from '../validation';
+
+// One check rather than valibot's integer/min/max actions: the invoke bundle is near its limit.
+const isTtl = (ttl: number) => Number.isInteger(ttl) && ttl >= 1 && ttl <= MAX_CACHE_TTL_MS;
 
 const invokeBody = jsonObject({
   template: v.pipe(v.string(), v.minLength(1)),
   context: v.optional(jsonRecord(v.unknown())),
   body: v.optional(v.unknown()),
   account: v.optional(v.string()),
+  cache: v.optional(v.boolean()),
+  ttl: v.optional(
+    v.pipe(v.number(), v.check(isTtl, `Expected an integer from 1 to ${MAX_CACHE_TTL_MS} (ms)`)),
+  ),
 });
 
 /** A missing or non-JSON body is the API's error shape; a body of the wrong shape is the envelope's. */
@@ -22,7 +30,7 @@ export function invokeRequest(request: HttpRequest): InvokeInput {
   if (parsed.success) return parsed.output;
   const problems = fieldProblems(parsed.issues);
   throw new InvalidInputError(
-    `Invalid invoke request: ${summarize(problems)}; allowed: { template, context?, body?, account? }`,
+    `Invalid invoke request: ${summarize(problems)}; allowed: { template, context?, body?, account?, cache?, ttl? }`,
     { details: problems },
   );
 }

@@ -34,3 +34,17 @@ export type StateField = 'code_verifier' | 'oauth_iparams';
 export function stateAad(installationId: string, stateHash: string, field: StateField): string {
   return encode('state', [installationId, stateHash, field]);
 }
+
+/**
+ * AAD of one cached upstream answer (lib/invoke/response-cache.ts): its installation, its
+ * request's hash, the grant it was made with and its expiry, so an entry moved to another
+ * installation or key, or whose stored grant or expiry were altered, does not open.
+ */
+export function responseCacheAad(
+  installationId: string,
+  requestHash: string,
+  grant: string,
+  expiresAt: number,
+): string {
+  return encode('response', [installationId, requestHash, grant, String(expiresAt)]);
+}

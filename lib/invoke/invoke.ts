@@ -19,6 +19,7 @@ import type { Vault } from '../tokens/vault';
 import type { AccessTokens, CurrentToken } from './access-token';
 import type { Admission } from './admit';
 import { renderRequest } from './render-request';
+import { type CacheOptions, cachePlan, type ResponseCache } from './response-cache';
 import { type Sent, sendWithRetries } from './send';
 
 export interface InvokeSettings {
@@ -36,12 +37,14 @@ export interface InvokeDeps {
   readonly memo: OpenMemo;
   readonly egress: Egress;
   readonly tokens: Pick<AccessTokens, 'current' | 'afterUnauthorized'>;
+  /** FDK's `cache`/`ttl`: answers shared by every container (./response-cache.ts). */
+  readonly cache: Pick<ResponseCache, 'find' | 'keep'>;
   readonly now: () => Date;
   readonly settings: InvokeSettings;
 }
 
 /** What the caller asks an invoke to do (parsed from the body by lib/api/invoke.ts). */
-export interface InvokeInput {
+export interface InvokeInput extends CacheOptions {
   readonly template: string;
   readonly context?: Readonly<Record<string, unknown>> | undefined;
   /** Sent as is when a string, as JSON otherwise. */
@@ -121,7 +124,9 @@ function request(deps: InvokeDeps, installationId: string, input: () => InvokeIn
  * POST /installations/{id}/invoke: renders the template with the caller's context, the
  * installation's iparams and the account's access token, sends it under the egress policy with
  * the template's retries, and answers the upstream's response in the FDK envelope. Everything
- * — the 401 that forces a refresh, the refresh, the retry — fits in one deadline.
+ * — the 401 that forces a refresh, the refresh, the retry — fits in one deadline. With FDK's
+ * `cache`, a GET may be answered from the response cache, and its answer kept there
+ * (./response-cache.ts).
  */
 export async function invoke(
   deps: InvokeDeps,
@@ -148,18 +153,13 @@ export async function invoke(
       ...(accessToken === undefined ? {} : { access_token: accessToken }),
     },
   });
-  const options = {
-    maxAttempts: template.maxAttempts,
-    retryDelayMs: template.retryDelay,
-    deadline,
-    maxResponseBytes: deps.settings.maxResponseBytes,
-    now: () => deps.now().getTime(),
-  };
-  let sent: Sent = await sendWithRetries(
-    deps.egress,
-    { ...renderRequest(template, scope(token?.accessToken)), body },
-    options,
-  );
+  const options = sendOptions(deps, template, deadline);
+  const account = key === undefined ? undefined : { key, record: admitted.account };
+  const plan = cachePlan(call, template.method, installation, account);
+  let sending = { ...renderRequest(template, scope(token?.accessToken)), body };
+  const cached = await deps.cache.find<Envelope>(plan, sending);
+  if (cached !== undefined) return cached;
+  let sent: Sent = await sendWithRetries(deps.egress, sending, options);
   if (sent.response.status === 401 && key !== undefined && token !== undefined) {
     // One forced refresh and one retry: the token may have been revoked or rotated early.
     const previous = sent.attempts;
@@ -167,17 +167,26 @@ export async function invoke(
       deps.tokens.afterUnauthorized(key, token as CurrentToken, deadline),
     );
     if (token !== undefined) {
-      const retried = await withAttempts(previous, () =>
-        sendWithRetries(
-          deps.egress,
-          { ...renderRequest(template, scope(token?.accessToken)), body },
-          options,
-        ),
-      );
+      const retry = { ...renderRequest(template, scope(token.accessToken)), body };
+      sending = retry;
+      const retried = await withAttempts(previous, () => sendWithRetries(deps.egress, retry, options));
       sent = { response: retried.response, attempts: previous + retried.attempts };
     }
   }
-  return envelopeOf(sent);
+  const envelope = envelopeOf(sent);
+  // Filed under the request that got the answer: after a refresh, the new token's.
+  await deps.cache.keep(plan, sending, envelope);
+  return envelope;
+}
+
+function sendOptions(deps: InvokeDeps, template: RequestTemplate, deadline: number) {
+  return {
+    maxAttempts: template.maxAttempts,
+    retryDelayMs: template.retryDelay,
+    deadline,
+    maxResponseBytes: deps.settings.maxResponseBytes,
+    now: () => deps.now().getTime(),
+  };
 }
 
 /** The whole invoke's deadline: its timeout, or the runtime's time left less the answer's margin. */

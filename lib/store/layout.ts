@@ -42,6 +42,12 @@ export const pendingSk = (kind: PendingKind, hash: string): string => `${kind.to
 
 export const rateSk = (window: number | string): string => `RATE#${window}`;
 
+/**
+ * A cached upstream answer, named by the SHA-256 of its request (lib/invoke/response-cache.ts):
+ * in the installation's partition, so the installation's DELETE removes it with the rest.
+ */
+export const responseCacheSk = (requestHash: string): string => `CACHE#${requestHash}`;
+
 /** The account key of a token record's item key (the inverse of installationPk + accountSk). */
 export function accountKeyOf(pk: string, sk: string): AccountKey | undefined {
   if (!pk.startsWith(INSTALLATION_PK_PREFIX) || !sk.startsWith(ACCOUNT_SK_PREFIX)) return undefined;

@@ -193,6 +193,26 @@ export interface PendingStore {
   ): Promise<StateAndLinkResult>;
 }
 
+/** One cached upstream answer (lib/invoke/response-cache.ts decides what is cached and served). */
+export interface CachedResponse {
+  readonly installationId: string;
+  /** SHA-256 (hex) of the request: no token or header value is in the key. */
+  readonly requestHash: string;
+  /** The grant the answer was made with; an entry of another grant is never served. */
+  readonly grant: string;
+  /** Epoch ms after which the entry is not served (DynamoDB's TTL deletes it later). */
+  readonly expiresAt: number;
+  /** The envelope, sealed and bound to all of the above. */
+  readonly envelope: Sealed;
+}
+
+/** Upstream answers shared by every container, in the installation's partition. */
+export interface ResponseCacheStore {
+  get(installationId: string, requestHash: string): Promise<CachedResponse | undefined>;
+  /** Stores (or replaces) the entry if the installation still exists; else NotFoundError. */
+  put(entry: CachedResponse): Promise<void>;
+}
+
 /** Invokes per installation per minute, shared by every container. */
 export interface RateLimiter {
   /** Takes one invoke of the current minute's `limit`. */

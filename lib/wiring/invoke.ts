@@ -1,8 +1,10 @@
 import { AccessTokens } from '../invoke/access-token';
 import { Admission } from '../invoke/admit';
 import { DEFAULT_INVOKE_SETTINGS, type InvokeDeps } from '../invoke/invoke';
+import { ResponseCache } from '../invoke/response-cache';
 import { Refresher } from '../refresh/refresh-or-join';
 import { dynamoRateLimiter } from '../store/dynamo-rate-limit';
+import { dynamoResponseCache } from '../store/dynamo-response-cache';
 import { dynamoSnapshotReader } from '../store/dynamo-snapshot';
 import { OpenMemo } from '../tokens/open-memo';
 import type { Infrastructure } from './infrastructure';
@@ -39,6 +41,12 @@ export function invokeDeps(infra: InvokePorts): InvokeDeps {
       memo,
       refresher: new Refresher(infra.refresh),
       now: infra.now,
+    }),
+    // Shared by every container, in the table; served only under the grant this invoke read.
+    cache: new ResponseCache({
+      store: dynamoResponseCache(infra.table),
+      vault: infra.vault,
+      now: () => infra.now().getTime(),
     }),
     now: infra.now,
     settings: { ...DEFAULT_INVOKE_SETTINGS, timeoutMs: infra.config.invokeTimeoutSeconds * 1000 },

@@ -520,6 +520,11 @@ describe('real responses match the document', () => {
     expect([plain.status, plain.json.status, plain.json.attempts]).toEqual([200, 200, 1]);
     const echo = await invoke(a.apiKey, { template: 'echo', context: { id: '7', q: 'open' } });
     expect(echo.json).toMatchObject({ status: 200, headers: { 'x-upstream': 'echo' } });
+    const cachedCall = { template: 'echo', context: { id: '8' }, cache: true, ttl: 60_000 };
+    const cached = [await invoke(a.apiKey, cachedCall), await invoke(a.apiKey, cachedCall)];
+    expect(cached[1]?.json).toEqual(cached[0]?.json);
+    const badTtl = await invoke(a.apiKey, { ...cachedCall, ttl: 3_600_001 });
+    expect(badTtl.json).toMatchObject({ status: 400, errorSource: 'APP', code: 'INVALID_REQUEST' });
 
     const unknownTemplate = await invoke(a.apiKey, { template: 'noSuchTemplate' });
     expect(unknownTemplate.status).toBe(404);

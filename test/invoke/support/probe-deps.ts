@@ -60,6 +60,8 @@ export function probeDeps(app: App, egress: Egress): InvokeDeps {
     memo: new OpenMemo(),
     egress,
     tokens: { current: unused('tokens.current'), afterUnauthorized: unused('tokens.afterUnauthorized') },
+    // These calls never ask for `cache`: nothing is looked up or kept.
+    cache: { find: async () => undefined, keep: async () => {} },
     now: () => new Date(),
     settings: DEFAULT_INVOKE_SETTINGS,
   };
