@@ -1,6 +1,6 @@
 /**
  * The request of POST /installations/{id}/invoke: the FDK's `{ template, context?, body?,
- * account? }`. Parsed when the use case asks (after authentication), so a stranger learns
+ * query?, account? }`. Parsed when the use case asks (after authentication), so a stranger learns
  * nothing about the app's templates from a refusal.
  */
 import * as v from 'valibot';
@@ -14,6 +14,15 @@ const invokeBody = jsonObject({
   context: v.optional(jsonRecord(v.unknown())),
   body: v.optional(v.unknown()),
   account: v.optional(v.string()),
+  // FDK's `query`: added after the template's, each value sent as text.
+  query: v.optional(
+    jsonRecord(
+      v.union(
+        [v.string(), v.pipe(v.number(), v.finite()), v.boolean()],
+        'a query value is a string, a number or a boolean',
+      ),
+    ),
+  ),
 });
 
 /** A missing or non-JSON body is the API's error shape; a body of the wrong shape is the envelope's. */
@@ -22,7 +31,7 @@ export function invokeRequest(request: HttpRequest): InvokeInput {
   if (parsed.success) return parsed.output;
   const problems = fieldProblems(parsed.issues);
   throw new InvalidInputError(
-    `Invalid invoke request: ${summarize(problems)}; allowed: { template, context?, body?, account? }`,
+    `Invalid invoke request: ${summarize(problems)}; allowed: { template, context?, body?, query?, account? }`,
     { details: problems },
   );
 }

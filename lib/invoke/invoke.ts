@@ -18,7 +18,7 @@ import type { OpenMemo } from '../tokens/open-memo';
 import type { Vault } from '../tokens/vault';
 import type { AccessTokens, CurrentToken } from './access-token';
 import type { Admission } from './admit';
-import { renderRequest } from './render-request';
+import { type InvokeQuery, renderRequest } from './render-request';
 import { type Sent, sendWithRetries } from './send';
 
 export interface InvokeSettings {
@@ -46,6 +46,8 @@ export interface InvokeInput {
   readonly context?: Readonly<Record<string, unknown>> | undefined;
   /** Sent as is when a string, as JSON otherwise. */
   readonly body?: unknown;
+  /** Added to the template's query (a later name replaces an earlier one). */
+  readonly query?: InvokeQuery | undefined;
   readonly account?: string | undefined;
 }
 
@@ -157,7 +159,7 @@ export async function invoke(
   };
   let sent: Sent = await sendWithRetries(
     deps.egress,
-    { ...renderRequest(template, scope(token?.accessToken)), body },
+    { ...renderRequest(template, scope(token?.accessToken), call.query), body },
     options,
   );
   if (sent.response.status === 401 && key !== undefined && token !== undefined) {
@@ -170,7 +172,7 @@ export async function invoke(
       const retried = await withAttempts(previous, () =>
         sendWithRetries(
           deps.egress,
-          { ...renderRequest(template, scope(token?.accessToken)), body },
+          { ...renderRequest(template, scope(token?.accessToken), call.query), body },
           options,
         ),
       );
