@@ -67,6 +67,9 @@ function prefixOf(template: Template): string {
   return literalPrefix(before.map((segment) => (segment.kind === 'text' ? segment.text : '')));
 }
 
+/** A value quoted in a refusal, cut short: the message goes back to the caller and into logs. */
+const quote = (text: string): string => JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
+
 /**
  * `schema.path` as FDK renders it — values as text, so a `/` is a separator and a `?` starts the
  * query — then confined (./confine-path.ts): a path it cannot send is refused, naming the values.
@@ -79,11 +82,11 @@ function renderPath(template: Template, scope: TemplateScope): { path: string; q
   });
   const why = pathProblem(rendered, prefixOf(template));
   if (why !== undefined) {
-    const named = values.map((value) => JSON.stringify(value)).join(', ');
+    const named = values.map(quote).join(', ');
     const from = values.length === 0 ? '' : ` from the value${values.length === 1 ? '' : 's'} ${named}`;
     throw new TemplateRequestError(
       'path',
-      `schema.path rendered to ${JSON.stringify(rendered)}${from} has ${why}; it cannot be sent`,
+      `schema.path rendered to ${quote(rendered)}${from} has ${why}; it cannot be sent`,
     );
   }
   const query = rendered.indexOf('?');

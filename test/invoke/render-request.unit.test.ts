@@ -66,4 +66,21 @@ describe('renderRequest: the URL', () => {
       'schema.path rendered to "/repos/../../admin" from the value "../../admin" has a path outside the template\'s "/repos/"',
     );
   });
+
+  it('cuts a long value short in the refusal', () => {
+    // Prepare
+    const long = `${'a/'.repeat(300)}#`;
+    // Act
+    let message = '';
+    try {
+      urlOf('/repos/<%= context.repo %>', { repo: long });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    // Assess
+    expect(message).toContain(
+      `from the value ${JSON.stringify(`${long.slice(0, 200)}…`)} has a fragment (#)`,
+    );
+    expect(message.length).toBeLessThan(600);
+  });
 });
