@@ -76,12 +76,13 @@ export function pathProblem(rendered: string, prefix: string): string | undefine
   if (!path.startsWith('/')) return 'a path that does not start with /';
   if (path.includes('\\')) return 'a backslash';
   if (ENCODED_SEPARATOR.test(path)) return 'an encoded separator or dot segment (%2f, %5c, %2e%2e)';
-  const decoded = decodeOnce(path);
+  // NFKC folds the look-alikes some servers fold too: a fullwidth `．．`, `／` or `＼`.
+  const decoded = decodeOnce(path)?.normalize('NFKC');
   if (decoded === undefined) return 'a percent-encoded sequence that is not UTF-8';
   if (isControl(decoded) || decoded.includes('\\') || decoded.includes('#'))
-    return 'an encoded control character, backslash or #';
+    return 'a control character, backslash or # once decoded';
   if (STILL_ENCODED.test(decoded)) return 'a double-encoded separator or dot (%252e, %252f, %255c)';
-  const within = decodeOnce(prefix) ?? prefix;
+  const within = (decodeOnce(prefix) ?? prefix).normalize('NFKC');
   if (!removeDotSegments(decoded).startsWith(within)) return `a path outside the template's "${prefix}"`;
   if (decoded.split('/').some(isDotSegment)) return 'a "." or ".." segment';
   return undefined;

@@ -17,6 +17,8 @@ describe('pathProblem: a rendered schema.path that may be sent', () => {
     ['/search?q=a\\b', '/search'],
     ['/search?q=%2e%2e%2f', '/search'],
     ['/items/x?next=%23tag', '/items/'],
+    ['/items/\uff21\uff0f\uff22', '/items/'],
+    ['/files/日本語/ファイル', '/files/'],
   ])('%s under %j', (rendered, prefix) => {
     expect(pathProblem(rendered, prefix)).toBeUndefined();
   });
@@ -46,10 +48,15 @@ describe('pathProblem: refused', () => {
     ['/items/%252E', '/items/', 'double-encoded'],
     ['/items/a%252fb', '/items/', 'double-encoded'],
     ['/items/a%255Cb', '/items/', 'double-encoded'],
-    ['/items/%00', '/items/', 'encoded control'],
-    ['/items/%0d%0aX-Injected:1', '/items/', 'encoded control'],
-    ['/items/%23frag', '/items/', 'encoded control character, backslash or #'],
+    ['/items/%00', '/items/', 'control character, backslash or # once decoded'],
+    ['/items/%0d%0aX-Injected:1', '/items/', 'control character, backslash or # once decoded'],
+    ['/items/%23frag', '/items/', 'control character, backslash or # once decoded'],
     ['/items/%c0%ae%c0%ae/x', '/items/', 'not UTF-8'],
+    ['/items/\uff0e\uff0e/\uff0e\uff0e/x', '/items/', 'outside'],
+    ['/items/a/%EF%BC%8E%EF%BC%8E/b', '/items/', '"." or ".."'],
+    ['/items/a\uff0fb/\uff0e', '/items/', '"." or ".."'],
+    ['/items/a\uff3cb', '/items/', 'control character, backslash or # once decoded'],
+    ['/items/a%EF%BC%BCb', '/items/', 'control character, backslash or # once decoded'],
     ['/items/%ff', '/items/', 'not UTF-8'],
     ['/items/a\r\nX-Injected: 1', '/items/', 'control character'],
     ['/items/a\nb', '/items/', 'control character'],

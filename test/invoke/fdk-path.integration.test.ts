@@ -154,6 +154,7 @@ describe('FDK paths, confined: refused with 400 APP naming the value, nothing se
     ['item', 'a\r\nX-Injected: 1'],
     ['item', 'a\u0000b'],
     ['item', 'a#b'],
+    ['item', '\uff0e\uff0e/\uff0e\uff0e/\uff0e\uff0e/admin'],
     ['graph', '/../beta/users'],
     ['graph', '/../../admin?x=1'],
   ])('%s with %j', async (template, value) => {
