@@ -1,7 +1,7 @@
 /**
  * The request of POST /installations/{id}/invoke: the FDK's `{ template, context?, body?,
- * account?, cache?, ttl? }` (`ttl` in ms, 1 ms to 1 h). Parsed when the use case asks (after
- * authentication), so a stranger learns nothing about the app's templates from a refusal.
+ * query?, account?, cache?, ttl? }` (`ttl` in ms, 1 ms to 1 h). Parsed when the use case asks
+ * (after authentication), so a stranger learns nothing about the app's templates from a refusal.
  */
 import * as v from 'valibot';
 import { InvalidInputError } from '../errors';
@@ -22,6 +22,15 @@ const invokeBody = jsonObject({
   ttl: v.optional(
     v.pipe(v.number(), v.check(isTtl, `Expected an integer from 1 to ${MAX_CACHE_TTL_MS} (ms)`)),
   ),
+  // FDK's `query`: added after the template's, each value sent as text.
+  query: v.optional(
+    jsonRecord(
+      v.union(
+        [v.string(), v.pipe(v.number(), v.finite()), v.boolean()],
+        'a query value is a string, a number or a boolean',
+      ),
+    ),
+  ),
 });
 
 /** A missing or non-JSON body is the API's error shape; a body of the wrong shape is the envelope's. */
@@ -30,7 +39,7 @@ export function invokeRequest(request: HttpRequest): InvokeInput {
   if (parsed.success) return parsed.output;
   const problems = fieldProblems(parsed.issues);
   throw new InvalidInputError(
-    `Invalid invoke request: ${summarize(problems)}; allowed: { template, context?, body?, account?, cache?, ttl? }`,
+    `Invalid invoke request: ${summarize(problems)}; allowed: { template, context?, body?, query?, account?, cache?, ttl? }`,
     { details: problems },
   );
 }

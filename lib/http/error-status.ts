@@ -102,7 +102,8 @@ row(ReauthorizationRequiredError, () => ({
   fdk: app('REAUTHORIZATION_REQUIRED'),
 }));
 row(TemplateRequestError, (error) => ({ code: 'INVALID_REQUEST', fdk: app(TEMPLATE_CODES[error.problem]) }));
-row(DestinationRefusedError, () => ({ code: 'INVALID_REQUEST', fdk: app('URL_REFUSED') }));
+// FDK's status for a URL the platform does not allow.
+row(DestinationRefusedError, () => ({ code: 'FORBIDDEN', fdk: app('URL_REFUSED') }));
 row(UpstreamError, (error) => ({
   code: 'BAD_GATEWAY',
   fdk: platform(error.problem === 'unreachable' ? 'CONNECTION_FAILED' : 'RESPONSE_TOO_LARGE'),

@@ -18,7 +18,7 @@ import type { OpenMemo } from '../tokens/open-memo';
 import type { Vault } from '../tokens/vault';
 import type { AccessTokens, CurrentToken } from './access-token';
 import type { Admission } from './admit';
-import { renderRequest } from './render-request';
+import { type InvokeQuery, renderRequest } from './render-request';
 import { type CacheOptions, cachePlan, type ResponseCache } from './response-cache';
 import { type Sent, sendWithRetries } from './send';
 
@@ -49,6 +49,8 @@ export interface InvokeInput extends CacheOptions {
   readonly context?: Readonly<Record<string, unknown>> | undefined;
   /** Sent as is when a string, as JSON otherwise. */
   readonly body?: unknown;
+  /** Added to the template's query (a later name replaces an earlier one). */
+  readonly query?: InvokeQuery | undefined;
   readonly account?: string | undefined;
 }
 
@@ -156,7 +158,7 @@ export async function invoke(
   const options = sendOptions(deps, template, deadline);
   const account = key === undefined ? undefined : { key, record: admitted.account };
   const plan = cachePlan(call, template.method, installation, account);
-  let sending = { ...renderRequest(template, scope(token?.accessToken)), body };
+  let sending = { ...renderRequest(template, scope(token?.accessToken), call.query), body };
   const cached = await deps.cache.find<Envelope>(plan, sending);
   if (cached !== undefined) return cached;
   let sent: Sent = await sendWithRetries(deps.egress, sending, options);
@@ -167,7 +169,7 @@ export async function invoke(
       deps.tokens.afterUnauthorized(key, token as CurrentToken, deadline),
     );
     if (token !== undefined) {
-      const retry = { ...renderRequest(template, scope(token.accessToken)), body };
+      const retry = { ...renderRequest(template, scope(token.accessToken), call.query), body };
       sending = retry;
       const retried = await withAttempts(previous, () => sendWithRetries(deps.egress, retry, options));
       sent = { response: retried.response, attempts: previous + retried.attempts };

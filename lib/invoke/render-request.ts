@@ -1,8 +1,12 @@
 import type { RequestTemplate } from '../app/model';
-import { renderTemplate, TemplateRenderError, type TemplateScope } from '../app/template';
+import { renderTemplate, type Template, TemplateRenderError, type TemplateScope } from '../app/template';
 import { parseIp, type TlsMaterial } from '../egress';
 import { TemplateRequestError } from '../errors';
+import { encodePath, literalPrefix, pathProblem } from './confine-path';
 import { tlsMaterial } from './tls-material';
+
+/** What an invoke adds to the template's query (FDK's `query` argument), after it. */
+export type InvokeQuery = Readonly<Record<string, string | number | boolean>>;
 
 export interface RenderedRequest {
   readonly method: RequestTemplate['method'];
@@ -14,10 +18,7 @@ export interface RenderedRequest {
 /** A host name (labels of letters, digits, '-', '_'), optionally with a port. */
 const HOST =
   /^(?=.{1,253}(:|$))[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?(?::\d{1,5})?$/;
-const DOT_SEGMENT = /^(\.|%2e){1,2}$/i;
 const CR_LF = /[\r\n]/;
-const ILL_FORMED_VALUE =
-  'a substituted value contains ill-formed Unicode (a lone surrogate); it cannot be sent in a path';
 
 function render(
   template: Parameters<typeof renderTemplate>[0],
@@ -61,37 +62,47 @@ function assertRenderedHost(host: string): void {
   if (numeric && !DOTTED_QUAD.test(name)) throw refuse('a numeric host form');
 }
 
+/** The path's literal text before its first expression: what every rendering must stay under. */
+function prefixOf(template: Template): string {
+  const first = template.segments.findIndex((segment) => segment.kind === 'expr');
+  const before = first === -1 ? template.segments : template.segments.slice(0, first);
+  return literalPrefix(before.map((segment) => (segment.kind === 'text' ? segment.text : '')));
+}
+
+/** A value quoted in a refusal, cut short: the message goes back to the caller and into logs. */
+const quote = (text: string): string => JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
+
 /**
- * A substituted value in a path segment: percent-encoded so it cannot add segments, a query or
- * a fragment. A value that would be a whole `.` or `..` segment is refused: URL parsers
- * collapse those (also encoded), so it could climb out of the template's path.
+ * `schema.path` as FDK renders it — values as text, so a `/` is a separator and a `?` starts the
+ * query — then confined (./confine-path.ts): a path it cannot send is refused, naming the values.
  */
-function pathValue(value: string): string {
-  if (DOT_SEGMENT.test(value)) {
+function renderPath(template: Template, scope: TemplateScope): { path: string; query: string } {
+  const values: string[] = [];
+  const rendered = render(template, scope, 'schema.path', (value) => {
+    values.push(value);
+    return value;
+  });
+  const why = pathProblem(rendered, prefixOf(template));
+  if (why !== undefined) {
+    const named = values.map(quote).join(', ');
+    const from = values.length === 0 ? '' : ` from the value${values.length === 1 ? '' : 's'} ${named}`;
     throw new TemplateRequestError(
-      'context',
-      `a context value "${value}" would be a "." or ".." path segment; such values cannot be sent`,
+      'path',
+      `schema.path rendered to ${quote(rendered)}${from} has ${why}; it cannot be sent`,
     );
   }
-  // The edge refuses ill-formed context; an iparam stored before it did could still hold a lone
-  // surrogate, on which encodeURIComponent throws.
-  if (!value.isWellFormed()) throw new TemplateRequestError('context', ILL_FORMED_VALUE);
-  return encodeURIComponent(value);
+  const query = rendered.indexOf('?');
+  if (query === -1) return { path: encodePath(rendered), query: '' };
+  return { path: encodePath(rendered.slice(0, query)), query: rendered.slice(query + 1) };
 }
 
 /**
- * Renders a request template with the caller's context, the installation's iparams and the
- * access token: values land where the template puts them and cannot change the scheme, host,
- * port, the path's shape, the query's keys or add headers.
+ * The URL: the template's scheme and host, the confined path, and one query — the path's own,
+ * then `schema.query`, then the invoke's, a later name replacing an earlier one.
  */
-export function renderRequest(
-  template: RequestTemplate,
-  scope: { readonly url: TemplateScope; readonly headers: TemplateScope },
-): RenderedRequest {
-  const host = render(template.host, scope.url, 'schema.host');
+function renderUrl(template: RequestTemplate, scope: TemplateScope, extra: InvokeQuery): URL {
+  const host = render(template.host, scope, 'schema.host');
   assertRenderedHost(host);
-  const path = render(template.path, scope.url, 'schema.path', pathValue);
-  if (!path.startsWith('/')) throw new TemplateRequestError('path', 'schema.path must start with "/"');
   let url: URL;
   try {
     url = new URL(`${template.protocol}://${host}`);
@@ -102,10 +113,32 @@ export function renderRequest(
       `schema.host rendered to "${host}", which is not a valid host; allowed: a host name, optionally with :port`,
     );
   }
+  const { path, query } = renderPath(template.path, scope);
   url.pathname = path;
-  for (const [name, value] of template.query) {
-    url.searchParams.set(name, render(value, scope.url, `schema.query.${name}`));
+  // Checked, not trusted: the URL parser must have kept the path exactly as confined.
+  if (url.pathname !== path) {
+    throw new TemplateRequestError('path', `schema.path rendered to "${path}", which a URL cannot keep`);
   }
+  const params = new URLSearchParams(query);
+  for (const [name, value] of template.query) {
+    params.set(name, render(value, scope, `schema.query.${name}`));
+  }
+  for (const [name, value] of Object.entries(extra)) params.set(name, String(value));
+  url.search = params.toString();
+  return url;
+}
+
+/**
+ * Renders a request template with the caller's context, the installation's iparams, the access
+ * token and the invoke's query: values land where the template puts them and cannot change the
+ * scheme, host or port, leave the path's literal prefix, or add headers.
+ */
+export function renderRequest(
+  template: RequestTemplate,
+  scope: { readonly url: TemplateScope; readonly headers: TemplateScope },
+  query: InvokeQuery = {},
+): RenderedRequest {
+  const url = renderUrl(template, scope.url, query);
   const headers: Record<string, string> = {};
   for (const [name, value] of template.headers) {
     const rendered = render(value, scope.headers, `schema.headers.${name}`);

@@ -65,7 +65,7 @@ const CONTRACT: ReadonlyArray<readonly [Error, number, string, Fdk]> = [
   [new TemplateRequestError('header', 'x'), 400, 'INVALID_REQUEST', ['APP', 'INVALID_HEADER']],
   [new TemplateRequestError('substitution', 'x'), 400, 'INVALID_REQUEST', ['APP', 'SUBSTITUTION_FAILED']],
   [new TemplateRequestError('integration', 'x'), 400, 'INVALID_REQUEST', ['APP', 'INVALID_TEMPLATE']],
-  [new DestinationRefusedError('refused'), 400, 'INVALID_REQUEST', ['APP', 'URL_REFUSED']],
+  [new DestinationRefusedError('refused'), 403, 'FORBIDDEN', ['APP', 'URL_REFUSED']],
   [new UpstreamError('unreachable', 'x'), 502, 'BAD_GATEWAY', ['PLATFORM', 'CONNECTION_FAILED']],
   [new UpstreamError('response_too_large', 'x'), 502, 'BAD_GATEWAY', ['PLATFORM', 'RESPONSE_TOO_LARGE']],
   [new DeadlineExceededError('late'), 504, 'GATEWAY_TIMEOUT', ['PLATFORM', 'TIMEOUT']],

@@ -195,7 +195,7 @@ function probes(p: number, p6: number): Probe[] {
 }
 
 describe('invoke refuses SSRF probes before any byte leaves', () => {
-  it('refuses every probe with 400 APP, 0 attempts, and the listeners see nothing', async () => {
+  it('refuses every probe with 400 APP (403 for the egress policy, as FDK), 0 attempts, and the listeners see nothing', async () => {
     // Prepare
     const [v4, v6] = await listen(
       startCountingServer({ host: '127.0.0.1' }),
@@ -229,7 +229,7 @@ describe('invoke refuses SSRF probes before any byte leaves', () => {
       table.map((probe) => ({
         label: probe.label,
         code: probe.code,
-        status: 400,
+        status: probe.code === 'URL_REFUSED' ? 403 : 400,
         source: 'APP',
         attempts: 0,
       })),
@@ -303,7 +303,7 @@ describe('HANDSHAKE_EGRESS_ALLOW lifts the rules for exactly its destinations', 
         attempts: error.attempts,
       })),
     ).toEqual(
-      refusals.map(({ host }) => ({ host, status: 400, source: 'APP', code: 'URL_REFUSED', attempts: 0 })),
+      refusals.map(({ host }) => ({ host, status: 403, source: 'APP', code: 'URL_REFUSED', attempts: 0 })),
     );
     expect(sameOther.connections()).toBe(0);
     expect(otherPort.connections()).toBe(0);
@@ -336,7 +336,7 @@ describe('HANDSHAKE_EGRESS_ALLOW lifts the rules for exactly its destinations', 
     expect(dotted).toMatchObject({ status: 202, attempts: 1 });
     expect(target.connections()).toBe(2);
     expect(refusals.map(({ host, error }) => ({ host, code: error.code, status: error.status }))).toEqual(
-      refusals.map(({ host }) => ({ host, code: 'URL_REFUSED', status: 400 })),
+      refusals.map(({ host }) => ({ host, code: 'URL_REFUSED', status: 403 })),
     );
     expect(otherPort.connections()).toBe(0);
   });
@@ -344,13 +344,12 @@ describe('HANDSHAKE_EGRESS_ALLOW lifts the rules for exactly its destinations', 
 
 // ---- hostile context in path, query and headers ---------------------------------------------
 
-describe('context values cannot reshape the path, the query or the headers', () => {
+describe('context values cannot leave the path, reshape the query values or add headers', () => {
   const HOSTILE: readonly { value: string; encoded: string }[] = [
-    { value: '../admin', encoded: '..%2Fadmin' },
-    { value: 'a?b=c', encoded: 'a%3Fb%3Dc' },
-    { value: 'x#frag', encoded: 'x%23frag' },
     { value: 'a&b=c', encoded: 'a%26b%3Dc' },
+    { value: 'x#frag', encoded: 'x%23frag' },
     { value: '100%', encoded: '100%25' },
+    { value: '../admin', encoded: '..%2Fadmin' },
     { value: 'ünïcödé/✓', encoded: '%C3%BCn%C3%AFc%C3%B6d%C3%A9%2F%E2%9C%93' },
   ];
 
@@ -361,21 +360,22 @@ describe('context values cannot reshape the path, the query or the headers', () 
     return { server, egress, host: server.authority };
   }
 
-  it('percent-encodes a value in a path segment', async () => {
+  it('substitutes a value in the path as text, as FDK does: a / is a separator, a ? starts the query', async () => {
     // Prepare
     const { server, egress, host } = await upstream();
+    const values = [
+      ['owner/repo', '/items/owner/repo?q=&fixed=1'],
+      ['a b', '/items/a%20b?q=&fixed=1'],
+      ['100%', '/items/100%25?q=&fixed=1'],
+      ['ünï/✓', '/items/%C3%BCn%C3%AF/%E2%9C%93?q=&fixed=1'],
+      ['x?page=2&fixed=0', '/items/x?page=2&fixed=1&q='],
+    ];
 
     // Act
-    for (const { value } of HOSTILE) await call(egress, 'items', { host, id: value });
+    for (const [id] of values) await call(egress, 'items', { host, id });
 
     // Assert
-    expect(server.requests.map((request) => request.target)).toEqual(
-      HOSTILE.map(({ encoded }) => `/items/${encoded}?q=&fixed=1`),
-    );
-    const segments = server.requests.map((request) =>
-      decodeURIComponent(new URL(request.target, 'http://x').pathname.slice('/items/'.length)),
-    );
-    expect(segments).toEqual(HOSTILE.map(({ value }) => value));
+    expect(server.requests.map((request) => request.target)).toEqual(values.map(([, target]) => target));
   });
 
   it('encodes a value in a query parameter: no extra key, the value round-trips', async () => {
@@ -396,21 +396,35 @@ describe('context values cannot reshape the path, the query or the headers', () 
     }
   });
 
-  it('refuses a value that would be a whole "." or ".." segment, and sends nothing', async () => {
+  it('refuses a value that climbs, hides a dot segment or a separator, or ends the path, and sends nothing', async () => {
     // Prepare
     const { server, egress, host } = await upstream();
-    const dots = ['..', '.', '%2e%2e', '.%2E', '%2e'];
+    const hostile = [
+      '..',
+      '.',
+      '%2e%2e',
+      '.%2E',
+      '%2e',
+      'a/../../x',
+      'a%2fb',
+      'a\\b',
+      '%252e%252e',
+      'x#y',
+      'x\r\ny',
+    ];
 
     // Act
     const refused = [];
-    for (const id of dots) refused.push(await refusalOf(call(egress, 'items', { host, id })));
+    for (const id of hostile) refused.push(await refusalOf(call(egress, 'items', { host, id })));
     // Dots that are not a whole segment are just text.
     await call(egress, 'items', { host, id: '...' });
 
     // Assert
     expect(refused.map((error) => [error.status, error.errorSource, error.code, error.attempts])).toEqual(
-      dots.map(() => [400, 'APP', 'INVALID_CONTEXT', 0]),
+      hostile.map(() => [400, 'APP', 'INVALID_PATH', 0]),
     );
+    for (const [index, error] of refused.entries())
+      expect(error.response).toContain(`from the value ${JSON.stringify(hostile[index])}`);
     expect(server.requests.map((request) => request.target)).toEqual(['/items/...?q=&fixed=1']);
     expect(server.connections()).toBe(1);
   });
@@ -433,7 +447,7 @@ describe('context values cannot reshape the path, the query or the headers', () 
     );
     // Other control characters are stopped by the egress policy instead.
     expect([control.status, control.errorSource, control.code, control.attempts]).toEqual([
-      400,
+      403,
       'APP',
       'URL_REFUSED',
       0,

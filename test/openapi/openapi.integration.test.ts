@@ -538,11 +538,23 @@ describe('real responses match the document', () => {
     const badBody = await invoke(a.apiKey, { context: {} });
     expect(badBody.json).toMatchObject({ status: 400, errorSource: 'APP', code: 'INVALID_REQUEST' });
     const hostile = await invoke(a.apiKey, { template: 'echo', context: { id: '..' } });
-    expect(hostile.json).toMatchObject({ status: 400, code: 'INVALID_CONTEXT' });
+    expect(hostile.json).toMatchObject({ status: 400, code: 'INVALID_PATH' });
     const notConnected = await invoke(b.apiKey, { template: 'me' }, b.id);
     expect(notConnected.json).toMatchObject({ status: 401, code: 'REAUTHORIZATION_REQUIRED' });
     const tooBig = await invoke(a.apiKey, { template: 'post', body: 'x'.repeat(101 * 1024) });
     expect(tooBig.json).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    const withQuery = await invoke(a.apiKey, {
+      template: 'tickets',
+      context: { page: '1' },
+      query: { sort: 'desc', n: 1, all: true },
+    });
+    expect(withQuery.status).toBe(200);
+    const metadata = await api<InstallationBody>('POST', '/installations', {
+      key: ADMIN,
+      json: { iparams: { upstream: '169.254.169.254' } },
+    });
+    const refusedHost = await invoke(ADMIN, { template: 'public' }, metadata.json.id);
+    expect(refusedHost.json).toMatchObject({ status: 403, errorSource: 'APP', code: 'URL_REFUSED' });
 
     expect((await invoke(a.apiKey)).json.error?.code).toBe('INVALID_REQUEST');
     expect(

@@ -74,6 +74,14 @@ export const UPSTREAM_TEMPLATES = {
       },
     },
   ),
+  // FDK's path semantics (issue 17): values as text, a literal query, no path at all.
+  graph: upstream('/v1.0<%= context.path %>'),
+  repo: upstream('/repos/<%= iparam.repo_name %>'),
+  item: upstream('/echo/item/<%= context.id %>'),
+  tickets: upstream('/api/v2/tickets?include=conversations', {
+    query: { page: '<%= context.page %>', limit: 1, all: false },
+  }),
+  root: { schema: { method: 'GET', protocol: 'http', host: '<%= iparam.upstream %>' }, options: {} },
 };
 
 export function writeProviderApp(server: OAuthServer): string {
@@ -97,6 +105,7 @@ export function writeProviderApp(server: OAuthServer): string {
       secure: true,
     },
     client_key: { display_name: 'Client key (PEM)', type: 'paragraph', required: false, secure: true },
+    repo_name: { display_name: 'Repository (owner/repo)', type: 'text', required: false },
   });
   write(dir, 'config/requests.json', {
     ...UPSTREAM_TEMPLATES,

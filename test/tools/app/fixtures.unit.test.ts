@@ -171,7 +171,12 @@ describe('the FDK sample apps', () => {
 });
 
 /** The public samples that validate today, each also surviving the bundled form. */
-const SAMPLES_VALID = ['azure-ad-ai-actions', 'oauth-skeleton', 'request-method-samples/playground'];
+const SAMPLES_VALID = [
+  'azure-ad-ai-actions',
+  'oauth-skeleton',
+  'request-method-samples/nexus-connect-hub',
+  'request-method-samples/playground',
+];
 
 /**
  * The public samples that need an issue-17 feature being built now: each row holds the sample's
@@ -189,18 +194,10 @@ const SAMPLES_AWAITING: Readonly<
     ],
   },
   // "path": "<%= context.path %>", a path that is a value from its first character.
-  'request-method-samples/nexus-connect-hub': {
-    feature: 'FDK path semantics',
-    errors: [
-      'config/requests.json $.publicGet.schema.path: path "<%= context.path %>" does not start with /',
-      'config/requests.json $.withRetryOptions.schema.path: path "<%= context.path %>" does not start with /',
-    ],
-  },
   // options.security (mutual TLS), app_settings in host, path and headers, and a path from context.
   'request-method-samples/two-way-ssl': {
-    feature: 'app_settings (also as the source of options.security), FDK path semantics',
+    feature: 'app_settings (also as the source of options.security)',
     errors: [
-      'config/requests.json $.visaGetForexRate.schema.path: path "<%= context.path %>" does not start with /',
       'config/requests.json $.visaGetForexRate.schema.headers.Authorization: Authorization "Basic <%= encode(app_settings.visa.username + \':\' + app_settings.visa.passwor…" cannot be parsed: unknown name "app_settings" at offset 17',
       'config/requests.json $.visaGetForexRate.options.security.cert: value "<%= app_settings.visa.cert %>" cannot be parsed: unknown name "app_settings" at offset 4',
       'config/requests.json $.visaGetForexRate.options.security.key: value "<%= app_settings.visa.key %>" cannot be parsed: unknown name "app_settings" at offset 4',

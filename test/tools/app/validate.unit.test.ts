@@ -62,7 +62,7 @@ describe('config/requests.json', () => {
       'error config/requests.json $.getThing.schema.method: method "FETCH" is not supported — allowed: GET, POST, PUT, PATCH, DELETE',
       'error config/requests.json $.getThing.options.maxAttempts: maxAttempts 9 is out of range — allowed: a whole number from 1 to 5',
       'error config/requests.json $.getThing.schema.host: host "10.0.0.1" is an IP address — allowed: a domain name, optionally with :port',
-      'error config/requests.json $.getThing.schema.path: path "no-slash" does not start with / — allowed: a path starting with a literal /',
+      'error config/requests.json $.getThing.schema.path: path "no-slash" does not start with / — allowed: a path starting with / or with an expression; a ? starts the query',
     ]);
   });
 
@@ -76,7 +76,7 @@ describe('config/requests.json', () => {
           schema: {
             method: 'GET',
             host: 42,
-            path: '/items?all',
+            path: '/items?all#top',
             headers: { Authorization: 'Bearer <%= access_token %>' },
           },
           options: { oauth: 7, isOAuth: true },
@@ -89,7 +89,7 @@ describe('config/requests.json', () => {
     expect(found).toEqual([
       'error config/requests.json $.getThing.schema.host: host is 42 — allowed: a domain name, optionally with :port',
       'error config/requests.json $.getThing.options.oauth: oauth is 7 — allowed: the name of an integration in config/oauth_config.json',
-      'error config/requests.json $.getThing.schema.path: path "/items?all" has a query or fragment — allowed: a path only; query parameters go under schema.query',
+      'error config/requests.json $.getThing.schema.path: path "/items?all#top" has a fragment (#) — allowed: a path starting with / or with an expression; a ? starts the query',
     ]);
   });
 
@@ -132,6 +132,57 @@ describe('config/requests.json', () => {
     // Assess
     expect(found).toEqual([
       'error config/iparams.json $.api_key.secure: secure is "yes" — allowed: true or false',
+    ]);
+  });
+
+  it("takes FDK's paths: none (/), an expression first, a literal query; numbers and booleans in query as text", () => {
+    // Prepare
+    const get = (schema: Record<string, unknown>) => ({
+      schema: { method: 'GET', host: 'api.example.com', ...schema },
+    });
+    const root = appFolder({
+      'manifest.json': manifest('root', 'whole', 'graph', 'tickets'),
+      'config/requests.json': {
+        root: get({}),
+        whole: get({ path: '<%= context.path %>' }),
+        graph: get({ path: '/v1.0<%= context.path %>' }),
+        tickets: get({ path: '/api/v2/tickets?include=conversations', query: { limit: 1, all: false } }),
+      },
+    });
+    // Act
+    const { app, problems } = loadApp(readAppDir(root));
+    // Assess
+    expect(problems.map(formatProblemLine)).toEqual([]);
+    expect(app?.templates.get('root')?.path.source).toBe('/');
+    expect(app?.templates.get('whole')?.path.source).toBe('<%= context.path %>');
+    const query = app?.templates.get('tickets')?.query;
+    expect([...(query ?? [])].map(([name, value]) => [name, value.source])).toEqual([
+      ['limit', '1'],
+      ['all', 'false'],
+    ]);
+  });
+
+  it('refuses a literal path that no invoke could send', () => {
+    // Prepare
+    const get = (path: string) => ({ schema: { method: 'GET', host: 'api.example.com', path } });
+    const root = appFolder({
+      'manifest.json': manifest('a', 'b', 'c', 'd'),
+      'config/requests.json': {
+        a: get('/items\\x'),
+        b: get('/items/%2F<%= context.id %>'),
+        c: get('/items/./<%= context.id %>'),
+        d: get('/items/<%= context.id %>#top'),
+      },
+    });
+    // Act
+    const found = lines(root);
+    // Assess
+    const allowed = 'allowed: a path starting with / or with an expression; a ? starts the query';
+    expect(found).toEqual([
+      `error config/requests.json $.a.schema.path: path "/items\\\\x" has a backslash — ${allowed}`,
+      `error config/requests.json $.b.schema.path: path "/items/%2F<%= context.id %>" has an encoded separator or dot segment (%2f, %5c, %2e%2e) — ${allowed}`,
+      `error config/requests.json $.c.schema.path: path "/items/./<%= context.id %>" has a "." or ".." segment — ${allowed}`,
+      `error config/requests.json $.d.schema.path: path "/items/<%= context.id %>#top" has a fragment (#) — ${allowed}`,
     ]);
   });
 });

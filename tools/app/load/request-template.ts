@@ -1,5 +1,6 @@
 import type { App, RequestTemplate } from '../../../lib/app/model';
 import type { Template } from '../../../lib/app/template/ast';
+import { pathProblem } from '../../../lib/invoke/confine-path';
 import { child, describeValue, type ProblemSink, type Where } from '../problems';
 import {
   REQUEST_TEMPLATE_RULES,
@@ -28,19 +29,22 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Set by the HTTP client from the request itself; a template overriding them could mislead the upstream. */
 const CONTROLLED_HEADERS = ['host', 'content-length', 'transfer-encoding', 'connection'];
 
+const PATH_ALLOWED = 'a path starting with / or with an expression; a ? starts the query';
+
+/**
+ * The literal text of a path under the rule every invoke applies (lib/invoke/confine-path.ts),
+ * each expression standing for a harmless value: a literal the rule refuses would fail every call.
+ */
 function checkPath(template: Template, where: Where, sink: ProblemSink): void {
   const first = template.segments[0];
   const quoted = describeValue(template.source);
-  const literal = template.segments.map((segment) => (segment.kind === 'text' ? segment.text : '')).join('');
-  if (first?.kind !== 'text' || !first.text.startsWith('/')) {
-    sink.error(where, `path ${quoted} does not start with /`, 'a path starting with a literal /');
-  } else if (literal.includes('?') || literal.includes('#')) {
-    sink.error(
-      where,
-      `path ${quoted} has a query or fragment`,
-      'a path only; query parameters go under schema.query',
-    );
+  if (first?.kind !== 'expr' && !(first?.text ?? '').startsWith('/')) {
+    sink.error(where, `path ${quoted} does not start with /`, PATH_ALLOWED);
+    return;
   }
+  const sample = template.segments.map((segment) => (segment.kind === 'text' ? segment.text : 'x')).join('');
+  const why = pathProblem(first?.kind === 'expr' ? `/${sample}` : sample, '');
+  if (why !== undefined) sink.error(where, `path ${quoted} has ${why}`, PATH_ALLOWED);
 }
 
 function checkHeaders(headers: Readonly<Record<string, string>>, where: Where, sink: ProblemSink): void {
@@ -63,7 +67,7 @@ function checkHeaders(headers: Readonly<Record<string, string>>, where: Where, s
   }
 }
 
-function checkQueryNames(query: Readonly<Record<string, string>>, where: Where, sink: ProblemSink): void {
+function checkQueryNames(query: Readonly<Record<string, unknown>>, where: Where, sink: ProblemSink): void {
   for (const name of Object.keys(query)) {
     if (name.includes('<%')) {
       sink.error(
@@ -126,14 +130,18 @@ function parseFields(
   sink: ProblemSink,
 ): ParsedFields {
   const schemaWhere = child(where, 'schema');
-  const { headers = {}, query = {} } = fields;
+  const { headers = {} } = fields;
+  // FDK sends a number or a boolean as its text.
+  const query = Object.fromEntries(
+    Object.entries(fields.query ?? {}).map(([name, value]) => [name, String(value)]),
+  );
   checkHeaders(headers, child(schemaWhere, 'headers'), sink);
   checkQueryNames(query, child(schemaWhere, 'query'), sink);
   const host =
     fields.host === undefined ? undefined : parseField(fields.host, child(schemaWhere, 'host'), 'host', sink);
   if (host !== undefined) validateHostTemplate(host, child(schemaWhere, 'host'), sink);
-  const path =
-    fields.path === undefined ? undefined : parseField(fields.path, child(schemaWhere, 'path'), 'path', sink);
+  // FDK's default path; a path that failed the schema is reported already.
+  const path = parseField(fields.path ?? '/', child(schemaWhere, 'path'), 'path', sink);
   if (path !== undefined) checkPath(path, child(schemaWhere, 'path'), sink);
   return {
     host,

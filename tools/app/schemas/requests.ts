@@ -4,14 +4,17 @@ import type { FieldRules } from '../zod-problems';
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 const stringMap = z.record(z.string(), z.string());
+/** FDK sends a number or boolean in `query` as its text (`"limit": 1` is `limit=1`). */
+const queryMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
 const schemaSchema = z.strictObject({
   method: z.enum(HTTP_METHODS),
   protocol: z.enum(['https', 'http']).optional(),
   host: z.string(),
-  path: z.string(),
+  // FDK's default: a template without a path calls `/`.
+  path: z.string().optional(),
   headers: stringMap.optional(),
-  query: stringMap.optional(),
+  query: queryMap.optional(),
   // Listed so that its message can say why: the body comes with each invoke.
   body: z.undefined().optional(),
 });
@@ -55,11 +58,11 @@ export const REQUEST_TEMPLATE_RULES: FieldRules = {
   'schema.method': { allowed: HTTP_METHODS.join(', ') },
   'schema.protocol': { allowed: 'https, or http for destinations on the egress allow list' },
   'schema.host': { allowed: 'a domain name, optionally with :port' },
-  'schema.path': { allowed: 'a path starting with /' },
+  'schema.path': { allowed: 'a path starting with / (default /), optionally with a ?query' },
   'schema.headers': { allowed: 'an object of header names to string values' },
   'schema.headers.*': { allowed: 'a string' },
-  'schema.query': { allowed: 'an object of parameter names to string values' },
-  'schema.query.*': { allowed: 'a string' },
+  'schema.query': { allowed: 'an object of parameter names to string, number or boolean values' },
+  'schema.query.*': { allowed: 'a string, a number or a boolean' },
   'schema.body': {
     message: 'there is no body in the schema: the body comes with each invoke',
     allowed: SCHEMA_KEYS,
