@@ -10,6 +10,7 @@ import {
 import { parseSalvaging } from '../zod-problems';
 import { validateHostTemplate } from './host';
 import { checkReferences, type ReferenceScope, type TemplateField } from './references';
+import { readUpload } from './request-upload';
 import { parseField, parseFieldMap } from './template-field';
 
 /** What a template is checked against, from the other files. */
@@ -207,7 +208,13 @@ export function readRequestTemplate(
     parts.options?.isOAuth === true ||
     oauthFailed ||
     failed('options', 'isOAuth');
-  checkReferences(fieldsToCheck(parsed, where), { ...scope, wantsOauth }, sink);
+  const { upload, fields: uploadFields } = readUpload(
+    parts.schema ?? {},
+    child(where, 'schema'),
+    sink,
+    (key) => failed('schema', key),
+  );
+  checkReferences([...fieldsToCheck(parsed, where), ...uploadFields], { ...scope, wantsOauth }, sink);
   const { host, path, headers, query } = parsed;
   if (
     input === undefined ||
@@ -230,5 +237,6 @@ export function readRequestTemplate(
     oauth,
     maxAttempts: input.options?.maxAttempts ?? 1,
     retryDelay: input.options?.retryDelay ?? 0,
+    ...(upload === undefined ? {} : { upload }),
   };
 }
