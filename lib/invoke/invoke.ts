@@ -19,6 +19,7 @@ import type { Vault } from '../tokens/vault';
 import type { AccessTokens, CurrentToken } from './access-token';
 import type { Admission } from './admit';
 import { renderRequest } from './render-request';
+import { type EnvelopeBody, envelopeBody } from './response-body';
 import { type Sent, sendWithRetries } from './send';
 
 export interface InvokeSettings {
@@ -59,15 +60,17 @@ export interface InvokeCall {
   readonly remainingMs?: number | undefined;
 }
 
-/** The FDK envelope: the upstream's status, headers and body (as a string), and the attempts made. */
-export interface Envelope {
+/**
+ * The FDK envelope: the upstream's status, headers and body, and the attempts made. The body
+ * is a string when it is text; otherwise base64, and `encoding` says so (./response-body.ts).
+ */
+export interface Envelope extends EnvelopeBody {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly response: string;
   readonly attempts: number;
 }
 
-/** What Lambda can return: 6 MB for the whole JSON answer. */
+/** What Lambda can return: 6 MB for the whole JSON answer (base64 makes a body 4/3 its size). */
 const MAX_ENVELOPE_BYTES = 6 * 1024 * 1024;
 
 export const DEFAULT_INVOKE_SETTINGS: InvokeSettings = {
@@ -193,7 +196,7 @@ function envelopeOf(sent: Sent): Envelope {
   const envelope: Envelope = {
     status: sent.response.status,
     headers: sent.response.headers,
-    response: sent.response.body.toString('utf8'),
+    ...envelopeBody(sent.response.headers['content-type'], sent.response.body),
     attempts: sent.attempts,
   };
   if (Buffer.byteLength(JSON.stringify(envelope), 'utf8') > MAX_ENVELOPE_BYTES) {
