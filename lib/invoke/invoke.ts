@@ -8,7 +8,6 @@ import {
   FailedAfterAttempts,
   NamedError,
   NotFoundError,
-  PayloadTooLargeError,
   TemplateRequestError,
   UndeclaredTemplateError,
   UpstreamError,
@@ -19,6 +18,7 @@ import type { Vault } from '../tokens/vault';
 import type { AccessTokens, CurrentToken } from './access-token';
 import type { Admission } from './admit';
 import { renderRequest } from './render-request';
+import { payloadOf, type UploadFile, withPayload } from './request-body';
 import { type EnvelopeBody, envelopeBody } from './response-body';
 import { type Sent, sendWithRetries } from './send';
 
@@ -26,6 +26,8 @@ export interface InvokeSettings {
   /** The whole invoke, retries included (15 s by default; 15–30 s). */
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
+  /** A template's upload as built (multipart or the raw file); its base64 must fit the 6 MB request. */
+  readonly maxUploadBytes: number;
   readonly maxResponseBytes: number;
 }
 
@@ -47,6 +49,8 @@ export interface InvokeInput {
   readonly context?: Readonly<Record<string, unknown>> | undefined;
   /** Sent as is when a string, as JSON otherwise. */
   readonly body?: unknown;
+  /** The files a template's schema.formData / schema.file names, by the name its `ref` renders to. */
+  readonly files?: ReadonlyMap<string, UploadFile> | undefined;
   readonly account?: string | undefined;
 }
 
@@ -76,6 +80,7 @@ const MAX_ENVELOPE_BYTES = 6 * 1024 * 1024;
 export const DEFAULT_INVOKE_SETTINGS: InvokeSettings = {
   timeoutMs: 15_000,
   maxBodyBytes: 100 * 1024,
+  maxUploadBytes: 4 * 1024 * 1024,
   maxResponseBytes: 6 * 1024 * 1024,
 };
 
@@ -88,14 +93,6 @@ function templateNamed(app: App, name: string): RequestTemplate {
     );
   }
   throw new NotFoundError('template', `Template "${name}" does not exist in config/requests.json`);
-}
-
-function requestBody(body: unknown, limit: number): string | undefined {
-  if (body === undefined || body === null) return undefined;
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  const size = Buffer.byteLength(text, 'utf8');
-  if (size > limit) throw new PayloadTooLargeError(size, limit, 'The request body');
-  return text;
 }
 
 async function iparamsOf(deps: InvokeDeps, installation: InstallationRecord) {
@@ -139,12 +136,13 @@ export async function invoke(
   const { call, template, key } = parsed;
   const installation = admitted.installation;
   if (installation === undefined) throw new Error('admission returned no installation');
-  const body = requestBody(call.body, deps.settings.maxBodyBytes);
   const iparams = await iparamsOf(deps, installation);
+  const url = { context: call.context ?? {}, iparam: iparams.plain };
+  const payload = await payloadOf(template, call, url, deps.settings);
   let token = key === undefined ? undefined : await deps.tokens.current(key, admitted.account, deadline);
   // Secure iparams and the token are only in scope for headers (the app validation says so too).
   const scope = (accessToken: string | undefined): { url: TemplateScope; headers: TemplateScope } => ({
-    url: { context: call.context ?? {}, iparam: iparams.plain },
+    url,
     headers: {
       context: call.context ?? {},
       iparam: iparams.all,
@@ -158,11 +156,8 @@ export async function invoke(
     maxResponseBytes: deps.settings.maxResponseBytes,
     now: () => deps.now().getTime(),
   };
-  let sent: Sent = await sendWithRetries(
-    deps.egress,
-    { ...renderRequest(template, scope(token?.accessToken)), body },
-    options,
-  );
+  const build = () => withPayload(renderRequest(template, scope(token?.accessToken)), payload);
+  let sent: Sent = await sendWithRetries(deps.egress, build(), options);
   if (sent.response.status === 401 && key !== undefined && token !== undefined) {
     // One forced refresh and one retry: the token may have been revoked or rotated early.
     const previous = sent.attempts;
@@ -170,13 +165,7 @@ export async function invoke(
       deps.tokens.afterUnauthorized(key, token as CurrentToken, deadline),
     );
     if (token !== undefined) {
-      const retried = await withAttempts(previous, () =>
-        sendWithRetries(
-          deps.egress,
-          { ...renderRequest(template, scope(token?.accessToken)), body },
-          options,
-        ),
-      );
+      const retried = await withAttempts(previous, () => sendWithRetries(deps.egress, build(), options));
       sent = { response: retried.response, attempts: previous + retried.attempts };
     }
   }

@@ -17,7 +17,8 @@ const CR_LF = /[\r\n]/;
 const ILL_FORMED_VALUE =
   'a substituted value contains ill-formed Unicode (a lone surrogate); it cannot be sent in a path';
 
-function render(
+/** One field rendered; a substitution that fails is the template's error, named by `where`. */
+export function render(
   template: Parameters<typeof renderTemplate>[0],
   scope: TemplateScope,
   where: string,
