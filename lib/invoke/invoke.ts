@@ -19,7 +19,7 @@ import type { AccessTokens, CurrentToken } from './access-token';
 import type { Admission } from './admit';
 import { renderRequest } from './render-request';
 import { payloadOf, type UploadFile, withPayload } from './request-body';
-import { type EnvelopeBody, envelopeBody } from './response-body';
+import { answerBytes, type EnvelopeBody, envelopeBody } from './response-body';
 import { type Sent, sendWithRetries } from './send';
 
 export interface InvokeSettings {
@@ -74,8 +74,8 @@ export interface Envelope extends EnvelopeBody {
   readonly attempts: number;
 }
 
-/** What Lambda can return: 6 MB for the whole JSON answer (base64 makes a body 4/3 its size). */
-const MAX_ENVELOPE_BYTES = 6 * 1024 * 1024;
+/** What Lambda can return: 6 MB for its whole answer, less room for the status and the headers. */
+const MAX_ENVELOPE_BYTES = 6 * 1024 * 1024 - 4 * 1024;
 
 export const DEFAULT_INVOKE_SETTINGS: InvokeSettings = {
   timeoutMs: 15_000,
@@ -188,7 +188,7 @@ function envelopeOf(sent: Sent): Envelope {
     ...envelopeBody(sent.response.headers['content-type'], sent.response.body),
     attempts: sent.attempts,
   };
-  if (Buffer.byteLength(JSON.stringify(envelope), 'utf8') > MAX_ENVELOPE_BYTES) {
+  if (answerBytes(envelope) > MAX_ENVELOPE_BYTES) {
     throw new FailedAfterAttempts(
       new UpstreamError(
         'response_too_large',

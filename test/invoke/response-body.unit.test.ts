@@ -1,5 +1,5 @@
 /** The envelope's text-or-base64 decision (lib/invoke/response-body.ts). */
-import { envelopeBody, isTextBody } from '../../lib/invoke/response-body';
+import { answerBytes, envelopeBody, isTextBody } from '../../lib/invoke/response-body';
 
 const NOT_UTF8 = Buffer.from([0x25, 0x50, 0x44, 0x46, 0xff, 0xfe, 0x00, 0x80]);
 
@@ -60,5 +60,18 @@ describe('envelopeBody', () => {
     // Assess
     expect(body.encoding).toBe('base64');
     expect(Buffer.from(body.response, 'base64').equals(bytes)).toBe(true);
+  });
+});
+
+describe('answerBytes', () => {
+  it("counts the envelope as the Lambda's answer carries it: a string escaped once more", () => {
+    // Prepare: a JSON body of quotes is escaped in the envelope, and again in the answer
+    const quotes = { response: '"'.repeat(1000) };
+    const base64 = envelopeBody('image/png', Buffer.alloc(3000));
+    // Act / Assess
+    expect(answerBytes(quotes)).toBe(JSON.stringify(JSON.stringify(quotes)).length);
+    expect(answerBytes(quotes)).toBeGreaterThan(4000);
+    expect(answerBytes(base64) - base64.response.length).toBeLessThan(100);
+    expect(answerBytes({ response: 'ü' })).toBe(Buffer.byteLength('"{\\"response\\":\\"ü\\"}"'));
   });
 });
