@@ -95,12 +95,12 @@ function templateNamed(app: App, name: string): RequestTemplate {
   throw new NotFoundError('template', `Template "${name}" does not exist in config/requests.json`);
 }
 
-async function iparamsOf(deps: InvokeDeps, installation: InstallationRecord) {
-  if (installation.secureIparams === undefined)
-    return { plain: installation.iparams, all: installation.iparams };
+/** Every iparam, the secure ones decrypted: for headers only. */
+async function allIparamsOf(deps: InvokeDeps, installation: InstallationRecord) {
+  if (installation.secureIparams === undefined) return installation.iparams;
   const opened = deps.memo.open(await deps.vault(), installation.secureIparams, iparamsAad(installation.id));
   const secure = JSON.parse(opened) as Record<string, unknown>;
-  return { plain: installation.iparams, all: { ...installation.iparams, ...secure } };
+  return { ...installation.iparams, ...secure };
 }
 
 /** Left for the envelope itself once the runtime's time is nearly spent. */
@@ -136,16 +136,17 @@ export async function invoke(
   const { call, template, key } = parsed;
   const installation = admitted.installation;
   if (installation === undefined) throw new Error('admission returned no installation');
-  const iparams = await iparamsOf(deps, installation);
-  const url = { context: call.context ?? {}, iparam: iparams.plain };
+  // An upload renders like the query, and is refused before any secret is opened.
+  const url = { context: call.context ?? {}, iparam: installation.iparams };
   const payload = await payloadOf(template, call, url, deps.settings);
+  const iparams = await allIparamsOf(deps, installation);
   let token = key === undefined ? undefined : await deps.tokens.current(key, admitted.account, deadline);
   // Secure iparams and the token are only in scope for headers (the app validation says so too).
   const scope = (accessToken: string | undefined): { url: TemplateScope; headers: TemplateScope } => ({
     url,
     headers: {
       context: call.context ?? {},
-      iparam: iparams.all,
+      iparam: iparams,
       ...(accessToken === undefined ? {} : { access_token: accessToken }),
     },
   });
