@@ -1,7 +1,8 @@
 /**
  * The request of POST /installations/{id}/invoke: the FDK's `{ template, context?, body?,
- * query?, account?, cache?, ttl? }` (`ttl` in ms, 1 ms to 1 h). Parsed when the use case asks
- * (after authentication), so a stranger learns nothing about the app's templates from a refusal.
+ * query?, account?, cache?, ttl? }` (`ttl` in ms, 1 ms to 1 h), and `files?` for a template's
+ * upload. Parsed when the use case asks (after authentication), so a stranger learns nothing
+ * about the app's templates from a refusal.
  */
 import * as v from 'valibot';
 import { InvalidInputError } from '../errors';
@@ -9,6 +10,7 @@ import { type HttpRequest, jsonBody } from '../http/request';
 import type { InvokeInput } from '../invoke/invoke';
 import { MAX_CACHE_TTL_MS } from '../invoke/response-cache';
 import { fieldProblems, jsonObject, jsonRecord, summarize } from '../validation';
+import { invokeFiles } from './invoke-files';
 
 // One check rather than valibot's integer/min/max actions: the invoke bundle is near its limit.
 const isTtl = (ttl: number) => Number.isInteger(ttl) && ttl >= 1 && ttl <= MAX_CACHE_TTL_MS;
@@ -17,6 +19,7 @@ const invokeBody = jsonObject({
   template: v.pipe(v.string(), v.minLength(1)),
   context: v.optional(jsonRecord(v.unknown())),
   body: v.optional(v.unknown()),
+  files: v.optional(invokeFiles),
   account: v.optional(v.string()),
   cache: v.optional(v.boolean()),
   ttl: v.optional(
@@ -39,7 +42,7 @@ export function invokeRequest(request: HttpRequest): InvokeInput {
   if (parsed.success) return parsed.output;
   const problems = fieldProblems(parsed.issues);
   throw new InvalidInputError(
-    `Invalid invoke request: ${summarize(problems)}; allowed: { template, context?, body?, query?, account?, cache?, ttl? }`,
+    `Invalid invoke request: ${summarize(problems)}; allowed: { template, context?, body?, files?, query?, account?, cache?, ttl? }`,
     { details: problems },
   );
 }

@@ -94,6 +94,8 @@ export interface RequestTemplate {
   readonly maxAttempts: number;
   /** Milliseconds between attempts. */
   readonly retryDelay: number;
+  /** FDK's `schema.formData` or `schema.file`; absent: the body is the invoke's `body`. */
+  readonly upload?: RequestUpload;
   /** `options.security`: the TLS material of this template's calls, read from secure iparams. */
   readonly tls?: TlsIparams;
 }
@@ -115,6 +117,22 @@ export const TLS_FIELDS = [
   'key',
   'passphrase',
 ] as const satisfies readonly (keyof TlsIparams)[];
+
+/** A named part of a multipart body: a text field's value, or a file's `ref`. */
+export interface FormPart {
+  readonly name: string;
+  readonly value: Template;
+}
+
+/**
+ * What a template builds its request body from instead of the invoke's `body`: multipart
+ * fields and files (`schema.formData`) or one raw file (`schema.file`). A file's `ref` renders
+ * to the name of a file the invoke carries (base64, in `files`); on FDK it names an upload in
+ * the platform's object store, which Handshake does not have. Parts keep the template's order.
+ */
+export type RequestUpload =
+  | { readonly kind: 'formData'; readonly fields: readonly FormPart[]; readonly files: readonly FormPart[] }
+  | { readonly kind: 'file'; readonly ref: Template };
 
 export const IPARAM_TYPES = [
   'text',

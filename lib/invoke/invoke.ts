@@ -8,7 +8,6 @@ import {
   FailedAfterAttempts,
   NamedError,
   NotFoundError,
-  PayloadTooLargeError,
   TemplateRequestError,
   UndeclaredTemplateError,
   UpstreamError,
@@ -19,6 +18,8 @@ import type { Vault } from '../tokens/vault';
 import type { AccessTokens, CurrentToken } from './access-token';
 import type { Admission } from './admit';
 import { type InvokeQuery, renderRequest } from './render-request';
+import { payloadOf, type UploadFile, withPayload } from './request-body';
+import { answerBytes, type EnvelopeBody, envelopeBody } from './response-body';
 import { type CacheOptions, cachePlan, type ResponseCache } from './response-cache';
 import { type Sent, sendWithRetries } from './send';
 
@@ -26,6 +27,8 @@ export interface InvokeSettings {
   /** The whole invoke, retries included (15 s by default; 15–30 s). */
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
+  /** A template's upload as built (multipart or the raw file); its base64 must fit the 6 MB request. */
+  readonly maxUploadBytes: number;
   readonly maxResponseBytes: number;
 }
 
@@ -51,6 +54,8 @@ export interface InvokeInput extends CacheOptions {
   readonly body?: unknown;
   /** Added to the template's query (a later name replaces an earlier one). */
   readonly query?: InvokeQuery | undefined;
+  /** The files a template's schema.formData / schema.file names, by the name its `ref` renders to. */
+  readonly files?: ReadonlyMap<string, UploadFile> | undefined;
   readonly account?: string | undefined;
 }
 
@@ -64,20 +69,23 @@ export interface InvokeCall {
   readonly remainingMs?: number | undefined;
 }
 
-/** The FDK envelope: the upstream's status, headers and body (as a string), and the attempts made. */
-export interface Envelope {
+/**
+ * The FDK envelope: the upstream's status, headers and body, and the attempts made. The body
+ * is a string when it is text; otherwise base64, and `encoding` says so (./response-body.ts).
+ */
+export interface Envelope extends EnvelopeBody {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly response: string;
   readonly attempts: number;
 }
 
-/** What Lambda can return: 6 MB for the whole JSON answer. */
-const MAX_ENVELOPE_BYTES = 6 * 1024 * 1024;
+/** What Lambda can return: 6 MB for its whole answer, less room for the status and the headers. */
+const MAX_ENVELOPE_BYTES = 6 * 1024 * 1024 - 4 * 1024;
 
 export const DEFAULT_INVOKE_SETTINGS: InvokeSettings = {
   timeoutMs: 15_000,
   maxBodyBytes: 100 * 1024,
+  maxUploadBytes: 4 * 1024 * 1024,
   maxResponseBytes: 6 * 1024 * 1024,
 };
 
@@ -92,20 +100,12 @@ function templateNamed(app: App, name: string): RequestTemplate {
   throw new NotFoundError('template', `Template "${name}" does not exist in config/requests.json`);
 }
 
-function requestBody(body: unknown, limit: number): string | undefined {
-  if (body === undefined || body === null) return undefined;
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  const size = Buffer.byteLength(text, 'utf8');
-  if (size > limit) throw new PayloadTooLargeError(size, limit, 'The request body');
-  return text;
-}
-
-async function iparamsOf(deps: InvokeDeps, installation: InstallationRecord) {
-  if (installation.secureIparams === undefined)
-    return { plain: installation.iparams, all: installation.iparams };
+/** Every iparam, the secure ones decrypted: for headers only. */
+async function allIparamsOf(deps: InvokeDeps, installation: InstallationRecord) {
+  if (installation.secureIparams === undefined) return installation.iparams;
   const opened = deps.memo.open(await deps.vault(), installation.secureIparams, iparamsAad(installation.id));
   const secure = JSON.parse(opened) as Record<string, unknown>;
-  return { plain: installation.iparams, all: { ...installation.iparams, ...secure } };
+  return { ...installation.iparams, ...secure };
 }
 
 /** Left for the envelope itself once the runtime's time is nearly spent. */
@@ -143,22 +143,26 @@ export async function invoke(
   const { call, template, key } = parsed;
   const installation = admitted.installation;
   if (installation === undefined) throw new Error('admission returned no installation');
-  const body = requestBody(call.body, deps.settings.maxBodyBytes);
-  const iparams = await iparamsOf(deps, installation);
+  // An upload renders like the query, and is refused before any secret is opened.
+  const url = { context: call.context ?? {}, iparam: installation.iparams };
+  const payload = await payloadOf(template, call, url, deps.settings);
+  const iparams = await allIparamsOf(deps, installation);
   let token = key === undefined ? undefined : await deps.tokens.current(key, admitted.account, deadline);
   // Secure iparams and the token are only in scope for headers (the app validation says so too).
   const scope = (accessToken: string | undefined): { url: TemplateScope; headers: TemplateScope } => ({
-    url: { context: call.context ?? {}, iparam: iparams.plain },
+    url,
     headers: {
       context: call.context ?? {},
-      iparam: iparams.all,
+      iparam: iparams,
       ...(accessToken === undefined ? {} : { access_token: accessToken }),
     },
   });
   const options = sendOptions(deps, template, deadline);
   const account = key === undefined ? undefined : { key, record: admitted.account };
   const plan = cachePlan(call, template.method, installation, account);
-  let sending = { ...renderRequest(template, scope(token?.accessToken), call.query), body };
+  const build = (accessToken: string | undefined) =>
+    withPayload(renderRequest(template, scope(accessToken), call.query), payload);
+  let sending = build(token?.accessToken);
   const cached = await deps.cache.find<Envelope>(plan, sending);
   if (cached !== undefined) return cached;
   let sent: Sent = await sendWithRetries(deps.egress, sending, options);
@@ -169,7 +173,7 @@ export async function invoke(
       deps.tokens.afterUnauthorized(key, token as CurrentToken, deadline),
     );
     if (token !== undefined) {
-      const retry = { ...renderRequest(template, scope(token.accessToken), call.query), body };
+      const retry = build(token.accessToken);
       sending = retry;
       const retried = await withAttempts(previous, () => sendWithRetries(deps.egress, retry, options));
       sent = { response: retried.response, attempts: previous + retried.attempts };
@@ -204,10 +208,10 @@ function envelopeOf(sent: Sent): Envelope {
   const envelope: Envelope = {
     status: sent.response.status,
     headers: sent.response.headers,
-    response: sent.response.body.toString('utf8'),
+    ...envelopeBody(sent.response.headers['content-type'], sent.response.body),
     attempts: sent.attempts,
   };
-  if (Buffer.byteLength(JSON.stringify(envelope), 'utf8') > MAX_ENVELOPE_BYTES) {
+  if (answerBytes(envelope) > MAX_ENVELOPE_BYTES) {
     throw new FailedAfterAttempts(
       new UpstreamError(
         'response_too_large',

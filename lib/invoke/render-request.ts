@@ -20,7 +20,8 @@ const HOST =
   /^(?=.{1,253}(:|$))[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?(?::\d{1,5})?$/;
 const CR_LF = /[\r\n]/;
 
-function render(
+/** One field rendered; a substitution that fails is the template's error, named by `where`. */
+export function render(
   template: Parameters<typeof renderTemplate>[0],
   scope: TemplateScope,
   where: string,

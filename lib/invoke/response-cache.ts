@@ -40,7 +40,7 @@ export interface CachePlan {
   readonly ttlMs: number;
 }
 
-type Request = RenderedRequest & { readonly body?: string | undefined };
+type Request = RenderedRequest & { readonly body?: string | Uint8Array | undefined };
 
 /** Any envelope: the cache keeps it as JSON and gives it back as it was. */
 interface Answer {
@@ -83,7 +83,9 @@ export function requestHash(account: AccountKey | undefined, request: Request): 
     request.method,
     request.url,
     headers,
-    request.body ?? null,
+    request.body instanceof Uint8Array
+      ? Buffer.from(request.body).toString('base64')
+      : (request.body ?? null),
   ];
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }

@@ -38,7 +38,7 @@ export function retryAfterMs(value: string | undefined, now: number): number | u
 /** One attempt: the response, or the EgressError that stopped it. */
 async function attempt(
   egress: Egress,
-  request: RenderedRequest & { readonly body?: string | undefined },
+  request: RenderedRequest & { readonly body?: string | Uint8Array | undefined },
   options: SendOptions,
   remaining: number,
 ): Promise<EgressResponse | EgressError> {
@@ -77,7 +77,7 @@ function nextDelay(
  */
 export async function sendWithRetries(
   egress: Egress,
-  request: RenderedRequest & { readonly body?: string | undefined },
+  request: RenderedRequest & { readonly body?: string | Uint8Array | undefined },
   options: SendOptions,
 ): Promise<Sent> {
   const sleep = options.sleep ?? wait;

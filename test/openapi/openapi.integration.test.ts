@@ -525,6 +525,24 @@ describe('real responses match the document', () => {
     expect(cached[1]?.json).toEqual(cached[0]?.json);
     const badTtl = await invoke(a.apiKey, { ...cachedCall, ttl: 3_600_001 });
     expect(badTtl.json).toMatchObject({ status: 400, errorSource: 'APP', code: 'INVALID_REQUEST' });
+    const binary = await invoke(a.apiKey, {
+      template: 'binary',
+      context: { bytes: '64', type: 'image/png' },
+    });
+    expect(binary.json).toMatchObject({ status: 200, encoding: 'base64' });
+    const file = { content: 'AAEC', filename: 'a.pdf', contentType: 'application/pdf' };
+    const uploaded = await invoke(a.apiKey, {
+      template: 'uploadRaw',
+      context: { file_ref: 'f' },
+      files: { f: file },
+    });
+    expect(uploaded.json).toMatchObject({ status: 201, attempts: 1 });
+    const notBase64 = await invoke(a.apiKey, {
+      template: 'uploadRaw',
+      context: { file_ref: 'f' },
+      files: { f: { content: 'AA=C' } },
+    });
+    expect(notBase64.json).toMatchObject({ status: 400, errorSource: 'APP', code: 'INVALID_REQUEST' });
 
     const unknownTemplate = await invoke(a.apiKey, { template: 'noSuchTemplate' });
     expect(unknownTemplate.status).toBe(404);
@@ -563,7 +581,7 @@ describe('real responses match the document', () => {
     expect((await invoke(undefined, { template: 'public' })).json.error?.code).toBe('UNAUTHENTICATED');
     expect((await invoke(b.apiKey, { template: 'public' })).status).toBe(403);
     expect((await invoke(ADMIN, { template: 'public' }, UNKNOWN_ID)).json.error?.code).toBe('NOT_FOUND');
-    for (const answer of [unknownTemplate, undeclared, badBody, hostile, notConnected, tooBig]) {
+    for (const answer of [unknownTemplate, undeclared, badBody, hostile, notConnected, tooBig, notBase64]) {
       expect(answer.json.status).toBe(answer.status);
     }
   });

@@ -54,6 +54,22 @@ export const UPSTREAM_TEMPLATES = {
   broken: upstream('/status/500', {}, { maxAttempts: 2, retryDelay: 10 }),
   throttled: upstream('/throttle/<%= context.id %>', {}, { maxAttempts: 2, retryDelay: 0 }),
   big: upstream('/big/<%= context.bytes %>'),
+  binary: upstream('/binary/<%= context.bytes %>', { query: { type: '<%= context.type %>' } }),
+  // FDK's upload shapes: multipart fields and files, and one raw file.
+  uploadForm: upstream('/upload/form', {
+    method: 'POST',
+    headers: { 'Content-Type': 'multipart/form-data' },
+    formData: {
+      fields: { userId: '<%= context.user_id %>', note: 'from <%= iparam.upstream %>' },
+      files: { image1: { ref: '<%= context.ref1 %>' } },
+    },
+  }),
+  uploadRaw: upstream('/upload/raw', { method: 'PUT', file: { ref: '<%= context.file_ref %>' } }),
+  uploadTyped: upstream('/upload/typed', {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/octet-stream' },
+    file: { ref: 'document' },
+  }),
   slow: upstream('/slow'),
   me: upstream('/me', { headers: { Authorization: 'Bearer <%= access_token %>' } }, { oauth: 'beta' }),
   lateMe: upstream(

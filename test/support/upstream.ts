@@ -1,9 +1,10 @@
 /**
  * A real HTTP upstream for invoke tests: records every request exactly as it arrived (the raw
  * request target, headers, body) and answers by path — echo, flaky, failing, throttled, big,
- * never answering, and a protected `/me` (and a late `/lateme/<ms>`) that checks the bearer token
+ * binary, an upload's receipt, never answering, and a protected `/me` (and a late `/lateme/<ms>`) that checks the bearer token
  * at the OAuth server.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -13,12 +14,16 @@ export interface UpstreamRequest {
   readonly url: string;
   readonly headers: IncomingMessage['headers'];
   readonly body: string;
+  /** The body's bytes exactly as they arrived (an upload's, which UTF-8 would mangle). */
+  readonly raw: Buffer;
 }
 
 export interface Upstream {
   /** `localhost:<port>`, for a template host. */
   readonly host: string;
   readonly requests: UpstreamRequest[];
+  /** The bodies `/binary/<bytes>` answered, in order. */
+  readonly served: Buffer[];
   /** The next request to /me with this token gets 401 (as if the provider revoked it early). */
   rejectOnce(token: string): void;
   /** Every request to /me with this token gets 401 from now on (the refresh token stays good). */
@@ -26,10 +31,10 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-async function bodyOf(request: IncomingMessage): Promise<string> {
+async function bodyOf(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 const send = (
@@ -44,6 +49,7 @@ const send = (
 
 export async function startUpstream(resourceUrl: string): Promise<Upstream> {
   const requests: UpstreamRequest[] = [];
+  const served: Buffer[] = [];
   const counters = new Map<string, number>();
   const rejected = new Set<string>();
   const refused = new Set<string>();
@@ -97,6 +103,19 @@ export async function startUpstream(resourceUrl: string): Promise<Upstream> {
     throttle: (_request, response, _body, path) =>
       bump(path) === 1 ? send(response, 429, 'slow down', { 'retry-after': '1' }) : send(response, 200, 'ok'),
     big,
+    // `/binary/<bytes>?type=<content type>`: random bytes, kept in `served` to compare.
+    binary: (request, response, _body, _path, arg) => {
+      const bytes = randomBytes(Number(arg));
+      served.push(bytes);
+      const type = new URL(request.url ?? '/', 'http://upstream').searchParams.get('type') ?? '';
+      response.writeHead(200, { 'content-type': type, 'content-length': String(bytes.length) });
+      response.end(bytes);
+    },
+    // `/upload/…`: an upload's receipt; what arrived is in `requests` (`raw`).
+    upload: (request, response) =>
+      send(response, 201, JSON.stringify({ received: Number(request.headers['content-length'] ?? -1) }), {
+        'content-type': 'application/json',
+      }),
     slow: () => undefined, // never answers
     me,
     // `/lateme/<ms>`: /me after a delay (an upstream that answers its 401 late).
@@ -115,8 +134,15 @@ export async function startUpstream(resourceUrl: string): Promise<Upstream> {
   }
 
   const server: Server = createServer((request, response) => {
-    void bodyOf(request).then(async (body) => {
-      requests.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body });
+    void bodyOf(request).then(async (raw) => {
+      const body = raw.toString('utf8');
+      requests.push({
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        body,
+        raw,
+      });
       await answer(request, response, body);
     });
   });
@@ -125,6 +151,7 @@ export async function startUpstream(resourceUrl: string): Promise<Upstream> {
   return {
     host: `localhost:${port}`,
     requests,
+    served,
     rejectOnce: (token) => rejected.add(token),
     rejectAlways: (token) => refused.add(token),
     close: () =>

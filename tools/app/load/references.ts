@@ -4,7 +4,7 @@ import { formatName, type NameReference, referencedNames } from '../../../lib/ap
 import type { ProblemSink, Where } from '../problems';
 
 /** Where in a request a template field sits: access tokens and secure iparams go in headers only. */
-export type Place = 'host' | 'path' | 'header' | 'query';
+export type Place = 'host' | 'path' | 'header' | 'query' | 'body';
 
 export interface TemplateField {
   readonly template: Template;

@@ -11,6 +11,7 @@ import {
 import { parseSalvaging } from '../zod-problems';
 import { validateHostTemplate } from './host';
 import { checkReferences, type ReferenceScope, type TemplateField } from './references';
+import { readUpload } from './request-upload';
 import { readSecurity } from './security';
 import { parseField, parseFieldMap } from './template-field';
 
@@ -177,6 +178,25 @@ function fieldsToCheck(parsed: ParsedFields, where: Where): TemplateField[] {
   return fields;
 }
 
+/** `options`: the integration (and whether OAuth is asked for at all), and `security`. */
+function readOptions(
+  options: RequestTemplateParts['options'],
+  failed: (...path: string[]) => boolean,
+  scope: RequestScope,
+  where: Where,
+  sink: ProblemSink,
+) {
+  const oauthFailed = failed('options', 'oauth');
+  const oauth = resolveOauth(options, oauthFailed, scope, child(where, 'options'), sink);
+  // An OAuth setting that failed the schema may well ask for OAuth: no access_token complaint then.
+  const wantsOauth =
+    options?.oauth !== undefined || options?.isOAuth === true || oauthFailed || failed('options', 'isOAuth');
+  const tls = failed('options', 'security')
+    ? undefined
+    : readSecurity(options?.security, scope.iparams, child(where, 'options', 'security'), sink);
+  return { oauth, wantsOauth, tls };
+}
+
 /** Reads one entry of config/requests.json; undefined when it has errors (all reported). */
 export function readRequestTemplate(
   name: string,
@@ -208,18 +228,14 @@ export function readRequestTemplate(
     );
   }
   const parsed = parseFields(parts.schema ?? {}, where, sink);
-  const oauthFailed = failed('options', 'oauth');
-  const oauth = resolveOauth(parts.options, oauthFailed, scope, child(where, 'options'), sink);
-  // An OAuth setting that failed the schema may well ask for OAuth: no access_token complaint then.
-  const wantsOauth =
-    parts.options?.oauth !== undefined ||
-    parts.options?.isOAuth === true ||
-    oauthFailed ||
-    failed('options', 'isOAuth');
-  checkReferences(fieldsToCheck(parsed, where), { ...scope, wantsOauth }, sink);
-  const tls = failed('options', 'security')
-    ? undefined
-    : readSecurity(parts.options?.security, scope.iparams, child(where, 'options', 'security'), sink);
+  const { oauth, wantsOauth, tls } = readOptions(parts.options, failed, scope, where, sink);
+  const { upload, fields: uploadFields } = readUpload(
+    parts.schema ?? {},
+    child(where, 'schema'),
+    sink,
+    (key) => failed('schema', key),
+  );
+  checkReferences([...fieldsToCheck(parsed, where), ...uploadFields], { ...scope, wantsOauth }, sink);
   const { host, path, headers, query } = parsed;
   if (
     input === undefined ||
@@ -242,6 +258,7 @@ export function readRequestTemplate(
     oauth,
     maxAttempts: input.options?.maxAttempts ?? 1,
     retryDelay: input.options?.retryDelay ?? 0,
+    ...(upload === undefined ? {} : { upload }),
     ...(tls === undefined ? {} : { tls }),
   };
 }

@@ -7,6 +7,13 @@ const stringMap = z.record(z.string(), z.string());
 /** FDK sends a number or boolean in `query` as its text (`"limit": 1` is `limit=1`). */
 const queryMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
+// FDK's upload shapes: a file is `{ ref }`, which names the file the invoke carries.
+const fileRef = z.strictObject({ ref: z.string() });
+const formDataSchema = z.strictObject({
+  fields: stringMap.optional(),
+  files: z.record(z.string(), fileRef).optional(),
+});
+
 const schemaSchema = z.strictObject({
   method: z.enum(HTTP_METHODS),
   protocol: z.enum(['https', 'http']).optional(),
@@ -15,6 +22,8 @@ const schemaSchema = z.strictObject({
   path: z.string().optional(),
   headers: stringMap.optional(),
   query: queryMap.optional(),
+  formData: formDataSchema.optional(),
+  file: fileRef.optional(),
   // Listed so that its message can say why: the body comes with each invoke.
   body: z.undefined().optional(),
 });
@@ -50,7 +59,8 @@ export const requestTemplatePartsSchema = z.strictObject({
 
 export type RequestTemplateParts = z.infer<typeof requestTemplatePartsSchema>;
 
-const SCHEMA_KEYS = 'method, protocol, host, path, headers, query';
+const SCHEMA_KEYS = 'method, protocol, host, path, headers, query, formData, file';
+const FILE_REF = 'an object { "ref": "<%= context.NAME %>" } naming a file of the invoke\'s files';
 
 export const REQUEST_TEMPLATE_RULES: FieldRules = {
   '': { allowed: 'an object with schema and options', keys: 'schema, options' },
@@ -63,6 +73,17 @@ export const REQUEST_TEMPLATE_RULES: FieldRules = {
   'schema.headers.*': { allowed: 'a string' },
   'schema.query': { allowed: 'an object of parameter names to string, number or boolean values' },
   'schema.query.*': { allowed: 'a string, a number or a boolean' },
+  'schema.formData': {
+    allowed: 'an object with fields (name to text) and files (name to { ref })',
+    keys: 'fields, files',
+  },
+  'schema.formData.fields': { allowed: 'an object of field names to string values' },
+  'schema.formData.fields.*': { allowed: 'a string' },
+  'schema.formData.files': { allowed: 'an object of field names to { ref } objects' },
+  'schema.formData.files.*': { allowed: FILE_REF, keys: 'ref' },
+  'schema.formData.files.*.ref': { allowed: 'a string' },
+  'schema.file': { allowed: FILE_REF, keys: 'ref' },
+  'schema.file.ref': { allowed: 'a string' },
   'schema.body': {
     message: 'there is no body in the schema: the body comes with each invoke',
     allowed: SCHEMA_KEYS,
