@@ -9,5 +9,6 @@ export {
   type EgressResponse,
 } from './egress';
 export { EgressError, type EgressErrorKind } from './errors';
+export { HOST_VALUE_RULE, hostShapeProblem, hostValueProblem } from './host';
 export { DNS_TIMEOUT_MS, type DnsLookup, type ResolvedAddress } from './lookup';
 export { allowsPlainHttp } from './plain-http';

@@ -140,11 +140,16 @@ export async function invoke(
   const iparams = await iparamsOf(deps, installation);
   let token = key === undefined ? undefined : await deps.tokens.current(key, admitted.account, deadline);
   // Secure iparams and the token are only in scope for headers (the app validation says so too).
+  const installationValues = {
+    current_host: { endpoint_urls: installation.endpointUrls ?? {} },
+    app_settings: installation.appSettings ?? {},
+  };
   const scope = (accessToken: string | undefined): { url: TemplateScope; headers: TemplateScope } => ({
-    url: { context: call.context ?? {}, iparam: iparams.plain },
+    url: { context: call.context ?? {}, iparam: iparams.plain, ...installationValues },
     headers: {
       context: call.context ?? {},
       iparam: iparams.all,
+      ...installationValues,
       ...(accessToken === undefined ? {} : { access_token: accessToken }),
     },
   });
