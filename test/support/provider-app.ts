@@ -62,6 +62,17 @@ export const UPSTREAM_TEMPLATES = {
     { oauth: 'beta' },
   ),
   crewMe: upstream('/me', { headers: { Authorization: 'Bearer <%= access_token %>' } }, { oauth: 'crew' }),
+  // FDK's current_host as the whole host, app settings in the path, a query and a header.
+  productTickets: {
+    schema: {
+      method: 'GET',
+      protocol: 'http',
+      host: '<%= current_host.endpoint_urls.freshdesk %>',
+      path: '/api/v2/tickets/<%= app_settings.view %>',
+      query: { per_page: '<%= app_settings.page_size %>' },
+      headers: { 'X-Mode': '<%= app_settings.mode || "none" %>' },
+    },
+  },
 };
 
 export function writeProviderApp(server: OAuthServer): string {
@@ -77,6 +88,19 @@ export function writeProviderApp(server: OAuthServer): string {
   write(dir, 'config/iparams.json', {
     upstream: { display_name: 'Upstream host', type: 'text', required: false },
     api_key: { display_name: 'API key', type: 'text', required: false, secure: true },
+    ticket_prefix: {
+      display_name: 'Ticket prefix',
+      type: 'text',
+      regex: { prefix: '^[A-Z]{2,5}$', 'prefix-error': 'two to five capital letters' },
+    },
+    region: {
+      display_name: 'Region',
+      type: 'dropdown',
+      options: [
+        { label: 'Europe', value: 'eu' },
+        { label: 'United States', value: 'us' },
+      ],
+    },
   });
   write(dir, 'config/requests.json', {
     ...UPSTREAM_TEMPLATES,
