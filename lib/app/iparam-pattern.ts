@@ -21,7 +21,8 @@ const ERROR_SUFFIX = '-error';
 /** FDK's regex object (`{ "age": "[0-9]+", "age-error": "…" }`) or a bare pattern string. */
 export function patternsOf(regex: string | Readonly<Record<string, string>>): IparamPattern[] {
   if (typeof regex === 'string') return [{ name: 'regex', source: regex, description: undefined }];
-  const isMessage = (key: string) => key.endsWith(ERROR_SUFFIX) && Object.hasOwn(regex, key.slice(0, -6));
+  const isMessage = (key: string) =>
+    key.endsWith(ERROR_SUFFIX) && Object.hasOwn(regex, key.slice(0, -ERROR_SUFFIX.length));
   return Object.entries(regex)
     .filter(([key]) => !isMessage(key))
     .map(([name, source]) => ({ name, source, description: regex[`${name}${ERROR_SUFFIX}`] }));

@@ -83,18 +83,27 @@ function unknownNames(
 }
 
 /** One field's value: kept, left out (an optional field not given), or refused. */
-function checkField(field: IparamField, given: unknown): { value: unknown } | { problem: string } | object {
+type FieldOutcome =
+  | { readonly kind: 'keep'; readonly value: unknown }
+  | { readonly kind: 'omit' }
+  | { readonly kind: 'refuse'; readonly problem: string };
+
+function checkField(field: IparamField, given: unknown): FieldOutcome {
   const useDefault =
     isEmpty(given) && field.defaultValue !== undefined && fitsIparam(field, field.defaultValue);
   const value = useDefault ? field.defaultValue : given;
   if (isEmpty(value)) {
-    if (field.required) return { problem: `${field.name} is required: ${allowedValues(field)}` };
-    return value !== undefined && value !== null && fitsIparam(field, value) ? { value } : {};
+    if (field.required)
+      return { kind: 'refuse', problem: `${field.name} is required: ${allowedValues(field)}` };
+    return value !== undefined && value !== null && fitsIparam(field, value)
+      ? { kind: 'keep', value }
+      : { kind: 'omit' };
   }
-  if (!fitsIparam(field, value)) return { problem: `${field.name} must be ${allowedValues(field)}` };
+  if (!fitsIparam(field, value))
+    return { kind: 'refuse', problem: `${field.name} must be ${allowedValues(field)}` };
   // The default is the app's own; only what the installer gives is held to the patterns.
   const mismatch = useDefault ? undefined : patternMismatch(field, value);
-  return mismatch === undefined ? { value } : { problem: mismatch };
+  return mismatch === undefined ? { kind: 'keep', value } : { kind: 'refuse', problem: mismatch };
 }
 
 const NOT_AN_OBJECT: IparamProblem = {
@@ -117,8 +126,8 @@ export function checkIparams(app: Pick<App, 'iparams'>, input: unknown): Checked
   const values: Record<string, unknown> = {};
   for (const field of fields) {
     const checked = checkField(field, Object.hasOwn(input, field.name) ? input[field.name] : undefined);
-    if ('problem' in checked) problems.push({ name: field.name, message: checked.problem });
-    else if ('value' in checked) values[field.name] = checked.value;
+    if (checked.kind === 'refuse') problems.push({ name: field.name, message: checked.problem });
+    else if (checked.kind === 'keep') values[field.name] = checked.value;
   }
   return { values, problems };
 }

@@ -87,6 +87,22 @@ describe('current_host and app_settings in request templates', () => {
     ]);
   });
 
+  it('warns when the app settings choose the server, as the context does: the installation key sets both', () => {
+    // Act
+    const { app, lines } = load({
+      'manifest.json': manifest('a', 'b'),
+      'config/requests.json': {
+        a: { schema: { method: 'GET', host: '<%= app_settings.host %>', path: '/' } },
+        b: { schema: { method: 'GET', host: '<%= app_settings.tenant %>.example.com', path: '/' } },
+      },
+    });
+    // Assess: a warning, not an error; a fixed domain is fine
+    expect(app).toBeDefined();
+    expect(lines).toEqual([
+      'warning config/requests.json $.a.schema.host: host "<%= app_settings.host %>" lets the app settings (the installation key\'s holder sets them) choose the server — allowed: a fixed domain such as <%= app_settings.subdomain %>.example.com (the egress policy still refuses IP addresses and private networks)',
+    ]);
+  });
+
   it('keeps them out of oauth_config.json', () => {
     const { lines } = load({
       'manifest.json': manifest(),
