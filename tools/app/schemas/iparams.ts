@@ -44,7 +44,10 @@ export type IparamInput = z.infer<typeof iparamSchema>;
 export const iparamPartsSchema = iparamSchema.partial();
 
 export const IPARAM_RULES: FieldRules = {
-  '': { allowed: 'an object with display_name, type and optionally description, required, secure, options' },
+  '': {
+    allowed:
+      'an object with display_name, type and optionally description, required, secure, options, default_value, regex',
+  },
   display_name: { allowed: 'a string' },
   description: { allowed: 'a string' },
   type: { allowed: IPARAM_TYPES.join(', ') },
