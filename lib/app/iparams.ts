@@ -1,4 +1,4 @@
-import { MAX_PATTERN_INPUT, matchesPattern } from './iparam-pattern';
+import { matchesPattern } from './iparam-pattern';
 import type { App, Integration, IparamField, OAuthIparamField } from './model';
 import { isRecord } from './record';
 
@@ -63,9 +63,6 @@ function patternMismatch(field: IparamField, value: unknown): string | undefined
   const patterns = field.patterns ?? [];
   if (patterns.length === 0 || (typeof value !== 'string' && typeof value !== 'number')) return undefined;
   const text = String(value);
-  if (text.length > MAX_PATTERN_INPUT) {
-    return `${field.name} is longer than ${MAX_PATTERN_INPUT} characters, the most a field with a regex takes`;
-  }
   const failed = patterns.find((pattern) => !matchesPattern(pattern, text));
   if (failed === undefined) return undefined;
   return `${field.name} does not match its regex: ${failed.description ?? `/${failed.source}/`}`;

@@ -48,7 +48,7 @@ function readPatterns(
             sink.error(
               typeof regex === 'string' ? at : child(at, pattern.name),
               `regex ${describeValue(pattern.source)} is refused: ${problem}`,
-              'a regular expression without backreferences whose repeated groups hold no repeat or alternation (e.g. ^[a-z0-9-]+$)',
+              'a JavaScript regular expression without backreferences or lookaheads (e.g. ^[a-z0-9-]+$)',
             );
             return false;
           }
