@@ -78,6 +78,18 @@ describe('current_host and app_settings at invoke', () => {
     expect(next?.headers['x-mode']).toBe('none');
   });
 
+  it('takes an IP address the egress allow list names (127.0.0.0/8 here), and reaches it', async () => {
+    // Prepare
+    const address = upstream.host.replace(/^localhost:/, '127.0.0.1:');
+    // Act
+    const created = await create({ current_host: { endpoint_urls: { freshdesk: address } } });
+    // Assess
+    expect(created.status).toBe(201);
+    const { http } = await invoke(created.body.id, created.body.apiKey, 'productTickets');
+    expect(http).toBe(200);
+    expect(upstream.requests.at(-1)?.headers.host).toBe(address);
+  });
+
   it('refuses to render a template whose product host the installation lacks, sending nothing', async () => {
     // Prepare
     const created = await create({ app_settings: { view: 'open' } });
