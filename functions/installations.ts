@@ -1,5 +1,10 @@
 import { connectLinkRequest } from '../lib/api/connect-links';
-import { createInstallationRequest, disconnectRequest, installationIdOf } from '../lib/api/installations';
+import {
+  appSettingsRequest,
+  createInstallationRequest,
+  disconnectRequest,
+  installationIdOf,
+} from '../lib/api/installations';
 import { getApp } from '../lib/app';
 import { config } from '../lib/config';
 import { createConnectLink } from '../lib/connect/links';
@@ -13,6 +18,7 @@ import {
   deleteInstallation,
   describeInstallation,
   loadInstallation,
+  replaceAppSettings,
 } from '../lib/installations/service';
 import { infrastructure } from '../lib/wiring/infrastructure';
 import { installationsWiring } from '../lib/wiring/installations';
@@ -29,6 +35,12 @@ export const handler = httpHandler({
     const id = installationIdOf(request);
     authorize(await authenticate(request.headers.authorization, deps), 'admin-or-own', id);
     return json(200, await describeInstallation(deps, id));
+  },
+  // The app's backend keeps its settings: it holds the installation's key (as it does for invoke).
+  'PUT /installations/{id}/app-settings': async (request) => {
+    const id = installationIdOf(request);
+    authorize(await authenticate(request.headers.authorization, deps), 'admin-or-own', id);
+    return json(200, { app_settings: await replaceAppSettings(deps, id, appSettingsRequest(request)) });
   },
   'POST /installations/{id}/connect-links': async (request) => {
     const id = installationIdOf(request);

@@ -1,3 +1,4 @@
+import { matchesPattern } from './iparam-pattern';
 import type { App, Integration, IparamField, OAuthIparamField } from './model';
 import { isRecord } from './record';
 
@@ -54,6 +55,19 @@ export function fitsIparam(field: Pick<IparamField, 'type' | 'options'>, value: 
   }
 }
 
+/**
+ * Why a value that fits its field's type fails one of its patterns (`regex`), or undefined. The
+ * message names the field and the pattern's description (its `NAME-error` text), never the value.
+ */
+function patternMismatch(field: IparamField, value: unknown): string | undefined {
+  const patterns = field.patterns ?? [];
+  if (patterns.length === 0 || (typeof value !== 'string' && typeof value !== 'number')) return undefined;
+  const text = String(value);
+  const failed = patterns.find((pattern) => !matchesPattern(pattern, text));
+  if (failed === undefined) return undefined;
+  return `${field.name} does not match its regex: ${failed.description ?? `/${failed.source}/`}`;
+}
+
 function unknownNames(
   input: Readonly<Record<string, unknown>>,
   known: readonly string[],
@@ -63,6 +77,30 @@ function unknownNames(
   return Object.keys(input)
     .filter((name) => !known.includes(name))
     .map((name) => ({ name, message: `${name} is not a parameter of this ${owner}; ${allowed}` }));
+}
+
+/** One field's value: kept, left out (an optional field not given), or refused. */
+type FieldOutcome =
+  | { readonly kind: 'keep'; readonly value: unknown }
+  | { readonly kind: 'omit' }
+  | { readonly kind: 'refuse'; readonly problem: string };
+
+function checkField(field: IparamField, given: unknown): FieldOutcome {
+  const useDefault =
+    isEmpty(given) && field.defaultValue !== undefined && fitsIparam(field, field.defaultValue);
+  const value = useDefault ? field.defaultValue : given;
+  if (isEmpty(value)) {
+    if (field.required)
+      return { kind: 'refuse', problem: `${field.name} is required: ${allowedValues(field)}` };
+    return value !== undefined && value !== null && fitsIparam(field, value)
+      ? { kind: 'keep', value }
+      : { kind: 'omit' };
+  }
+  if (!fitsIparam(field, value))
+    return { kind: 'refuse', problem: `${field.name} must be ${allowedValues(field)}` };
+  // The default is the app's own; only what the installer gives is held to the patterns.
+  const mismatch = useDefault ? undefined : patternMismatch(field, value);
+  return mismatch === undefined ? { kind: 'keep', value } : { kind: 'refuse', problem: mismatch };
 }
 
 const NOT_AN_OBJECT: IparamProblem = {
@@ -84,19 +122,9 @@ export function checkIparams(app: Pick<App, 'iparams'>, input: unknown): Checked
   );
   const values: Record<string, unknown> = {};
   for (const field of fields) {
-    const given = Object.hasOwn(input, field.name) ? input[field.name] : undefined;
-    const useDefault =
-      isEmpty(given) && field.defaultValue !== undefined && fitsIparam(field, field.defaultValue);
-    const value = useDefault ? field.defaultValue : given;
-    if (isEmpty(value)) {
-      if (field.required)
-        problems.push({ name: field.name, message: `${field.name} is required: ${allowedValues(field)}` });
-      else if (value !== undefined && value !== null && fitsIparam(field, value)) values[field.name] = value;
-    } else if (fitsIparam(field, value)) {
-      values[field.name] = value;
-    } else {
-      problems.push({ name: field.name, message: `${field.name} must be ${allowedValues(field)}` });
-    }
+    const checked = checkField(field, Object.hasOwn(input, field.name) ? input[field.name] : undefined);
+    if (checked.kind === 'refuse') problems.push({ name: field.name, message: checked.problem });
+    else if (checked.kind === 'keep') values[field.name] = checked.value;
   }
   return { values, problems };
 }

@@ -1,3 +1,4 @@
+import type { IparamPattern } from './iparam-pattern';
 import type { Template } from './template/ast';
 
 /** The app as Handshake uses it: normalized from either oauth_config.json form, validated. */
@@ -175,9 +176,12 @@ export interface IparamField {
   readonly required: boolean;
   /** Encrypted at rest; usable in request headers only. */
   readonly secure: boolean;
+  /** The values to choose from: FDK's `{ "label", "value" }` options are kept as their value. */
   readonly options?: readonly unknown[];
   /** Used when an installation is created without this field. */
   readonly defaultValue?: unknown;
+  /** FDK's `regex` and `type_attributes.regex`: a given value must match each one. */
+  readonly patterns?: readonly IparamPattern[];
 }
 
 /** A field of the connect form, filled in before the handshake. */

@@ -10,5 +10,6 @@ export {
 } from './egress';
 export { EgressError, type EgressErrorKind } from './errors';
 export type { TlsMaterial } from './exchange';
+export { HOST_VALUE_RULE, hostShapeProblem, hostValueProblem } from './host';
 export { DNS_TIMEOUT_MS, type DnsLookup, type ResolvedAddress } from './lookup';
 export { allowsPlainHttp } from './plain-http';

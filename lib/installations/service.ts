@@ -9,6 +9,7 @@ import { installationDeleted } from '../events/event';
 import { toOutbox } from '../events/outbox';
 import type { AccountStore, InstallationRecord, InstallationStore } from '../store/ports';
 import type { Vault } from '../tokens/vault';
+import { checkAppSettings, checkEndpointUrls } from './installation-values';
 import { type InstallationView, installationView } from './view';
 
 export interface InstallationDeps {
@@ -17,6 +18,8 @@ export interface InstallationDeps {
   readonly accounts: AccountStore;
   readonly vault: () => Promise<Vault>;
   readonly now: () => Date;
+  /** Why a whole-host value would be refused by the egress policy (lib/egress/host.ts), or undefined. */
+  readonly hostValueProblem: (host: string) => string | undefined;
   /** Asks providers to revoke the grants of accounts about to be deleted (best effort, never throws). */
   readonly revokeGrants?: (accounts: readonly AccountRecord[]) => Promise<void>;
   /** Which auth events to record for the app's webhook. */
@@ -32,6 +35,9 @@ export interface CreatedInstallation extends InstallationView {
 export interface CreateInstallationInput {
   /** As given: checked here against config/iparams.json. */
   readonly iparams: Readonly<Record<string, unknown>>;
+  /** `current_host.endpoint_urls`, as given: checked here as hosts. */
+  readonly endpointUrls?: Readonly<Record<string, string>>;
+  readonly appSettings?: Readonly<Record<string, unknown>>;
 }
 
 export const installationNotFound = (id: string): NotFoundError =>
@@ -57,6 +63,11 @@ export async function createInstallation(
     const summary = checked.problems.map((p) => `iparams.${p.name}: ${p.message}`).join('; ');
     throw new InvalidInputError(`Invalid iparams: ${summary}`, { details: checked.problems });
   }
+  const endpointUrls =
+    input.endpointUrls === undefined
+      ? undefined
+      : checkEndpointUrls(input.endpointUrls, deps.hostValueProblem);
+  const appSettings = input.appSettings === undefined ? undefined : checkAppSettings(input.appSettings);
   const plain: Record<string, unknown> = {};
   const secure: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(checked.values)) {
@@ -72,6 +83,8 @@ export async function createInstallation(
     secureIparams:
       Object.keys(secure).length === 0 ? undefined : vault.seal(JSON.stringify(secure), iparamsAad(id)),
     secureIparamNames: Object.keys(secure),
+    ...(endpointUrls === undefined ? {} : { endpointUrls }),
+    ...(appSettings === undefined ? {} : { appSettings }),
     createdAt: deps.now().toISOString(),
   };
   await deps.installations.create(record);
@@ -82,6 +95,19 @@ export async function createInstallation(
 export async function describeInstallation(deps: InstallationDeps, id: string): Promise<InstallationView> {
   const installation = await loadInstallation(deps, id);
   return installationView(deps.app, installation, await deps.accounts.list(id));
+}
+
+/** PUT /installations/{id}/app-settings: the settings replaced whole, as the app's backend sends them. */
+export async function replaceAppSettings(
+  deps: Pick<InstallationDeps, 'installations'>,
+  id: string,
+  settings: Readonly<Record<string, unknown>>,
+): Promise<Record<string, unknown>> {
+  const checked = checkAppSettings(settings);
+  if (!isInstallationId(id) || !(await deps.installations.replaceAppSettings(id, checked))) {
+    throw installationNotFound(id);
+  }
+  return checked;
 }
 
 /** DELETE /installations/{id}: grants revoked where the provider allows it, then every record of it goes. */

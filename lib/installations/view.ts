@@ -16,6 +16,9 @@ export interface InstallationView {
   /** Non-secure iparams as given; secure ones are listed by name only. */
   readonly iparams: Readonly<Record<string, unknown>>;
   readonly secureIparams: readonly string[];
+  /** FDK's names, as POST /installations takes them and templates use them. */
+  readonly current_host: { readonly endpoint_urls: Readonly<Record<string, string>> };
+  readonly app_settings: Readonly<Record<string, unknown>>;
   readonly integrations: readonly IntegrationView[];
 }
 
@@ -30,6 +33,8 @@ export function installationView(
     createdAt: installation.createdAt,
     iparams: installation.iparams,
     secureIparams: installation.secureIparamNames,
+    current_host: { endpoint_urls: installation.endpointUrls ?? {} },
+    app_settings: installation.appSettings ?? {},
     integrations: [...app.integrations.values()].map((integration) => ({
       name: integration.name,
       displayName: integration.displayName,

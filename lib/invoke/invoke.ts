@@ -143,8 +143,12 @@ export async function invoke(
   const { call, template, key } = parsed;
   const installation = admitted.installation;
   if (installation === undefined) throw new Error('admission returned no installation');
+  const installationValues = {
+    current_host: { endpoint_urls: installation.endpointUrls ?? {} },
+    app_settings: installation.appSettings ?? {},
+  };
   // An upload renders like the query, and is refused before any secret is opened.
-  const url = { context: call.context ?? {}, iparam: installation.iparams };
+  const url = { context: call.context ?? {}, iparam: installation.iparams, ...installationValues };
   const payload = await payloadOf(template, call, url, deps.settings);
   const iparams = await allIparamsOf(deps, installation);
   let token = key === undefined ? undefined : await deps.tokens.current(key, admitted.account, deadline);
@@ -154,6 +158,7 @@ export async function invoke(
     headers: {
       context: call.context ?? {},
       iparam: iparams,
+      ...installationValues,
       ...(accessToken === undefined ? {} : { access_token: accessToken }),
     },
   });

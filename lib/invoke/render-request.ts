@@ -1,6 +1,6 @@
 import type { RequestTemplate } from '../app/model';
 import { renderTemplate, type Template, TemplateRenderError, type TemplateScope } from '../app/template';
-import { parseIp, type TlsMaterial } from '../egress';
+import { HOST_VALUE_RULE, hostShapeProblem, type TlsMaterial } from '../egress';
 import { TemplateRequestError } from '../errors';
 import { encodePath, literalPrefix, pathProblem } from './confine-path';
 import { tlsMaterial } from './tls-material';
@@ -15,9 +15,6 @@ export interface RenderedRequest {
   readonly tls?: TlsMaterial;
 }
 
-/** A host name (labels of letters, digits, '-', '_'), optionally with a port. */
-const HOST =
-  /^(?=.{1,253}(:|$))[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?(?::\d{1,5})?$/;
 const CR_LF = /[\r\n]/;
 
 /** One field rendered; a substitution that fails is the template's error, named by `where`. */
@@ -37,30 +34,15 @@ export function render(
   }
 }
 
-/** `a.b.c.d` exactly as an IPv4 address is written, no leading zeros. */
-const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-/**
- * The rendered host must be a host name, with an optional port. An IP address written the
- * usual way goes on to the egress policy, which refuses it unless the allow list names it;
- * the other numeric spellings (`2130706433`, `0x7f000001`, `0177.0.0.1`, `127.1`) never pass.
- */
+/** The rendered host must be a host name, with an optional port (the rule of lib/egress/host.ts). */
 function assertRenderedHost(host: string): void {
-  const refuse = (why: string) =>
-    new TemplateRequestError(
+  const problem = hostShapeProblem(host);
+  if (problem !== undefined) {
+    throw new TemplateRequestError(
       'host',
-      `schema.host rendered to "${host}": ${why}; allowed: a host name, optionally with :port`,
+      `schema.host rendered to "${host}": ${problem}; allowed: ${HOST_VALUE_RULE}`,
     );
-  const bracketed = /^\[([0-9A-Fa-f:.]+)\](?::\d{1,5})?$/.exec(host);
-  if (bracketed !== null) {
-    if (parseIp(bracketed[1] ?? '') === undefined) throw refuse('not an IPv6 address');
-    return;
   }
-  if (!HOST.test(host)) throw refuse('not a host name');
-  const name = host.replace(/:\d+$/, '').replace(/\.$/, '');
-  // WHATWG URL reads a name whose labels are all numbers (decimal, octal, hex) as an IPv4 address.
-  const numeric = name.split('.').every((label) => /^(0x[0-9a-f]*|\d+)$/i.test(label));
-  if (numeric && !DOTTED_QUAD.test(name)) throw refuse('a numeric host form');
 }
 
 /** The path's literal text before its first expression: what every rendering must stay under. */

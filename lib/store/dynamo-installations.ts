@@ -5,12 +5,13 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Sealed } from '../crypto/sealed';
 import type { TableRef } from './dynamo';
 import { failedConditions, translate } from './dynamo-errors';
 import { outboxPut } from './dynamo-outbox';
-import { INSTALLATION_SK, installationPk, TABLE } from './layout';
+import { INSTALLATION_ATTRIBUTES, INSTALLATION_SK, installationPk, TABLE } from './layout';
 import type { InstallationRecord, InstallationStore, OutboxEvent } from './ports';
 
 const BATCH_LIMIT = 25;
@@ -24,6 +25,9 @@ export interface InstallationItem {
   iparams: Record<string, unknown>;
   secureIparams?: string;
   secureIparamNames?: string[];
+  /** Absent when none were given (and on items written before installations had them). */
+  endpointUrls?: Record<string, string>;
+  appSettings?: string;
   createdAt: string;
 }
 
@@ -34,6 +38,10 @@ export function installationFromItem(item: InstallationItem): InstallationRecord
     iparams: item.iparams,
     secureIparams: item.secureIparams as Sealed | undefined,
     secureIparamNames: item.secureIparamNames ?? [],
+    ...(item.endpointUrls === undefined ? {} : { endpointUrls: item.endpointUrls }),
+    ...(item.appSettings === undefined
+      ? {}
+      : { appSettings: JSON.parse(item.appSettings) as Record<string, unknown> }),
     createdAt: item.createdAt,
   };
 }
@@ -120,6 +128,8 @@ const createOf =
       iparams: { ...record.iparams },
       ...(record.secureIparams === undefined ? {} : { secureIparams: record.secureIparams }),
       secureIparamNames: [...record.secureIparamNames],
+      ...(record.endpointUrls === undefined ? {} : { endpointUrls: { ...record.endpointUrls } }),
+      ...(record.appSettings === undefined ? {} : { appSettings: JSON.stringify(record.appSettings) }),
       createdAt: record.createdAt,
     };
     try {
@@ -154,6 +164,31 @@ const getOf =
     }
   };
 
+const replaceAppSettingsOf =
+  (table: TableRef): InstallationStore['replaceAppSettings'] =>
+  async (id, settings) => {
+    const { client, tableName } = table;
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: installationPk(id), sk: INSTALLATION_SK },
+          UpdateExpression: 'SET #settings = :settings',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: {
+            '#pk': TABLE.partitionKey,
+            '#settings': INSTALLATION_ATTRIBUTES.appSettings,
+          },
+          ExpressionAttributeValues: { ':settings': JSON.stringify(settings) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      return translate(error, 'replace app settings');
+    }
+  };
+
 const deleteOf =
   (table: TableRef): InstallationStore['delete'] =>
   async (id, events = []) => {
@@ -179,6 +214,7 @@ export function dynamoInstallationStore(table: TableRef): InstallationStore {
   const store: InstallationStore = {
     create: createOf(table),
     get: getOf(table),
+    replaceAppSettings: replaceAppSettingsOf(table),
     delete: deleteOf(table),
   };
   return store;

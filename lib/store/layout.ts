@@ -32,6 +32,12 @@ const INSTALLATION_PK_PREFIX = 'INST#';
 export const installationPk = (installationId: string): string =>
   `${INSTALLATION_PK_PREFIX}${installationId}`;
 export const INSTALLATION_SK = 'INSTALLATION';
+/**
+ * The installation item's attributes that a write after its creation changes. The app
+ * settings are kept as JSON text: any JSON value round-trips (DynamoDB numbers cannot hold
+ * every double) and its size is the size that was checked.
+ */
+export const INSTALLATION_ATTRIBUTES = { appSettings: 'appSettings' } as const;
 export const ACCOUNT_SK_PREFIX = 'ACCOUNT#';
 
 /** Integration names cannot contain '#', so the account label (last) may hold anything. */

@@ -30,6 +30,13 @@ export interface InstallationRecord {
   readonly secureIparams: Sealed | undefined;
   /** Names of the secure iparams that are set (names are not secret; values are sealed). */
   readonly secureIparamNames: readonly string[];
+  /**
+   * `current_host.endpoint_urls`: product name to host, each checked as a host when set; absent
+   * when none was given. Not secret.
+   */
+  readonly endpointUrls?: Readonly<Record<string, string>>;
+  /** `app_settings`: set by the app's backend, replaced whole; absent when never set. Never logged. */
+  readonly appSettings?: Readonly<Record<string, unknown>>;
   readonly createdAt: string;
 }
 
@@ -37,6 +44,8 @@ export interface InstallationStore {
   /** Fails with ConflictError when the id exists. */
   create(record: InstallationRecord): Promise<void>;
   get(id: string): Promise<InstallationRecord | undefined>;
+  /** Replaces the app settings of an existing installation; false when it does not exist. */
+  replaceAppSettings(id: string, settings: Readonly<Record<string, unknown>>): Promise<boolean>;
   /**
    * Removes the installation and every record of it; false when it did not exist. `events`
    * are written in the same transaction as the removal of the installation item.

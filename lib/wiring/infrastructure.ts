@@ -3,7 +3,7 @@ import { EVENTS_OFF, type EventPolicy } from '../accounts/events';
 import type { App } from '../app/model';
 import type { Config } from '../config';
 import { loadCipher } from '../crypto';
-import { allowsPlainHttp, createEgress, type Egress, parseAllowList } from '../egress';
+import { allowsPlainHttp, createEgress, type Egress, hostValueProblem, parseAllowList } from '../egress';
 import type { RefreshDeps } from '../refresh/refresh-account';
 import { secretSource } from '../secrets';
 import type { SecretWriter } from '../secrets/port';
@@ -31,6 +31,8 @@ export interface Infrastructure {
   readonly egress: Egress;
   /** Whether the egress allow list lets this URL go over plain http (local providers). */
   readonly allowsPlainHttp: (url: URL) => boolean;
+  /** Why the egress policy would refuse this whole-host value (a `current_host` endpoint), or undefined. */
+  readonly hostValueProblem: (host: string) => string | undefined;
   /** How long a token endpoint call may take. */
   readonly tokenTimeoutMs: number;
   /** Which auth events producers record: EVENTS_OFF's `enabled` when no webhook is set. */
@@ -85,6 +87,7 @@ export function infrastructure(config: Config, app: App): Infrastructure {
     now,
     egress,
     allowsPlainHttp: (url) => allowsPlainHttp(allow, url),
+    hostValueProblem: (host) => hostValueProblem(host, allow),
     tokenTimeoutMs: TOKEN_TIMEOUT_MS,
     events,
     refresh,

@@ -130,3 +130,15 @@ describe('checkOauthIparams', () => {
     expect(checkOauthIparams({ oauthIparams: fields }, input).problems).toEqual(problems);
   });
 });
+
+describe('checkIparams with FDK { label, value } options (the validator keeps their values)', () => {
+  const sample = app(field('region', 'dropdown', { options: ['eu', 'us'] }));
+
+  it('stores the value and refuses a label or an unknown value', () => {
+    expect(checkIparams(sample, { region: 'eu' })).toEqual({ values: { region: 'eu' }, problems: [] });
+    expect(checkIparams(sample, { region: 'Europe' }).problems.map((p) => p.name)).toEqual(['region']);
+    expect(checkIparams(sample, { region: 'mars' }).problems).toEqual([
+      { name: 'region', message: 'region must be one of "eu", "us"' },
+    ]);
+  });
+});

@@ -230,3 +230,35 @@ describe('referencedNames and printExpr', () => {
     );
   });
 });
+
+describe('current_host and app_settings (installation values)', () => {
+  const scope = {
+    current_host: { endpoint_urls: { freshdesk: 'acme.freshdesk.com' } },
+    app_settings: { view: 'open', limit: 5, nested: { a: 1 } },
+  };
+
+  it.each([
+    ['https://<%= current_host.endpoint_urls.freshdesk %>/api/v2', 'https://acme.freshdesk.com/api/v2'],
+    ['<%= app_settings.view %>/<%= app_settings.limit %>', 'open/5'],
+    ["<%= app_settings.missing || 'none' %>", 'none'],
+    ['<%= current_host.endpoint_urls.freshservice %>', ''],
+  ])('%s renders to %j', (source, expected) => {
+    expect(renderTemplate(parseTemplate(source), scope)).toBe(expected);
+  });
+
+  it('parses them as names with their paths', () => {
+    expect(
+      referencedNames(parseTemplate('<%= current_host.endpoint_urls.freshdesk + app_settings.view %>')),
+    ).toEqual([
+      { root: 'current_host', path: ['endpoint_urls', 'freshdesk'] },
+      { root: 'app_settings', path: ['view'] },
+    ]);
+  });
+
+  it('refuses an object where text is needed, and reads own properties only', () => {
+    expect(() => renderTemplate(parseTemplate('<%= app_settings.nested %>'), scope)).toThrow(
+      TemplateRenderError,
+    );
+    expect(renderTemplate(parseTemplate('<%= app_settings.constructor %>'), scope)).toBe('');
+  });
+});

@@ -232,3 +232,160 @@ describe('DELETE /installations/{id}', () => {
     expect((await call('installations/get.json', forInstallation(id))).status).toBe(200);
   });
 });
+
+/** Replaces the event's body with this JSON. */
+const withBody = (body: unknown) => (event: ReturnType<typeof loadEvent>) => {
+  event.body = JSON.stringify(body);
+};
+const IPARAMS = { freshservice_domain: 'acme', freshservice_api_key: 'example-freshservice-api-key' };
+
+describe('current_host and app_settings', () => {
+  it('are taken by POST, shown by GET, and the settings replaced whole by PUT', async () => {
+    // Act: create with both
+    const created = await call(
+      'installations.json',
+      withBody({
+        iparams: IPARAMS,
+        current_host: {
+          endpoint_urls: { freshdesk: 'acme.freshdesk.com', freshservice: 'acme.freshservice.com:8443' },
+        },
+        app_settings: { ticket_view: 'open', nested: { ok: [1, true, null] } },
+      }),
+    );
+    // Assess: the answer and GET show both under FDK's names
+    expect(created.status).toBe(201);
+    const shown = await call('installations/get.json', forInstallation(created.body.id));
+    for (const view of [created.body, shown.body]) {
+      expect(view.current_host).toEqual({
+        endpoint_urls: { freshdesk: 'acme.freshdesk.com', freshservice: 'acme.freshservice.com:8443' },
+      });
+      expect(view.app_settings).toEqual({ ticket_view: 'open', nested: { ok: [1, true, null] } });
+    }
+    // Act: the installation's own key replaces the settings
+    const replaced = await call(
+      'installations/app-settings.json',
+      forInstallation(created.body.id),
+      withAuthorization(`Bearer ${created.body.apiKey}`),
+      withBody({ page_size: 50 }),
+    );
+    // Assess
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toEqual({ app_settings: { page_size: 50 } });
+    const after = await call('installations/get.json', forInstallation(created.body.id));
+    expect(after.body.app_settings).toEqual({ page_size: 50 });
+    expect(after.body.current_host.endpoint_urls.freshdesk).toBe('acme.freshdesk.com');
+  });
+
+  it('default to empty when not given, and the admin may set the settings later', async () => {
+    const { id } = await createInstallation();
+    const shown = await call('installations/get.json', forInstallation(id));
+    expect(shown.body.current_host).toEqual({ endpoint_urls: {} });
+    expect(shown.body.app_settings).toEqual({});
+    const replaced = await call('installations/app-settings.json', forInstallation(id));
+    expect(replaced.status).toBe(200);
+    expect((await call('installations/get.json', forInstallation(id))).body.app_settings).toEqual({
+      ticket_view: 'open',
+      page_size: 50,
+    });
+  });
+
+  it.each([
+    ['a path', 'evil.com/path', 'not a host name'],
+    ['user information', 'a@b', 'not a host name'],
+    [
+      'an IP address the egress allow list does not name',
+      '127.0.0.1',
+      'IP address hosts are refused unless listed',
+    ],
+    ['a numeric host form', '2130706433', 'a numeric host form'],
+    ['a scheme', 'https://acme.freshdesk.com', 'not a host name'],
+  ])('refuses a current_host value with %s, naming the product', async (_label, host, why) => {
+    // Act
+    const response = await call(
+      'installations.json',
+      withBody({ iparams: IPARAMS, current_host: { endpoint_urls: { freshdesk: host } } }),
+    );
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_REQUEST');
+    expect(response.body.error.message).toContain(`current_host.endpoint_urls.freshdesk: ${why}`);
+  });
+
+  it.each([
+    [
+      'an unknown key under current_host',
+      { current_host: { endpoint_urls: {}, domain: 'x' } },
+      'current_host.domain',
+    ],
+    [
+      'a host that is not a string',
+      { current_host: { endpoint_urls: { freshdesk: 1 } } },
+      'current_host.endpoint_urls.freshdesk',
+    ],
+    ['app_settings that are not an object', { app_settings: ['a'] }, 'app_settings'],
+    [
+      'a product that is not an identifier',
+      { current_host: { endpoint_urls: { 'fresh.desk': 'a.com' } } },
+      'fresh.desk',
+    ],
+  ])('refuses %s', async (_label, extra, field) => {
+    const response = await call('installations.json', withBody({ iparams: IPARAMS, ...extra }));
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_REQUEST');
+    expect(response.body.error.message).toContain(field);
+  });
+
+  it('refuses app settings over 16 KB of JSON, on POST and on PUT, and keeps the old ones', async () => {
+    // Prepare
+    const big = { blob: 'x'.repeat(16_384) };
+    const { id } = await createInstallation();
+    // Act
+    const created = await call('installations.json', withBody({ iparams: IPARAMS, app_settings: big }));
+    const replaced = await call('installations/app-settings.json', forInstallation(id), withBody(big));
+    // Assess
+    for (const response of [created, replaced]) {
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toContain('at most 16384');
+    }
+    expect((await call('installations/get.json', forInstallation(id))).body.app_settings).toEqual({});
+  });
+
+  it("refuses a PUT with another installation's key, whether or not the id exists, and changes nothing", async () => {
+    // Prepare
+    const mine = await createInstallation();
+    const theirs = await createInstallation();
+    // Act
+    const other = await call(
+      'installations/app-settings.json',
+      forInstallation(theirs.id),
+      withAuthorization(`Bearer ${mine.apiKey}`),
+    );
+    const missing = await call(
+      'installations/app-settings.json',
+      forInstallation('in_doesnotexistdoesnota'),
+      withAuthorization(`Bearer ${mine.apiKey}`),
+    );
+    const anonymous = await call(
+      'installations/app-settings.json',
+      forInstallation(theirs.id),
+      withAuthorization(undefined),
+    );
+    // Assess
+    expect(other.status).toBe(403);
+    expect(missing.status).toBe(403);
+    expect(anonymous.status).toBe(401);
+    expect((await call('installations/get.json', forInstallation(theirs.id))).body.app_settings).toEqual({});
+  });
+
+  it('answers 404 to a PUT for an unknown installation, and 400 to a body that is not an object', async () => {
+    const { id } = await createInstallation();
+    const unknown = await call('installations/app-settings.json', forInstallation('in_doesnotexistdoesnota'));
+    const array = await call('installations/app-settings.json', forInstallation(id), withBody([1]));
+    const empty = await call('installations/app-settings.json', forInstallation(id), (event) => {
+      event.body = '';
+    });
+    expect(unknown.status).toBe(404);
+    expect(array.status).toBe(400);
+    expect(empty.status).toBe(400);
+  });
+});

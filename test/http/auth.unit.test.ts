@@ -9,6 +9,7 @@ function deps(records: InstallationRecord[]) {
   const installations: InstallationStore = {
     create: async () => {},
     delete: async () => false,
+    replaceAppSettings: async () => false,
     get: async (id) => records.find((r) => r.id === id),
   };
   return { installations, secrets: { get: async () => ADMIN } };

@@ -73,9 +73,19 @@ it('logs the flow with ids and outcomes, and never a token, key or secret', asyn
   const created = await fetch(`${world.api.url}/installations`, {
     method: 'POST',
     headers: bearer(ADMIN),
-    body: JSON.stringify({ iparams: { upstream: upstream.host, api_key: secureIparam } }),
+    body: JSON.stringify({
+      iparams: { upstream: upstream.host, api_key: secureIparam },
+      app_settings: { note: 'app-setting-value-Vb27' },
+    }),
   });
   const installation = (await created.json()) as { id: string; apiKey: string };
+  // Not secrets, but an installation's own data: never logged either.
+  const replaced = await fetch(`${world.api.url}/installations/${installation.id}/app-settings`, {
+    method: 'PUT',
+    headers: bearer(installation.apiKey),
+    body: JSON.stringify({ note: 'app-setting-value-Pq64' }),
+  });
+  expect(replaced.status).toBe(200);
 
   const linkUrl = await linkFor(installation.id, { integration: 'beta' });
   const { page, callbackUrl } = await personConnects(linkUrl);
@@ -151,6 +161,8 @@ it('logs the flow with ids and outcomes, and never a token, key or secret', asyn
     code: 'a-code-value-9x',
     webhookSecret,
     receiverToken: RECEIVER_TOKEN,
+    appSetting: 'app-setting-value-Vb27',
+    replacedAppSetting: 'app-setting-value-Pq64',
   };
   for (const [name, value] of Object.entries(secrets)) {
     expect(value).toBeTruthy();

@@ -379,6 +379,30 @@ describe('real responses match the document', () => {
     );
   });
 
+  it('PUT /installations/{id}/app-settings: by admin and own key, and refusals', async () => {
+    const own = await api<{ app_settings: unknown }>('PUT', `/installations/${a.id}/app-settings`, {
+      key: a.apiKey,
+      json: { ticket_view: 'open' },
+    });
+    expect(own.status).toBe(200);
+    expect(own.json.app_settings).toEqual({ ticket_view: 'open' });
+    expect((await api('PUT', `/installations/${a.id}/app-settings`, { key: ADMIN, json: {} })).status).toBe(
+      200,
+    );
+    const shown = await api<InstallationBody>('GET', `/installations/${a.id}`, { key: ADMIN });
+    expect(shown.json).toMatchObject({ app_settings: {}, current_host: { endpoint_urls: {} } });
+    const path = `/installations/${a.id}/app-settings`;
+    expect((await api('PUT', path, { key: ADMIN, json: [1] })).status).toBe(400);
+    expect((await api('PUT', path, { json: {} })).status).toBe(401);
+    expect((await api('PUT', path, { key: b.apiKey, json: {} })).status).toBe(403);
+    expect(
+      (await api('PUT', `/installations/${UNKNOWN_ID}/app-settings`, { key: ADMIN, json: {} })).status,
+    ).toBe(404);
+    const tooBig = { key: ADMIN, raw: JSON.stringify({ x: 'y'.repeat(101 * 1024) }) };
+    expect((await api('PUT', path, tooBig)).status).toBe(413);
+    expect((await api('PUT', path, { key: ADMIN, raw: 'a=1', type: 'text/plain' })).status).toBe(415);
+  });
+
   it('POST /installations/{id}/connect-links: a link, and refusals', async () => {
     const made = await api<{ url: string }>('POST', `/installations/${a.id}/connect-links`, {
       key: a.apiKey,
@@ -640,6 +664,13 @@ describe('real responses match the document', () => {
       'GET /installations/{id} 401',
       'GET /installations/{id} 403',
       'GET /installations/{id} 404',
+      'PUT /installations/{id}/app-settings 200',
+      'PUT /installations/{id}/app-settings 400',
+      'PUT /installations/{id}/app-settings 401',
+      'PUT /installations/{id}/app-settings 403',
+      'PUT /installations/{id}/app-settings 404',
+      'PUT /installations/{id}/app-settings 413',
+      'PUT /installations/{id}/app-settings 415',
       'DELETE /installations/{id} 204',
       'DELETE /installations/{id} 401',
       'DELETE /installations/{id} 403',

@@ -98,6 +98,17 @@ export const UPSTREAM_TEMPLATES = {
     query: { page: '<%= context.page %>', limit: 1, all: false },
   }),
   root: { schema: { method: 'GET', protocol: 'http', host: '<%= iparam.upstream %>' }, options: {} },
+  // FDK's current_host as the whole host, app settings in the path, a query and a header.
+  productTickets: {
+    schema: {
+      method: 'GET',
+      protocol: 'http',
+      host: '<%= current_host.endpoint_urls.freshdesk %>',
+      path: '/api/v2/tickets/<%= app_settings.view %>',
+      query: { per_page: '<%= app_settings.page_size %>' },
+      headers: { 'X-Mode': '<%= app_settings.mode || "none" %>' },
+    },
+  },
 };
 
 export function writeProviderApp(server: OAuthServer): string {
@@ -122,6 +133,19 @@ export function writeProviderApp(server: OAuthServer): string {
     },
     client_key: { display_name: 'Client key (PEM)', type: 'paragraph', required: false, secure: true },
     repo_name: { display_name: 'Repository (owner/repo)', type: 'text', required: false },
+    ticket_prefix: {
+      display_name: 'Ticket prefix',
+      type: 'text',
+      regex: { prefix: '^[A-Z]{2,5}$', 'prefix-error': 'two to five capital letters' },
+    },
+    region: {
+      display_name: 'Region',
+      type: 'dropdown',
+      options: [
+        { label: 'Europe', value: 'eu' },
+        { label: 'United States', value: 'us' },
+      ],
+    },
   });
   write(dir, 'config/requests.json', {
     ...UPSTREAM_TEMPLATES,

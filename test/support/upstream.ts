@@ -1,7 +1,7 @@
 /**
  * A real HTTP upstream for invoke tests: records every request exactly as it arrived (the raw
- * request target, headers, body) and answers by path — echo, flaky, failing, throttled, big,
- * binary, an upload's receipt, never answering, and a protected `/me` (and a late `/lateme/<ms>`) that checks the bearer token
+ * request target, headers, body) and answers by path — echo (also under /api), flaky, failing,
+ * throttled, big, binary, an upload's receipt, never answering, and a protected `/me` (and a late `/lateme/<ms>`) that checks the bearer token
  * at the OAuth server.
  */
 import { randomBytes } from 'node:crypto';
@@ -86,17 +86,20 @@ export async function startUpstream(resourceUrl: string): Promise<Upstream> {
     const checked = await fetch(resourceUrl, { headers: { authorization: `Bearer ${token}` } });
     return send(response, checked.status, await checked.text(), { 'content-type': 'application/json' });
   };
+  const echo: Handler = (request, response, body) =>
+    send(
+      response,
+      200,
+      JSON.stringify({ method: request.method, url: request.url, headers: request.headers, body }),
+      {
+        'content-type': 'application/json',
+        'x-upstream': 'echo',
+      },
+    );
   const handlers: Record<string, Handler> = {
-    echo: (request, response, body) =>
-      send(
-        response,
-        200,
-        JSON.stringify({ method: request.method, url: request.url, headers: request.headers, body }),
-        {
-          'content-type': 'application/json',
-          'x-upstream': 'echo',
-        },
-      ),
+    echo,
+    // `/api/…`: a product API's paths (Freshdesk's /api/v2/…), echoed.
+    api: echo,
     flaky: (_request, response, _body, path) =>
       bump(path) <= 2 ? send(response, 503, 'busy') : send(response, 200, 'ok after two 503s'),
     status: (_request, response, _body, _path, arg) => send(response, Number(arg), `status ${arg}`),

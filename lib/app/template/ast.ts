@@ -1,5 +1,12 @@
 /** The names an expression may start from; nothing else is in scope. */
-export const ROOTS = ['context', 'iparam', 'oauth_iparams', 'access_token'] as const;
+export const ROOTS = [
+  'context',
+  'iparam',
+  'oauth_iparams',
+  'access_token',
+  'current_host',
+  'app_settings',
+] as const;
 export type Root = (typeof ROOTS)[number];
 
 export const isRoot = (name: string): name is Root => (ROOTS as readonly string[]).includes(name);
@@ -27,4 +34,4 @@ export interface Template {
 
 /** What may appear inside `<%= %>`, for error messages. */
 export const ALLOWED_EXPRESSIONS =
-  "<%= EXPR %> where EXPR is context.NAME, iparam.NAME, oauth_iparams.NAME, access_token, 'text', encode(EXPR), EXPR + EXPR, EXPR || EXPR or (EXPR)";
+  "<%= EXPR %> where EXPR is context.NAME, iparam.NAME, oauth_iparams.NAME, access_token, current_host.endpoint_urls.PRODUCT, app_settings.KEY, 'text', encode(EXPR), EXPR + EXPR, EXPR || EXPR or (EXPR)";

@@ -8,6 +8,8 @@ export interface TemplateScope {
   readonly iparam?: unknown;
   readonly oauth_iparams?: unknown;
   readonly access_token?: unknown;
+  readonly current_host?: unknown;
+  readonly app_settings?: unknown;
 }
 
 function ownValue(holder: unknown, key: string): unknown {

@@ -308,7 +308,7 @@ describe('config/iparams.json', () => {
     const found = lines(root);
     // Assess
     expect(found).toEqual([
-      'error config/iparams.json $.region.options: options is "eu" — allowed: an array of strings or numbers',
+      'error config/iparams.json $.region.options: options is "eu" — allowed: an array of strings, numbers or { "label", "value" } objects',
     ]);
   });
 });

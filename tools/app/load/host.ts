@@ -1,9 +1,15 @@
 import { domainIsFixed, MARK, skeletonOf } from '../../../lib/app/host-skeleton';
-import type { Template } from '../../../lib/app/template/ast';
+import type { Root, Template } from '../../../lib/app/template/ast';
 import { referencedNames } from '../../../lib/app/template/names';
 import { describeValue, type ProblemSink, type Where } from '../problems';
 
 export const HOST_ALLOWED = 'a domain name, optionally with :port';
+
+/** The names whose values the installation key's holder chooses, and who that is in a message. */
+const CALLER_CHOSEN: ReadonlyArray<readonly [Root, string]> = [
+  ['context', "the caller's context"],
+  ['app_settings', "the app settings (the installation key's holder sets them)"],
+];
 
 const MAX_PORT = 65_535;
 
@@ -68,12 +74,17 @@ export function validateHostTemplate(template: Template, where: Where, sink: Pro
     sink.error(where, `host ${quoted} ${problem}`, HOST_ALLOWED);
     return;
   }
-  const usesContext = referencedNames(template).some((name) => name.root === 'context');
-  if (usesContext && !domainIsFixed(skeleton)) {
+  if (domainIsFixed(skeleton)) return;
+  // The installation key's holder gives the context and sets the app settings: either lets it
+  // choose where the template's headers (a token, a secure iparam) go. iparams and
+  // current_host are the admin's, set when the installation is created.
+  const roots = new Set(referencedNames(template).map((name) => name.root));
+  for (const [root, who] of CALLER_CHOSEN) {
+    if (!roots.has(root)) continue;
     sink.warning(
       where,
-      `host ${quoted} lets the caller's context choose the server`,
-      'a fixed domain such as <%= context.subdomain %>.example.com (the egress policy still refuses IP addresses and private networks)',
+      `host ${quoted} lets ${who} choose the server`,
+      `a fixed domain such as <%= ${root}.subdomain %>.example.com (the egress policy still refuses IP addresses and private networks)`,
     );
   }
 }

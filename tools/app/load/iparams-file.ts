@@ -1,3 +1,4 @@
+import { type IparamPattern, patternProblem, patternsOf } from '../../../lib/app/iparam-pattern';
 import { allowedValues, fitsIparam } from '../../../lib/app/iparams';
 import { CHOICE_IPARAM_TYPES, type IparamField } from '../../../lib/app/model';
 import { isRecord } from '../../../lib/app/record';
@@ -16,7 +17,45 @@ const ROOT: Where = { file: 'config/iparams.json', path: '$' };
 const isChoice = (type: IparamInput['type']): boolean =>
   (CHOICE_IPARAM_TYPES as readonly string[]).includes(type);
 
-type Choices = Pick<IparamInput, 'type' | 'options'>;
+interface Choices {
+  readonly type: IparamInput['type'];
+  /** The values: a `{ label, value }` option is its value (what is stored and checked). */
+  readonly options?: readonly (string | number)[];
+}
+
+const valuesOf = (options: NonNullable<IparamInput['options']>): (string | number)[] =>
+  options.map((option) => (typeof option === 'object' ? option.value : option));
+
+/** Both places FDK puts patterns; each must compile and be safe to run on an installer's value. */
+function readPatterns(
+  input: {
+    readonly regex?: IparamInput['regex'] | undefined;
+    readonly type_attributes?: IparamInput['type_attributes'] | undefined;
+  },
+  where: Where,
+  sink: ProblemSink,
+): IparamPattern[] {
+  const sources = [
+    { regex: input.regex, at: child(where, 'regex') },
+    { regex: input.type_attributes?.regex, at: child(where, 'type_attributes', 'regex') },
+  ];
+  return sources.flatMap(({ regex, at }) =>
+    regex === undefined
+      ? []
+      : patternsOf(regex).filter((pattern) => {
+          const problem = patternProblem(pattern.source);
+          if (problem !== undefined) {
+            sink.error(
+              typeof regex === 'string' ? at : child(at, pattern.name),
+              `regex ${describeValue(pattern.source)} is refused: ${problem}`,
+              'a JavaScript regular expression without backreferences or lookaheads (e.g. ^[a-z0-9-]+$)',
+            );
+            return false;
+          }
+          return true;
+        }),
+  );
+}
 
 function checkOptions(input: Choices, where: Where, sink: ProblemSink): boolean {
   const at = child(where, 'options');
@@ -45,7 +84,8 @@ function checkDefault(input: Choices, value: unknown, where: Where, sink: Proble
   }
 }
 
-function toField(name: string, input: IparamInput): IparamField {
+function toField(name: string, input: IparamInput, patterns: readonly IparamPattern[]): IparamField {
+  const options = input.options === undefined ? undefined : valuesOf(input.options);
   return {
     name,
     displayName: input.display_name,
@@ -53,8 +93,9 @@ function toField(name: string, input: IparamInput): IparamField {
     type: input.type,
     required: input.required ?? false,
     secure: input.secure ?? false,
-    ...(isChoice(input.type) && input.options !== undefined ? { options: input.options } : {}),
+    ...(isChoice(input.type) && options !== undefined ? { options } : {}),
     ...(input.default_value === undefined ? {} : { defaultValue: input.default_value }),
+    ...(patterns.length === 0 ? {} : { patterns }),
   };
 }
 
@@ -81,10 +122,11 @@ export function readIparamsFile(value: unknown, sink: ProblemSink): Map<string, 
     // The options mean something only for a known type, and only if they passed the schema.
     const { type, options } = parts ?? {};
     if (type === undefined || failed('options')) continue;
-    const choices = { type, ...(options === undefined ? {} : { options }) };
+    const choices = { type, ...(options === undefined ? {} : { options: valuesOf(options) }) };
     if (!checkOptions(choices, where, sink)) continue;
     checkDefault(choices, parts?.default_value, where, sink);
-    if (input !== undefined) fields.set(name, toField(name, input));
+    const patterns = readPatterns(parts ?? {}, where, sink);
+    if (input !== undefined) fields.set(name, toField(name, input, patterns));
   }
   return fields;
 }

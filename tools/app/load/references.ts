@@ -24,7 +24,8 @@ export interface ReferenceScope {
   readonly warnedIparams: Set<string>;
 }
 
-const REQUEST_NAMES = 'context.NAME, iparam.NAME, and access_token in headers of OAuth templates';
+const REQUEST_NAMES =
+  'context.NAME, iparam.NAME, current_host.endpoint_urls.PRODUCT, app_settings.KEY, and access_token in headers of OAuth templates';
 
 function checkAccessToken(
   ref: NameReference,
@@ -81,6 +82,24 @@ function checkIparam(
   }
 }
 
+/**
+ * `current_host.endpoint_urls.PRODUCT` and `app_settings.KEY` are set per installation
+ * (POST /installations, PUT …/app-settings), not declared in a file: only their shape is checked.
+ * They are not secret, so any part of a request may use them, as it may a non-secure iparam.
+ */
+function checkInstallationValue(ref: NameReference, field: TemplateField, sink: ProblemSink): void {
+  const fits =
+    ref.root === 'current_host'
+      ? ref.path.length === 2 && ref.path[0] === 'endpoint_urls'
+      : ref.path.length === 1;
+  if (fits) return;
+  const allowed =
+    ref.root === 'current_host'
+      ? 'current_host.endpoint_urls.PRODUCT (e.g. current_host.endpoint_urls.freshdesk)'
+      : 'app_settings.KEY: app settings values have no fields';
+  sink.error(field.where, `${field.label} uses ${formatName(ref)}`, allowed);
+}
+
 function checkReference(
   ref: NameReference,
   field: TemplateField,
@@ -97,6 +116,10 @@ function checkReference(
     case 'context':
       if (ref.path.length === 0)
         sink.error(field.where, `${field.label} uses context without a field name`, 'context.NAME');
+      return;
+    case 'current_host':
+    case 'app_settings':
+      checkInstallationValue(ref, field, sink);
       return;
     case 'oauth_iparams':
       sink.error(
