@@ -97,19 +97,20 @@ export interface RequestTemplate {
   readonly retryDelay: number;
   /** FDK's `schema.formData` or `schema.file`; absent: the body is the invoke's `body`. */
   readonly upload?: RequestUpload;
-  /** `options.security`: the TLS material of this template's calls, read from secure iparams. */
-  readonly tls?: TlsIparams;
+  /** `options.security`: the TLS material of this template's calls (secure iparams, app settings). */
+  readonly tls?: TlsSources;
 }
 
 /**
- * The secure iparams (by name) that hold the PEM text of a template's TLS material: a CA that
- * replaces the public ones, a client certificate and its key (mutual TLS), the key's passphrase.
+ * Where the PEM text of a template's TLS material comes from, each one `<%= iparam.NAME %>` of
+ * a secure iparam or `<%= app_settings.PATH %>` (both sealed at rest): a CA that replaces the
+ * public ones, a client certificate and its key (mutual TLS), the key's passphrase.
  */
-export interface TlsIparams {
-  readonly ca?: string;
-  readonly cert?: string;
-  readonly key?: string;
-  readonly passphrase?: string;
+export interface TlsSources {
+  readonly ca?: Template;
+  readonly cert?: Template;
+  readonly key?: Template;
+  readonly passphrase?: Template;
 }
 
 export const TLS_FIELDS = [
@@ -117,7 +118,7 @@ export const TLS_FIELDS = [
   'cert',
   'key',
   'passphrase',
-] as const satisfies readonly (keyof TlsIparams)[];
+] as const satisfies readonly (keyof TlsSources)[];
 
 /** A named part of a multipart body: a text field's value, or a file's `ref`. */
 export interface FormPart {

@@ -22,6 +22,11 @@ export function tokenAad(
   return encode('token', [installationId, integration, account, field]);
 }
 
+/** AAD of an installation's encrypted app settings (FDK's `app_settings`). */
+export function appSettingsAad(installationId: string): string {
+  return encode('app_settings', [installationId]);
+}
+
 /** AAD of an installation's encrypted installation parameters. */
 export function iparamsAad(installationId: string): string {
   return encode('iparams', [installationId]);

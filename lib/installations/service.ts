@@ -2,7 +2,7 @@ import type { EventPolicy } from '../accounts/events';
 import type { AccountRecord } from '../accounts/record';
 import { checkIparams } from '../app/iparams';
 import type { App } from '../app/model';
-import { iparamsAad } from '../crypto/aad';
+import { appSettingsAad, iparamsAad } from '../crypto/aad';
 import { hashKey, isInstallationId, newInstallationId, newInstallationKey } from '../crypto/keys';
 import { InvalidInputError, NotFoundError } from '../errors';
 import { installationDeleted } from '../events/event';
@@ -67,7 +67,6 @@ export async function createInstallation(
     input.endpointUrls === undefined
       ? undefined
       : checkEndpointUrls(input.endpointUrls, deps.hostValueProblem);
-  const appSettings = input.appSettings === undefined ? undefined : checkAppSettings(input.appSettings);
   const plain: Record<string, unknown> = {};
   const secure: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(checked.values)) {
@@ -75,6 +74,8 @@ export async function createInstallation(
   }
   const vault = await deps.vault();
   const id = newInstallationId();
+  const appSettings =
+    input.appSettings === undefined ? undefined : sealAppSettings(vault, id, input.appSettings);
   const apiKey = newInstallationKey(id);
   const record: InstallationRecord = {
     id,
@@ -97,17 +98,25 @@ export async function describeInstallation(deps: InstallationDeps, id: string): 
   return installationView(deps.app, installation, await deps.accounts.list(id));
 }
 
-/** PUT /installations/{id}/app-settings: the settings replaced whole, as the app's backend sends them. */
+/** Checked, then sealed as one object bound to the installation; its top-level names beside it. */
+function sealAppSettings(vault: Vault, id: string, settings: Readonly<Record<string, unknown>>) {
+  const checked = checkAppSettings(settings);
+  return { sealed: vault.seal(JSON.stringify(checked), appSettingsAad(id)), names: Object.keys(checked) };
+}
+
+/**
+ * PUT /installations/{id}/app-settings: the settings replaced whole, as the app's backend sends
+ * them; the answer names them (their values are secrets, never shown again).
+ */
 export async function replaceAppSettings(
-  deps: Pick<InstallationDeps, 'installations'>,
+  deps: Pick<InstallationDeps, 'installations' | 'vault'>,
   id: string,
   settings: Readonly<Record<string, unknown>>,
-): Promise<Record<string, unknown>> {
-  const checked = checkAppSettings(settings);
-  if (!isInstallationId(id) || !(await deps.installations.replaceAppSettings(id, checked))) {
-    throw installationNotFound(id);
-  }
-  return checked;
+): Promise<readonly string[]> {
+  if (!isInstallationId(id)) throw installationNotFound(id);
+  const sealed = sealAppSettings(await deps.vault(), id, settings);
+  if (!(await deps.installations.replaceAppSettings(id, sealed))) throw installationNotFound(id);
+  return sealed.names;
 }
 
 /** DELETE /installations/{id}: grants revoked where the provider allows it, then every record of it goes. */

@@ -18,7 +18,8 @@ export interface InstallationView {
   readonly secureIparams: readonly string[];
   /** FDK's names, as POST /installations takes them and templates use them. */
   readonly current_host: { readonly endpoint_urls: Readonly<Record<string, string>> };
-  readonly app_settings: Readonly<Record<string, unknown>>;
+  /** FDK's app settings are secrets (sealed at rest): listed by their top-level names only. */
+  readonly app_settings: readonly string[];
   readonly integrations: readonly IntegrationView[];
 }
 
@@ -34,7 +35,7 @@ export function installationView(
     iparams: installation.iparams,
     secureIparams: installation.secureIparamNames,
     current_host: { endpoint_urls: installation.endpointUrls ?? {} },
-    app_settings: installation.appSettings ?? {},
+    app_settings: installation.appSettings?.names ?? [],
     integrations: [...app.integrations.values()].map((integration) => ({
       name: integration.name,
       displayName: integration.displayName,

@@ -2,7 +2,7 @@ import type { Credential } from '../access/access';
 import { accountFor } from '../accounts/label';
 import type { App, RequestTemplate } from '../app/model';
 import type { TemplateScope } from '../app/template';
-import { iparamsAad } from '../crypto/aad';
+import { appSettingsAad, iparamsAad } from '../crypto/aad';
 import type { Egress } from '../egress';
 import {
   FailedAfterAttempts,
@@ -108,6 +108,17 @@ async function allIparamsOf(deps: InvokeDeps, installation: InstallationRecord) 
   return { ...installation.iparams, ...secure };
 }
 
+/** FDK's app settings, opened: they are sealed at rest (they hold passwords and TLS keys). */
+async function appSettingsOf(deps: InvokeDeps, installation: InstallationRecord) {
+  if (installation.appSettings === undefined) return {};
+  const opened = deps.memo.open(
+    await deps.vault(),
+    installation.appSettings.sealed,
+    appSettingsAad(installation.id),
+  );
+  return JSON.parse(opened) as Record<string, unknown>;
+}
+
 /** Left for the envelope itself once the runtime's time is nearly spent. */
 const ANSWER_MARGIN_MS = 1_000;
 
@@ -145,9 +156,9 @@ export async function invoke(
   if (installation === undefined) throw new Error('admission returned no installation');
   const installationValues = {
     current_host: { endpoint_urls: installation.endpointUrls ?? {} },
-    app_settings: installation.appSettings ?? {},
+    app_settings: await appSettingsOf(deps, installation),
   };
-  // An upload renders like the query, and is refused before any secret is opened.
+  // An upload renders like the query, and is refused before the secure iparams are opened.
   const url = { context: call.context ?? {}, iparam: installation.iparams, ...installationValues };
   const payload = await payloadOf(template, call, url, deps.settings);
   const iparams = await allIparamsOf(deps, installation);

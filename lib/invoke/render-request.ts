@@ -133,6 +133,6 @@ export function renderRequest(
     }
     headers[name] = rendered;
   }
-  const tls = tlsMaterial(template.tls, scope.headers.iparam);
+  const tls = tlsMaterial(template.tls, scope.headers);
   return { method: template.method, url: url.href, headers, ...(tls === undefined ? {} : { tls }) };
 }

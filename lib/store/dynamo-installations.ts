@@ -27,7 +27,9 @@ export interface InstallationItem {
   secureIparamNames?: string[];
   /** Absent when none were given (and on items written before installations had them). */
   endpointUrls?: Record<string, string>;
+  /** Sealed JSON (lib/crypto/aad.ts appSettingsAad), with its top-level keys beside it. */
   appSettings?: string;
+  appSettingNames?: string[];
   createdAt: string;
 }
 
@@ -41,7 +43,7 @@ export function installationFromItem(item: InstallationItem): InstallationRecord
     ...(item.endpointUrls === undefined ? {} : { endpointUrls: item.endpointUrls }),
     ...(item.appSettings === undefined
       ? {}
-      : { appSettings: JSON.parse(item.appSettings) as Record<string, unknown> }),
+      : { appSettings: { sealed: item.appSettings as Sealed, names: item.appSettingNames ?? [] } }),
     createdAt: item.createdAt,
   };
 }
@@ -129,7 +131,9 @@ const createOf =
       ...(record.secureIparams === undefined ? {} : { secureIparams: record.secureIparams }),
       secureIparamNames: [...record.secureIparamNames],
       ...(record.endpointUrls === undefined ? {} : { endpointUrls: { ...record.endpointUrls } }),
-      ...(record.appSettings === undefined ? {} : { appSettings: JSON.stringify(record.appSettings) }),
+      ...(record.appSettings === undefined
+        ? {}
+        : { appSettings: record.appSettings.sealed, appSettingNames: [...record.appSettings.names] }),
       createdAt: record.createdAt,
     };
     try {
@@ -173,13 +177,14 @@ const replaceAppSettingsOf =
         new UpdateCommand({
           TableName: tableName,
           Key: { pk: installationPk(id), sk: INSTALLATION_SK },
-          UpdateExpression: 'SET #settings = :settings',
+          UpdateExpression: 'SET #settings = :settings, #names = :names',
           ConditionExpression: 'attribute_exists(#pk)',
           ExpressionAttributeNames: {
             '#pk': TABLE.partitionKey,
             '#settings': INSTALLATION_ATTRIBUTES.appSettings,
+            '#names': INSTALLATION_ATTRIBUTES.appSettingNames,
           },
-          ExpressionAttributeValues: { ':settings': JSON.stringify(settings) },
+          ExpressionAttributeValues: { ':settings': settings.sealed, ':names': [...settings.names] },
         }),
       );
       return true;

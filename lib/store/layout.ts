@@ -37,7 +37,10 @@ export const INSTALLATION_SK = 'INSTALLATION';
  * settings are kept as JSON text: any JSON value round-trips (DynamoDB numbers cannot hold
  * every double) and its size is the size that was checked.
  */
-export const INSTALLATION_ATTRIBUTES = { appSettings: 'appSettings' } as const;
+export const INSTALLATION_ATTRIBUTES = {
+  appSettings: 'appSettings',
+  appSettingNames: 'appSettingNames',
+} as const;
 export const ACCOUNT_SK_PREFIX = 'ACCOUNT#';
 
 /** Integration names cannot contain '#', so the account label (last) may hold anything. */

@@ -20,6 +20,11 @@ export interface OutboxEvent {
   readonly at: number;
 }
 
+export interface SealedAppSettings {
+  readonly sealed: Sealed;
+  readonly names: readonly string[];
+}
+
 export interface InstallationRecord {
   readonly id: string;
   /** SHA-256 of the installation key; the key itself is never stored. */
@@ -36,7 +41,12 @@ export interface InstallationRecord {
    */
   readonly endpointUrls?: Readonly<Record<string, string>>;
   /** `app_settings`: set by the app's backend, replaced whole; absent when never set. Never logged. */
-  readonly appSettings?: Readonly<Record<string, unknown>>;
+  /**
+   * FDK's `app_settings`, sealed as one JSON object bound to the installation: apps keep
+   * passwords and TLS keys there (Freshworks' two-way-SSL sample), so all of it is a secret.
+   * `names` are its top-level keys, which are not.
+   */
+  readonly appSettings?: SealedAppSettings;
   readonly createdAt: string;
 }
 
@@ -45,7 +55,7 @@ export interface InstallationStore {
   create(record: InstallationRecord): Promise<void>;
   get(id: string): Promise<InstallationRecord | undefined>;
   /** Replaces the app settings of an existing installation; false when it does not exist. */
-  replaceAppSettings(id: string, settings: Readonly<Record<string, unknown>>): Promise<boolean>;
+  replaceAppSettings(id: string, settings: SealedAppSettings): Promise<boolean>;
   /**
    * Removes the installation and every record of it; false when it did not exist. `events`
    * are written in the same transaction as the removal of the installation item.

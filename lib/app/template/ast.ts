@@ -34,4 +34,4 @@ export interface Template {
 
 /** What may appear inside `<%= %>`, for error messages. */
 export const ALLOWED_EXPRESSIONS =
-  "<%= EXPR %> where EXPR is context.NAME, iparam.NAME, oauth_iparams.NAME, access_token, current_host.endpoint_urls.PRODUCT, app_settings.KEY, 'text', encode(EXPR), EXPR + EXPR, EXPR || EXPR or (EXPR)";
+  "<%= EXPR %> where EXPR is context.NAME, iparam.NAME, oauth_iparams.NAME, access_token, current_host.endpoint_urls.PRODUCT, app_settings.PATH, 'text', encode(EXPR), EXPR + EXPR, EXPR || EXPR or (EXPR)";

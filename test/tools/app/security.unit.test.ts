@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { TlsSources } from '../../../lib/app/model';
 import { formatProblemLine, loadApp, readAppDir } from '../../../tools/app';
 import { json } from './helpers';
 
@@ -38,6 +39,11 @@ function load(security: unknown) {
   return { template: app?.templates.get('partner'), lines: problems.map(formatProblemLine) };
 }
 
+const sources = (tls: TlsSources | undefined) =>
+  tls === undefined
+    ? undefined
+    : Object.fromEntries(Object.entries(tls).map(([field, t]) => [field, t.source]));
+
 const at = (field: string) => `error config/requests.json $.partner.options.security${field}:`;
 
 describe('options.security', () => {
@@ -49,16 +55,30 @@ describe('options.security', () => {
       passphrase: '<%= iparam.key_passphrase %>',
     });
     expect(lines).toEqual([]);
-    expect(template?.tls).toEqual({
-      ca: 'partner_ca',
-      cert: 'client_cert',
-      key: 'client_key',
-      passphrase: 'key_passphrase',
+    expect(sources(template?.tls)).toEqual({
+      ca: '<%= iparam.partner_ca %>',
+      cert: '<%= iparam.client_cert %>',
+      key: '<%=iparam.client_key%>',
+      passphrase: '<%= iparam.key_passphrase %>',
+    });
+  });
+
+  it('takes app settings, nested, as Freshworks’ two-way-SSL sample writes them', () => {
+    const { template, lines } = load({
+      cert: '<%= app_settings.visa.cert %>',
+      key: '<%= app_settings.visa.key %>',
+    });
+    expect(lines).toEqual([]);
+    expect(sources(template?.tls)).toEqual({
+      cert: '<%= app_settings.visa.cert %>',
+      key: '<%= app_settings.visa.key %>',
     });
   });
 
   it('takes a CA alone (a private server CA, no client certificate)', () => {
-    expect(load({ ca: '<%= iparam.partner_ca %>' }).template?.tls).toEqual({ ca: 'partner_ca' });
+    expect(sources(load({ ca: '<%= iparam.partner_ca %>' }).template?.tls)).toEqual({
+      ca: '<%= iparam.partner_ca %>',
+    });
   });
 
   it.each([
@@ -66,11 +86,22 @@ describe('options.security', () => {
       'PEM written in the app folder',
       { ca: '-----BEGIN CERTIFICATE-----\nMIIB…' },
       '.ca',
-      'is not a secure iparam',
+      'is neither a secure iparam nor an app setting',
     ],
-    ['text around the iparam', { ca: 'x<%= iparam.partner_ca %>' }, '.ca', 'is not a secure iparam'],
-    ['a context value', { ca: '<%= context.ca %>' }, '.ca', 'is not a secure iparam'],
+    [
+      'text around the iparam',
+      { ca: 'x<%= iparam.partner_ca %>' },
+      '.ca',
+      'is neither a secure iparam nor an app setting',
+    ],
+    ['a context value', { ca: '<%= context.ca %>' }, '.ca', 'is neither a secure iparam nor an app setting'],
     ['an iparam that is not secure', { ca: '<%= iparam.region %>' }, '.ca', 'iparam.region is not secure'],
+    [
+      'app_settings itself',
+      { ca: '<%= app_settings %>' },
+      '.ca',
+      'is neither a secure iparam nor an app setting',
+    ],
     ['an undefined iparam', { ca: '<%= iparam.nope %>' }, '.ca', 'iparam.nope is not defined'],
     ['a certificate without its key', { cert: '<%= iparam.client_cert %>' }, '', 'needs its key'],
     [

@@ -25,7 +25,7 @@ export interface ReferenceScope {
 }
 
 const REQUEST_NAMES =
-  'context.NAME, iparam.NAME, current_host.endpoint_urls.PRODUCT, app_settings.KEY, and access_token in headers of OAuth templates';
+  'context.NAME, iparam.NAME, current_host.endpoint_urls.PRODUCT, app_settings.PATH, and access_token in headers of OAuth templates';
 
 function checkAccessToken(
   ref: NameReference,
@@ -83,20 +83,21 @@ function checkIparam(
 }
 
 /**
- * `current_host.endpoint_urls.PRODUCT` and `app_settings.KEY` are set per installation
+ * `current_host.endpoint_urls.PRODUCT` and `app_settings.PATH` are set per installation
  * (POST /installations, PUT …/app-settings), not declared in a file: only their shape is checked.
- * They are not secret, so any part of a request may use them, as it may a non-secure iparam.
+ * Any part of a request may use them, as FDK apps do (Freshworks' two-way-SSL sample builds a
+ * host, a path and Basic credentials from nested app settings such as `app_settings.visa.username`).
  */
 function checkInstallationValue(ref: NameReference, field: TemplateField, sink: ProblemSink): void {
   const fits =
     ref.root === 'current_host'
       ? ref.path.length === 2 && ref.path[0] === 'endpoint_urls'
-      : ref.path.length === 1;
+      : ref.path.length >= 1;
   if (fits) return;
   const allowed =
     ref.root === 'current_host'
       ? 'current_host.endpoint_urls.PRODUCT (e.g. current_host.endpoint_urls.freshdesk)'
-      : 'app_settings.KEY: app settings values have no fields';
+      : 'app_settings.KEY, or a field of it (app_settings.KEY.FIELD)';
   sink.error(field.where, `${field.label} uses ${formatName(ref)}`, allowed);
 }
 

@@ -4,13 +4,10 @@ import { lineOfKeys } from './locate';
 import { listed, offPlatform } from './warning';
 
 /**
- * iparam attributes FDK acts on and Handshake accepts but ignores, each with why. `regex` and
- * `type_attributes` are here until issue 17's iparams rule (a value checked against its regex when
- * an installation is created) merges; that change removes their rows.
+ * iparam attributes FDK acts on and Handshake accepts but ignores, each with why. (`regex` and
+ * `type_attributes.regex` are not here: POST /installations enforces them, lib/app/iparams.ts.)
  */
 export const IGNORED_IPARAM_KEYS: Readonly<Record<string, string>> = {
-  regex: 'the pattern is not checked: POST /installations accepts a value that does not match it',
-  type_attributes: 'its regex is not checked: POST /installations accepts a value that does not match it',
   events: "the install page's change handlers are not run: there is no install page",
   visible: 'nothing is hidden or shown: there is no install page',
   'data-bind': 'nothing is bound: there is no install page',
@@ -38,9 +35,7 @@ export function checkIparams(iparams: unknown, text: string): Problem[] {
               lineOfKeys(text, [name, key]),
               childPath(childPath('$', name), key),
               `iparam "${name}" has ${key}, which Handshake ignores: ${IGNORED_IPARAM_KEYS[key]}`,
-              key === 'regex' || key === 'type_attributes'
-                ? 'check the value in your backend before POST /installations'
-                : 'nothing to do, or the same behaviour in your own installation UI',
+              'nothing to do, or the same behaviour in your own installation UI',
             ),
           )
       : [],
