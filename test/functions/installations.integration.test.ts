@@ -240,7 +240,7 @@ const withBody = (body: unknown) => (event: ReturnType<typeof loadEvent>) => {
 const IPARAMS = { freshservice_domain: 'acme', freshservice_api_key: 'example-freshservice-api-key' };
 
 describe('current_host and app_settings', () => {
-  it('are taken by POST, shown by GET, and the settings replaced whole by PUT', async () => {
+  it('are taken by POST, shown by GET (the settings by name: they are secrets), and the settings replaced whole by PUT', async () => {
     // Act: create with both
     const created = await call(
       'installations.json',
@@ -259,8 +259,20 @@ describe('current_host and app_settings', () => {
       expect(view.current_host).toEqual({
         endpoint_urls: { freshdesk: 'acme.freshdesk.com', freshservice: 'acme.freshservice.com:8443' },
       });
-      expect(view.app_settings).toEqual({ ticket_view: 'open', nested: { ok: [1, true, null] } });
+      expect(view.app_settings).toEqual(['ticket_view', 'nested']);
     }
+    // Assess: sealed at rest, like secure iparams — no value of them in the stored item
+    const item = (
+      await table.client.send(
+        new GetCommand({
+          TableName: table.tableName,
+          Key: { pk: installationPk(created.body.id), sk: INSTALLATION_SK },
+        }),
+      )
+    ).Item;
+    expect(item?.appSettings).toMatch(/^v1\./);
+    expect(JSON.stringify(item)).not.toContain('open');
+    expect(item?.appSettingNames).toEqual(['ticket_view', 'nested']);
     // Act: the installation's own key replaces the settings
     const replaced = await call(
       'installations/app-settings.json',
@@ -270,9 +282,9 @@ describe('current_host and app_settings', () => {
     );
     // Assess
     expect(replaced.status).toBe(200);
-    expect(replaced.body).toEqual({ app_settings: { page_size: 50 } });
+    expect(replaced.body).toEqual({ app_settings: ['page_size'] });
     const after = await call('installations/get.json', forInstallation(created.body.id));
-    expect(after.body.app_settings).toEqual({ page_size: 50 });
+    expect(after.body.app_settings).toEqual(['page_size']);
     expect(after.body.current_host.endpoint_urls.freshdesk).toBe('acme.freshdesk.com');
   });
 
@@ -280,13 +292,13 @@ describe('current_host and app_settings', () => {
     const { id } = await createInstallation();
     const shown = await call('installations/get.json', forInstallation(id));
     expect(shown.body.current_host).toEqual({ endpoint_urls: {} });
-    expect(shown.body.app_settings).toEqual({});
+    expect(shown.body.app_settings).toEqual([]);
     const replaced = await call('installations/app-settings.json', forInstallation(id));
     expect(replaced.status).toBe(200);
-    expect((await call('installations/get.json', forInstallation(id))).body.app_settings).toEqual({
-      ticket_view: 'open',
-      page_size: 50,
-    });
+    expect((await call('installations/get.json', forInstallation(id))).body.app_settings).toEqual([
+      'ticket_view',
+      'page_size',
+    ]);
   });
 
   it.each([
@@ -347,7 +359,7 @@ describe('current_host and app_settings', () => {
       expect(response.status).toBe(400);
       expect(response.body.error.message).toContain('at most 16384');
     }
-    expect((await call('installations/get.json', forInstallation(id))).body.app_settings).toEqual({});
+    expect((await call('installations/get.json', forInstallation(id))).body.app_settings).toEqual([]);
   });
 
   it("refuses a PUT with another installation's key, whether or not the id exists, and changes nothing", async () => {
@@ -374,7 +386,7 @@ describe('current_host and app_settings', () => {
     expect(other.status).toBe(403);
     expect(missing.status).toBe(403);
     expect(anonymous.status).toBe(401);
-    expect((await call('installations/get.json', forInstallation(theirs.id))).body.app_settings).toEqual({});
+    expect((await call('installations/get.json', forInstallation(theirs.id))).body.app_settings).toEqual([]);
   });
 
   it('answers 404 to a PUT for an unknown installation, and 400 to a body that is not an object', async () => {
