@@ -4,7 +4,7 @@
  * (lib/app/bundled.ts) on stdout for the bundle to carry. Problems are printed one a line, on
  * stdout when the app is invalid (exit 1) and on stderr as warnings otherwise.
  */
-import { appModelJson, formatProblemLine, readAppDir, validateApp } from './app';
+import { appModelBundleJson, formatProblemLine, readAppDir, validateApp } from './app';
 
 function main(argv: readonly string[]): number {
   const dir = argv[2] ?? process.env.APP_DIR ?? 'app';
@@ -15,7 +15,7 @@ function main(argv: readonly string[]): number {
     return 1;
   }
   for (const line of lines) console.warn(line);
-  process.stdout.write(appModelJson(app));
+  process.stdout.write(appModelBundleJson(app));
   return 0;
 }
 

@@ -1,5 +1,6 @@
 import type { App, Integration, IparamField, RequestTemplate } from './model';
 import type { Template } from './template/ast';
+import { printTemplate } from './template/print';
 
 /**
  * The app model in a JSON form, as the build inlines it into every bundle (infra/esbuild.config.cjs
@@ -36,6 +37,33 @@ export function toBundled(app: App): BundledApp {
     iparams: [...app.iparams],
     oauthConfigFormat: app.oauthConfigFormat,
   };
+}
+
+const isTemplate = (value: unknown): value is { segments: unknown; source?: unknown } =>
+  typeof value === 'object' && value !== null && Array.isArray((value as { segments?: unknown }).segments);
+
+/**
+ * The JSON text of the bundled form. A template travels as its segments only: its `source` and
+ * each expression's `offset` serve the validator's messages, and they were a fifth of the model
+ * every bundle carries (the 350 KB budget, docs/BENCHMARKS.md). bundledFromJson prints the source
+ * back (the same template, spaced as printTemplate spaces it); an expression's offset is not
+ * read after validation, and a bundled one has none.
+ */
+export function bundledToJson(bundled: BundledApp): string {
+  return JSON.stringify(bundled, function (this: unknown, key, value: unknown) {
+    if (key === 'offset' && (this as { kind?: unknown }).kind === 'expr') return undefined;
+    if (key === 'source' && isTemplate(this)) return undefined;
+    return value;
+  });
+}
+
+/** The bundled form from its JSON text, each template's source printed back from its segments. */
+export function bundledFromJson(text: string): BundledApp {
+  return JSON.parse(text, (_key, value: unknown) =>
+    isTemplate(value) && value.source === undefined
+      ? { source: printTemplate(value as unknown as Template), segments: value.segments }
+      : value,
+  ) as BundledApp;
 }
 
 /** The app model again from its JSON form; trusts it, as the build validated the app. */

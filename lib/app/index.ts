@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { APP_MODEL_VARIABLE, ConfigError, config } from '../config';
-import { type BundledApp, fromBundled } from './bundled';
+import { type BundledApp, bundledFromJson, fromBundled } from './bundled';
 import type { App } from './model';
 import { isRecord } from './record';
 
@@ -30,7 +30,7 @@ function readModelFile(): BundledApp {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = bundledFromJson(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new ConfigError(
       APP_MODEL_VARIABLE,
@@ -50,7 +50,7 @@ function readModelFile(): BundledApp {
 export function getApp(): App {
   if (cached !== undefined) return cached;
   if (typeof __HANDSHAKE_APP__ === 'undefined') cached = fromBundled(readModelFile());
-  else cached = fromBundled(JSON.parse(__HANDSHAKE_APP__) as BundledApp);
+  else cached = fromBundled(bundledFromJson(__HANDSHAKE_APP__));
   return cached;
 }
 

@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getApp, resetAppForTests } from '../../lib/app';
-import { fromBundled, toBundled } from '../../lib/app/bundled';
+import { bundledFromJson, bundledToJson, fromBundled, toBundled } from '../../lib/app/bundled';
+import type { Template } from '../../lib/app/template/ast';
+import { parseTemplate } from '../../lib/app/template/parse';
 import { ConfigError, resetConfigForTests } from '../../lib/config';
 import { loadApp, readAppDir, writeAppModel } from '../../tools/app';
 import { filesOf, json, SAMPLE_APP } from '../tools/app/helpers';
@@ -27,6 +29,39 @@ describe('the bundled form', () => {
     expect(rebuilt).toEqual(app);
     expect(rebuilt.templates.get('searchHubspotContacts')?.headers).toBeInstanceOf(Map);
     expect(rebuilt.undeclaredTemplates).toBeInstanceOf(Set);
+  });
+
+  it('travels in the bundle without template sources and offsets, and prints each source back', () => {
+    // Prepare
+    const app = sample();
+    const plain = JSON.stringify(toBundled(app));
+    // Act
+    const text = bundledToJson(toBundled(app));
+    const rebuilt = fromBundled(bundledFromJson(text));
+    // Assess: smaller, and no source or offset in it
+    expect(text.length).toBeLessThan(plain.length * 0.85);
+    expect(text).not.toMatch(/"source"|"offset"/);
+    // Every template has its segments as validated (offsets aside) and a source that parses to them.
+    const withoutOffsets = (template: Template) =>
+      template.segments.map((segment) =>
+        segment.kind === 'expr' ? { kind: 'expr', expr: segment.expr } : segment,
+      );
+    const before = [...app.templates.values()];
+    const after = [...rebuilt.templates.values()];
+    expect(after.map((t) => t.name)).toEqual(before.map((t) => t.name));
+    before.forEach((template, index) => {
+      const again = after[index];
+      if (again === undefined) throw new Error('template lost');
+      for (const field of ['host', 'path'] as const) {
+        expect(withoutOffsets(again[field])).toEqual(withoutOffsets(template[field]));
+        expect(withoutOffsets(parseTemplate(again[field].source))).toEqual(withoutOffsets(template[field]));
+      }
+      expect([...again.headers.keys()]).toEqual([...template.headers.keys()]);
+    });
+    const [name, integration] = [...rebuilt.integrations][0] ?? [];
+    expect(integration?.authorizeUrl.source).toBe(
+      app.integrations.get(name ?? '')?.authorizeUrl.source.replace(/<%=\s*(.*?)\s*%>/g, '<%= $1 %>'),
+    );
   });
 });
 

@@ -5,5 +5,5 @@
  */
 export { APP_FILE_NAMES, type AppFileName, type AppFiles, readAppDir } from './files';
 export { AppInvalidError, loadApp, loadAppDir, type Validation, validateApp } from './load-folder';
-export { appModelEnv, appModelJson, writeAppModel } from './model-file';
+export { appModelBundleJson, appModelEnv, appModelJson, writeAppModel } from './model-file';
 export { formatProblem, formatProblemLine, type Problem, type Severity } from './problems';

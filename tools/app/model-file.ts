@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { toBundled } from '../../lib/app/bundled';
+import { bundledToJson, toBundled } from '../../lib/app/bundled';
 import type { App } from '../../lib/app/model';
 import { APP_MODEL_VARIABLE } from '../../lib/config';
 import { loadAppDir } from './load-folder';
@@ -11,8 +11,11 @@ import { loadAppDir } from './load-folder';
  * a bundle carries its own (infra/esbuild.config.cjs), everything else gets this file.
  */
 
-/** The JSON text of a validated app's model: what a bundle carries and the model file holds. */
+/** The JSON text of a validated app's model as the model file holds it: whole, sources and all. */
 export const appModelJson = (app: App): string => JSON.stringify(toBundled(app));
+
+/** The same as a bundle carries it: templates without their sources (lib/app/bundled.ts). */
+export const appModelBundleJson = (app: App): string => bundledToJson(toBundled(app));
 
 /** Validates the app folder `dir` and writes its model to `file`. Throws AppInvalidError. */
 export function writeAppModel(dir: string, file: string): App {

@@ -23,8 +23,8 @@ export type Expr =
 
 export type Segment =
   | { readonly kind: 'text'; readonly text: string }
-  /** `offset` is where `<%=` starts in the source. */
-  | { readonly kind: 'expr'; readonly expr: Expr; readonly offset: number };
+  /** `offset` is where `<%=` starts in the source (for the validator's messages; a bundled model has none). */
+  | { readonly kind: 'expr'; readonly expr: Expr; readonly offset?: number };
 
 /** A parsed template string: literal text and expressions, in order. */
 export interface Template {
