@@ -4,56 +4,22 @@
  * the query merges the path's, `schema.query` and the invoke's `query`, a template without a
  * path calls `/` — and a value that would leave the template's path is refused with nothing sent.
  */
-import { ADMIN, bearer, useHarness, world } from '../support/harness';
-import { startUpstream, type Upstream } from '../support/upstream';
+import { useHarness } from '../support/harness';
+import { installationOn, invoke, useUpstream } from './support/invoke-api';
 
 useHarness({ env: { HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0' } });
-
-let upstream: Upstream;
-beforeAll(async () => {
-  upstream = await startUpstream(world.oauth.resourceUrl);
-});
-afterAll(async () => {
-  await upstream?.close();
-});
-
-interface Envelope {
-  status: number;
-  response: string;
-  attempts: number;
-  errorSource?: string;
-  code?: string;
-}
-
-async function newInstallation(iparams: Record<string, string> = {}) {
-  const response = await fetch(`${world.api.url}/installations`, {
-    method: 'POST',
-    headers: bearer(ADMIN),
-    body: JSON.stringify({ iparams: { upstream: upstream.host, ...iparams } }),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as { id: string; apiKey: string };
-}
-
-async function invoke(installation: { id: string; apiKey: string }, body: unknown) {
-  const response = await fetch(`${world.api.url}/installations/${installation.id}/invoke`, {
-    method: 'POST',
-    headers: bearer(installation.apiKey),
-    body: JSON.stringify(body),
-  });
-  return { http: response.status, envelope: (await response.json()) as Envelope };
-}
+const upstream = useUpstream();
 
 /** The request the upstream received last, its target split into path and query entries. */
 function lastTarget() {
-  const url = new URL(upstream.requests.at(-1)?.url ?? '', 'http://upstream');
+  const url = new URL(upstream().requests.at(-1)?.url ?? '', 'http://upstream');
   return { path: url.pathname, query: [...url.searchParams] };
 }
 
 describe('FDK paths', () => {
   let installation: { id: string; apiKey: string };
   beforeAll(async () => {
-    installation = await newInstallation({ repo_name: 'owner/repo' });
+    installation = await installationOn(upstream().host, { repo_name: 'owner/repo' });
   });
 
   it('sends /v1.0<%= context.path %> with /users?$select=id to /v1.0/users with that query', async () => {
@@ -119,7 +85,7 @@ describe('FDK paths', () => {
     const { http, envelope } = await invoke(installation, { template: 'root' });
     // Assess: the test upstream has nothing at /, and says so
     expect([http, envelope.status]).toEqual([200, 404]);
-    expect(upstream.requests.at(-1)?.url).toBe('/');
+    expect(upstream().requests.at(-1)?.url).toBe('/');
   });
 
   it('percent-encodes what cannot stand in a path, and keeps what can', async () => {
@@ -130,14 +96,14 @@ describe('FDK paths', () => {
     });
     // Assess
     expect(http).toBe(200);
-    expect(upstream.requests.at(-1)?.url).toBe("/echo/item/a%20b/%C3%BCn%C3%AF/100%25/x:y@z!'");
+    expect(upstream().requests.at(-1)?.url).toBe("/echo/item/a%20b/%C3%BCn%C3%AF/100%25/x:y@z!'");
   });
 });
 
 describe('FDK paths, confined: refused with 400 APP naming the value, nothing sent', () => {
   let installation: { id: string; apiKey: string };
   beforeAll(async () => {
-    installation = await newInstallation();
+    installation = await installationOn(upstream().host);
   });
 
   it.each([
@@ -159,7 +125,7 @@ describe('FDK paths, confined: refused with 400 APP naming the value, nothing se
     ['graph', '/../../admin?x=1'],
   ])('%s with %j', async (template, value) => {
     // Prepare
-    const sent = upstream.requests.length;
+    const sent = upstream().requests.length;
     // Act
     const { http, envelope } = await invoke(installation, {
       template,
@@ -169,13 +135,13 @@ describe('FDK paths, confined: refused with 400 APP naming the value, nothing se
     expect(http).toBe(400);
     expect(envelope).toMatchObject({ status: 400, errorSource: 'APP', code: 'INVALID_PATH', attempts: 0 });
     expect(envelope.response).toContain(`from the value ${JSON.stringify(value)}`);
-    expect(upstream.requests.length).toBe(sent);
+    expect(upstream().requests.length).toBe(sent);
   });
 
   it('confines an iparam as it does context: ../../admin as repo_name is refused', async () => {
     // Prepare
-    const climbing = await newInstallation({ repo_name: '../../admin' });
-    const sent = upstream.requests.length;
+    const climbing = await installationOn(upstream().host, { repo_name: '../../admin' });
+    const sent = upstream().requests.length;
     // Act
     const { http, envelope } = await invoke(climbing, { template: 'repo' });
     // Assess
@@ -183,14 +149,14 @@ describe('FDK paths, confined: refused with 400 APP naming the value, nothing se
     expect(envelope).toMatchObject({ errorSource: 'APP', code: 'INVALID_PATH', attempts: 0 });
     expect(envelope.response).toContain('"../../admin"');
     expect(envelope.response).toContain('"/repos/"');
-    expect(upstream.requests.length).toBe(sent);
+    expect(upstream().requests.length).toBe(sent);
   });
 });
 
 describe("the invoke's query", () => {
   let installation: { id: string; apiKey: string };
   beforeAll(async () => {
-    installation = await newInstallation();
+    installation = await installationOn(upstream().host);
   });
 
   it.each([
@@ -201,7 +167,7 @@ describe("the invoke's query", () => {
     ['a=1', 'query'],
   ])('refuses %j, saying what is allowed, and sends nothing', async (query, field) => {
     // Prepare
-    const sent = upstream.requests.length;
+    const sent = upstream().requests.length;
     // Act
     const { http, envelope } = await invoke(installation, { template: 'root', query });
     // Assess
@@ -210,7 +176,7 @@ describe("the invoke's query", () => {
     expect(envelope.response).toContain(`${field}:`);
     expect(envelope.response).toContain('query?');
     if (field === 'query.q') expect(envelope.response).toContain('a string, a number or a boolean');
-    expect(upstream.requests.length).toBe(sent);
+    expect(upstream().requests.length).toBe(sent);
   });
 
   it('still refuses an unknown key of the body', async () => {
@@ -225,7 +191,7 @@ describe("the invoke's query", () => {
 describe("FDK's status for a destination the egress policy refuses", () => {
   it('answers 403 APP URL_REFUSED, sending nothing', async () => {
     // Prepare: the instance metadata address as the upstream host
-    const metadata = await newInstallation({ upstream: '169.254.169.254' });
+    const metadata = await installationOn('169.254.169.254');
     // Act
     const { http, envelope } = await invoke(metadata, { template: 'root' });
     // Assess

@@ -5,17 +5,10 @@
  * when the installation is created.
  */
 import { ADMIN, bearer, useHarness, world } from '../support/harness';
-import { startUpstream, type Upstream } from '../support/upstream';
+import { invoke, useUpstream } from './support/invoke-api';
 
 useHarness({ env: { HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0' } });
-
-let upstream: Upstream;
-beforeAll(async () => {
-  upstream = await startUpstream(world.oauth.resourceUrl);
-});
-afterAll(async () => {
-  await upstream?.close();
-});
+const upstream = useUpstream();
 
 const api = (path: string, method: string, key: string, body?: unknown) =>
   fetch(`${world.api.url}${path}`, {
@@ -31,76 +24,65 @@ interface Created {
   readonly error: { readonly code: string; readonly message: string };
 }
 
-interface Envelope {
-  readonly status: number;
-  readonly errorSource?: string;
-  readonly code?: string;
-}
-
 async function create(body: unknown) {
   const response = await api('/installations', 'POST', ADMIN, body);
   return { status: response.status, body: (await response.json()) as Created };
-}
-
-async function invoke(id: string, key: string, template: string) {
-  const response = await api(`/installations/${id}/invoke`, 'POST', key, { template });
-  return { http: response.status, envelope: (await response.json()) as Envelope };
 }
 
 describe('current_host and app_settings at invoke', () => {
   it('sends to the product host with the settings substituted, and to the new settings after a PUT', async () => {
     // Prepare
     const created = await create({
-      current_host: { endpoint_urls: { freshdesk: upstream.host } },
+      current_host: { endpoint_urls: { freshdesk: upstream().host } },
       app_settings: { view: 'open', page_size: 30, mode: 'strict' },
     });
     expect(created.status).toBe(201);
     const { id, apiKey } = created.body;
     // Act
-    const first = await invoke(id, apiKey, 'productTickets');
+    const first = await invoke(created.body, { template: 'productTickets' });
     // Assess: the upstream got the rendered request
     expect(first.http).toBe(200);
     expect(first.envelope.status).toBe(200);
-    const sent = upstream.requests.at(-1);
+    const sent = upstream().requests.at(-1);
     expect(sent?.url).toBe('/api/v2/tickets/open?per_page=30');
     expect(sent?.headers['x-mode']).toBe('strict');
-    expect(sent?.headers.host).toBe(upstream.host);
+    expect(sent?.headers.host).toBe(upstream().host);
     // Act: the app's backend replaces its settings with the installation's key
     const put = await api(`/installations/${id}/app-settings`, 'PUT', apiKey, {
       view: 'closed',
       page_size: 5,
     });
     expect(put.status).toBe(200);
-    await invoke(id, apiKey, 'productTickets');
+    await invoke(created.body, { template: 'productTickets' });
     // Assess: the next invoke reads them; a setting no longer there is empty
-    const next = upstream.requests.at(-1);
+    const next = upstream().requests.at(-1);
     expect(next?.url).toBe('/api/v2/tickets/closed?per_page=5');
     expect(next?.headers['x-mode']).toBe('none');
   });
 
   it('takes an IP address the egress allow list names (127.0.0.0/8 here), and reaches it', async () => {
     // Prepare
-    const address = upstream.host.replace(/^localhost:/, '127.0.0.1:');
+    const address = upstream().host.replace(/^localhost:/, '127.0.0.1:');
     // Act
     const created = await create({ current_host: { endpoint_urls: { freshdesk: address } } });
     // Assess
     expect(created.status).toBe(201);
-    const { http } = await invoke(created.body.id, created.body.apiKey, 'productTickets');
+    const { http } = await invoke(created.body, { template: 'productTickets' });
     expect(http).toBe(200);
-    expect(upstream.requests.at(-1)?.headers.host).toBe(address);
+    expect(upstream().requests.at(-1)?.headers.host).toBe(address);
   });
 
   it('refuses to render a template whose product host the installation lacks, sending nothing', async () => {
     // Prepare
     const created = await create({ app_settings: { view: 'open' } });
-    const before = upstream.requests.length;
+    const before = upstream().requests.length;
     // Act
-    const { http, envelope } = await invoke(created.body.id, created.body.apiKey, 'productTickets');
+    const { http, envelope } = await invoke(created.body, { template: 'productTickets' });
     // Assess
     expect(http).toBe(400);
     expect(envelope.errorSource).toBe('APP');
     expect(envelope.code).toBe('INVALID_HOST');
-    expect(upstream.requests.length).toBe(before);
+    expect(upstream().requests.length).toBe(before);
   });
 });
 

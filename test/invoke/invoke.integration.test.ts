@@ -5,65 +5,19 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { accountSk, installationPk } from '../../lib/store/layout';
-import {
-  ADMIN,
-  bearer,
-  linkFor,
-  ofEndpoint,
-  personConnects,
-  storedTokens,
-  useHarness,
-  world,
-} from '../support/harness';
-import { startUpstream, type Upstream } from '../support/upstream';
+import { bearer, ofEndpoint, storedTokens, useHarness, world } from '../support/harness';
+import { connectedToUpstream } from '../support/upstream-installation';
+import { installationOn, invoke, useUpstream } from './support/invoke-api';
 
 useHarness({ env: { HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0' } });
+const upstream = useUpstream();
 
-let upstream: Upstream;
-beforeAll(async () => {
-  upstream = await startUpstream(world.oauth.resourceUrl);
-});
-afterAll(async () => {
-  await upstream?.close();
-});
-
-interface Envelope {
-  status: number;
-  headers: Record<string, string>;
-  response: string;
-  attempts: number;
-  errorSource?: string;
-  code?: string;
-}
-
-async function newInstallation(iparams: Record<string, string> = {}) {
-  const response = await fetch(`${world.api.url}/installations`, {
-    method: 'POST',
-    headers: bearer(ADMIN),
-    body: JSON.stringify({ iparams: { upstream: upstream.host, api_key: 'secret-api-key-77', ...iparams } }),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as { id: string; apiKey: string };
-}
-
-async function invoke(id: string, key: string, body: unknown): Promise<{ http: number; envelope: Envelope }> {
-  const response = await fetch(`${world.api.url}/installations/${id}/invoke`, {
-    method: 'POST',
-    headers: bearer(key),
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { http: response.status, envelope: (await response.json()) as Envelope };
-}
-
+const API_KEY = 'secret-api-key-77';
+const newInstallation = () => installationOn(upstream().host, { api_key: API_KEY });
 /** An installation with its beta account connected by a person. */
-async function connected() {
-  const installation = await newInstallation();
-  const { page } = await personConnects(await linkFor(installation.id, { integration: 'beta' }));
-  await page.context().close();
-  return installation;
-}
+const connected = () => connectedToUpstream(upstream(), { iparams: { api_key: API_KEY } });
 
-const lastRequest = () => upstream.requests.at(-1);
+const lastRequest = () => upstream().requests.at(-1);
 
 describe('invoke', () => {
   let installation: { id: string; apiKey: string };
@@ -72,7 +26,7 @@ describe('invoke', () => {
   }, 60_000);
 
   it('renders the template and answers the upstream response in the FDK envelope', async () => {
-    const { http, envelope } = await invoke(installation.id, installation.apiKey, {
+    const { http, envelope } = await invoke(installation, {
       template: 'echo',
       context: { id: '42', q: 'open tickets' },
     });
@@ -93,7 +47,7 @@ describe('invoke', () => {
       ['ünï/✓', '/echo/%C3%BCn%C3%AF/%E2%9C%93', []],
       ['a?b=c', '/echo/a', [['b', 'c']]],
     ] as const) {
-      const { envelope } = await invoke(installation.id, installation.apiKey, {
+      const { envelope } = await invoke(installation, {
         template: 'echo',
         context: { id, q: `${id}&admin=true#x` },
       });
@@ -110,53 +64,53 @@ describe('invoke', () => {
     ['../admin', 'INVALID_PATH'],
     ['x#frag', 'INVALID_PATH'],
   ])('refuses the context value %j in the path, sending nothing', async (id, code) => {
-    const sent = upstream.requests.length;
-    const { http, envelope } = await invoke(installation.id, installation.apiKey, {
+    const sent = upstream().requests.length;
+    const { http, envelope } = await invoke(installation, {
       template: 'echo',
       context: { id },
     });
     expect(http).toBe(400);
     expect(envelope).toMatchObject({ status: 400, errorSource: 'APP', code, attempts: 0 });
-    expect(upstream.requests.length).toBe(sent);
+    expect(upstream().requests.length).toBe(sent);
   });
 
   it('refuses CR or LF in a header value before anything is sent', async () => {
-    const sent = upstream.requests.length;
-    const { http, envelope } = await invoke(installation.id, installation.apiKey, {
+    const sent = upstream().requests.length;
+    const { http, envelope } = await invoke(installation, {
       template: 'echo',
       context: { id: '1', trace: 'abc\r\nX-Injected: yes' },
     });
     expect(http).toBe(400);
     expect(envelope).toMatchObject({ errorSource: 'APP', code: 'INVALID_HEADER' });
-    expect(upstream.requests.length).toBe(sent);
+    expect(upstream().requests.length).toBe(sent);
   });
 
   it.each([
     ['neverDeclared', 'TEMPLATE_NOT_DECLARED'],
     ['noSuchTemplate', 'TEMPLATE_NOT_FOUND'],
   ])('answers 404 APP for %s', async (template, code) => {
-    const { http, envelope } = await invoke(installation.id, installation.apiKey, { template });
+    const { http, envelope } = await invoke(installation, { template });
     expect(http).toBe(404);
     expect(envelope).toMatchObject({ status: 404, errorSource: 'APP', code, attempts: 0 });
     expect(envelope.response).toContain(template);
   });
 
   it('refuses a 150 KB body with 413 APP and sends a 90 KB one', async () => {
-    const big = await invoke(installation.id, installation.apiKey, {
+    const big = await invoke(installation, {
       template: 'post',
       body: 'x'.repeat(150 * 1024),
     });
     expect(big.http).toBe(413);
     expect(big.envelope).toMatchObject({ status: 413, errorSource: 'APP', code: 'PAYLOAD_TOO_LARGE' });
     const body = { items: 'y'.repeat(90 * 1024) };
-    const fits = await invoke(installation.id, installation.apiKey, { template: 'post', body });
+    const fits = await invoke(installation, { template: 'post', body });
     expect(fits.envelope.status).toBe(200);
     expect(lastRequest()?.body).toBe(JSON.stringify(body));
     expect(lastRequest()?.method).toBe('POST');
   });
 
   it('rides out two 503s with attempts: 3', async () => {
-    const { http, envelope } = await invoke(installation.id, installation.apiKey, {
+    const { http, envelope } = await invoke(installation, {
       template: 'flaky',
       context: { id: 'ride-out' },
     });
@@ -165,7 +119,7 @@ describe('invoke', () => {
   });
 
   it('returns a final upstream 500 as status 500 inside a 200', async () => {
-    const { http, envelope } = await invoke(installation.id, installation.apiKey, { template: 'broken' });
+    const { http, envelope } = await invoke(installation, { template: 'broken' });
     expect(http).toBe(200);
     expect(envelope).toMatchObject({ status: 500, attempts: 2, response: 'status 500' });
     expect(envelope.errorSource).toBeUndefined();
@@ -173,7 +127,7 @@ describe('invoke', () => {
 
   it('honours Retry-After', async () => {
     const started = Date.now();
-    const { envelope } = await invoke(installation.id, installation.apiKey, {
+    const { envelope } = await invoke(installation, {
       template: 'throttled',
       context: { id: 'wait' },
     });
@@ -183,7 +137,7 @@ describe('invoke', () => {
 
   it('returns a 5 MB response intact and refuses a 7 MB one cleanly', async () => {
     const five = 5 * 1024 * 1024;
-    const ok = await invoke(installation.id, installation.apiKey, {
+    const ok = await invoke(installation, {
       template: 'big',
       context: { bytes: String(five) },
     });
@@ -192,7 +146,7 @@ describe('invoke', () => {
     const pattern = 'abcdefghijklmnopqrstuvwxyz0123456789';
     expect(ok.envelope.response.startsWith(pattern)).toBe(true);
     expect(ok.envelope.response.slice(65536, 65536 + 36)).toBe(pattern);
-    const tooBig = await invoke(installation.id, installation.apiKey, {
+    const tooBig = await invoke(installation, {
       template: 'big',
       context: { bytes: String(7 * 1024 * 1024) },
     });
@@ -203,7 +157,7 @@ describe('invoke', () => {
 
   it('answers 504 PLATFORM when the upstream does not answer in time', async () => {
     const started = Date.now();
-    const { http, envelope } = await invoke(installation.id, installation.apiKey, { template: 'slow' });
+    const { http, envelope } = await invoke(installation, { template: 'slow' });
     expect(http).toBe(504);
     expect(envelope).toMatchObject({ status: 504, errorSource: 'PLATFORM', code: 'TIMEOUT' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(14_500);
@@ -246,7 +200,7 @@ describe('invoke and tokens', () => {
     const before = await storedTokens(installation.id, 'beta');
     await expire(installation.id);
     await world.oauth.clearReceived();
-    const { envelope } = await invoke(installation.id, installation.apiKey, { template: 'me' });
+    const { envelope } = await invoke(installation, { template: 'me' });
     expect(envelope.status).toBe(200);
     expect(await refreshCalls()).toHaveLength(1);
     const after = await storedTokens(installation.id, 'beta');
@@ -256,16 +210,18 @@ describe('invoke and tokens', () => {
 
   it('refreshes once after a 401 and retries once', async () => {
     const installation = await connected();
-    const warm = await invoke(installation.id, installation.apiKey, { template: 'me' });
+    const warm = await invoke(installation, { template: 'me' });
     expect(warm.envelope.status).toBe(200);
     const before = await storedTokens(installation.id, 'beta');
-    upstream.rejectOnce(before.tokens?.accessToken ?? '');
+    upstream().rejectOnce(before.tokens?.accessToken ?? '');
     await world.oauth.clearReceived();
-    const sent = upstream.requests.length;
-    const { envelope } = await invoke(installation.id, installation.apiKey, { template: 'me' });
+    const sent = upstream().requests.length;
+    const { envelope } = await invoke(installation, { template: 'me' });
     expect(envelope).toMatchObject({ status: 200, attempts: 2 });
     expect(await refreshCalls()).toHaveLength(1);
-    const tokensSent = upstream.requests.slice(sent).map((request) => request.headers.authorization);
+    const tokensSent = upstream()
+      .requests.slice(sent)
+      .map((request) => request.headers.authorization);
     const after = await storedTokens(installation.id, 'beta');
     expect(tokensSent).toEqual([
       `Bearer ${before.tokens?.accessToken}`,
@@ -277,20 +233,20 @@ describe('invoke and tokens', () => {
     const installation = await connected();
     await world.oauth.revokeAllGrants();
     await expire(installation.id);
-    const { http, envelope } = await invoke(installation.id, installation.apiKey, { template: 'me' });
+    const { http, envelope } = await invoke(installation, { template: 'me' });
     expect(http).toBe(401);
     expect(envelope).toMatchObject({ status: 401, code: 'REAUTHORIZATION_REQUIRED' });
     expect(envelope.response).toContain('reauthorization');
-    const again = await invoke(installation.id, installation.apiKey, { template: 'me' });
+    const again = await invoke(installation, { template: 'me' });
     expect(again.envelope.code).toBe('REAUTHORIZATION_REQUIRED');
   }, 60_000);
 
   it('answers 401 REAUTHORIZATION_REQUIRED for an account never connected, and 400 without the agent id', async () => {
     const installation = await newInstallation();
-    const never = await invoke(installation.id, installation.apiKey, { template: 'me' });
+    const never = await invoke(installation, { template: 'me' });
     expect(never.http).toBe(401);
     expect(never.envelope.code).toBe('REAUTHORIZATION_REQUIRED');
-    const agent = await invoke(installation.id, installation.apiKey, { template: 'crewMe' });
+    const agent = await invoke(installation, { template: 'crewMe' });
     expect(agent.http).toBe(400);
     expect(agent.envelope).toMatchObject({ errorSource: 'APP', code: 'INVALID_REQUEST' });
   });

@@ -6,7 +6,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { INSTALLATION_SK, installationPk } from '../../lib/store/layout';
 import { type LocalServer, MTLS, startMutualTlsServer } from '../egress/servers';
-import { ADMIN, bearer, useHarness, world } from '../support/harness';
+import { useHarness, world } from '../support/harness';
+import { installationOn, invoke } from './support/invoke-api';
 
 useHarness({ env: { HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0' } });
 
@@ -19,34 +20,18 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function installation(iparams: Record<string, string>) {
-  const response = await fetch(`${world.api.url}/installations`, {
-    method: 'POST',
-    headers: bearer(ADMIN),
-    body: JSON.stringify({ iparams: { upstream: `localhost:${server.port}`, ...iparams } }),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as { id: string; apiKey: string };
-}
-
-async function invoke(id: string, key: string) {
-  const response = await fetch(`${world.api.url}/installations/${id}/invoke`, {
-    method: 'POST',
-    headers: bearer(key),
-    body: JSON.stringify({ template: 'mutualTls' }),
-  });
-  return { http: response.status, envelope: (await response.json()) as Record<string, unknown> };
-}
+const installation = (iparams: Record<string, string>) => installationOn(`localhost:${server.port}`, iparams);
+const MUTUAL_TLS = { template: 'mutualTls' };
 
 describe('options.security (mutual TLS) through the invoke API', () => {
   it('presents the installation’s client certificate and trusts its private CA', async () => {
-    const { id, apiKey } = await installation({
+    const created = await installation({
       partner_ca: MTLS.serverCa,
       client_cert: MTLS.clientCert,
       client_key: MTLS.clientKey,
     });
     clients.length = 0;
-    const { http, envelope } = await invoke(id, apiKey);
+    const { http, envelope } = await invoke(created, MUTUAL_TLS);
     expect([http, envelope.status, envelope.response]).toEqual([200, 200, 'mutual']);
     expect(clients).toEqual(['installation-client']);
 
@@ -54,7 +39,7 @@ describe('options.security (mutual TLS) through the invoke API', () => {
     const item = await world.table.client.send(
       new GetCommand({
         TableName: world.table.tableName,
-        Key: { pk: installationPk(id), sk: INSTALLATION_SK },
+        Key: { pk: installationPk(created.id), sk: INSTALLATION_SK },
       }),
     );
     const stored = JSON.stringify(item.Item);
@@ -64,21 +49,21 @@ describe('options.security (mutual TLS) through the invoke API', () => {
   }, 60_000);
 
   it('a certificate the upstream’s CA did not sign is refused by the upstream', async () => {
-    const { id, apiKey } = await installation({
+    const created = await installation({
       partner_ca: MTLS.serverCa,
       client_cert: MTLS.strangerCert,
       client_key: MTLS.strangerKey,
     });
     clients.length = 0;
-    const { http, envelope } = await invoke(id, apiKey);
+    const { http, envelope } = await invoke(created, MUTUAL_TLS);
     expect([http, envelope.errorSource]).toEqual([502, 'PLATFORM']);
     expect(clients).toEqual([]);
   });
 
   it('an installation without the certificate is refused before anything is sent', async () => {
-    const { id, apiKey } = await installation({ partner_ca: MTLS.serverCa });
+    const created = await installation({ partner_ca: MTLS.serverCa });
     const before = server.connections();
-    const { http, envelope } = await invoke(id, apiKey);
+    const { http, envelope } = await invoke(created, MUTUAL_TLS);
     expect([http, envelope.errorSource]).toEqual([400, 'APP']);
     expect(String(envelope.response)).toContain('options.security.cert');
     expect(String(envelope.response)).not.toContain('BEGIN');

@@ -17,61 +17,30 @@ import {
   useHarness,
   world,
 } from '../support/harness';
-import { startUpstream, type Upstream } from '../support/upstream';
+import { connectedToUpstream } from '../support/upstream-installation';
 import { invokeContainer, invokeWith } from './support/containers';
+import { type Envelope, invoke, useUpstream } from './support/invoke-api';
 
 useHarness({ env: { HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0' } });
 
-let upstream: Upstream;
-beforeAll(async () => {
-  upstream = await startUpstream(world.oauth.resourceUrl);
-});
-afterAll(async () => {
-  await upstream?.close();
-});
-
-interface Envelope {
-  status: number;
-  headers: Record<string, string>;
-  response: string;
-  attempts: number;
-  code?: string;
-}
+const upstream = useUpstream();
 
 const API_KEY = 'secret-api-key-cache-41';
 
 /** An installation on the upstream, its beta account connected by `login` in Chromium. */
-async function connected(login = 'alice') {
-  const response = await fetch(`${world.api.url}/installations`, {
-    method: 'POST',
-    headers: bearer(ADMIN),
-    body: JSON.stringify({ iparams: { upstream: upstream.host, api_key: API_KEY } }),
-  });
-  expect(response.status).toBe(201);
-  const installation = (await response.json()) as { id: string; apiKey: string };
-  await reconnect(installation.id, login);
-  return installation;
-}
+const connected = (login = 'alice') =>
+  connectedToUpstream(upstream(), { login, iparams: { api_key: API_KEY } });
 
 async function reconnect(id: string, login: string) {
   const { page } = await personConnects(await linkFor(id, { integration: 'beta' }), { login });
   await page.context().close();
 }
 
-async function invoke(installation: { id: string; apiKey: string }, body: object) {
-  const response = await fetch(`${world.api.url}/installations/${installation.id}/invoke`, {
-    method: 'POST',
-    headers: bearer(installation.apiKey),
-    body: JSON.stringify(body),
-  });
-  return { http: response.status, envelope: (await response.json()) as Envelope };
-}
-
 /** The upstream requests made while `step` ran. */
 async function sentDuring(step: () => Promise<unknown>): Promise<number> {
-  const before = upstream.requests.length;
+  const before = upstream().requests.length;
   await step();
-  return upstream.requests.length - before;
+  return upstream().requests.length - before;
 }
 
 const cachedEcho = (context: Record<string, string>, ttl?: number) => ({
@@ -211,7 +180,7 @@ describe('a cached answer never outlives the state it copies', () => {
     await reconnect(installation.id, 'bob');
     expect(await sentDuring(() => invoke(installation, call))).toBe(1);
     const { tokens } = await storedTokens(installation.id, 'beta');
-    expect(upstream.requests.at(-1)?.headers.authorization).toBe(`Bearer ${tokens?.accessToken}`);
+    expect(upstream().requests.at(-1)?.headers.authorization).toBe(`Bearer ${tokens?.accessToken}`);
   }, 90_000);
 
   it('misses when the grant changed even if the token did not (the entry is tied to authorizedAt)', async () => {

@@ -5,52 +5,24 @@
  * a binary answer back whole in base64; every refusal before anything is sent.
  */
 import { randomBytes } from 'node:crypto';
-import { ADMIN, bearer, useHarness, world } from '../support/harness';
-import { startUpstream, type Upstream, type UpstreamRequest } from '../support/upstream';
+import { useHarness } from '../support/harness';
+import type { UpstreamRequest } from '../support/upstream';
+import { installationOn, invoke, useUpstream } from './support/invoke-api';
 
 useHarness({ env: { HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0' } });
 
 const MB = 1024 * 1024;
 
-let upstream: Upstream;
+const upstream = useUpstream();
 let installation: { id: string; apiKey: string };
 beforeAll(async () => {
-  upstream = await startUpstream(world.oauth.resourceUrl);
-  const response = await fetch(`${world.api.url}/installations`, {
-    method: 'POST',
-    headers: bearer(ADMIN),
-    body: JSON.stringify({ iparams: { upstream: upstream.host } }),
-  });
-  expect(response.status).toBe(201);
-  installation = (await response.json()) as { id: string; apiKey: string };
+  installation = await installationOn(upstream().host);
 });
-afterAll(async () => {
-  await upstream?.close();
-});
-
-interface Envelope {
-  status: number;
-  headers: Record<string, string>;
-  response: string;
-  encoding?: string;
-  attempts: number;
-  errorSource?: string;
-  code?: string;
-}
-
-async function invoke(body: unknown): Promise<{ http: number; envelope: Envelope }> {
-  const response = await fetch(`${world.api.url}/installations/${installation.id}/invoke`, {
-    method: 'POST',
-    headers: bearer(installation.apiKey),
-    body: JSON.stringify(body),
-  });
-  return { http: response.status, envelope: (await response.json()) as Envelope };
-}
 
 const base64 = (bytes: Buffer) => bytes.toString('base64');
 
 function lastRequest(): UpstreamRequest {
-  const request = upstream.requests.at(-1);
+  const request = upstream().requests.at(-1);
   if (request === undefined) throw new Error('the upstream received nothing');
   return request;
 }
@@ -66,7 +38,7 @@ describe('schema.formData', () => {
     // Prepare
     const image = randomBytes(70_000);
     // Act
-    const { http, envelope } = await invoke({
+    const { http, envelope } = await invoke(installation, {
       template: 'uploadForm',
       context: { user_id: 'u-42 ✓', ref1: 'avatar' },
       files: { avatar: { content: base64(image), filename: 'me.png', contentType: 'image/png' } },
@@ -80,7 +52,7 @@ describe('schema.formData', () => {
     expect(received.headers['content-type']).toMatch(/^multipart\/form-data; boundary=\S+$/);
     const form = await parsedForm(received);
     expect(form.get('userId')).toBe('u-42 ✓');
-    expect(form.get('note')).toBe(`from ${upstream.host}`);
+    expect(form.get('note')).toBe(`from ${upstream().host}`);
     const file = form.get('image1') as File;
     expect(file.name).toBe('me.png');
     expect(file.type).toBe('image/png');
@@ -92,7 +64,7 @@ describe('schema.formData', () => {
     // Prepare
     const bytes = Buffer.from([0, 1, 2, 253, 254, 255]);
     // Act
-    const { envelope } = await invoke({
+    const { envelope } = await invoke(installation, {
       template: 'uploadForm',
       context: { user_id: '7', ref1: 'blob-1' },
       files: { 'blob-1': { content: base64(bytes) } },
@@ -110,7 +82,7 @@ describe('schema.file', () => {
     // Prepare
     const pdf = randomBytes(300_000);
     // Act
-    const { envelope } = await invoke({
+    const { envelope } = await invoke(installation, {
       template: 'uploadRaw',
       context: { file_ref: 'report' },
       files: { report: { content: base64(pdf), contentType: 'application/pdf' } },
@@ -128,7 +100,7 @@ describe('schema.file', () => {
     // Prepare
     const bytes = randomBytes(1000);
     // Act
-    const { envelope } = await invoke({
+    const { envelope } = await invoke(installation, {
       template: 'uploadTyped',
       files: { document: { content: base64(bytes), contentType: 'image/png' } },
     });
@@ -142,7 +114,7 @@ describe('schema.file', () => {
 describe('binary answers', () => {
   it('answers a 2 MB PDF in base64 that decodes to the very bytes the upstream sent', async () => {
     // Act
-    const { http, envelope } = await invoke({
+    const { http, envelope } = await invoke(installation, {
       template: 'binary',
       context: { bytes: String(2 * MB), type: 'application/pdf' },
     });
@@ -150,14 +122,14 @@ describe('binary answers', () => {
     expect(http).toBe(200);
     expect(envelope).toMatchObject({ status: 200, encoding: 'base64', attempts: 1 });
     expect(envelope.headers['content-type']).toBe('application/pdf');
-    const sent = upstream.served.at(-1);
+    const sent = upstream().served.at(-1);
     expect(sent?.length).toBe(2 * MB);
     expect(Buffer.from(envelope.response, 'base64').equals(sent ?? Buffer.alloc(0))).toBe(true);
   });
 
   it('answers JSON as before: the text itself, no encoding field', async () => {
     // Act
-    const { envelope } = await invoke({ template: 'public' });
+    const { envelope } = await invoke(installation, { template: 'public' });
     // Assess
     expect(Object.keys(envelope)).toEqual(['status', 'headers', 'response', 'attempts']);
     expect(JSON.parse(envelope.response)).toMatchObject({ method: 'GET', url: '/echo/public' });
@@ -165,7 +137,7 @@ describe('binary answers', () => {
 
   it('refuses a binary answer whose base64 does not fit the 6 MB envelope, as any answer too large', async () => {
     // Act: 4.6 MB is 6.1 MB in base64
-    const { http, envelope } = await invoke({
+    const { http, envelope } = await invoke(installation, {
       template: 'binary',
       context: { bytes: String(Math.round(4.6 * MB)), type: 'image/png' },
     });
@@ -176,7 +148,7 @@ describe('binary answers', () => {
 });
 
 describe('refusals send nothing upstream', () => {
-  const refusals: [string, unknown, number, string, RegExp][] = [
+  const refusals: [string, object, number, string, RegExp][] = [
     [
       'a file content that is not base64',
       { template: 'uploadRaw', context: { file_ref: 'a' }, files: { a: { content: 'not base64!' } } },
@@ -271,13 +243,13 @@ describe('refusals send nothing upstream', () => {
 
   it.each(refusals)('refuses %s', async (_what, body, status, code, message) => {
     // Prepare
-    const before = upstream.requests.length;
+    const before = upstream().requests.length;
     // Act
-    const { http, envelope } = await invoke(body);
+    const { http, envelope } = await invoke(installation, body);
     // Assess
     expect(http).toBe(status);
     expect(envelope).toMatchObject({ status, errorSource: 'APP', code, attempts: 0 });
-    expect(upstream.requests.length).toBe(before);
+    expect(upstream().requests.length).toBe(before);
     expect(envelope.response).toMatch(message);
   });
 });

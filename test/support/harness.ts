@@ -120,11 +120,12 @@ export const bearer = (key: string) => ({
   'content-type': 'application/json',
 });
 
-export async function createInstallation(): Promise<{ id: string; apiKey: string }> {
+/** POST /installations with the admin key and `body` (iparams and the rest); it must be made. */
+export async function createInstallation(body: object = {}): Promise<{ id: string; apiKey: string }> {
   const response = await fetch(`${world.api.url}/installations`, {
     method: 'POST',
     headers: bearer(ADMIN),
-    body: '{}',
+    body: JSON.stringify(body),
   });
   expect(response.status).toBe(201);
   return (await response.json()) as { id: string; apiKey: string };

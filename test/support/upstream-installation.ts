@@ -1,19 +1,17 @@
-import { ADMIN, bearer, linkFor, personConnects, world } from './harness';
+import { createInstallation, linkFor, personConnects } from './harness';
 import type { Upstream } from './upstream';
 
 /**
- * An installation whose templates call `upstream` (its host is the `upstream` iparam), with its
- * beta account connected in Chromium by `login` (alice unless said otherwise).
+ * An installation whose templates call `upstream` (its host is the `upstream` iparam, beside
+ * `iparams`), with its beta account connected in Chromium by `login` (alice unless said otherwise).
  */
-export async function connectedToUpstream(upstream: Upstream, login = 'alice') {
-  const response = await fetch(`${world.api.url}/installations`, {
-    method: 'POST',
-    headers: bearer(ADMIN),
-    body: JSON.stringify({ iparams: { upstream: upstream.host } }),
-  });
-  expect(response.status).toBe(201);
-  const installation = (await response.json()) as { id: string; apiKey: string };
-  const { page } = await personConnects(await linkFor(installation.id, { integration: 'beta' }), { login });
+export async function connectedToUpstream(
+  upstream: Upstream,
+  options: { readonly login?: string; readonly iparams?: Readonly<Record<string, string>> } = {},
+) {
+  const installation = await createInstallation({ iparams: { upstream: upstream.host, ...options.iparams } });
+  const link = await linkFor(installation.id, { integration: 'beta' });
+  const { page } = await personConnects(link, { login: options.login ?? 'alice' });
   await page.context().close();
   return installation;
 }
