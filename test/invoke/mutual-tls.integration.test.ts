@@ -1,12 +1,12 @@
 /**
  * `options.security` through POST /installations/{id}/invoke: the template's TLS material comes
- * from the installation's secure iparams, and the upstream is a real HTTPS server with a private
+ * from the installation's secure iparams or its app settings (FDK's way), and the upstream is a real HTTPS server with a private
  * CA that demands a client certificate (mutual TLS).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { INSTALLATION_SK, installationPk } from '../../lib/store/layout';
 import { type LocalServer, MTLS, startMutualTlsServer } from '../egress/servers';
-import { useHarness, world } from '../support/harness';
+import { createInstallation, useHarness, world } from '../support/harness';
 import { installationOn, invoke } from './support/invoke-api';
 
 useHarness({ env: { HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0' } });
@@ -68,5 +68,24 @@ describe('options.security (mutual TLS) through the invoke API', () => {
     expect(String(envelope.response)).toContain('options.security.cert');
     expect(String(envelope.response)).not.toContain('BEGIN');
     expect(server.connections()).toBe(before);
+  });
+
+  it('takes the material from app settings, as FDK apps write it, sealed at rest like secure iparams', async () => {
+    const created = await createInstallation({
+      iparams: { upstream: `localhost:${server.port}` },
+      app_settings: { tls: { ca: MTLS.serverCa, cert: MTLS.clientCert, key: MTLS.clientKey } },
+    });
+    clients.length = 0;
+    const { http, envelope } = await invoke(created, { template: 'mutualTlsSettings' });
+    expect([http, envelope.status, envelope.response]).toEqual([200, 200, 'mutual']);
+    expect(clients).toEqual(['installation-client']);
+    const item = await world.table.client.send(
+      new GetCommand({
+        TableName: world.table.tableName,
+        Key: { pk: installationPk(created.id), sk: INSTALLATION_SK },
+      }),
+    );
+    expect(JSON.stringify(item.Item)).not.toContain(MTLS.clientKey.split('\n')[1]);
+    expect(item.Item?.appSettingNames).toEqual(['tls']);
   });
 });

@@ -90,6 +90,18 @@ export const UPSTREAM_TEMPLATES = {
       },
     },
   ),
+  // The same from app settings, as Freshworks' two-way-SSL sample writes it.
+  mutualTlsSettings: upstream(
+    '/mtls',
+    { protocol: 'https' },
+    {
+      security: {
+        ca: '<%= app_settings.tls.ca %>',
+        cert: '<%= app_settings.tls.cert %>',
+        key: '<%= app_settings.tls.key %>',
+      },
+    },
+  ),
   // FDK's path semantics (issue 17): values as text, a literal query, no path at all.
   graph: upstream('/v1.0<%= context.path %>'),
   repo: upstream('/repos/<%= iparam.repo_name %>'),
