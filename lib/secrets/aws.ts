@@ -1,5 +1,8 @@
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { UnavailableError } from '../errors';
 import type { SecretGetOptions, SecretName, SecretWriter } from './port';
 
@@ -26,48 +29,50 @@ export function awsSecretsClient(region: string): SecretsManagerClient {
 }
 
 const isNotFound = (error: unknown): boolean =>
-  error instanceof Error &&
-  (error.name === 'ResourceNotFoundException' ||
-    // Powertools wraps SDK failures in a GetParameterError whose cause is the SDK error.
-    (error.cause instanceof Error && error.cause.name === 'ResourceNotFoundException'));
-
-// The SDK error is what an operator needs in the logs; the caller gets neither it nor its text.
-const sdkCause = (error: unknown): unknown =>
-  error instanceof Error && error.name === 'GetParameterError' && error.cause !== undefined
-    ? error.cause
-    : error;
+  error instanceof Error && error.name === 'ResourceNotFoundException';
 
 const decoder = new TextDecoder('utf-8');
 
+/** A value read, until when it is reused (epoch ms). */
+interface Cached {
+  readonly value: string | undefined;
+  readonly until: number;
+}
+
 /**
- * Secrets Manager behind the SecretSource port. Reads go through Powertools' SecretsProvider,
- * so each value is fetched once per container and reused for `maxAgeSeconds`.
+ * Secrets Manager behind the SecretSource port, on the SDK's GetSecretValue. Each value is
+ * fetched once per container and reused for `maxAgeSeconds` (docs/DECISIONS.md: why not
+ * Powertools Parameters); a `fresh` read and the first read after a `put` go to the store.
  */
 export function createAwsSecretSource(options: AwsSecretSourceOptions): SecretWriter {
   const { client, prefix } = options;
-  const maxAge = options.maxAgeSeconds ?? DEFAULT_SECRET_MAX_AGE_SECONDS;
-  const provider = new SecretsProvider({ awsSdkV3Client: client });
-  // Powertools can only clear its whole cache; a name written here is force-fetched once instead.
-  // Each write leaves a fresh marker so a read that started before it cannot clear it.
-  const written = new Map<SecretName, symbol>();
+  const maxAgeMs = (options.maxAgeSeconds ?? DEFAULT_SECRET_MAX_AGE_SECONDS) * 1000;
+  const cache = new Map<SecretName, Cached>();
+  // Bumped by each put: a read that started before a write must not cache what it read.
+  const writes = new Map<SecretName, number>();
   const secretId = (name: SecretName): string => `${prefix}/${name}`;
 
-  async function get(name: SecretName, getOptions: SecretGetOptions = {}): Promise<string | undefined> {
-    const marker = written.get(name);
-    const forceFetch = getOptions.fresh === true || marker !== undefined;
-    let value: string | Uint8Array | undefined;
+  async function read(name: SecretName): Promise<string | undefined> {
     try {
-      value = await provider.get(secretId(name), { maxAge, forceFetch });
+      const answer = await client.send(new GetSecretValueCommand({ SecretId: secretId(name) }));
+      const text = answer.SecretString ?? (answer.SecretBinary && decoder.decode(answer.SecretBinary));
+      return text === undefined || text === '' ? undefined : text;
     } catch (error) {
       if (isNotFound(error)) return undefined;
+      // The SDK error is what an operator needs in the logs; the caller gets neither it nor its text.
       throw new UnavailableError(`The secret store could not be read (${name}); try again later`, {
-        cause: sdkCause(error),
+        cause: error,
       });
     }
-    if (marker !== undefined && written.get(name) === marker) written.delete(name);
-    if (value === undefined) return undefined;
-    const text = typeof value === 'string' ? value : decoder.decode(value);
-    return text === '' ? undefined : text;
+  }
+
+  async function get(name: SecretName, getOptions: SecretGetOptions = {}): Promise<string | undefined> {
+    const cached = cache.get(name);
+    if (getOptions.fresh !== true && cached !== undefined && cached.until > Date.now()) return cached.value;
+    const generation = writes.get(name) ?? 0;
+    const value = await read(name);
+    if ((writes.get(name) ?? 0) === generation) cache.set(name, { value, until: Date.now() + maxAgeMs });
+    return value;
   }
 
   async function put(name: SecretName, value: string): Promise<void> {
@@ -84,7 +89,9 @@ export function createAwsSecretSource(options: AwsSecretSourceOptions): SecretWr
         cause: error,
       });
     }
-    written.set(name, Symbol(name));
+    // Later gets in this process see the new value: the next one reads the store.
+    writes.set(name, (writes.get(name) ?? 0) + 1);
+    cache.delete(name);
   }
 
   return { get, put };

@@ -158,6 +158,38 @@ describe('createAwsSecretSource', () => {
     expect((error as Error).message).not.toContain('hsa_new');
   });
 
+  it('does not cache what a read that started before a write got', async () => {
+    // Prepare: the first read answers only after the write went through
+    let answer: (value: { SecretString: string }) => void = () => {};
+    sm.on(GetSecretValueCommand)
+      .callsFakeOnce(() => new Promise((resolve) => (answer = resolve)))
+      .resolves({ SecretString: 'new' });
+    sm.on(PutSecretValueCommand).resolves({});
+    const secrets = source();
+    const slow = secrets.get('token-keys');
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // Act
+    await secrets.put('token-keys', 'new');
+    answer({ SecretString: 'old' });
+    const raced = await slow;
+    const next = await secrets.get('token-keys');
+
+    // Assess
+    expect([raced, next]).toEqual(['old', 'new']);
+    expect(sm).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+  });
+
+  it('answers undefined for an empty secret, and caches that too', async () => {
+    sm.on(GetSecretValueCommand).resolves({ SecretString: '' });
+    const secrets = source();
+    expect([await secrets.get('webhook-signing'), await secrets.get('webhook-signing')]).toEqual([
+      undefined,
+      undefined,
+    ]);
+    expect(sm).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
+  });
+
   it('says the stage must be deployed when writing a secret that does not exist', async () => {
     // Prepare
     sm.on(PutSecretValueCommand).rejects(notFound());
