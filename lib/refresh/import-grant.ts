@@ -1,3 +1,4 @@
+import { DEAD_GRANT_ERRORS } from '../accounts/decisions';
 import type { EventPolicy } from '../accounts/events';
 import { accountFor } from '../accounts/label';
 import type { AccountKey } from '../accounts/record';
@@ -136,7 +137,10 @@ async function validated(
   }
   if (answer.kind === 'rejected') {
     const said = answer.description === undefined ? answer.error : `${answer.error}: ${answer.description}`;
-    throw refuse('refresh_token', `the provider refused it (${said})`);
+    // A dead grant is the token's fault; another refusal (invalid_client…) is the setup's.
+    if (DEAD_GRANT_ERRORS.has(answer.error))
+      throw refuse('refresh_token', `the provider refused it (${said})`);
+    throw refuse('validate', `the provider refused the refresh (${said}); check the integration's client`);
   }
   throw new UnavailableError(
     `The refresh that validates this grant did not complete (${answer.reason}); nothing was stored, try again`,
