@@ -58,8 +58,11 @@ const refuse = (field: string, message: string): InvalidInputError =>
     details: [{ field, message }],
   });
 
-/** The account facts a handshake would have gathered, held to the same rules as the connect form. */
-function checkAccountFacts(integration: Integration, input: ImportGrantInput): void {
+/**
+ * The account facts a handshake would have gathered, held to the same rules as the connect
+ * form; the oauth_iparams as the form would have kept them (trimmed, empty ones dropped).
+ */
+function checkAccountFacts(integration: Integration, input: ImportGrantInput): Record<string, string> {
   const known = new Set(integration.oauthIparams.map((field) => field.name));
   for (const name of Object.keys(input.oauthIparams)) {
     if (!known.has(name))
@@ -77,6 +80,7 @@ function checkAccountFacts(integration: Integration, input: ImportGrantInput): v
       );
     }
   }
+  return checked.values;
 }
 
 /** The token set as a token response would have given it, its expiry made absolute. */
@@ -115,13 +119,13 @@ function importedTokens(integration: Integration, input: ImportGrantInput, now: 
 async function validated(
   deps: ImportGrantDeps,
   integration: Integration,
-  input: ImportGrantInput,
+  oauthIparams: Readonly<Record<string, string>>,
   tokens: ParsedTokens & { readonly refreshToken: string },
 ): Promise<ParsedTokens> {
   const answer = await askProvider(deps, integration, {
     accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken,
-    oauthIparams: input.oauthIparams,
+    oauthIparams,
   });
   if (answer.kind === 'tokens') {
     const fresh = answer.tokens;
@@ -163,14 +167,14 @@ export async function importGrant(
     integration: integration.name,
     account: accountFor(integration, input.account),
   };
-  checkAccountFacts(integration, input);
+  const oauthIparams = checkAccountFacts(integration, input);
   const given = importedTokens(integration, input, deps.now().getTime());
   const tokens =
     input.validate === 'refresh' && given.refreshToken !== undefined
-      ? await validated(deps, integration, input, { ...given, refreshToken: given.refreshToken })
+      ? await validated(deps, integration, oauthIparams, { ...given, refreshToken: given.refreshToken })
       : given;
   const writer = { accounts: deps.accounts, vault: await deps.vault(), now: deps.now, events: deps.events };
-  const record = await storeAuthorizedTokens(writer, integration, key, tokens, input.oauthIparams, {
+  const record = await storeAuthorizedTokens(writer, integration, key, tokens, oauthIparams, {
     imported: true,
   });
   return {

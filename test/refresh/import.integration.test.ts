@@ -218,6 +218,23 @@ describe('POST /installations/{id}/integrations/{name}/import', () => {
     expect(await accountItems(installation.id)).toEqual([]);
   }, 90_000);
 
+  it('keeps the oauth_iparams as the connect form would, for the refreshes to come', async () => {
+    const installation = await target();
+    const imported = await importInto(
+      installation.id,
+      { access_token: 'at-acme-1', refresh_token: 'rt-acme-1', oauth_iparams: { tenant: ' t1 ', note: '' } },
+      'acme',
+    );
+    expect(imported.status).toBe(200);
+    const stored = await storedTokens(installation.id, 'acme');
+    expect(stored.tokens).toEqual({
+      accessToken: 'at-acme-1',
+      refreshToken: 'rt-acme-1',
+      oauthIparams: { tenant: 't1' },
+    });
+    expect(JSON.stringify(stored.item)).not.toContain('t1"');
+  }, 90_000);
+
   it('refuses each bad import with a clear error and stores nothing', async () => {
     const grant = { accessToken: 'at-never-stored-1', refreshToken: 'rt-never-stored-1' };
     const installation = await target();
