@@ -196,10 +196,39 @@ describe('POST /installations/{id}/integrations/{name}/import', () => {
     expect(stored.tokens?.accessToken).not.toBe(grant.accessToken);
     expect((await invokeMe(installation.id, installation.apiKey)).status).toBe(200);
     const events = await deliveredTo(installation.id);
-    expect(events.map((received) => received.event.data)).toEqual([
-      expect.objectContaining({ imported: true, reauthorization: false }),
-      expect.objectContaining({ imported: true, reauthorization: true }),
-    ]);
+    // Delivered in parallel: in either order.
+    const data = events.map((received) => received.event.data);
+    expect(data).toHaveLength(2);
+    expect(data).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ imported: true, reauthorization: false }),
+        expect.objectContaining({ imported: true, reauthorization: true }),
+      ]),
+    );
+  }, 90_000);
+
+  it('validate "refresh" with a provider that does not rotate keeps the imported refresh token and scope', async () => {
+    const installation = await target();
+    await world.oauth.failTokenEndpoint({
+      status: 200,
+      body: { access_token: 'at-from-a-non-rotating-provider', token_type: 'Bearer', expires_in: 600 },
+      times: 1,
+    });
+
+    const validated = await importInto(installation.id, {
+      access_token: 'at-old-1',
+      refresh_token: 'rt-kept-1',
+      scope: 'tickets.read',
+      validate: 'refresh',
+    });
+
+    expect(validated.body).toMatchObject({ outcome: 'refreshed', account: { scope: 'tickets.read' } });
+    const stored = await storedTokens(installation.id, 'beta');
+    expect(stored.tokens).toMatchObject({
+      accessToken: 'at-from-a-non-rotating-provider',
+      refreshToken: 'rt-kept-1',
+    });
+    expect(stored.item.expiresAt).toBeGreaterThan(Date.now() + 500_000);
   }, 90_000);
 
   it('validate "refresh" with a provider outage answers 503 and stores nothing', async () => {
@@ -215,6 +244,28 @@ describe('POST /installations/{id}/integrations/{name}/import', () => {
 
     expect(refused.status).toBe(503);
     expect(refused.body).toMatchObject({ error: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(await accountItems(installation.id)).toEqual([]);
+  }, 90_000);
+
+  it('validate "refresh" refused for the client, not the grant (invalid_client), says so and stores nothing', async () => {
+    const installation = await target();
+    await world.oauth.failTokenEndpoint({ status: 401, body: { error: 'invalid_client' }, times: 1 });
+
+    const refused = await importInto(installation.id, {
+      access_token: 'at-old-2',
+      refresh_token: 'rt-old-2',
+      validate: 'refresh',
+    });
+
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({
+      details: [
+        {
+          field: 'validate',
+          message: expect.stringContaining("invalid_client); check the integration's client"),
+        },
+      ],
+    });
     expect(await accountItems(installation.id)).toEqual([]);
   }, 90_000);
 
