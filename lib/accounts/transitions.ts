@@ -42,6 +42,8 @@ export interface GrantInput {
   readonly oauthIparams: Readonly<Record<string, string>>;
   readonly settings: Pick<HandshakeSettings, 'refreshLeadSeconds'>;
   readonly seal: Sealer;
+  /** Brought in by the import route rather than a handshake: its `account.authorized` says so. */
+  readonly imported?: boolean;
 }
 
 const nonEmpty = (fields: Readonly<Record<string, unknown>>) =>
@@ -76,12 +78,28 @@ function grantRecord(key: AccountKey, version: number, input: GrantInput, now: n
   return record;
 }
 
-/** The first handshake of an account: its first token set. */
+/** A grant's events, `account.authorized` marked `imported` when the grant came from elsewhere. */
+function granted(
+  before: AccountRecord | undefined,
+  record: AuthorizedAccount,
+  input: GrantInput,
+  context: TransitionContext,
+): Transition<AuthorizedAccount> {
+  const transition = changed(before, record, context);
+  if (input.imported !== true) return transition;
+  const events = transition.events.map((event) =>
+    event.type === 'account.authorized' ? { ...event, data: { ...event.data, imported: true } } : event,
+  );
+  return { record, events };
+}
+
+/** The first handshake (or import) of an account: its first token set. */
 export const authorized = (
   key: AccountKey,
   input: GrantInput,
   context: TransitionContext,
-): Transition<AuthorizedAccount> => changed(undefined, grantRecord(key, 1, input, context.now), context);
+): Transition<AuthorizedAccount> =>
+  granted(undefined, grantRecord(key, 1, input, context.now), input, context);
 
 /**
  * A new handshake over an existing record — how reauthorization works: the new token set
@@ -93,7 +111,7 @@ export const reconnected = (
   input: GrantInput,
   context: TransitionContext,
 ): Transition<AuthorizedAccount> =>
-  changed(current, grantRecord(current, current.version + 1, input, context.now), context);
+  granted(current, grantRecord(current, current.version + 1, input, context.now), input, context);
 
 /** What stays of an authorized account through a refresh attempt, whatever its result. */
 const kept = (current: AuthorizedAccount, at: string) => ({

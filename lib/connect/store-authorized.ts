@@ -20,8 +20,8 @@ export interface AuthorizedWrite {
 const MAX_ATTEMPTS = 3;
 
 /**
- * Stores the tokens of a completed handshake as the account's token set: the first one, or a
- * reconnect over the record there (lib/accounts/transitions.ts). The write is conditional on
+ * Stores the tokens of a completed handshake (or an imported grant, `origin.imported`) as the
+ * account's token set: the first one, or a reconnect over the record there (lib/accounts/transitions.ts). The write is conditional on
  * the version read, so a refresh that lands in between is not silently overwritten: we read
  * again and replace it.
  */
@@ -31,8 +31,10 @@ export async function storeAuthorizedTokens(
   key: AccountKey,
   tokens: ParsedTokens,
   oauthIparams: Readonly<Record<string, string>>,
+  origin: { readonly imported?: boolean } = {},
 ): Promise<AuthorizedAccount> {
   const input = {
+    ...origin,
     tokens,
     oauthIparams,
     settings: integration.settings,

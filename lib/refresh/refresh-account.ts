@@ -53,8 +53,8 @@ function skipReason(current: AccountRecord | undefined, now: number): SkipReason
 }
 
 /** One refresh_token grant at the token endpoint; a request this deployment refused is an answer too. */
-async function askProvider(
-  deps: RefreshDeps,
+export async function askProvider(
+  deps: Pick<RefreshDeps, 'secrets' | 'egress' | 'tokenTimeoutMs' | 'now'>,
   integration: Integration,
   tokens: TokenSet & { readonly refreshToken: string },
 ): Promise<TokenResult> {

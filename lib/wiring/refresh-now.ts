@@ -1,21 +1,20 @@
 import type { AuthDeps } from '../http/auth';
+import type { ImportGrantDeps } from '../refresh/import-grant';
 import type { RefreshNowDeps } from '../refresh/refresh-now';
 import { Refresher } from '../refresh/refresh-or-join';
 import { dynamoInstallationStore } from '../store/dynamo-installations';
 import type { Infrastructure } from './infrastructure';
 
 /**
- * The admin refresh route's dependencies, built once per container: its Refresher joins the
- * refresh in flight in this container rather than racing it.
+ * The admin account routes' dependencies (refresh now, import a grant), built once per
+ * container: its Refresher joins the refresh in flight in this container rather than racing it.
  */
 export function refreshNowDeps(
   infra: Pick<Infrastructure, 'app' | 'table' | 'secrets' | 'now' | 'refresh'>,
-): RefreshNowDeps & AuthDeps {
+): RefreshNowDeps & ImportGrantDeps & AuthDeps {
   return {
-    app: infra.app,
+    ...infra.refresh,
     installations: dynamoInstallationStore(infra.table),
-    secrets: infra.secrets,
     refresher: new Refresher(infra.refresh),
-    now: infra.now,
   };
 }

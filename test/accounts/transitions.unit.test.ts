@@ -115,6 +115,28 @@ describe('a completed handshake', () => {
     expect(next).toEqual({ ...record(1), ...expected });
   });
 
+  it('an imported grant: the same record, its account.authorized marked imported', () => {
+    const imported = { ...input, imported: true };
+    expect(authorized(KEY, imported, on)).toEqual({
+      record: record(1),
+      events: [
+        event('account.authorized', 'authorized', {
+          reauthorization: false,
+          scope: 'read write',
+          imported: true,
+        }),
+      ],
+    });
+    expect(reconnected(deadAccount(), imported, on).events).toEqual([
+      event('account.authorized', 'authorized', {
+        reauthorization: true,
+        scope: 'read write',
+        imported: true,
+      }),
+      event('account.recovered', 'authorized', { previousStatus: 'reauthorization_required' }),
+    ]);
+  });
+
   it('records no event when webhooks are off', () => {
     expect(authorized(KEY, input, { now: NOW, events: OFF }).events).toEqual([]);
     expect(reconnected(deadAccount(), input, { now: NOW, events: OFF }).events).toEqual([]);

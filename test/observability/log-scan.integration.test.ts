@@ -108,6 +108,28 @@ it('logs the flow with ids and outcomes, and never a token, key or secret', asyn
   );
   expect(refreshed.status).toBe(200);
   const after = await storedTokens(installation.id, 'beta');
+  // A grant imported as given, and one whose validating refresh the provider refuses.
+  const importUrl = `${world.api.url}/installations/${installation.id}/integrations/beta/import`;
+  const imported = {
+    access_token: 'imported-access-token-Hk47',
+    refresh_token: 'imported-refresh-token-Jm52',
+  };
+  const stored = await fetch(importUrl, {
+    method: 'POST',
+    headers: bearer(ADMIN),
+    body: JSON.stringify({ ...imported, account: 'imported' }),
+  });
+  expect(stored.status).toBe(200);
+  const refused = await fetch(importUrl, {
+    method: 'POST',
+    headers: bearer(ADMIN),
+    body: JSON.stringify({
+      access_token: 'imported-access-token-Rt19',
+      refresh_token: 'imported-refresh-token-Wd08',
+      validate: 'refresh',
+    }),
+  });
+  expect(refused.status).toBe(400);
   // A refused callback with a real (spent) state and a failing token endpoint.
   const started = await startAuthorization(await linkFor(installation.id, { integration: 'beta' }));
   await world.oauth.failTokenEndpoint({ status: 400, body: { error: 'invalid_grant' }, times: 1 });
@@ -127,7 +149,7 @@ it('logs the flow with ids and outcomes, and never a token, key or secret', asyn
     handler: (event: unknown, context: unknown) => Promise<Record<string, number>>;
   };
   const schedule = { source: 'aws.events', 'detail-type': 'Scheduled Event' };
-  expect(await deliver(schedule, lambdaContext('handshake-dev-deliver'))).toMatchObject({ retry: 2 });
+  expect(await deliver(schedule, lambdaContext('handshake-dev-deliver'))).toMatchObject({ retry: 3 });
   const webhookSecret = await (await testInfrastructure()).secrets.get('webhook-signing');
 
   const logs = captured.join('');
@@ -163,6 +185,10 @@ it('logs the flow with ids and outcomes, and never a token, key or secret', asyn
     receiverToken: RECEIVER_TOKEN,
     appSetting: 'app-setting-value-Vb27',
     replacedAppSetting: 'app-setting-value-Pq64',
+    importedAccessToken: imported.access_token,
+    importedRefreshToken: imported.refresh_token,
+    refusedAccessToken: 'imported-access-token-Rt19',
+    refusedRefreshToken: 'imported-refresh-token-Wd08',
   };
   for (const [name, value] of Object.entries(secrets)) {
     expect(value).toBeTruthy();

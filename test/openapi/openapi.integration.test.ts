@@ -534,6 +534,32 @@ describe('real responses match the document', () => {
     expect((await api('POST', `/installations/${a.id}/integrations/beta/refresh`)).status).toBe(401);
   });
 
+  it('POST /installations/{id}/integrations/{name}/import', async () => {
+    const path = `/installations/${b.id}/integrations/acme/import`;
+    const grant = {
+      access_token: 'imported-at-1',
+      refresh_token: 'imported-rt-1',
+      oauth_iparams: { tenant: 't1' },
+    };
+    const imported = await api<unknown>('POST', path, { key: ADMIN, json: { ...grant, expires_in: 600 } });
+    expect(imported.status).toBe(200);
+    expect(imported.json).toMatchObject({
+      outcome: 'imported',
+      replaced: false,
+      account: { status: 'authorized' },
+    });
+    expect((await api('POST', path, { key: ADMIN, json: { access_token: '' } })).status).toBe(400);
+    await world.oauth.failTokenEndpoint({ status: 503, times: 1 });
+    const unavailable = await api('POST', path, { key: ADMIN, json: { ...grant, validate: 'refresh' } });
+    expect([unavailable.status, unavailable.json.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    expect(
+      (await api('POST', `/installations/${b.id}/integrations/nope/import`, { key: ADMIN, json: grant }))
+        .status,
+    ).toBe(404);
+    expect((await api('POST', path, { key: b.apiKey, json: grant })).status).toBe(403);
+    expect((await api('POST', path, { json: grant })).status).toBe(401);
+  });
+
   it('POST /installations/{id}/invoke: envelopes, refusals and errors', async () => {
     const invoke = (key: string | undefined, json?: unknown, id = a.id) =>
       api<EnvelopeBody>('POST', `/installations/${id}/invoke`, {
@@ -691,6 +717,12 @@ describe('real responses match the document', () => {
       'POST /installations/{id}/integrations/{name}/refresh 401',
       'POST /installations/{id}/integrations/{name}/refresh 403',
       'POST /installations/{id}/integrations/{name}/refresh 404',
+      'POST /installations/{id}/integrations/{name}/import 200',
+      'POST /installations/{id}/integrations/{name}/import 400',
+      'POST /installations/{id}/integrations/{name}/import 401',
+      'POST /installations/{id}/integrations/{name}/import 403',
+      'POST /installations/{id}/integrations/{name}/import 404',
+      'POST /installations/{id}/integrations/{name}/import 503',
       'POST /installations/{id}/invoke 200',
       'POST /installations/{id}/invoke 400',
       'POST /installations/{id}/invoke 401',
