@@ -108,7 +108,8 @@ function headerWait(answer: RetryAnswer, rule: RateLimitRule | undefined, limite
 
 /**
  * Whether to retry, and after how long. Network errors, 429 and 5xx are retried; a 403 only
- * when its remaining header says 0 and a header says when (GitHub's primary rate limit). An
+ * when its remaining header says 0 or it has Retry-After, and a header says when (GitHub's
+ * primary and secondary rate limits). An
  * answer is a rate limit when its remaining header says 0, or it is a 429 without one. The
  * wait is the first header that says one, else `retryDelayMs`; a wait that would leave less
  * than MIN_ATTEMPT_MS before the deadline is not waited (`past_deadline`).
@@ -119,7 +120,8 @@ export function retryDecision(question: RetryQuestion): RetryDecision {
   if (answer !== undefined) {
     const left = remaining(answer.headers, rule);
     const limited = left === 0 || (answer.status === 429 && left === undefined);
-    const retryable = answer.status === 429 || answer.status >= 500 || (answer.status === 403 && left === 0);
+    const throttled403 = answer.status === 403 && (left === 0 || answer.headers[RETRY_AFTER] !== undefined);
+    const retryable = answer.status === 429 || answer.status >= 500 || throttled403;
     if (!retryable) return { retry: false, because: 'final' };
     wait = headerWait(answer, rule, limited, now);
     if (wait === undefined && answer.status === 403) return { retry: false, because: 'final' };

@@ -118,6 +118,16 @@ describe('retryDecision: which answers are retried', () => {
       waits(2000, 'x-ratelimit-reset'),
     ],
     [
+      "GitHub's secondary limit: a 403 with Retry-After and calls left",
+      answer(403, {
+        'x-ratelimit-remaining': '4000',
+        'x-ratelimit-reset': String(NOW_S + 9),
+        'retry-after': '2',
+      }),
+      waits(2000, 'retry-after'),
+    ],
+    ['a 403 with an unreadable Retry-After', answer(403, { 'retry-after': 'later' }), final],
+    [
       'a 403 with no calls left and Retry-After',
       answer(403, { 'x-ratelimit-remaining': '0', 'retry-after': '1' }),
       waits(1000, 'retry-after'),
