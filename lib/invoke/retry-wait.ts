@@ -48,7 +48,7 @@ export const EPOCH_SECONDS_FROM = 1_000_000_000;
 /** How a header is read: a rule's form; `auto` by magnitude; Retry-After's seconds or date. */
 type Reading = ResetForm | 'auto' | 'retry_after';
 
-export const RETRY_AFTER = 'retry-after';
+const RETRY_AFTER = 'retry-after';
 /** The usual reset headers, read after Retry-After in this order. */
 const RESET_HEADERS: readonly (readonly [string, Reading])[] = [
   ['ratelimit-reset', 'seconds'], // IETF draft: always seconds from now
