@@ -101,6 +101,17 @@ describe('the wait each header form says', () => {
     expectWaited(sent, 0);
   });
 
+  it("retries GitHub's secondary limit: a 403 with Retry-After and calls left", async () => {
+    const { envelope, sent } = await limitedCall('limited', {
+      status: '403',
+      'retry-after': '1',
+      'x-ratelimit-remaining': '4000',
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+    });
+    expect(envelope).toMatchObject({ status: 200, attempts: 2 });
+    expectWaited(sent, 1000);
+  });
+
   it('does not retry a plain 403', async () => {
     const { envelope, sent } = await limitedCall('limited', { status: '403', 'x-ratelimit-reset': '1' });
     expect(envelope).toMatchObject({ status: 403, attempts: 1, response: 'rate limited' });
