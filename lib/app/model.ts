@@ -69,6 +69,25 @@ export interface HandshakeSettings {
   readonly allowedHosts: readonly AllowedHost[] | undefined;
   /** The provider's metadata document (RFC 8414 / OIDC discovery): its issuer, whether it sends `iss`. */
   readonly metadataUrl: string | undefined;
+  /** The provider's own rate-limit headers, for every template of the integration that has none. */
+  readonly rateLimit: RateLimitRule | undefined;
+}
+
+/** How a reset header says when to retry: seconds from now, seconds since the epoch, an HTTP date. */
+export type ResetForm = 'seconds' | 'epoch_seconds' | 'http_date';
+
+/**
+ * `rate_limit` (of an integration's `handshake` or a template's `options`): the headers in which
+ * a provider says when a rate-limited call may be retried, beyond the usual ones
+ * (lib/invoke/retry-wait.ts).
+ */
+export interface RateLimitRule {
+  /** Lower-case. */
+  readonly resetHeader: string;
+  /** Undefined: read as X-RateLimit-Reset is — a date, or a number by its magnitude. */
+  readonly reset: ResetForm | undefined;
+  /** Lower-case; a value of 0 there marks the answer as a rate limit. Undefined: the usual names only. */
+  readonly remainingHeader: string | undefined;
 }
 
 /** One `handshake.allowed_hosts` pattern: `domain`, or with `subdomains` any host under it (`*.domain`). */
@@ -95,6 +114,8 @@ export interface RequestTemplate {
   readonly maxAttempts: number;
   /** Milliseconds between attempts. */
   readonly retryDelay: number;
+  /** `options.rate_limit`: replaces the integration's `handshake.rate_limit` for this template. */
+  readonly rateLimit?: RateLimitRule;
   /** FDK's `schema.formData` or `schema.file`; absent: the body is the invoke's `body`. */
   readonly upload?: RequestUpload;
   /** `options.security`: the TLS material of this template's calls (secure iparams, app settings). */

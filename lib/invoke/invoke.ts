@@ -21,6 +21,7 @@ import { type InvokeQuery, renderRequest } from './render-request';
 import { payloadOf, type UploadFile, withPayload } from './request-body';
 import { answerBytes, type EnvelopeBody, envelopeBody } from './response-body';
 import { type CacheOptions, cachePlan, type ResponseCache } from './response-cache';
+import { rateLimitRuleOf } from './retry-wait';
 import { type Sent, sendWithRetries } from './send';
 
 export interface InvokeSettings {
@@ -205,6 +206,7 @@ function sendOptions(deps: InvokeDeps, template: RequestTemplate, deadline: numb
   return {
     maxAttempts: template.maxAttempts,
     retryDelayMs: template.retryDelay,
+    rateLimit: rateLimitRuleOf(deps.app, template),
     deadline,
     maxResponseBytes: deps.settings.maxResponseBytes,
     now: () => deps.now().getTime(),

@@ -1,3 +1,4 @@
+import type { RateLimitRule } from '../app/model';
 import { type Egress, EgressError, type EgressResponse } from '../egress';
 import {
   DeadlineExceededError,
@@ -7,11 +8,14 @@ import {
   UpstreamError,
 } from '../errors';
 import type { RenderedRequest } from './render-request';
+import { retryDecision } from './retry-wait';
 
 export interface SendOptions {
   readonly maxAttempts: number;
-  /** Between attempts, unless the upstream says Retry-After. */
+  /** Between attempts, unless the upstream says how long (./retry-wait.ts). */
   readonly retryDelayMs: number;
+  /** The provider's own rate-limit headers, read beside the usual ones. */
+  readonly rateLimit: RateLimitRule | undefined;
   /** Epoch ms by which the whole invoke must be answered. */
   readonly deadline: number;
   readonly maxResponseBytes: number;
@@ -25,15 +29,6 @@ export interface Sent {
 }
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const retryable = (status: number) => status === 429 || status >= 500;
-
-/** Retry-After as seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | undefined, now: number): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 /** One attempt: the response, or the EgressError that stopped it. */
 async function attempt(
@@ -65,15 +60,21 @@ function nextDelay(
   options: SendOptions,
 ): number | undefined {
   if (attempts >= options.maxAttempts) return undefined;
-  if (outcome instanceof EgressError) return outcome.kind === 'network' ? options.retryDelayMs : undefined;
-  if (!retryable(outcome.status)) return undefined;
-  return retryAfterMs(outcome.headers['retry-after'], options.now()) ?? options.retryDelayMs;
+  if (outcome instanceof EgressError && outcome.kind !== 'network') return undefined;
+  const decision = retryDecision({
+    answer: outcome instanceof EgressError ? undefined : outcome,
+    rule: options.rateLimit,
+    retryDelayMs: options.retryDelayMs,
+    now: options.now(),
+    deadline: options.deadline,
+  });
+  return decision.retry ? decision.waitMs : undefined;
 }
 
 /**
- * Sends the rendered request, retrying (up to `maxAttempts` in all) on network errors, 429 and
- * 5xx after `retryDelayMs` or the upstream's Retry-After — but only while the wait still fits
- * before the deadline; otherwise the last answer is returned as it is.
+ * Sends the rendered request, retrying (up to `maxAttempts` in all) on network errors, 429, 5xx
+ * and a rate-limited 403 after `retryDelayMs` or the wait the upstream's headers say — but only
+ * while the wait still fits before the deadline; otherwise the last answer is returned as it is.
  */
 export async function sendWithRetries(
   egress: Egress,
@@ -86,7 +87,7 @@ export async function sendWithRetries(
     if (remaining <= 0) throw after(timedOut(), attempts - 1);
     const outcome = await attempt(egress, request, options, remaining);
     const delay = nextDelay(outcome, attempts, options);
-    if (delay === undefined || options.now() + delay >= options.deadline) {
+    if (delay === undefined) {
       if (outcome instanceof EgressError) throw fromEgressError(outcome, attempts);
       return { response: outcome, attempts };
     }

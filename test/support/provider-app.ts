@@ -53,6 +53,31 @@ export const UPSTREAM_TEMPLATES = {
   flaky: upstream('/flaky/<%= context.id %>', {}, { maxAttempts: 3, retryDelay: 50 }),
   broken: upstream('/status/500', {}, { maxAttempts: 2, retryDelay: 10 }),
   throttled: upstream('/throttle/<%= context.id %>', {}, { maxAttempts: 2, retryDelay: 0 }),
+  // Rate limits as providers say them (the query gives the headers): the usual headers, a
+  // template's own, the integration's (beta's handshake.rate_limit) and a template's over it.
+  limited: upstream('/limited/<%= context.id %>', {}, { maxAttempts: 3, retryDelay: 0 }),
+  limitedOkta: upstream(
+    '/limited/<%= context.id %>',
+    {},
+    {
+      maxAttempts: 2,
+      rate_limit: {
+        reset_header: 'X-Rate-Limit-Reset',
+        reset: 'epoch_seconds',
+        remaining_header: 'X-Rate-Limit-Remaining',
+      },
+    },
+  ),
+  limitedBeta: upstream(
+    '/limited/<%= context.id %>',
+    { headers: { Authorization: 'Bearer <%= access_token %>' } },
+    { oauth: 'beta', maxAttempts: 2 },
+  ),
+  limitedBetaOwn: upstream(
+    '/limited/<%= context.id %>',
+    { headers: { Authorization: 'Bearer <%= access_token %>' } },
+    { oauth: 'beta', maxAttempts: 2, rate_limit: { reset_header: 'X-Own-Reset', reset: 'seconds' } },
+  ),
   big: upstream('/big/<%= context.bytes %>'),
   binary: upstream('/binary/<%= context.bytes %>', { query: { type: '<%= context.type %>' } }),
   // FDK's upload shapes: multipart fields and files, and one raw file.
@@ -201,7 +226,10 @@ export function writeProviderApp(server: OAuthServer): string {
         token_url: server.tokenUrl,
         options: { scope: 'tickets.read contacts' },
         token_type: 'account',
-        handshake: { client_auth: 'client_secret_post' },
+        handshake: {
+          client_auth: 'client_secret_post',
+          rate_limit: { reset_header: 'X-Beta-Reset', reset: 'seconds' },
+        },
       },
       crew: {
         display_name: 'Crew Calendar',

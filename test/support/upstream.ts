@@ -1,7 +1,7 @@
 /**
  * A real HTTP upstream for invoke tests: records every request exactly as it arrived (the raw
  * request target, headers, body) and answers by path — echo (also under /api), flaky, failing,
- * throttled, big, binary, an upload's receipt, never answering, and a protected `/me` (and a late `/lateme/<ms>`) that checks the bearer token
+ * throttled, rate-limited as a provider says it (`/limited/…`), big, binary, an upload's receipt, never answering, and a protected `/me` (and a late `/lateme/<ms>`) that checks the bearer token
  * at the OAuth server.
  */
 import { randomBytes } from 'node:crypto';
@@ -16,6 +16,8 @@ export interface UpstreamRequest {
   readonly body: string;
   /** The body's bytes exactly as they arrived (an upload's, which UTF-8 would mangle). */
   readonly raw: Buffer;
+  /** When it arrived (epoch ms), to measure the wait between retries. */
+  readonly at: number;
 }
 
 export interface Upstream {
@@ -105,6 +107,28 @@ export async function startUpstream(resourceUrl: string): Promise<Upstream> {
     status: (_request, response, _body, _path, arg) => send(response, Number(arg), `status ${arg}`),
     throttle: (_request, response, _body, path) =>
       bump(path) === 1 ? send(response, 429, 'slow down', { 'retry-after': '1' }) : send(response, 200, 'ok'),
+    /*
+     * `/limited/<id>?status=429&times=1&<header>=<value>…`: the first `times` requests to the
+     * path answer `status` with every other query parameter as a response header (`a|b`: `a`
+     * on the first answer, `b` on the later ones), then 200.
+     */
+    limited: (request, response, _body, path) => {
+      const query = new URL(request.url ?? '/', 'http://upstream').searchParams;
+      const count = bump(path);
+      if (count > Number(query.get('times') ?? '1')) return send(response, 200, 'ok after the limit');
+      const headers = [...query]
+        .filter(([name]) => name !== 'status' && name !== 'times')
+        .map(([name, values]) => {
+          const each = values.split('|');
+          return [name, each[Math.min(count, each.length) - 1] ?? ''];
+        });
+      return send(
+        response,
+        Number(query.get('status') ?? '429'),
+        'rate limited',
+        Object.fromEntries(headers),
+      );
+    },
     big,
     // `/binary/<bytes>?type=<content type>`: random bytes, kept in `served` to compare.
     binary: (request, response, _body, _path, arg) => {
@@ -137,6 +161,7 @@ export async function startUpstream(resourceUrl: string): Promise<Upstream> {
   }
 
   const server: Server = createServer((request, response) => {
+    const at = Date.now();
     void bodyOf(request).then(async (raw) => {
       const body = raw.toString('utf8');
       requests.push({
@@ -145,6 +170,7 @@ export async function startUpstream(resourceUrl: string): Promise<Upstream> {
         headers: request.headers,
         body,
         raw,
+        at,
       });
       await answer(request, response, body);
     });

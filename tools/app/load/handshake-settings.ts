@@ -4,6 +4,7 @@ import type { Template } from '../../../lib/app/template/ast';
 import { child, describeValue, type ProblemSink, type Where } from '../problems';
 import { HANDSHAKE_RULES, type HandshakeSettingsInput, handshakeSettingsSchema } from '../schemas/handshake';
 import { parseSalvaging } from '../zod-problems';
+import { toRateLimitRule } from './rate-limit';
 import { checkAbsoluteUrl, parseField, restrictRoots } from './template-field';
 
 /** Refresh this long before expiry unless the integration says otherwise. */
@@ -32,6 +33,7 @@ export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
   issuer: undefined,
   allowedHosts: undefined,
   metadataUrl: undefined,
+  rateLimit: undefined,
 };
 
 /** Kept fields are stored in the clear next to the account: the tokens themselves never are. */
@@ -114,6 +116,7 @@ function normalize(
     issuer: input.issuer,
     allowedHosts,
     metadataUrl: input.metadata_url,
+    rateLimit: toRateLimitRule(input.rate_limit),
   };
 }
 

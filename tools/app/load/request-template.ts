@@ -10,6 +10,7 @@ import {
 } from '../schemas/requests';
 import { parseSalvaging } from '../zod-problems';
 import { validateHostTemplate } from './host';
+import { toRateLimitRule } from './rate-limit';
 import { checkReferences, type ReferenceScope, type TemplateField } from './references';
 import { readUpload } from './request-upload';
 import { readSecurity } from './security';
@@ -194,6 +195,13 @@ function readOptions(
   const tls = failed('options', 'security')
     ? undefined
     : readSecurity(options?.security, scope.iparams, child(where, 'options', 'security'), sink);
+  if (options?.rate_limit !== undefined && (options.maxAttempts ?? 1) < 2) {
+    sink.warning(
+      child(where, 'options', 'rate_limit'),
+      'rate_limit has no effect: maxAttempts is 1, so nothing is retried',
+      'maxAttempts from 2 to 5 beside rate_limit',
+    );
+  }
   return { oauth, wantsOauth, tls };
 }
 
@@ -247,6 +255,7 @@ export function readRequestTemplate(
   ) {
     return undefined;
   }
+  const rateLimit = toRateLimitRule(input.options?.rate_limit);
   return {
     name,
     method: input.schema.method,
@@ -258,6 +267,7 @@ export function readRequestTemplate(
     oauth,
     maxAttempts: input.options?.maxAttempts ?? 1,
     retryDelay: input.options?.retryDelay ?? 0,
+    ...(rateLimit === undefined ? {} : { rateLimit }),
     ...(upload === undefined ? {} : { upload }),
     ...(tls === undefined ? {} : { tls }),
   };

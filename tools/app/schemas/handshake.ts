@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ALLOWED_HOST_RULE } from '../../../lib/app/allowed-hosts';
 import type { FieldRules } from '../zod-problems';
+import { rateLimitRules, rateLimitSchema } from './rate-limit';
 
 const DOTTED_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 const FIELD_NAME = /^[A-Za-z0-9_-]+$/;
@@ -33,12 +34,13 @@ export const handshakeSettingsSchema = z.strictObject({
   issuer: z.string().min(1).optional(),
   allowed_hosts: z.array(z.string()).min(1).optional(),
   metadata_url: z.string().regex(HTTP_URL).optional(),
+  rate_limit: rateLimitSchema.optional(),
 });
 
 export type HandshakeSettingsInput = z.infer<typeof handshakeSettingsSchema>;
 
 export const HANDSHAKE_KEYS =
-  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts';
+  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts, rate_limit';
 
 const PATH_RULE = { allowed: 'a dotted path into the token response, e.g. data.access_token' };
 
@@ -71,4 +73,5 @@ export const HANDSHAKE_RULES: FieldRules = {
     allowed:
       "the absolute URL of the provider's metadata (.well-known/oauth-authorization-server or openid-configuration)",
   },
+  ...rateLimitRules('rate_limit'),
 };

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { FieldRules } from '../zod-problems';
+import { rateLimitRules, rateLimitSchema } from './rate-limit';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -41,6 +42,7 @@ const optionsSchema = z.strictObject({
   maxAttempts: z.int().min(1).max(5).optional(),
   retryDelay: z.int().min(0).max(1500).optional(),
   security: securitySchema.optional(),
+  rate_limit: rateLimitSchema.optional(),
 });
 
 /** One entry of config/requests.json. */
@@ -89,8 +91,8 @@ export const REQUEST_TEMPLATE_RULES: FieldRules = {
     allowed: SCHEMA_KEYS,
   },
   options: {
-    allowed: 'an object with oauth, isOAuth, maxAttempts, retryDelay, security',
-    keys: 'oauth, isOAuth, maxAttempts, retryDelay, security',
+    allowed: 'an object with oauth, isOAuth, maxAttempts, retryDelay, security, rate_limit',
+    keys: 'oauth, isOAuth, maxAttempts, retryDelay, security, rate_limit',
   },
   'options.security': {
     allowed: 'an object with ca, cert, key, passphrase, each "<%= iparam.NAME %>" of a secure iparam',
@@ -101,4 +103,5 @@ export const REQUEST_TEMPLATE_RULES: FieldRules = {
   'options.isOAuth': { allowed: 'true or false' },
   'options.maxAttempts': { allowed: 'a whole number from 1 to 5' },
   'options.retryDelay': { allowed: 'a whole number of milliseconds from 0 to 1500' },
+  ...rateLimitRules('options.rate_limit'),
 };
