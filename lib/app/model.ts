@@ -35,6 +35,8 @@ export interface Integration {
 }
 
 export type ClientAuth = 'client_secret_basic' | 'client_secret_post';
+/** How a token request's parameters are encoded: a form (RFC 6749) or a JSON object. */
+export type TokenRequestEncoding = 'form' | 'json';
 export type ExpiresInUnit = 'seconds' | 'milliseconds' | 'minutes';
 
 /** Dotted paths into the token response (defaults are the RFC 6749 field names). */
@@ -50,6 +52,8 @@ export interface TokenResponsePaths {
 export interface HandshakeSettings {
   readonly pkce: boolean;
   readonly clientAuth: ClientAuth;
+  /** The body of the code exchange and of each refresh. */
+  readonly tokenRequest: TokenRequestEncoding;
   /** Extra form parameters of the code exchange. */
   readonly tokenParams: Readonly<Record<string, string>>;
   /** Extra form parameters of a refresh. */

@@ -53,13 +53,15 @@ function requestParts(request: TokenRequest): { headers: Record<string, string>;
   const extra = grant.grant_type === 'authorization_code' ? settings.tokenParams : settings.refreshParams;
   const form = new URLSearchParams(extra);
   for (const [name, value] of Object.entries(grant)) if (value !== undefined) form.set(name, value);
+  const json = settings.tokenRequest === 'json';
   const headers: Record<string, string> = {
     ...integration.customHeaders,
     accept: 'application/json',
-    'content-type': 'application/x-www-form-urlencoded',
+    'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded',
   };
   applyClientAuth(settings.clientAuth, credentials, form, headers);
-  return { headers, body: form.toString() };
+  // The same parameters either way: every value stays a string, as in the form.
+  return { headers, body: json ? JSON.stringify(Object.fromEntries(form)) : form.toString() };
 }
 
 /**

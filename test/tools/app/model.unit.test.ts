@@ -200,6 +200,7 @@ describe('app model details', () => {
     expect(only?.settings).toEqual({
       pkce: false,
       clientAuth: 'client_secret_basic',
+      tokenRequest: 'form',
       tokenParams: { audience: 'api' },
       refreshParams: { scope: 'read' },
       scopeSeparator: ',',

@@ -14,6 +14,7 @@ export const DEFAULT_LIFETIME_SECONDS = 1800;
 export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
   pkce: true,
   clientAuth: 'client_secret_post',
+  tokenRequest: 'form',
   tokenParams: {},
   refreshParams: {},
   scopeSeparator: ' ',
@@ -93,6 +94,7 @@ function normalize(
   return {
     pkce: input.pkce ?? defaults.pkce,
     clientAuth: input.client_auth ?? defaults.clientAuth,
+    tokenRequest: input.token_request ?? defaults.tokenRequest,
     tokenParams: input.token_params ?? defaults.tokenParams,
     refreshParams: input.refresh_params ?? defaults.refreshParams,
     scopeSeparator: input.scope_separator ?? defaults.scopeSeparator,

@@ -13,6 +13,7 @@ const stringMap = z.record(z.string(), z.string());
 export const handshakeSettingsSchema = z.strictObject({
   pkce: z.boolean().optional(),
   client_auth: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
+  token_request: z.enum(['form', 'json']).optional(),
   token_params: stringMap.optional(),
   refresh_params: stringMap.optional(),
   scope_separator: z.string().min(1).optional(),
@@ -38,7 +39,7 @@ export const handshakeSettingsSchema = z.strictObject({
 export type HandshakeSettingsInput = z.infer<typeof handshakeSettingsSchema>;
 
 export const HANDSHAKE_KEYS =
-  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts';
+  'pkce, client_auth, token_request, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts';
 
 const PATH_RULE = { allowed: 'a dotted path into the token response, e.g. data.access_token' };
 
@@ -46,6 +47,9 @@ export const HANDSHAKE_RULES: FieldRules = {
   '': { allowed: `an object with ${HANDSHAKE_KEYS}`, keys: HANDSHAKE_KEYS },
   pkce: { allowed: 'true or false' },
   client_auth: { allowed: 'client_secret_basic, client_secret_post' },
+  token_request: {
+    allowed: 'form (application/x-www-form-urlencoded, the standard) or json (application/json, e.g. Notion)',
+  },
   token_params: { allowed: 'an object of parameter names to string values' },
   'token_params.*': { allowed: 'a string' },
   refresh_params: { allowed: 'an object of parameter names to string values' },

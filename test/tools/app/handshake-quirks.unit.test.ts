@@ -1,0 +1,51 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { formatProblemLine, loadApp, readAppDir } from '../../../tools/app';
+import { json } from './helpers';
+
+/* The validator's word on each provider-quirk knob of `handshake` (issue 18). */
+
+const roots: string[] = [];
+
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+const integration = {
+  client_id: 'id',
+  client_secret: 'secret',
+  authorize_url: 'https://auth.example.com/authorize',
+  token_url: 'https://auth.example.com/token',
+  token_type: 'account',
+};
+
+/** The problems of an app whose one integration `crm` has these handshake settings (and extra keys). */
+function problemsWith(handshake: unknown, extra: Readonly<Record<string, unknown>> = {}): string[] {
+  const root = mkdtempSync(join(tmpdir(), 'handshake-quirks-'));
+  roots.push(root);
+  const files = {
+    'manifest.json': { 'platform-version': '3.1', modules: { common: { requests: {} } } },
+    'config/oauth_config.json': { integrations: { crm: { ...integration, ...extra, handshake } } },
+  };
+  for (const [name, value] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, name)), { recursive: true });
+    writeFileSync(join(root, name), json(value));
+  }
+  return loadApp(readAppDir(root)).problems.map(formatProblemLine);
+}
+
+const AT = 'error config/oauth_config.json $.integrations.crm.handshake';
+
+describe('token_request', () => {
+  it('accepts json and form', () => {
+    expect(problemsWith({ token_request: 'json' })).toEqual([]);
+    expect(problemsWith({ token_request: 'form' })).toEqual([]);
+  });
+
+  it('explains the two encodings', () => {
+    expect(problemsWith({ token_request: 'xml' })).toEqual([
+      `${AT}.token_request: token_request "xml" is not supported — allowed: form (application/x-www-form-urlencoded, the standard) or json (application/json, e.g. Notion)`,
+    ]);
+  });
+});
