@@ -44,6 +44,8 @@ export interface TokenResponsePaths {
   readonly accessToken: string;
   readonly refreshToken: string;
   readonly expiresIn: string;
+  /** The absolute expiry (epoch seconds or an ISO 8601 date), read when `expiresIn` is absent. */
+  readonly expiresAt: string;
   readonly tokenType: string;
   readonly scope: string;
 }

@@ -56,6 +56,26 @@ function expiresIn(value: unknown): number | undefined {
   return typeof number === 'number' && Number.isFinite(number) && number > 0 ? number : undefined;
 }
 
+/** From here on a number is read as epoch milliseconds: in seconds it would be past the year 5000. */
+const EPOCH_MS_FROM = 1e11;
+
+/**
+ * `expires_at` as epoch seconds (a number or numeric string; milliseconds past EPOCH_MS_FROM)
+ * or an ISO 8601 date. A time not after `now` is absent: an answer that is expired on arrival
+ * is a clock or format problem, and trusting it would refresh on every sweep.
+ */
+function expiresAtValue(value: unknown, now: number): number | undefined {
+  const text = typeof value === 'string' ? value.trim() : undefined;
+  const number = text !== undefined && /^\d+(\.\d+)?$/.test(text) ? Number(text) : value;
+  const epochMs =
+    typeof number === 'number' && Number.isFinite(number)
+      ? Math.round(number >= EPOCH_MS_FROM ? number : number * 1000)
+      : text !== undefined && /^\d{4}-\d{2}-\d{2}T/.test(text)
+        ? Date.parse(text)
+        : Number.NaN;
+  return Number.isFinite(epochMs) && epochMs > now ? epochMs : undefined;
+}
+
 // Built from code points: a regex literal with control characters trips the linter for no gain.
 const CONTROL_CHARACTERS = new RegExp(
   `[${String.fromCharCode(0)}-${String.fromCharCode(31)}${String.fromCharCode(127)}]+`,
@@ -87,12 +107,14 @@ export function parseTokens(
   const accessToken = nonEmptyString(at(body, paths.accessToken));
   if (accessToken === undefined) return undefined;
   const lifetime = expiresIn(at(body, paths.expiresIn));
+  const absolute = lifetime === undefined ? expiresAtValue(at(body, paths.expiresAt), now) : undefined;
   const expiresAt =
     lifetime !== undefined
       ? now + Math.round(lifetime * UNIT_MS[settings.expiresInUnit])
-      : settings.defaultLifetimeSeconds === null
-        ? undefined
-        : now + settings.defaultLifetimeSeconds * 1000;
+      : (absolute ??
+        (settings.defaultLifetimeSeconds === null
+          ? undefined
+          : now + settings.defaultLifetimeSeconds * 1000));
   const rawScope = at(body, paths.scope);
   const scope = Array.isArray(rawScope)
     ? rawScope.filter((s): s is string => typeof s === 'string').join(settings.scopeSeparator)

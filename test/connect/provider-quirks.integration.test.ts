@@ -232,3 +232,28 @@ describe('token_request: "json" (Notion, Cal.com)', () => {
     expect(Object.fromEntries(new URLSearchParams(exchange?.body))).toMatchObject({ code: 'code-1' });
   });
 });
+
+describe('an absolute expires_at in the token response', () => {
+  it('sets the expiry from epoch seconds at the handshake and from an ISO date at the refresh', async () => {
+    // Prepare: no expires_in at all, as some providers answer.
+    const first = Math.floor(Date.now() / 1000) + 7200;
+    const second = new Date(Date.now() + 5 * 3600_000);
+    second.setMilliseconds(0);
+    provider.answer = (_path, count) =>
+      count === 1
+        ? { access_token: 'at-1', refresh_token: 'rt-1', expires_at: first }
+        : { access_token: 'at-2', refresh_token: 'rt-2', expires_at: second.toISOString() };
+
+    // Act
+    const connected = await connect(appWith({}));
+    const afterHandshake = (await stored(connected.key)).record.expiresAt;
+    const outcome = await refresh(connected);
+
+    // Assess: not the 30-minute default lifetime either time.
+    expect(afterHandshake).toBe(first * 1000);
+    expect(outcome.kind).toBe('refreshed');
+    const { record, tokens } = await stored(connected.key);
+    expect(record.expiresAt).toBe(second.getTime());
+    expect(tokens.accessToken).toBe('at-2');
+  });
+});

@@ -49,3 +49,13 @@ describe('token_request', () => {
     ]);
   });
 });
+
+describe('token_response.expires_at', () => {
+  it('accepts a dotted path and explains a bad one', () => {
+    expect(problemsWith({ token_response: { expires_at: 'token.valid_until' } })).toEqual([]);
+    const [line] = problemsWith({ token_response: { expires_at: 'token..valid_until' } });
+    expect(line).toMatch(
+      /handshake\.token_response\.expires_at: .*allowed: a dotted path into the token response/,
+    );
+  });
+});

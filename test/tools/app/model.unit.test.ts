@@ -208,6 +208,7 @@ describe('app model details', () => {
         accessToken: 'data.token',
         refreshToken: 'refresh_token',
         expiresIn: 'data.ttl',
+        expiresAt: 'expires_at',
         tokenType: 'token_type',
         scope: 'scope',
       },

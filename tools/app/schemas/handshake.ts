@@ -22,6 +22,7 @@ export const handshakeSettingsSchema = z.strictObject({
       access_token: dottedPath.optional(),
       refresh_token: dottedPath.optional(),
       expires_in: dottedPath.optional(),
+      expires_at: dottedPath.optional(),
       token_type: dottedPath.optional(),
       scope: dottedPath.optional(),
     })
@@ -56,8 +57,8 @@ export const HANDSHAKE_RULES: FieldRules = {
   'refresh_params.*': { allowed: 'a string' },
   scope_separator: { allowed: 'a non-empty string, e.g. " " or ","' },
   token_response: {
-    allowed: 'an object with access_token, refresh_token, expires_in, token_type, scope',
-    keys: 'access_token, refresh_token, expires_in, token_type, scope',
+    allowed: 'an object with access_token, refresh_token, expires_in, token_type, scope, expires_at',
+    keys: 'access_token, refresh_token, expires_in, token_type, scope, expires_at',
   },
   'token_response.*': PATH_RULE,
   expires_in_unit: { allowed: 'seconds, milliseconds, minutes' },
