@@ -45,6 +45,27 @@ function at(body: Readonly<Record<string, unknown>>, path: string): unknown {
   }, body);
 }
 
+/**
+ * Sets `path` in `kept`, nesting as the response did (`team.id` → `{ team: { id } }`), so a kept
+ * leaf reads the same way as in the response. Objects on the way are copied, never the response's
+ * own; defineProperty, because a path may spell `__proto__`.
+ */
+function keepAt(kept: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  const last = keys.pop() ?? path;
+  let holder = kept;
+  for (const key of keys) {
+    const existing = Object.hasOwn(holder, key) ? holder[key] : undefined;
+    const next =
+      typeof existing === 'object' && existing !== null && !Array.isArray(existing)
+        ? { ...(existing as Record<string, unknown>) }
+        : {};
+    Object.defineProperty(holder, key, { value: next, enumerable: true, writable: true, configurable: true });
+    holder = next;
+  }
+  Object.defineProperty(holder, last, { value, enumerable: true, writable: true, configurable: true });
+}
+
 const nonEmptyString = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
@@ -121,7 +142,8 @@ export function parseTokens(
     : nonEmptyString(rawScope);
   const extra: Record<string, unknown> = {};
   for (const field of settings.keepFields) {
-    if (Object.hasOwn(body, field)) extra[field] = body[field];
+    const value = at(body, field);
+    if (value !== undefined) keepAt(extra, field, value);
   }
   return {
     accessToken,

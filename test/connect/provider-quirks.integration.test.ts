@@ -257,3 +257,54 @@ describe('an absolute expires_at in the token response', () => {
     expect(tokens.accessToken).toBe('at-2');
   });
 });
+
+describe('dotted token-response fields (Slack)', () => {
+  it('takes the nested access token and keeps the nested fields, sealed, across a refresh', async () => {
+    // Prepare: Slack's oauth.v2.access answer for a user token.
+    provider.answer = (_path, count) => ({
+      ok: true,
+      team: { id: 'T0ACME', name: 'Acme' },
+      incoming_webhook: { url: 'https://hooks.slack.test/services/T0ACME/B1', channel: '#general' },
+      authed_user: {
+        id: 'U1',
+        access_token: `xoxp-user-${count}`,
+        refresh_token: `xoxe-refresh-${count}`,
+        expires_in: 43_200,
+      },
+    });
+    const app = appWith({
+      token_response: {
+        access_token: 'authed_user.access_token',
+        refresh_token: 'authed_user.refresh_token',
+        expires_in: 'authed_user.expires_in',
+      },
+      keep_fields: ['team.id', 'incoming_webhook.url'],
+    });
+
+    // Act
+    const connected = await connect(app);
+    const afterHandshake = (await stored(connected.key)).tokens;
+    const outcome = await refresh(connected);
+
+    // Assess
+    const kept = {
+      team: { id: 'T0ACME' },
+      incoming_webhook: { url: 'https://hooks.slack.test/services/T0ACME/B1' },
+    };
+    expect(afterHandshake).toMatchObject({
+      accessToken: 'xoxp-user-1',
+      refreshToken: 'xoxe-refresh-1',
+      extra: kept,
+    });
+    expect(outcome.kind).toBe('refreshed');
+    const { record, tokens } = await stored(connected.key);
+    expect(tokens).toMatchObject({ accessToken: 'xoxp-user-2', refreshToken: 'xoxe-refresh-2', extra: kept });
+    expect(Object.fromEntries(new URLSearchParams(tokenRequests()[1]?.body))).toMatchObject({
+      refresh_token: 'xoxe-refresh-1',
+    });
+    expect((record.expiresAt ?? 0) - Date.now()).toBeGreaterThan(43_000_000);
+    // Kept, but never in the clear: the webhook URL is a credential of its own.
+    const item = JSON.stringify(await dynamoAccountStore(table).get(connected.key));
+    expect(item).not.toContain('hooks.slack.test');
+  });
+});

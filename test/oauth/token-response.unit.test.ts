@@ -61,6 +61,32 @@ describe('parseTokens', () => {
     expect(parseTokens(nested, settings({ tokenResponse: paths }), NOW)?.expiresAt).toBe(NOW + 5000);
   });
 
+  it('keeps dotted keep_fields nested as the response had them, and reads a nested access token', () => {
+    const slack = {
+      ok: true,
+      team: { id: 'T1', name: 'Acme' },
+      incoming_webhook: { url: 'https://hooks.example.com/x', channel: '#general' },
+      authed_user: { id: 'U1', access_token: 'xoxp-1' },
+    };
+    const tokens = parseTokens(
+      slack,
+      settings({
+        tokenResponse: {
+          ...DEFAULT_HANDSHAKE_SETTINGS.tokenResponse,
+          accessToken: 'authed_user.access_token',
+        },
+        keepFields: ['team.id', 'incoming_webhook.url', 'team.missing', 'gone.x'],
+      }),
+      NOW,
+    );
+    expect(tokens?.accessToken).toBe('xoxp-1');
+    expect(tokens?.extra).toEqual({
+      team: { id: 'T1' },
+      incoming_webhook: { url: 'https://hooks.example.com/x' },
+    });
+    expect(slack.team).toEqual({ id: 'T1', name: 'Acme' });
+  });
+
   it('has no expiry when the provider gives none and the default lifetime is off', () => {
     const tokens = parseTokens({ access_token: 'at' }, settings({ defaultLifetimeSeconds: null }), NOW);
     expect(tokens?.expiresAt).toBeUndefined();

@@ -59,3 +59,32 @@ describe('token_response.expires_at', () => {
     );
   });
 });
+
+describe('keep_fields with dotted paths', () => {
+  it('accepts a path to a leaf beside the tokens', () => {
+    expect(
+      problemsWith({
+        token_response: { access_token: 'authed_user.access_token' },
+        keep_fields: ['team.id', 'incoming_webhook.url', 'authed_user.id'],
+      }),
+    ).toEqual([]);
+  });
+
+  it('refuses a path to a token, and a field that holds the configured token', () => {
+    expect(
+      problemsWith({
+        token_response: { access_token: 'authed_user.access_token' },
+        keep_fields: ['team.id', 'bot.refresh_token', 'authed_user'],
+      }),
+    ).toEqual([
+      `${AT}.keep_fields[1]: keep_fields names "bot.refresh_token", a token that is only ever stored encrypted — allowed: non-secret token-response fields, e.g. instance_url or api_domain`,
+      `${AT}.keep_fields[2]: keep_fields names "authed_user", which holds the token at authed_user.access_token (only ever stored encrypted) — allowed: non-secret token-response fields, e.g. instance_url or api_domain`,
+    ]);
+  });
+
+  it('explains a malformed path', () => {
+    expect(problemsWith({ keep_fields: ['team..id'] })).toEqual([
+      `${AT}.keep_fields[0]: keep_fields[0] "team..id" is not valid — allowed: a field name of letters, digits, _ and -, or a dotted path of them, e.g. team.id`,
+    ]);
+  });
+});

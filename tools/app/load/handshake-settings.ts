@@ -53,15 +53,30 @@ function revocationTemplate(
   return template;
 }
 
-function checkKeepFields(fields: readonly string[], where: Where, sink: ProblemSink): void {
+/** The token paths a kept field would expose: the field is one of them, or holds one. */
+function exposedToken(field: string, tokenPaths: readonly string[]): string | undefined {
+  const leaf = field.slice(field.lastIndexOf('.') + 1);
+  if (SECRET_FIELDS.has(leaf)) return field;
+  return tokenPaths.find((path) => path === field || path.startsWith(`${field}.`));
+}
+
+function checkKeepFields(
+  fields: readonly string[],
+  paths: HandshakeSettingsInput['token_response'],
+  where: Where,
+  sink: ProblemSink,
+): void {
+  const tokenPaths = [paths?.access_token ?? 'access_token', paths?.refresh_token ?? 'refresh_token'];
   fields.forEach((field, index) => {
-    if (SECRET_FIELDS.has(field)) {
-      sink.error(
-        child(where, 'keep_fields', index),
-        `keep_fields names "${field}", a token that is only ever stored encrypted`,
-        'non-secret token-response fields, e.g. instance_url or api_domain',
-      );
-    }
+    const token = exposedToken(field, tokenPaths);
+    if (token === undefined) return;
+    sink.error(
+      child(where, 'keep_fields', index),
+      token === field
+        ? `keep_fields names "${field}", a token that is only ever stored encrypted`
+        : `keep_fields names "${field}", which holds the token at ${token} (only ever stored encrypted)`,
+      'non-secret token-response fields, e.g. instance_url or api_domain',
+    );
   });
 }
 
@@ -146,7 +161,7 @@ export function readHandshakeSettings(value: unknown, where: Where, sink: Proble
   );
   if (parts === undefined) return { settings: undefined, revocationUrl: undefined };
   const revocationUrl = revocationTemplate(parts.revocation_url, where, sink);
-  checkKeepFields(parts.keep_fields ?? [], where, sink);
+  checkKeepFields(parts.keep_fields ?? [], parts.token_response, where, sink);
   const allowedHosts = readAllowedHosts(parts.allowed_hosts, where, sink);
   const settings =
     input === undefined || sink.errorsSince(mark) ? undefined : normalize(input, revocationUrl, allowedHosts);

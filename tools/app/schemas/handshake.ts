@@ -3,7 +3,6 @@ import { ALLOWED_HOST_RULE } from '../../../lib/app/allowed-hosts';
 import type { FieldRules } from '../zod-problems';
 
 const DOTTED_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
-const FIELD_NAME = /^[A-Za-z0-9_-]+$/;
 const HTTP_URL = /^https?:\/\/[^\s/?#]+[^\s]*$/;
 
 const dottedPath = z.string().regex(DOTTED_PATH);
@@ -31,7 +30,7 @@ export const handshakeSettingsSchema = z.strictObject({
   refresh_lead_seconds: z.int().min(0).max(86_400).optional(),
   default_lifetime_seconds: z.int().min(1).nullable().optional(),
   revocation_url: z.string().optional(),
-  keep_fields: z.array(z.string().regex(FIELD_NAME)).optional(),
+  keep_fields: z.array(dottedPath).optional(),
   issuer: z.string().min(1).optional(),
   allowed_hosts: z.array(z.string()).min(1).optional(),
   metadata_url: z.string().regex(HTTP_URL).optional(),
@@ -67,8 +66,10 @@ export const HANDSHAKE_RULES: FieldRules = {
     allowed: 'a whole number of seconds (at least 1), or null to refresh only after a 401',
   },
   revocation_url: { allowed: 'an absolute https URL' },
-  keep_fields: { allowed: 'an array of token-response field names' },
-  'keep_fields.*': { allowed: 'a field name of letters, digits, _ and -' },
+  keep_fields: { allowed: 'an array of token-response field names or dotted paths, e.g. team.id' },
+  'keep_fields.*': {
+    allowed: 'a field name of letters, digits, _ and -, or a dotted path of them, e.g. team.id',
+  },
   issuer: { allowed: 'the issuer identifier the provider sends as iss' },
   allowed_hosts: { allowed: `a non-empty array of patterns: ${ALLOWED_HOST_RULE}` },
   'allowed_hosts.*': { allowed: ALLOWED_HOST_RULE },
