@@ -34,6 +34,21 @@ export interface Integration {
   readonly settings: HandshakeSettings;
 }
 
+/** The parameters Handshake sets on every authorization request; options may not replace them. */
+export const AUTHORIZE_PROTOCOL_PARAMS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+] as const;
+export type AuthorizeProtocolParam = (typeof AUTHORIZE_PROTOCOL_PARAMS)[number];
+/** Those a provider may want under another name: `state` comes back as `state`, so it keeps its name. */
+export const RENAMABLE_AUTHORIZE_PARAMS = AUTHORIZE_PROTOCOL_PARAMS.filter(
+  (name): name is Exclude<AuthorizeProtocolParam, 'state'> => name !== 'state',
+);
+
 export type ClientAuth = 'client_secret_basic' | 'client_secret_post';
 /** How a token request's parameters are encoded: a form (RFC 6749) or a JSON object. */
 export type TokenRequestEncoding = 'form' | 'json';
@@ -56,6 +71,8 @@ export interface HandshakeSettings {
   readonly clientAuth: ClientAuth;
   /** The body of the code exchange and of each refresh. */
   readonly tokenRequest: TokenRequestEncoding;
+  /** A protocol parameter of the authorization request → the name this provider wants (TikTok's `client_key`). */
+  readonly authorizeParamNames: Readonly<Partial<Record<AuthorizeProtocolParam, string>>>;
   /** Extra form parameters of the code exchange. */
   readonly tokenParams: Readonly<Record<string, string>>;
   /** Extra form parameters of a refresh. */

@@ -308,3 +308,25 @@ describe('dotted token-response fields (Slack)', () => {
     expect(item).not.toContain('hooks.slack.test');
   });
 });
+
+describe('authorize_param_names (TikTok, Printful)', () => {
+  it('sends the client id and redirect URI under the provider’s names, and the handshake completes', async () => {
+    // Prepare
+    const app = appWith({ authorize_param_names: { client_id: 'client_key', redirect_uri: 'redirect_url' } });
+
+    // Act
+    const connected = await connect(app);
+
+    // Assess
+    const query = Object.fromEntries(connected.authorize.searchParams);
+    expect(query).toEqual({
+      scope: 'read write',
+      response_type: 'code',
+      client_key: 'quirky-client',
+      redirect_url: 'https://handshake.test/oauth/callback',
+      state: expect.stringMatching(/^hst_/),
+    });
+    expect(tokenRequests()).toHaveLength(1);
+    expect((await stored(connected.key)).tokens.accessToken).toBe('at-1');
+  });
+});

@@ -88,3 +88,31 @@ describe('keep_fields with dotted paths', () => {
     ]);
   });
 });
+
+describe('authorize_param_names', () => {
+  it('accepts TikTok’s names', () => {
+    expect(
+      problemsWith({ authorize_param_names: { client_id: 'client_key', redirect_uri: 'redirect_url' } }),
+    ).toEqual([]);
+  });
+
+  it('refuses renaming state, an unknown parameter and a bad name', () => {
+    expect(problemsWith({ authorize_param_names: { state: 'st' } })).toEqual([
+      expect.stringMatching(
+        /^error .*handshake\.authorize_param_names(\.state)?: .*allowed: .*response_type, client_id, redirect_uri, code_challenge, code_challenge_method/,
+      ),
+    ]);
+    expect(problemsWith({ authorize_param_names: { client_id: 'client key' } })).toEqual([
+      `${AT}.authorize_param_names.client_id: client_id "client key" is not valid — allowed: a parameter name of letters, digits and _ . ~ - [ ]`,
+    ]);
+  });
+
+  it('refuses two parameters sent under one name', () => {
+    expect(problemsWith({ authorize_param_names: { client_id: 'redirect_uri' } })).toEqual([
+      `${AT}.authorize_param_names.client_id: authorize_param_names sends client_id and redirect_uri both as "redirect_uri" — allowed: a name no other parameter of the authorization request has`,
+    ]);
+    expect(problemsWith({ authorize_param_names: { client_id: 'key', redirect_uri: 'key' } })).toEqual([
+      `${AT}.authorize_param_names.redirect_uri: authorize_param_names sends client_id and redirect_uri both as "key" — allowed: a name no other parameter of the authorization request has`,
+    ]);
+  });
+});

@@ -201,6 +201,7 @@ describe('app model details', () => {
       pkce: false,
       clientAuth: 'client_secret_basic',
       tokenRequest: 'form',
+      authorizeParamNames: {},
       tokenParams: { audience: 'api' },
       refreshParams: { scope: 'read' },
       scopeSeparator: ',',

@@ -4,6 +4,7 @@ import type { Template } from '../../../lib/app/template/ast';
 import { child, describeValue, type ProblemSink, type Where } from '../problems';
 import { HANDSHAKE_RULES, type HandshakeSettingsInput, handshakeSettingsSchema } from '../schemas/handshake';
 import { parseSalvaging } from '../zod-problems';
+import { checkAuthorizeParamNames } from './handshake-quirks';
 import { checkAbsoluteUrl, parseField, restrictRoots } from './template-field';
 
 /** Refresh this long before expiry unless the integration says otherwise. */
@@ -15,6 +16,7 @@ export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
   pkce: true,
   clientAuth: 'client_secret_post',
   tokenRequest: 'form',
+  authorizeParamNames: {},
   tokenParams: {},
   refreshParams: {},
   scopeSeparator: ' ',
@@ -111,6 +113,7 @@ function normalize(
     pkce: input.pkce ?? defaults.pkce,
     clientAuth: input.client_auth ?? defaults.clientAuth,
     tokenRequest: input.token_request ?? defaults.tokenRequest,
+    authorizeParamNames: input.authorize_param_names ?? defaults.authorizeParamNames,
     tokenParams: input.token_params ?? defaults.tokenParams,
     refreshParams: input.refresh_params ?? defaults.refreshParams,
     scopeSeparator: input.scope_separator ?? defaults.scopeSeparator,
@@ -163,6 +166,7 @@ export function readHandshakeSettings(value: unknown, where: Where, sink: Proble
   const revocationUrl = revocationTemplate(parts.revocation_url, where, sink);
   checkKeepFields(parts.keep_fields ?? [], parts.token_response, where, sink);
   const allowedHosts = readAllowedHosts(parts.allowed_hosts, where, sink);
+  checkAuthorizeParamNames(parts.authorize_param_names, where, sink);
   const settings =
     input === undefined || sink.errorsSince(mark) ? undefined : normalize(input, revocationUrl, allowedHosts);
   return { settings, revocationUrl };

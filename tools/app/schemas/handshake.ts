@@ -1,9 +1,12 @@
 import * as z from 'zod';
 import { ALLOWED_HOST_RULE } from '../../../lib/app/allowed-hosts';
+import { RENAMABLE_AUTHORIZE_PARAMS } from '../../../lib/app/model';
 import type { FieldRules } from '../zod-problems';
 
 const DOTTED_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 const HTTP_URL = /^https?:\/\/[^\s/?#]+[^\s]*$/;
+
+const PARAMETER_NAME = /^[A-Za-z0-9_.~[\]-]+$/;
 
 const dottedPath = z.string().regex(DOTTED_PATH);
 const stringMap = z.record(z.string(), z.string());
@@ -13,6 +16,9 @@ export const handshakeSettingsSchema = z.strictObject({
   pkce: z.boolean().optional(),
   client_auth: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
   token_request: z.enum(['form', 'json']).optional(),
+  authorize_param_names: z
+    .partialRecord(z.enum(RENAMABLE_AUTHORIZE_PARAMS), z.string().regex(PARAMETER_NAME))
+    .optional(),
   token_params: stringMap.optional(),
   refresh_params: stringMap.optional(),
   scope_separator: z.string().min(1).optional(),
@@ -39,7 +45,7 @@ export const handshakeSettingsSchema = z.strictObject({
 export type HandshakeSettingsInput = z.infer<typeof handshakeSettingsSchema>;
 
 export const HANDSHAKE_KEYS =
-  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts, token_request';
+  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts, token_request, authorize_param_names';
 
 const PATH_RULE = { allowed: 'a dotted path into the token response, e.g. data.access_token' };
 
@@ -47,6 +53,11 @@ export const HANDSHAKE_RULES: FieldRules = {
   '': { allowed: `an object with ${HANDSHAKE_KEYS}`, keys: HANDSHAKE_KEYS },
   pkce: { allowed: 'true or false' },
   client_auth: { allowed: 'client_secret_basic, client_secret_post' },
+  authorize_param_names: {
+    allowed: `an object from ${RENAMABLE_AUTHORIZE_PARAMS.join(', ')} to the name the provider wants, e.g. { "client_id": "client_key" }`,
+    keys: RENAMABLE_AUTHORIZE_PARAMS.join(', '),
+  },
+  'authorize_param_names.*': { allowed: 'a parameter name of letters, digits and _ . ~ - [ ]' },
   token_request: {
     allowed: 'form (application/x-www-form-urlencoded, the standard) or json (application/json, e.g. Notion)',
   },
