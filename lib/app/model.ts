@@ -73,6 +73,8 @@ export interface HandshakeSettings {
   readonly tokenRequest: TokenRequestEncoding;
   /** A protocol parameter of the authorization request → the name this provider wants (TikTok's `client_key`). */
   readonly authorizeParamNames: Readonly<Partial<Record<AuthorizeProtocolParam, string>>>;
+  /** Leave out each authorization-request parameter whose value renders empty (`?scope=` refused by Pipedrive). */
+  readonly dropEmptyAuthorizeParams: boolean;
   /** Extra form parameters of the code exchange. */
   readonly tokenParams: Readonly<Record<string, string>>;
   /** Extra form parameters of a refresh. */

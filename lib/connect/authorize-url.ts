@@ -11,7 +11,8 @@ export interface AuthorizeRequest {
 
 /**
  * Where the person is sent: the authorize URL with the integration's options, then the protocol
- * parameters — under the names the provider wants (`handshake.authorize_param_names`).
+ * parameters — under the names the provider wants (`handshake.authorize_param_names`); with
+ * `drop_empty_authorize_params`, each parameter that rendered empty is left out.
  */
 export function authorizeUrl(integration: Integration, request: AuthorizeRequest): string {
   const url = new URL(renderTemplate(integration.authorizeUrl, { oauth_iparams: request.oauthIparams }));
@@ -28,5 +29,8 @@ export function authorizeUrl(integration: Integration, request: AuthorizeRequest
     protocol.push(['code_challenge', request.codeChallenge], ['code_challenge_method', 'S256']);
   }
   for (const [name, value] of protocol) url.searchParams.set(names[name] ?? name, value);
+  if (integration.settings.dropEmptyAuthorizeParams) {
+    for (const name of new Set(url.searchParams.keys())) url.searchParams.delete(name, '');
+  }
   return url.href;
 }

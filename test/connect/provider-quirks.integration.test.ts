@@ -330,3 +330,37 @@ describe('authorize_param_names (TikTok, Printful)', () => {
     expect((await stored(connected.key)).tokens.accessToken).toBe('at-1');
   });
 });
+
+describe('drop_empty_authorize_params (Pipedrive, Dropbox Sign)', () => {
+  const pipedrive = (drop: boolean) =>
+    appWith(
+      { drop_empty_authorize_params: drop },
+      {
+        authorize_url: `${provider.origin}/oauth/authorize?team=<%= oauth_iparams.team %>&fixed=1`,
+        options: { scope: '', prompt: 'login' },
+        oauth_iparams: { team: { display_name: 'Team', type: 'text', required: false } },
+      },
+    );
+
+  it('leaves out the parameters that rendered empty, the option and the optional field alike', async () => {
+    // Act
+    const connected = await connect(pipedrive(true));
+
+    // Assess
+    const names = [...connected.authorize.searchParams.keys()];
+    expect(names.sort()).toEqual(['client_id', 'fixed', 'prompt', 'redirect_uri', 'response_type', 'state']);
+    expect(connected.authorize.href).not.toMatch(/[?&](scope|team)=/);
+    expect((await stored(connected.key)).tokens.accessToken).toBe('at-1');
+  });
+
+  it('keeps a filled-in field, and sends empty parameters when not asked to drop them', async () => {
+    // Act
+    const filled = await connect(pipedrive(true), undefined, { team: 'sales' });
+    const kept = await connect(pipedrive(false));
+
+    // Assess
+    expect(filled.authorize.searchParams.get('team')).toBe('sales');
+    expect(kept.authorize.searchParams.get('scope')).toBe('');
+    expect(kept.authorize.searchParams.get('team')).toBe('');
+  });
+});

@@ -116,3 +116,12 @@ describe('authorize_param_names', () => {
     ]);
   });
 });
+
+describe('drop_empty_authorize_params', () => {
+  it('is true or false', () => {
+    expect(problemsWith({ drop_empty_authorize_params: true })).toEqual([]);
+    expect(problemsWith({ drop_empty_authorize_params: 'yes' })).toEqual([
+      `${AT}.drop_empty_authorize_params: drop_empty_authorize_params is "yes" — allowed: true or false`,
+    ]);
+  });
+});

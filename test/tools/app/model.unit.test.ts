@@ -202,6 +202,7 @@ describe('app model details', () => {
       clientAuth: 'client_secret_basic',
       tokenRequest: 'form',
       authorizeParamNames: {},
+      dropEmptyAuthorizeParams: false,
       tokenParams: { audience: 'api' },
       refreshParams: { scope: 'read' },
       scopeSeparator: ',',

@@ -19,6 +19,7 @@ export const handshakeSettingsSchema = z.strictObject({
   authorize_param_names: z
     .partialRecord(z.enum(RENAMABLE_AUTHORIZE_PARAMS), z.string().regex(PARAMETER_NAME))
     .optional(),
+  drop_empty_authorize_params: z.boolean().optional(),
   token_params: stringMap.optional(),
   refresh_params: stringMap.optional(),
   scope_separator: z.string().min(1).optional(),
@@ -45,7 +46,7 @@ export const handshakeSettingsSchema = z.strictObject({
 export type HandshakeSettingsInput = z.infer<typeof handshakeSettingsSchema>;
 
 export const HANDSHAKE_KEYS =
-  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts, token_request, authorize_param_names';
+  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts, token_request, authorize_param_names, drop_empty_authorize_params';
 
 const PATH_RULE = { allowed: 'a dotted path into the token response, e.g. data.access_token' };
 
@@ -58,6 +59,7 @@ export const HANDSHAKE_RULES: FieldRules = {
     keys: RENAMABLE_AUTHORIZE_PARAMS.join(', '),
   },
   'authorize_param_names.*': { allowed: 'a parameter name of letters, digits and _ . ~ - [ ]' },
+  drop_empty_authorize_params: { allowed: 'true or false' },
   token_request: {
     allowed: 'form (application/x-www-form-urlencoded, the standard) or json (application/json, e.g. Notion)',
   },
