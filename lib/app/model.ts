@@ -86,6 +86,8 @@ export interface HandshakeSettings {
   /** Lifetime assumed when the provider sends no expiry; null: refresh only after a 401. */
   readonly defaultLifetimeSeconds: number | null;
   readonly revocationUrl: Template | undefined;
+  /** Where refreshes go when not to `token_url` (Figma, Instagram); same host rules as `token_url`. */
+  readonly refreshUrl: Template | undefined;
   /** Token-response fields kept with the account (e.g. `instance_url`), never the tokens themselves. */
   readonly keepFields: readonly string[];
   /** The `iss` expected on the callback (RFC 9207), exactly; when set, `iss` is required. */

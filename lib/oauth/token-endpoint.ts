@@ -71,9 +71,13 @@ function requestParts(request: TokenRequest): { headers: Record<string, string>;
  */
 export async function callTokenEndpoint(request: TokenRequest, egress: Egress, options: TokenCallOptions) {
   const { integration, oauthIparams, credentials } = request;
-  const url = renderTemplate(integration.tokenUrl, { oauth_iparams: oauthIparams });
+  const template =
+    request.grant.grant_type === 'refresh_token'
+      ? (integration.settings.refreshUrl ?? integration.tokenUrl)
+      : integration.tokenUrl;
+  const url = renderTemplate(template, { oauth_iparams: oauthIparams });
   // Before anything leaves: a refused host gets neither the code nor the client secret.
-  const refusal = providerUrlRefusal(integration, integration.tokenUrl, url, {
+  const refusal = providerUrlRefusal(integration, template, url, {
     clientSecret: credentials.clientSecret,
     oauthIparams,
   });

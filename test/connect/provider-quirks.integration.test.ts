@@ -26,10 +26,10 @@ import { createFileSecretSource } from '../../lib/secrets/file';
 import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoPendingStore } from '../../lib/store/dynamo-pending';
-import { openTokenSet } from '../../lib/tokens/token-set';
+import { openTokenSet, sealTokenSet } from '../../lib/tokens/token-set';
 import { type Vault, vaultFrom } from '../../lib/tokens/vault';
 import { ensureLocalSecrets } from '../../tools/local/local-secrets';
-import { loadTempApp, MANIFEST } from '../invoke/support/probe-deps';
+import { loadTempApp, MANIFEST, tableLookup } from '../invoke/support/probe-deps';
 import { createTestTable, type TestTable } from '../support/dynamo';
 
 const INSTALLATION = 'in_quirksquirksquirksqu';
@@ -362,5 +362,154 @@ describe('drop_empty_authorize_params (Pipedrive, Dropbox Sign)', () => {
     expect(filled.authorize.searchParams.get('team')).toBe('sales');
     expect(kept.authorize.searchParams.get('scope')).toBe('');
     expect(kept.authorize.searchParams.get('team')).toBe('');
+  });
+});
+
+describe('refresh_url (Figma, Instagram, TikTok)', () => {
+  it('exchanges the code at token_url and refreshes at refresh_url', async () => {
+    // Prepare: Figma's two endpoints.
+    provider.answer = (path) =>
+      path === '/api/oauth/refresh'
+        ? { access_token: 'at-2', expires_in: 7_776_000 }
+        : { access_token: 'at-1', refresh_token: 'rt-1', expires_in: 7_776_000 };
+    const app = appWith(
+      { refresh_url: `${provider.origin}/api/oauth/refresh` },
+      { token_url: `${provider.origin}/api/oauth/token` },
+    );
+
+    // Act
+    const connected = await connect(app);
+    const outcome = await refresh(connected);
+
+    // Assess
+    expect(outcome.kind).toBe('refreshed');
+    expect(tokenRequests().map((r) => r.path)).toEqual(['/api/oauth/token', '/api/oauth/refresh']);
+    const renewal = Object.fromEntries(new URLSearchParams(tokenRequests()[1]?.body));
+    expect(renewal).toMatchObject({
+      grant_type: 'refresh_token',
+      refresh_token: 'rt-1',
+      client_id: 'quirky-client',
+    });
+    // Figma sends no new refresh token: the old one stays.
+    expect((await stored(connected.key)).tokens).toMatchObject({ accessToken: 'at-2', refreshToken: 'rt-1' });
+  });
+
+  describe('its host', () => {
+    const key = (account: string): AccountKey => ({
+      installationId: INSTALLATION,
+      integration: 'quirky',
+      account,
+    });
+    // The installer's org makes up the refresh host; only *.acme.test may receive the refresh token.
+    const fenced = () =>
+      appWith(
+        {
+          allowed_hosts: ['*.acme.test', 'login.acme.test'],
+          refresh_url: 'https://<%= oauth_iparams.org %>/oauth/refresh',
+        },
+        {
+          authorize_url: 'https://login.acme.test/oauth/authorize',
+          token_url: 'https://login.acme.test/oauth/token',
+          oauth_iparams: { org: { display_name: 'Organization', type: 'text', required: true } },
+        },
+      );
+
+    async function storedWith(account: string, org: string): Promise<void> {
+      const now = new Date().toISOString();
+      await dynamoAccountStore(table).put(
+        {
+          ...key(account),
+          status: 'authorized',
+          tokens: sealTokenSet(vault, key(account), {
+            accessToken: 'at-1',
+            refreshToken: 'rt-1',
+            oauthIparams: { org },
+          }),
+          expiresAt: Date.now() + 60_000,
+          refreshDueAt: Date.now() - 1000,
+          authorizedAt: now,
+          version: 1,
+          updatedAt: now,
+        },
+        { kind: 'absent' },
+      );
+    }
+
+    const refreshWith = async (account: string) => {
+      const lookup = tableLookup({ 'evil.example': ['127.0.0.1'], 'team.acme.test': ['127.0.0.1'] });
+      const port = new URL(provider.origin).port;
+      const fencedEgress = createEgress({
+        allow: parseAllowList([`127.0.0.1:${port}`, '127.0.0.1:443']),
+        lookup,
+      });
+      try {
+        const outcome = await refreshAccount(
+          { ...base, app: fenced(), egress: fencedEgress, leaseOwner: () => 'test' },
+          key(account),
+          { kind: 'any' },
+        );
+        return { outcome, lookups: lookup.calls };
+      } finally {
+        await fencedEgress.close();
+      }
+    };
+
+    it('refuses a refresh whose refresh_url host is outside allowed_hosts: nothing is sent', async () => {
+      // Prepare
+      await storedWith('refresh-evil', 'evil.example');
+
+      // Act
+      const { outcome, lookups } = await refreshWith('refresh-evil');
+
+      // Assess
+      expect(outcome).toMatchObject({
+        kind: 'failed',
+        error: {
+          code: 'refused',
+          description: expect.stringContaining('host evil.example is not in handshake.allowed_hosts'),
+        },
+      });
+      expect(lookups).toEqual([]);
+      expect(provider.received).toEqual([]);
+    });
+
+    it('does try an allowed refresh host (the check is what stopped the other)', async () => {
+      // Prepare
+      await storedWith('refresh-team', 'team.acme.test');
+
+      // Act
+      const { outcome, lookups } = await refreshWith('refresh-team');
+
+      // Assess: nothing listens on 127.0.0.1:443, but the request was on its way.
+      expect(outcome).toMatchObject({ kind: 'failed', error: { code: 'unavailable' } });
+      expect(lookups).toEqual(['team.acme.test']);
+    });
+
+    it('refuses the connect form when the entered org leads refresh_url outside allowed_hosts', async () => {
+      // Prepare
+      const deps = { ...base, app: fenced() };
+      const link = await createConnectLink(deps, INSTALLATION, {
+        integration: 'quirky',
+        account: 'form-evil',
+      });
+
+      // Act
+      const outcome = await submitConnectForm(
+        deps,
+        link.url.slice(link.url.lastIndexOf('/') + 1),
+        new URLSearchParams({ org: 'evil.example' }),
+      );
+
+      // Assess
+      expect(outcome).toMatchObject({
+        kind: 'form',
+        status: 400,
+        model: {
+          errors: {
+            org: 'Organization must lead to a server this app allows (*.acme.test, login.acme.test).',
+          },
+        },
+      });
+    });
   });
 });

@@ -125,3 +125,43 @@ describe('drop_empty_authorize_params', () => {
     ]);
   });
 });
+
+describe('refresh_url', () => {
+  it('accepts an absolute https URL and oauth_iparams under a fixed domain', () => {
+    expect(problemsWith({ refresh_url: 'https://www.figma.com/api/oauth/refresh' })).toEqual([]);
+    expect(
+      problemsWith(
+        { refresh_url: 'https://<%= oauth_iparams.org %>.example.com/refresh' },
+        { oauth_iparams: { org: { display_name: 'Org', type: 'text' } } },
+      ),
+    ).toEqual([]);
+  });
+
+  it('explains a URL that is not https, an undeclared field and a foreign root', () => {
+    expect(problemsWith({ refresh_url: 'ftp://auth.example.com/refresh' })).toEqual([
+      `${AT}.refresh_url: refresh_url "ftp://auth.example.com/refresh" is not an https URL — allowed: an absolute https URL; expressions may fill in parts of it`,
+    ]);
+    expect(problemsWith({ refresh_url: 'https://<%= oauth_iparams.org %>.example.com/r' })).toEqual([
+      `${AT}.refresh_url: refresh_url uses oauth_iparams.org, which is not declared under oauth_iparams — allowed: declare the field under oauth_iparams`,
+    ]);
+    expect(problemsWith({ refresh_url: 'https://<%= iparam.host %>/r' })).toEqual([
+      expect.stringMatching(
+        /handshake\.refresh_url: refresh_url uses iparam\.host — allowed: expressions here may use only oauth_iparams\.NAME/,
+      ),
+    ]);
+  });
+
+  it('holds refresh_url to the host rules of token_url', () => {
+    const org = { oauth_iparams: { org: { display_name: 'Org', type: 'text' } } };
+    expect(problemsWith({ refresh_url: 'https://<%= oauth_iparams.org %>/refresh' }, org)).toEqual([
+      expect.stringMatching(
+        /handshake\.refresh_url: refresh_url .* lets the person who connects choose the whole host, which receives the refresh token with the client secret; such a host must be limited by handshake\.allowed_hosts/,
+      ),
+    ]);
+    expect(
+      problemsWith({ allowed_hosts: ['auth.example.com'], refresh_url: 'https://refresh.example.net/r' }),
+    ).toEqual([
+      `${AT}.refresh_url: refresh_url "https://refresh.example.net/r" has host refresh.example.net, which handshake.allowed_hosts does not allow — allowed: a host matching auth.example.com`,
+    ]);
+  });
+});

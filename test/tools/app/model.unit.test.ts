@@ -218,6 +218,7 @@ describe('app model details', () => {
       refreshLeadSeconds: 120,
       defaultLifetimeSeconds: null,
       revocationUrl: undefined,
+      refreshUrl: undefined,
       keepFields: ['instance_url'],
       issuer: 'https://auth.example.com',
       metadataUrl: 'https://auth.example.com/.well-known/openid-configuration',

@@ -33,6 +33,7 @@ export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
   refreshLeadSeconds: DEFAULT_REFRESH_LEAD_SECONDS,
   defaultLifetimeSeconds: DEFAULT_LIFETIME_SECONDS,
   revocationUrl: undefined,
+  refreshUrl: undefined,
   keepFields: [],
   issuer: undefined,
   allowedHosts: undefined,
@@ -42,17 +43,21 @@ export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
 /** Kept fields are stored in the clear next to the account: the tokens themselves never are. */
 const SECRET_FIELDS = new Set(['access_token', 'refresh_token', 'id_token']);
 
-function revocationTemplate(
+/** The provider URLs under `handshake`, templates like token_url's. */
+export type HandshakeUrlKey = 'revocation_url' | 'refresh_url';
+
+function urlTemplate(
+  key: HandshakeUrlKey,
   source: string | undefined,
   where: Where,
   sink: ProblemSink,
 ): Template | undefined {
   if (source === undefined) return undefined;
-  const at = child(where, 'revocation_url');
-  const template = parseField(source, at, 'revocation_url', sink);
+  const at = child(where, key);
+  const template = parseField(source, at, key, sink);
   if (template === undefined) return undefined;
-  restrictRoots(template, ['oauth_iparams'], at, 'revocation_url', sink);
-  checkAbsoluteUrl(template, at, 'revocation_url', sink);
+  restrictRoots(template, ['oauth_iparams'], at, key, sink);
+  checkAbsoluteUrl(template, at, key, sink);
   return template;
 }
 
@@ -105,7 +110,7 @@ function readAllowedHosts(
 
 function normalize(
   input: HandshakeSettingsInput,
-  revocationUrl: Template | undefined,
+  urls: HandshakeUrls,
   allowedHosts: readonly AllowedHost[] | undefined,
 ): HandshakeSettings {
   const defaults = DEFAULT_HANDSHAKE_SETTINGS;
@@ -133,7 +138,8 @@ function normalize(
       input.default_lifetime_seconds === undefined
         ? defaults.defaultLifetimeSeconds
         : input.default_lifetime_seconds,
-    revocationUrl,
+    revocationUrl: urls.revocation_url,
+    refreshUrl: urls.refresh_url,
     keepFields: input.keep_fields ?? defaults.keepFields,
     issuer: input.issuer,
     allowedHosts,
@@ -141,11 +147,13 @@ function normalize(
   };
 }
 
+type HandshakeUrls = Readonly<Partial<Record<HandshakeUrlKey, Template | undefined>>>;
+
 export interface ReadSettings {
   /** The settings; undefined when the key has any error. */
   readonly settings: HandshakeSettings | undefined;
-  /** revocation_url as a template when it parsed, even if another setting is wrong. */
-  readonly revocationUrl: Template | undefined;
+  /** revocation_url and refresh_url as templates when they parsed, even if another setting is wrong. */
+  readonly urls: HandshakeUrls;
 }
 
 /**
@@ -153,7 +161,7 @@ export interface ReadSettings {
  * schema is checked further even when another did not. `where` is the path of the key itself.
  */
 export function readHandshakeSettings(value: unknown, where: Where, sink: ProblemSink): ReadSettings {
-  if (value === undefined) return { settings: DEFAULT_HANDSHAKE_SETTINGS, revocationUrl: undefined };
+  if (value === undefined) return { settings: DEFAULT_HANDSHAKE_SETTINGS, urls: {} };
   const mark = sink.mark();
   const { value: input, valid: parts } = parseSalvaging(
     handshakeSettingsSchema,
@@ -164,12 +172,15 @@ export function readHandshakeSettings(value: unknown, where: Where, sink: Proble
     'handshake',
     sink,
   );
-  if (parts === undefined) return { settings: undefined, revocationUrl: undefined };
-  const revocationUrl = revocationTemplate(parts.revocation_url, where, sink);
+  if (parts === undefined) return { settings: undefined, urls: {} };
+  const urls: HandshakeUrls = {
+    revocation_url: urlTemplate('revocation_url', parts.revocation_url, where, sink),
+    refresh_url: urlTemplate('refresh_url', parts.refresh_url, where, sink),
+  };
   checkKeepFields(parts.keep_fields ?? [], parts.token_response, where, sink);
   const allowedHosts = readAllowedHosts(parts.allowed_hosts, where, sink);
   checkAuthorizeParamNames(parts.authorize_param_names, where, sink);
   const settings =
-    input === undefined || sink.errorsSince(mark) ? undefined : normalize(input, revocationUrl, allowedHosts);
-  return { settings, revocationUrl };
+    input === undefined || sink.errorsSince(mark) ? undefined : normalize(input, urls, allowedHosts);
+  return { settings, urls };
 }

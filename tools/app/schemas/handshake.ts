@@ -20,6 +20,7 @@ export const handshakeSettingsSchema = z.strictObject({
     .partialRecord(z.enum(RENAMABLE_AUTHORIZE_PARAMS), z.string().regex(PARAMETER_NAME))
     .optional(),
   drop_empty_authorize_params: z.boolean().optional(),
+  refresh_url: z.string().optional(),
   token_params: stringMap.optional(),
   refresh_params: stringMap.optional(),
   scope_separator: z.string().min(1).optional(),
@@ -46,7 +47,7 @@ export const handshakeSettingsSchema = z.strictObject({
 export type HandshakeSettingsInput = z.infer<typeof handshakeSettingsSchema>;
 
 export const HANDSHAKE_KEYS =
-  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts, token_request, authorize_param_names, drop_empty_authorize_params';
+  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts, token_request, authorize_param_names, drop_empty_authorize_params, refresh_url';
 
 const PATH_RULE = { allowed: 'a dotted path into the token response, e.g. data.access_token' };
 
@@ -79,6 +80,7 @@ export const HANDSHAKE_RULES: FieldRules = {
     allowed: 'a whole number of seconds (at least 1), or null to refresh only after a 401',
   },
   revocation_url: { allowed: 'an absolute https URL' },
+  refresh_url: { allowed: 'an absolute https URL, like token_url' },
   keep_fields: { allowed: 'an array of token-response field names or dotted paths, e.g. team.id' },
   'keep_fields.*': {
     allowed: 'a field name of letters, digits, _ and -, or a dotted path of them, e.g. team.id',
