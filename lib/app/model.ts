@@ -75,6 +75,8 @@ export interface HandshakeSettings {
   readonly authorizeParamNames: Readonly<Partial<Record<AuthorizeProtocolParam, string>>>;
   /** Leave out each authorization-request parameter whose value renders empty (`?scope=` refused by Pipedrive). */
   readonly dropEmptyAuthorizeParams: boolean;
+  /** The callback query parameter that carries the authorization code (`code`; Amazon SP-API `spapi_oauth_code`). */
+  readonly codeParam: string;
   /** Extra form parameters of the code exchange. */
   readonly tokenParams: Readonly<Record<string, string>>;
   /** Extra form parameters of a refresh. */

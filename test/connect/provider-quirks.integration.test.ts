@@ -513,3 +513,54 @@ describe('refresh_url (Figma, Instagram, TikTok)', () => {
     });
   });
 });
+
+describe('code_param (Amazon SP-API)', () => {
+  const amazon = () => appWith({ code_param: 'spapi_oauth_code' });
+
+  it('exchanges the code that arrives under the provider’s parameter', async () => {
+    // Act: SP-API's redirect back carries spapi_oauth_code, state and selling_partner_id.
+    const connected = await connect(amazon(), (state) => ({
+      state,
+      spapi_oauth_code: 'ANaz-code-7',
+      selling_partner_id: 'A3SELLER',
+    }));
+
+    // Assess
+    expect(Object.fromEntries(new URLSearchParams(tokenRequests()[0]?.body))).toMatchObject({
+      grant_type: 'authorization_code',
+      code: 'ANaz-code-7',
+    });
+    expect((await stored(connected.key)).tokens.accessToken).toBe('at-1');
+  });
+
+  it('exchanges nothing when that parameter is missing, even with a `code` beside it', async () => {
+    // Prepare
+    const deps = { ...base, app: amazon() };
+    const link = await createConnectLink(deps, INSTALLATION, { integration: 'quirky', account: 'no-code' });
+    const outcome = await submitConnectForm(
+      deps,
+      link.url.slice(link.url.lastIndexOf('/') + 1),
+      new URLSearchParams(),
+    );
+    if (outcome.kind !== 'redirect' || outcome.setCookie === undefined)
+      throw new Error('expected a redirect');
+    const state = new URL(outcome.location).searchParams.get('state') ?? '';
+    const [name = '', value = ''] = (outcome.setCookie.split(';')[0] ?? '').split('=');
+
+    // Act
+    const result = await handleCallback(deps, {
+      query: { state, code: 'code-1' },
+      cookies: { [name]: value },
+    });
+
+    // Assess
+    expect(result).toMatchObject({
+      kind: 'done',
+      success: false,
+      error: 'invalid_request',
+      description: 'the provider sent no spapi_oauth_code',
+    });
+    // Only the metadata lookup reached the provider (a GET): no token request.
+    expect(tokenRequests()).toEqual([]);
+  });
+});

@@ -165,3 +165,18 @@ describe('refresh_url', () => {
     ]);
   });
 });
+
+describe('code_param', () => {
+  it('accepts a parameter name', () => {
+    expect(problemsWith({ code_param: 'spapi_oauth_code' })).toEqual([]);
+  });
+
+  it('refuses a callback parameter of its own and a malformed name', () => {
+    expect(problemsWith({ code_param: 'state' })).toEqual([
+      `${AT}.code_param: code_param "state" is a callback parameter of its own — allowed: any name but state, error, error_description, error_uri, iss`,
+    ]);
+    expect(problemsWith({ code_param: 'the code' })).toEqual([
+      `${AT}.code_param: code_param "the code" is not valid — allowed: the callback query parameter that carries the code, e.g. spapi_oauth_code (default code)`,
+    ]);
+  });
+});

@@ -203,6 +203,7 @@ describe('app model details', () => {
       tokenRequest: 'form',
       authorizeParamNames: {},
       dropEmptyAuthorizeParams: false,
+      codeParam: 'code',
       tokenParams: { audience: 'api' },
       refreshParams: { scope: 'read' },
       scopeSeparator: ',',

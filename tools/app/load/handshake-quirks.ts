@@ -28,3 +28,15 @@ export function checkAuthorizeParamNames(
     );
   }
 }
+
+/** Callback parameters that already mean something: the code cannot arrive under their names. */
+const CALLBACK_PARAMS = ['state', 'error', 'error_description', 'error_uri', 'iss'];
+
+export function checkCodeParam(name: string | undefined, where: Where, sink: ProblemSink): void {
+  if (name === undefined || !CALLBACK_PARAMS.includes(name)) return;
+  sink.error(
+    child(where, 'code_param'),
+    `code_param "${name}" is a callback parameter of its own`,
+    `any name but ${CALLBACK_PARAMS.join(', ')}`,
+  );
+}

@@ -4,7 +4,7 @@ import type { Template } from '../../../lib/app/template/ast';
 import { child, describeValue, type ProblemSink, type Where } from '../problems';
 import { HANDSHAKE_RULES, type HandshakeSettingsInput, handshakeSettingsSchema } from '../schemas/handshake';
 import { parseSalvaging } from '../zod-problems';
-import { checkAuthorizeParamNames } from './handshake-quirks';
+import { checkAuthorizeParamNames, checkCodeParam } from './handshake-quirks';
 import { checkAbsoluteUrl, parseField, restrictRoots } from './template-field';
 
 /** Refresh this long before expiry unless the integration says otherwise. */
@@ -18,6 +18,7 @@ export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
   tokenRequest: 'form',
   authorizeParamNames: {},
   dropEmptyAuthorizeParams: false,
+  codeParam: 'code',
   tokenParams: {},
   refreshParams: {},
   scopeSeparator: ' ',
@@ -121,6 +122,7 @@ function normalize(
     tokenRequest: input.token_request ?? defaults.tokenRequest,
     authorizeParamNames: input.authorize_param_names ?? defaults.authorizeParamNames,
     dropEmptyAuthorizeParams: input.drop_empty_authorize_params ?? defaults.dropEmptyAuthorizeParams,
+    codeParam: input.code_param ?? defaults.codeParam,
     tokenParams: input.token_params ?? defaults.tokenParams,
     refreshParams: input.refresh_params ?? defaults.refreshParams,
     scopeSeparator: input.scope_separator ?? defaults.scopeSeparator,
@@ -180,6 +182,7 @@ export function readHandshakeSettings(value: unknown, where: Where, sink: Proble
   checkKeepFields(parts.keep_fields ?? [], parts.token_response, where, sink);
   const allowedHosts = readAllowedHosts(parts.allowed_hosts, where, sink);
   checkAuthorizeParamNames(parts.authorize_param_names, where, sink);
+  checkCodeParam(parts.code_param, where, sink);
   const settings =
     input === undefined || sink.errorsSince(mark) ? undefined : normalize(input, urls, allowedHosts);
   return { settings, urls };

@@ -21,6 +21,7 @@ export const handshakeSettingsSchema = z.strictObject({
     .optional(),
   drop_empty_authorize_params: z.boolean().optional(),
   refresh_url: z.string().optional(),
+  code_param: z.string().regex(PARAMETER_NAME).optional(),
   token_params: stringMap.optional(),
   refresh_params: stringMap.optional(),
   scope_separator: z.string().min(1).optional(),
@@ -47,7 +48,7 @@ export const handshakeSettingsSchema = z.strictObject({
 export type HandshakeSettingsInput = z.infer<typeof handshakeSettingsSchema>;
 
 export const HANDSHAKE_KEYS =
-  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts, token_request, authorize_param_names, drop_empty_authorize_params, refresh_url';
+  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts, token_request, authorize_param_names, drop_empty_authorize_params, refresh_url, code_param';
 
 const PATH_RULE = { allowed: 'a dotted path into the token response, e.g. data.access_token' };
 
@@ -61,6 +62,9 @@ export const HANDSHAKE_RULES: FieldRules = {
   },
   'authorize_param_names.*': { allowed: 'a parameter name of letters, digits and _ . ~ - [ ]' },
   drop_empty_authorize_params: { allowed: 'true or false' },
+  code_param: {
+    allowed: 'the callback query parameter that carries the code, e.g. spapi_oauth_code (default code)',
+  },
   token_request: {
     allowed: 'form (application/x-www-form-urlencoded, the standard) or json (application/json, e.g. Notion)',
   },
