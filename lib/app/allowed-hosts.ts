@@ -85,6 +85,15 @@ export function urlAllowed(patterns: readonly AllowedHost[], url: URL): boolean 
   );
 }
 
+/** Every provider URL of an integration, each a template the oauth_iparams may fill in. */
+export const providerUrlTemplates = (integration: Integration): Template[] =>
+  [
+    integration.authorizeUrl,
+    integration.tokenUrl,
+    integration.settings.refreshUrl,
+    integration.settings.revocationUrl,
+  ].filter((template) => template !== undefined);
+
 /** True when the template is exactly `<%= oauth_iparams.NAME %>`, nothing else. */
 function isOauthIparam(template: Template): boolean {
   const [only, ...rest] = template.segments;

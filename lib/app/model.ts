@@ -34,7 +34,24 @@ export interface Integration {
   readonly settings: HandshakeSettings;
 }
 
+/** The parameters Handshake sets on every authorization request; options may not replace them. */
+export const AUTHORIZE_PROTOCOL_PARAMS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+] as const;
+export type AuthorizeProtocolParam = (typeof AUTHORIZE_PROTOCOL_PARAMS)[number];
+/** Those a provider may want under another name: `state` comes back as `state`, so it keeps its name. */
+export const RENAMABLE_AUTHORIZE_PARAMS = AUTHORIZE_PROTOCOL_PARAMS.filter(
+  (name): name is Exclude<AuthorizeProtocolParam, 'state'> => name !== 'state',
+);
+
 export type ClientAuth = 'client_secret_basic' | 'client_secret_post';
+/** How a token request's parameters are encoded: a form (RFC 6749) or a JSON object. */
+export type TokenRequestEncoding = 'form' | 'json';
 export type ExpiresInUnit = 'seconds' | 'milliseconds' | 'minutes';
 
 /** Dotted paths into the token response (defaults are the RFC 6749 field names). */
@@ -42,6 +59,8 @@ export interface TokenResponsePaths {
   readonly accessToken: string;
   readonly refreshToken: string;
   readonly expiresIn: string;
+  /** The absolute expiry (epoch seconds or an ISO 8601 date), read when `expiresIn` is absent. */
+  readonly expiresAt: string;
   readonly tokenType: string;
   readonly scope: string;
 }
@@ -50,6 +69,14 @@ export interface TokenResponsePaths {
 export interface HandshakeSettings {
   readonly pkce: boolean;
   readonly clientAuth: ClientAuth;
+  /** The body of the code exchange and of each refresh. */
+  readonly tokenRequest: TokenRequestEncoding;
+  /** A protocol parameter of the authorization request → the name this provider wants (TikTok's `client_key`). */
+  readonly authorizeParamNames: Readonly<Partial<Record<AuthorizeProtocolParam, string>>>;
+  /** Leave out each authorization-request parameter whose value renders empty (`?scope=` refused by Pipedrive). */
+  readonly dropEmptyAuthorizeParams: boolean;
+  /** The callback query parameter that carries the authorization code (`code`; Amazon SP-API `spapi_oauth_code`). */
+  readonly codeParam: string;
   /** Extra form parameters of the code exchange. */
   readonly tokenParams: Readonly<Record<string, string>>;
   /** Extra form parameters of a refresh. */
@@ -61,6 +88,8 @@ export interface HandshakeSettings {
   /** Lifetime assumed when the provider sends no expiry; null: refresh only after a 401. */
   readonly defaultLifetimeSeconds: number | null;
   readonly revocationUrl: Template | undefined;
+  /** Where refreshes go when not to `token_url` (Figma, Instagram); same host rules as `token_url`. */
+  readonly refreshUrl: Template | undefined;
   /** Token-response fields kept with the account (e.g. `instance_url`), never the tokens themselves. */
   readonly keepFields: readonly string[];
   /** The `iss` expected on the callback (RFC 9207), exactly; when set, `iss` is required. */

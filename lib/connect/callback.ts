@@ -186,9 +186,10 @@ async function exchange(
   );
   const issue = issuerProblem(expected, query.iss);
   if (issue !== undefined) return fail(issue.error, issue.description, issue.failedAt);
-  const code = query.code;
+  const codeParam = integration.settings.codeParam;
+  const code = query[codeParam];
   if (code === undefined || code === '')
-    return fail('invalid_request', 'the provider sent no code', 'provider');
+    return fail('invalid_request', `the provider sent no ${codeParam}`, 'provider');
 
   const credentials = await credentialsFor(deps, state, integration, oauthIparams);
   if (credentials instanceof NamedError)

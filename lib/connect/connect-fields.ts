@@ -1,4 +1,5 @@
 import { checkOauthIparams, type Integration, type OAuthIparamField, referencedNames } from '../app';
+import { providerUrlTemplates } from '../app/allowed-hosts';
 import type { ConnectField } from '../pages/connect-page';
 import { providerHostErrors } from './connect-hosts';
 
@@ -23,12 +24,11 @@ export function connectFields(integration: Integration): ConnectField[] {
   }));
 }
 
-/** The oauth_iparams that end up inside a provider URL (authorize, token, revocation). */
+/** The oauth_iparams that end up inside a provider URL (authorize, token, refresh, revocation). */
 function urlFieldNames(integration: Integration): Set<string> {
-  const templates = [integration.authorizeUrl, integration.tokenUrl, integration.settings.revocationUrl];
+  const templates = providerUrlTemplates(integration);
   const names = new Set<string>();
   for (const template of templates) {
-    if (template === undefined) continue;
     for (const ref of referencedNames(template)) {
       if (ref.root === 'oauth_iparams' && ref.path[0] !== undefined) names.add(ref.path[0]);
     }

@@ -1,5 +1,5 @@
 import { type Integration, type NameReference, referencedNames, renderTemplate, type Template } from '../app';
-import { formatAllowedHost, urlAllowed } from '../app/allowed-hosts';
+import { formatAllowedHost, providerUrlTemplates, urlAllowed } from '../app/allowed-hosts';
 import { urlHostNames } from '../app/host-skeleton';
 
 const fieldsOf = (refs: readonly NameReference[]): string[] => [
@@ -26,9 +26,8 @@ export function providerHostErrors(
 ): Record<string, string> {
   const errors: Record<string, string> = {};
   const patterns = integration.settings.allowedHosts;
-  const templates = [integration.authorizeUrl, integration.tokenUrl, integration.settings.revocationUrl];
+  const templates = providerUrlTemplates(integration);
   for (const template of templates) {
-    if (template === undefined) continue;
     let message: ((field: string) => string) | undefined;
     try {
       const url = new URL(renderTemplate(template, { oauth_iparams: values }));

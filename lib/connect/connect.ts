@@ -11,6 +11,7 @@ import {
 import { newPkcePair } from '../oauth/pkce';
 import type { ConnectPageModel } from '../pages/connect-page';
 import type { PendingRecord } from '../store/ports';
+import { authorizeUrl } from './authorize-url';
 import { newBrowserBinding } from './browser-binding';
 import { logClientNotConfigured } from './client-setup';
 import { checkConnectForm, connectFields } from './connect-fields';
@@ -150,16 +151,12 @@ export async function submitConnectForm(
       ...(link.data.returnUrl === undefined ? {} : { returnUrl: link.data.returnUrl }),
     },
   });
-  const url = new URL(renderTemplate(integration.authorizeUrl, { oauth_iparams: checked.values }));
-  // The integration's options first, so the protocol parameters below always win.
-  for (const [name, value] of Object.entries(integration.options)) url.searchParams.set(name, value);
-  url.searchParams.set('response_type', 'code');
-  url.searchParams.set('client_id', credentials.clientId);
-  url.searchParams.set('redirect_uri', redirectUri(deps));
-  url.searchParams.set('state', state);
-  if (pkce !== undefined) {
-    url.searchParams.set('code_challenge', pkce.challenge);
-    url.searchParams.set('code_challenge_method', 'S256');
-  }
-  return { kind: 'redirect', location: url.href, setCookie: binding.setCookie };
+  const location = authorizeUrl(integration, {
+    oauthIparams: checked.values,
+    clientId: credentials.clientId,
+    redirectUri: redirectUri(deps),
+    state,
+    codeChallenge: pkce?.challenge,
+  });
+  return { kind: 'redirect', location, setCookie: binding.setCookie };
 }

@@ -53,13 +53,15 @@ function requestParts(request: TokenRequest): { headers: Record<string, string>;
   const extra = grant.grant_type === 'authorization_code' ? settings.tokenParams : settings.refreshParams;
   const form = new URLSearchParams(extra);
   for (const [name, value] of Object.entries(grant)) if (value !== undefined) form.set(name, value);
+  const json = settings.tokenRequest === 'json';
   const headers: Record<string, string> = {
     ...integration.customHeaders,
     accept: 'application/json',
-    'content-type': 'application/x-www-form-urlencoded',
+    'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded',
   };
   applyClientAuth(settings.clientAuth, credentials, form, headers);
-  return { headers, body: form.toString() };
+  // The same parameters either way: every value stays a string, as in the form.
+  return { headers, body: json ? JSON.stringify(Object.fromEntries(form)) : form.toString() };
 }
 
 /**
@@ -69,9 +71,13 @@ function requestParts(request: TokenRequest): { headers: Record<string, string>;
  */
 export async function callTokenEndpoint(request: TokenRequest, egress: Egress, options: TokenCallOptions) {
   const { integration, oauthIparams, credentials } = request;
-  const url = renderTemplate(integration.tokenUrl, { oauth_iparams: oauthIparams });
+  const template =
+    request.grant.grant_type === 'refresh_token'
+      ? (integration.settings.refreshUrl ?? integration.tokenUrl)
+      : integration.tokenUrl;
+  const url = renderTemplate(template, { oauth_iparams: oauthIparams });
   // Before anything leaves: a refused host gets neither the code nor the client secret.
-  const refusal = providerUrlRefusal(integration, integration.tokenUrl, url, {
+  const refusal = providerUrlRefusal(integration, template, url, {
     clientSecret: credentials.clientSecret,
     oauthIparams,
   });

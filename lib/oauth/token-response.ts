@@ -45,6 +45,27 @@ function at(body: Readonly<Record<string, unknown>>, path: string): unknown {
   }, body);
 }
 
+/**
+ * Sets `path` in `kept`, nesting as the response did (`team.id` → `{ team: { id } }`), so a kept
+ * leaf reads the same way as in the response. Objects on the way are copied, never the response's
+ * own; defineProperty, because a path may spell `__proto__`.
+ */
+function keepAt(kept: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  const last = keys.pop() ?? path;
+  let holder = kept;
+  for (const key of keys) {
+    const existing = Object.hasOwn(holder, key) ? holder[key] : undefined;
+    const next =
+      typeof existing === 'object' && existing !== null && !Array.isArray(existing)
+        ? { ...(existing as Record<string, unknown>) }
+        : {};
+    Object.defineProperty(holder, key, { value: next, enumerable: true, writable: true, configurable: true });
+    holder = next;
+  }
+  Object.defineProperty(holder, last, { value, enumerable: true, writable: true, configurable: true });
+}
+
 const nonEmptyString = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
@@ -54,6 +75,26 @@ const UNIT_MS = { seconds: 1000, milliseconds: 1, minutes: 60_000 } as const;
 function expiresIn(value: unknown): number | undefined {
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   return typeof number === 'number' && Number.isFinite(number) && number > 0 ? number : undefined;
+}
+
+/** From here on a number is read as epoch milliseconds: in seconds it would be past the year 5000. */
+const EPOCH_MS_FROM = 1e11;
+
+/**
+ * `expires_at` as epoch seconds (a number or numeric string; milliseconds past EPOCH_MS_FROM)
+ * or an ISO 8601 date. A time not after `now` is absent: an answer that is expired on arrival
+ * is a clock or format problem, and trusting it would refresh on every sweep.
+ */
+function expiresAtValue(value: unknown, now: number): number | undefined {
+  const text = typeof value === 'string' ? value.trim() : undefined;
+  const number = text !== undefined && /^\d+(\.\d+)?$/.test(text) ? Number(text) : value;
+  const epochMs =
+    typeof number === 'number' && Number.isFinite(number)
+      ? Math.round(number >= EPOCH_MS_FROM ? number : number * 1000)
+      : text !== undefined && /^\d{4}-\d{2}-\d{2}T/.test(text)
+        ? Date.parse(text)
+        : Number.NaN;
+  return Number.isFinite(epochMs) && epochMs > now ? epochMs : undefined;
 }
 
 // Built from code points: a regex literal with control characters trips the linter for no gain.
@@ -87,19 +128,22 @@ export function parseTokens(
   const accessToken = nonEmptyString(at(body, paths.accessToken));
   if (accessToken === undefined) return undefined;
   const lifetime = expiresIn(at(body, paths.expiresIn));
+  const absolute = lifetime === undefined ? expiresAtValue(at(body, paths.expiresAt), now) : undefined;
   const expiresAt =
     lifetime !== undefined
       ? now + Math.round(lifetime * UNIT_MS[settings.expiresInUnit])
-      : settings.defaultLifetimeSeconds === null
-        ? undefined
-        : now + settings.defaultLifetimeSeconds * 1000;
+      : (absolute ??
+        (settings.defaultLifetimeSeconds === null
+          ? undefined
+          : now + settings.defaultLifetimeSeconds * 1000));
   const rawScope = at(body, paths.scope);
   const scope = Array.isArray(rawScope)
     ? rawScope.filter((s): s is string => typeof s === 'string').join(settings.scopeSeparator)
     : nonEmptyString(rawScope);
   const extra: Record<string, unknown> = {};
   for (const field of settings.keepFields) {
-    if (Object.hasOwn(body, field)) extra[field] = body[field];
+    const value = at(body, field);
+    if (value !== undefined) keepAt(extra, field, value);
   }
   return {
     accessToken,

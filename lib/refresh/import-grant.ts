@@ -72,8 +72,10 @@ function checkAccountFacts(integration: Integration, input: ImportGrantInput): R
   const [problem] = Object.entries(checked.errors);
   if (problem !== undefined) throw refuse(`oauth_iparams.${problem[0]}`, problem[1]);
   const kept = new Set(integration.settings.keepFields);
+  // A dotted keep field (`team.id`) is kept nested, under its first name (`team`).
+  const roots = new Set(integration.settings.keepFields.map((field) => field.split('.')[0]));
   for (const name of Object.keys(input.extra)) {
-    if (!kept.has(name)) {
+    if (!roots.has(name)) {
       throw refuse(
         `extra.${name}`,
         `not one of "${integration.name}"'s keep_fields (${[...kept].join(', ') || 'none'})`,

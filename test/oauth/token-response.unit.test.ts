@@ -37,6 +37,56 @@ describe('parseTokens', () => {
     );
   });
 
+  const SECONDS = NOW / 1000;
+  it.each([
+    ['epoch seconds', SECONDS + 900, NOW + 900_000],
+    ['epoch seconds as a string', String(SECONDS + 900), NOW + 900_000],
+    ['epoch milliseconds', NOW + 900_000, NOW + 900_000],
+    ['an ISO 8601 date', new Date(NOW + 900_000).toISOString(), NOW + 900_000],
+    ['an ISO 8601 date with an offset', '2026-11-26T13:15:00+01:00', NOW + 900_000],
+    ['in the past (ignored: the default lifetime)', SECONDS - 10, NOW + 1_800_000],
+    ['not a date (ignored)', 'tomorrow', NOW + 1_800_000],
+    ['a date without a time (ignored)', '2026-11-27', NOW + 1_800_000],
+  ])('takes expires_at as %s when expires_in is absent', (_what, expiresAt, expected) => {
+    expect(parseTokens({ access_token: 'at', expires_at: expiresAt }, settings(), NOW)?.expiresAt).toBe(
+      expected,
+    );
+  });
+
+  it('prefers expires_in to expires_at, and follows a configured expires_at path', () => {
+    const both = { access_token: 'at', expires_in: 60, expires_at: NOW / 1000 + 900 };
+    expect(parseTokens(both, settings(), NOW)?.expiresAt).toBe(NOW + 60_000);
+    const nested = { access_token: 'at', token: { valid_until: new Date(NOW + 5000).toISOString() } };
+    const paths = { ...DEFAULT_HANDSHAKE_SETTINGS.tokenResponse, expiresAt: 'token.valid_until' };
+    expect(parseTokens(nested, settings({ tokenResponse: paths }), NOW)?.expiresAt).toBe(NOW + 5000);
+  });
+
+  it('keeps dotted keep_fields nested as the response had them, and reads a nested access token', () => {
+    const slack = {
+      ok: true,
+      team: { id: 'T1', name: 'Acme' },
+      incoming_webhook: { url: 'https://hooks.example.com/x', channel: '#general' },
+      authed_user: { id: 'U1', access_token: 'xoxp-1' },
+    };
+    const tokens = parseTokens(
+      slack,
+      settings({
+        tokenResponse: {
+          ...DEFAULT_HANDSHAKE_SETTINGS.tokenResponse,
+          accessToken: 'authed_user.access_token',
+        },
+        keepFields: ['team.id', 'incoming_webhook.url', 'team.missing', 'gone.x'],
+      }),
+      NOW,
+    );
+    expect(tokens?.accessToken).toBe('xoxp-1');
+    expect(tokens?.extra).toEqual({
+      team: { id: 'T1' },
+      incoming_webhook: { url: 'https://hooks.example.com/x' },
+    });
+    expect(slack.team).toEqual({ id: 'T1', name: 'Acme' });
+  });
+
   it('has no expiry when the provider gives none and the default lifetime is off', () => {
     const tokens = parseTokens({ access_token: 'at' }, settings({ defaultLifetimeSeconds: null }), NOW);
     expect(tokens?.expiresAt).toBeUndefined();

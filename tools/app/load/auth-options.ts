@@ -1,15 +1,8 @@
+import { AUTHORIZE_PROTOCOL_PARAMS } from '../../../lib/app/model';
 import { isRecord } from '../../../lib/app/record';
 import { child, describeValue, type ProblemSink, type Where } from '../problems';
 
-/** Parameters Handshake sets on the authorization request itself; an option may not replace them. */
-const RESERVED = [
-  'response_type',
-  'client_id',
-  'redirect_uri',
-  'state',
-  'code_challenge',
-  'code_challenge_method',
-];
+const RESERVED: readonly string[] = AUTHORIZE_PROTOCOL_PARAMS;
 
 export interface AuthOptions {
   readonly options: Readonly<Record<string, string>>;

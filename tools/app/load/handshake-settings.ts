@@ -4,6 +4,7 @@ import type { Template } from '../../../lib/app/template/ast';
 import { child, describeValue, type ProblemSink, type Where } from '../problems';
 import { HANDSHAKE_RULES, type HandshakeSettingsInput, handshakeSettingsSchema } from '../schemas/handshake';
 import { parseSalvaging } from '../zod-problems';
+import { checkAuthorizeParamNames, checkCodeParam } from './handshake-quirks';
 import { toRateLimitRule } from './rate-limit';
 import { checkAbsoluteUrl, parseField, restrictRoots } from './template-field';
 
@@ -15,6 +16,10 @@ export const DEFAULT_LIFETIME_SECONDS = 1800;
 export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
   pkce: true,
   clientAuth: 'client_secret_post',
+  tokenRequest: 'form',
+  authorizeParamNames: {},
+  dropEmptyAuthorizeParams: false,
+  codeParam: 'code',
   tokenParams: {},
   refreshParams: {},
   scopeSeparator: ' ',
@@ -22,6 +27,7 @@ export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
     accessToken: 'access_token',
     refreshToken: 'refresh_token',
     expiresIn: 'expires_in',
+    expiresAt: 'expires_at',
     tokenType: 'token_type',
     scope: 'scope',
   },
@@ -29,6 +35,7 @@ export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
   refreshLeadSeconds: DEFAULT_REFRESH_LEAD_SECONDS,
   defaultLifetimeSeconds: DEFAULT_LIFETIME_SECONDS,
   revocationUrl: undefined,
+  refreshUrl: undefined,
   keepFields: [],
   issuer: undefined,
   allowedHosts: undefined,
@@ -39,29 +46,48 @@ export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
 /** Kept fields are stored in the clear next to the account: the tokens themselves never are. */
 const SECRET_FIELDS = new Set(['access_token', 'refresh_token', 'id_token']);
 
-function revocationTemplate(
+/** The provider URLs under `handshake`, templates like token_url's. */
+export type HandshakeUrlKey = 'revocation_url' | 'refresh_url';
+
+function urlTemplate(
+  key: HandshakeUrlKey,
   source: string | undefined,
   where: Where,
   sink: ProblemSink,
 ): Template | undefined {
   if (source === undefined) return undefined;
-  const at = child(where, 'revocation_url');
-  const template = parseField(source, at, 'revocation_url', sink);
+  const at = child(where, key);
+  const template = parseField(source, at, key, sink);
   if (template === undefined) return undefined;
-  restrictRoots(template, ['oauth_iparams'], at, 'revocation_url', sink);
-  checkAbsoluteUrl(template, at, 'revocation_url', sink);
+  restrictRoots(template, ['oauth_iparams'], at, key, sink);
+  checkAbsoluteUrl(template, at, key, sink);
   return template;
 }
 
-function checkKeepFields(fields: readonly string[], where: Where, sink: ProblemSink): void {
+/** The token paths a kept field would expose: the field is one of them, or holds one. */
+function exposedToken(field: string, tokenPaths: readonly string[]): string | undefined {
+  const leaf = field.slice(field.lastIndexOf('.') + 1);
+  if (SECRET_FIELDS.has(leaf)) return field;
+  return tokenPaths.find((path) => path === field || path.startsWith(`${field}.`));
+}
+
+function checkKeepFields(
+  fields: readonly string[],
+  paths: HandshakeSettingsInput['token_response'],
+  where: Where,
+  sink: ProblemSink,
+): void {
+  const tokenPaths = [paths?.access_token ?? 'access_token', paths?.refresh_token ?? 'refresh_token'];
   fields.forEach((field, index) => {
-    if (SECRET_FIELDS.has(field)) {
-      sink.error(
-        child(where, 'keep_fields', index),
-        `keep_fields names "${field}", a token that is only ever stored encrypted`,
-        'non-secret token-response fields, e.g. instance_url or api_domain',
-      );
-    }
+    const token = exposedToken(field, tokenPaths);
+    if (token === undefined) return;
+    sink.error(
+      child(where, 'keep_fields', index),
+      token === field
+        ? `keep_fields names "${field}", a token that is only ever stored encrypted`
+        : `keep_fields names "${field}", which holds the token at ${token} (only ever stored encrypted)`,
+      'non-secret token-response fields, e.g. instance_url or api_domain',
+    );
   });
 }
 
@@ -87,7 +113,7 @@ function readAllowedHosts(
 
 function normalize(
   input: HandshakeSettingsInput,
-  revocationUrl: Template | undefined,
+  urls: HandshakeUrls,
   allowedHosts: readonly AllowedHost[] | undefined,
 ): HandshakeSettings {
   const defaults = DEFAULT_HANDSHAKE_SETTINGS;
@@ -95,6 +121,10 @@ function normalize(
   return {
     pkce: input.pkce ?? defaults.pkce,
     clientAuth: input.client_auth ?? defaults.clientAuth,
+    tokenRequest: input.token_request ?? defaults.tokenRequest,
+    authorizeParamNames: input.authorize_param_names ?? defaults.authorizeParamNames,
+    dropEmptyAuthorizeParams: input.drop_empty_authorize_params ?? defaults.dropEmptyAuthorizeParams,
+    codeParam: input.code_param ?? defaults.codeParam,
     tokenParams: input.token_params ?? defaults.tokenParams,
     refreshParams: input.refresh_params ?? defaults.refreshParams,
     scopeSeparator: input.scope_separator ?? defaults.scopeSeparator,
@@ -102,6 +132,7 @@ function normalize(
       accessToken: paths.access_token ?? defaults.tokenResponse.accessToken,
       refreshToken: paths.refresh_token ?? defaults.tokenResponse.refreshToken,
       expiresIn: paths.expires_in ?? defaults.tokenResponse.expiresIn,
+      expiresAt: paths.expires_at ?? defaults.tokenResponse.expiresAt,
       tokenType: paths.token_type ?? defaults.tokenResponse.tokenType,
       scope: paths.scope ?? defaults.tokenResponse.scope,
     },
@@ -111,7 +142,8 @@ function normalize(
       input.default_lifetime_seconds === undefined
         ? defaults.defaultLifetimeSeconds
         : input.default_lifetime_seconds,
-    revocationUrl,
+    revocationUrl: urls.revocation_url,
+    refreshUrl: urls.refresh_url,
     keepFields: input.keep_fields ?? defaults.keepFields,
     issuer: input.issuer,
     allowedHosts,
@@ -120,11 +152,13 @@ function normalize(
   };
 }
 
+type HandshakeUrls = Readonly<Partial<Record<HandshakeUrlKey, Template | undefined>>>;
+
 export interface ReadSettings {
   /** The settings; undefined when the key has any error. */
   readonly settings: HandshakeSettings | undefined;
-  /** revocation_url as a template when it parsed, even if another setting is wrong. */
-  readonly revocationUrl: Template | undefined;
+  /** revocation_url and refresh_url as templates when they parsed, even if another setting is wrong. */
+  readonly urls: HandshakeUrls;
 }
 
 /**
@@ -132,7 +166,7 @@ export interface ReadSettings {
  * schema is checked further even when another did not. `where` is the path of the key itself.
  */
 export function readHandshakeSettings(value: unknown, where: Where, sink: ProblemSink): ReadSettings {
-  if (value === undefined) return { settings: DEFAULT_HANDSHAKE_SETTINGS, revocationUrl: undefined };
+  if (value === undefined) return { settings: DEFAULT_HANDSHAKE_SETTINGS, urls: {} };
   const mark = sink.mark();
   const { value: input, valid: parts } = parseSalvaging(
     handshakeSettingsSchema,
@@ -143,11 +177,16 @@ export function readHandshakeSettings(value: unknown, where: Where, sink: Proble
     'handshake',
     sink,
   );
-  if (parts === undefined) return { settings: undefined, revocationUrl: undefined };
-  const revocationUrl = revocationTemplate(parts.revocation_url, where, sink);
-  checkKeepFields(parts.keep_fields ?? [], where, sink);
+  if (parts === undefined) return { settings: undefined, urls: {} };
+  const urls: HandshakeUrls = {
+    revocation_url: urlTemplate('revocation_url', parts.revocation_url, where, sink),
+    refresh_url: urlTemplate('refresh_url', parts.refresh_url, where, sink),
+  };
+  checkKeepFields(parts.keep_fields ?? [], parts.token_response, where, sink);
   const allowedHosts = readAllowedHosts(parts.allowed_hosts, where, sink);
+  checkAuthorizeParamNames(parts.authorize_param_names, where, sink);
+  checkCodeParam(parts.code_param, where, sink);
   const settings =
-    input === undefined || sink.errorsSince(mark) ? undefined : normalize(input, revocationUrl, allowedHosts);
-  return { settings, revocationUrl };
+    input === undefined || sink.errorsSince(mark) ? undefined : normalize(input, urls, allowedHosts);
+  return { settings, urls };
 }

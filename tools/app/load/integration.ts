@@ -125,8 +125,8 @@ function checkSoundHosts(
   settings: ReturnType<typeof readHandshakeSettings>['settings'],
   at: {
     readonly where: Where;
-    readonly revocationWhere: Where;
-    readonly revocationMark: ReturnType<ProblemSink['mark']>;
+    readonly settingsWhere: Where;
+    readonly settingsMark: ReturnType<ProblemSink['mark']>;
   },
   sink: ProblemSink,
 ): void {
@@ -146,8 +146,12 @@ function checkSoundHosts(
       ? []
       : [{ label: key, template, where: child(at.where, key) }];
   });
-  if (settings.revocationUrl !== undefined && !sink.errorsSince(at.revocationMark, at.revocationWhere)) {
-    urls.push({ label: 'revocation_url', template: settings.revocationUrl, where: at.revocationWhere });
+  const handshakeUrls = { revocation_url: settings.revocationUrl, refresh_url: settings.refreshUrl };
+  for (const [label, template] of Object.entries(handshakeUrls)) {
+    const urlWhere = child(at.settingsWhere, label);
+    if (template !== undefined && !sink.errorsSince(at.settingsMark, urlWhere)) {
+      urls.push({ label, template, where: urlWhere });
+    }
   }
   checkProviderHosts(urls, { clientId, clientSecret }, settings, sink);
 }
@@ -184,11 +188,12 @@ export function readIntegration(
   const oauthIparamNames = failed('oauth_iparams') ? undefined : Object.keys(parts.oauth_iparams ?? {});
   const { templates, sound } = readTemplates(parts, oauthIparamNames, where, sink);
   const settingsWhere = child(where, 'handshake');
-  const revocationWhere = child(settingsWhere, 'revocation_url');
-  const revocationMark = sink.mark();
-  const { settings, revocationUrl } = readHandshakeSettings(parts.handshake, settingsWhere, sink);
-  if (revocationUrl !== undefined && oauthIparamNames !== undefined) {
-    checkOauthIparamRefs(revocationUrl, oauthIparamNames, revocationWhere, 'revocation_url', sink);
+  const settingsMark = sink.mark();
+  const { settings, urls } = readHandshakeSettings(parts.handshake, settingsWhere, sink);
+  for (const [label, template] of Object.entries(urls)) {
+    if (template !== undefined && oauthIparamNames !== undefined) {
+      checkOauthIparamRefs(template, oauthIparamNames, child(settingsWhere, label), label, sink);
+    }
   }
   const scopeSeparator = settings?.scopeSeparator ?? DEFAULT_HANDSHAKE_SETTINGS.scopeSeparator;
   const { options, customHeaders } = readAuthOptions(
@@ -203,7 +208,7 @@ export function readIntegration(
     authorize_url: authorizeUrl,
     token_url: tokenUrl,
   } = templates;
-  checkSoundHosts(templates, sound, settings, { where, revocationWhere, revocationMark }, sink);
+  checkSoundHosts(templates, sound, settings, { where, settingsWhere, settingsMark }, sink);
   if (
     input === undefined ||
     sink.errorsSince(mark) ||

@@ -8,7 +8,7 @@ import { describeValue, type ProblemSink, type Where } from '../problems';
 type Client = Pick<Integration, 'clientId' | 'clientSecret'>;
 
 export interface ProviderUrl {
-  /** `authorize_url`, `token_url` or `revocation_url`, as the file names it. */
+  /** `authorize_url`, `token_url`, `revocation_url` or `refresh_url`, as the file names it. */
   readonly label: string;
   readonly template: Template;
   readonly where: Where;
@@ -19,6 +19,7 @@ const RECEIVES: Readonly<Record<string, string>> = {
   authorize_url: 'the person and the authorization request',
   token_url: 'the code exchange with the client secret and the PKCE verifier',
   revocation_url: 'the refresh token with the client secret',
+  refresh_url: 'the refresh token with the client secret',
 };
 
 const WAYS_OUT =

@@ -1,11 +1,13 @@
 import * as z from 'zod';
 import { ALLOWED_HOST_RULE } from '../../../lib/app/allowed-hosts';
+import { RENAMABLE_AUTHORIZE_PARAMS } from '../../../lib/app/model';
 import type { FieldRules } from '../zod-problems';
 import { rateLimitRules, rateLimitSchema } from './rate-limit';
 
 const DOTTED_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
-const FIELD_NAME = /^[A-Za-z0-9_-]+$/;
 const HTTP_URL = /^https?:\/\/[^\s/?#]+[^\s]*$/;
+
+const PARAMETER_NAME = /^[A-Za-z0-9_.~[\]-]+$/;
 
 const dottedPath = z.string().regex(DOTTED_PATH);
 const stringMap = z.record(z.string(), z.string());
@@ -14,6 +16,13 @@ const stringMap = z.record(z.string(), z.string());
 export const handshakeSettingsSchema = z.strictObject({
   pkce: z.boolean().optional(),
   client_auth: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
+  token_request: z.enum(['form', 'json']).optional(),
+  authorize_param_names: z
+    .partialRecord(z.enum(RENAMABLE_AUTHORIZE_PARAMS), z.string().regex(PARAMETER_NAME))
+    .optional(),
+  drop_empty_authorize_params: z.boolean().optional(),
+  refresh_url: z.string().optional(),
+  code_param: z.string().regex(PARAMETER_NAME).optional(),
   token_params: stringMap.optional(),
   refresh_params: stringMap.optional(),
   scope_separator: z.string().min(1).optional(),
@@ -22,6 +31,7 @@ export const handshakeSettingsSchema = z.strictObject({
       access_token: dottedPath.optional(),
       refresh_token: dottedPath.optional(),
       expires_in: dottedPath.optional(),
+      expires_at: dottedPath.optional(),
       token_type: dottedPath.optional(),
       scope: dottedPath.optional(),
     })
@@ -30,7 +40,7 @@ export const handshakeSettingsSchema = z.strictObject({
   refresh_lead_seconds: z.int().min(0).max(86_400).optional(),
   default_lifetime_seconds: z.int().min(1).nullable().optional(),
   revocation_url: z.string().optional(),
-  keep_fields: z.array(z.string().regex(FIELD_NAME)).optional(),
+  keep_fields: z.array(dottedPath).optional(),
   issuer: z.string().min(1).optional(),
   allowed_hosts: z.array(z.string()).min(1).optional(),
   metadata_url: z.string().regex(HTTP_URL).optional(),
@@ -40,7 +50,7 @@ export const handshakeSettingsSchema = z.strictObject({
 export type HandshakeSettingsInput = z.infer<typeof handshakeSettingsSchema>;
 
 export const HANDSHAKE_KEYS =
-  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts, rate_limit';
+  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts, rate_limit, token_request, authorize_param_names, drop_empty_authorize_params, refresh_url, code_param';
 
 const PATH_RULE = { allowed: 'a dotted path into the token response, e.g. data.access_token' };
 
@@ -48,14 +58,26 @@ export const HANDSHAKE_RULES: FieldRules = {
   '': { allowed: `an object with ${HANDSHAKE_KEYS}`, keys: HANDSHAKE_KEYS },
   pkce: { allowed: 'true or false' },
   client_auth: { allowed: 'client_secret_basic, client_secret_post' },
+  authorize_param_names: {
+    allowed: `an object from ${RENAMABLE_AUTHORIZE_PARAMS.join(', ')} to the name the provider wants, e.g. { "client_id": "client_key" }`,
+    keys: RENAMABLE_AUTHORIZE_PARAMS.join(', '),
+  },
+  'authorize_param_names.*': { allowed: 'a parameter name of letters, digits and _ . ~ - [ ]' },
+  drop_empty_authorize_params: { allowed: 'true or false' },
+  code_param: {
+    allowed: 'the callback query parameter that carries the code, e.g. spapi_oauth_code (default code)',
+  },
+  token_request: {
+    allowed: 'form (application/x-www-form-urlencoded, the standard) or json (application/json, e.g. Notion)',
+  },
   token_params: { allowed: 'an object of parameter names to string values' },
   'token_params.*': { allowed: 'a string' },
   refresh_params: { allowed: 'an object of parameter names to string values' },
   'refresh_params.*': { allowed: 'a string' },
   scope_separator: { allowed: 'a non-empty string, e.g. " " or ","' },
   token_response: {
-    allowed: 'an object with access_token, refresh_token, expires_in, token_type, scope',
-    keys: 'access_token, refresh_token, expires_in, token_type, scope',
+    allowed: 'an object with access_token, refresh_token, expires_in, token_type, scope, expires_at',
+    keys: 'access_token, refresh_token, expires_in, token_type, scope, expires_at',
   },
   'token_response.*': PATH_RULE,
   expires_in_unit: { allowed: 'seconds, milliseconds, minutes' },
@@ -64,8 +86,11 @@ export const HANDSHAKE_RULES: FieldRules = {
     allowed: 'a whole number of seconds (at least 1), or null to refresh only after a 401',
   },
   revocation_url: { allowed: 'an absolute https URL' },
-  keep_fields: { allowed: 'an array of token-response field names' },
-  'keep_fields.*': { allowed: 'a field name of letters, digits, _ and -' },
+  refresh_url: { allowed: 'an absolute https URL, like token_url' },
+  keep_fields: { allowed: 'an array of token-response field names or dotted paths, e.g. team.id' },
+  'keep_fields.*': {
+    allowed: 'a field name of letters, digits, _ and -, or a dotted path of them, e.g. team.id',
+  },
   issuer: { allowed: 'the issuer identifier the provider sends as iss' },
   allowed_hosts: { allowed: `a non-empty array of patterns: ${ALLOWED_HOST_RULE}` },
   'allowed_hosts.*': { allowed: ALLOWED_HOST_RULE },

@@ -1,0 +1,42 @@
+import { AUTHORIZE_PROTOCOL_PARAMS } from '../../../lib/app/model';
+import { child, type ProblemSink, type Where } from '../problems';
+import type { HandshakeSettingsInput } from '../schemas/handshake';
+
+/*
+ * Checks of the provider-quirk settings beyond their shape: what the schema cannot see.
+ */
+
+/** Each renamed parameter must land on a name no other protocol parameter is sent under. */
+export function checkAuthorizeParamNames(
+  names: HandshakeSettingsInput['authorize_param_names'],
+  where: Where,
+  sink: ProblemSink,
+): void {
+  const sentAs = new Map<string, string>();
+  for (const param of AUTHORIZE_PROTOCOL_PARAMS) {
+    const name = names?.[param as keyof typeof names] ?? param;
+    const other = sentAs.get(name);
+    if (other === undefined) {
+      sentAs.set(name, param);
+      continue;
+    }
+    const renamed = names?.[param as keyof typeof names] === undefined ? other : param;
+    sink.error(
+      child(where, 'authorize_param_names', renamed),
+      `authorize_param_names sends ${other} and ${param} both as "${name}"`,
+      'a name no other parameter of the authorization request has',
+    );
+  }
+}
+
+/** Callback parameters that already mean something: the code cannot arrive under their names. */
+const CALLBACK_PARAMS = ['state', 'error', 'error_description', 'error_uri', 'iss'];
+
+export function checkCodeParam(name: string | undefined, where: Where, sink: ProblemSink): void {
+  if (name === undefined || !CALLBACK_PARAMS.includes(name)) return;
+  sink.error(
+    child(where, 'code_param'),
+    `code_param "${name}" is a callback parameter of its own`,
+    `any name but ${CALLBACK_PARAMS.join(', ')}`,
+  );
+}
