@@ -129,7 +129,7 @@ async function connect(
   const outcome = await submitConnectForm(deps, token, new URLSearchParams(form));
   if (outcome.kind !== 'redirect' || outcome.setCookie === undefined) throw new Error('expected a redirect');
   const authorize = new URL(outcome.location);
-  const state = authorize.searchParams.get('state') ?? authorize.searchParams.get('st') ?? '';
+  const state = authorize.searchParams.get('state') ?? '';
   const [name = '', value = ''] = (outcome.setCookie.split(';')[0] ?? '').split('=');
   const result = await handleCallback(deps, { query: callbackQuery(state), cookies: { [name]: value } });
   expect(result).toMatchObject({ kind: 'done', success: true });
