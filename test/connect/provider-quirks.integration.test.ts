@@ -21,6 +21,7 @@ import type { ConnectDeps } from '../../lib/connect/deps';
 import { createConnectLink } from '../../lib/connect/links';
 import { loadCipher } from '../../lib/crypto';
 import { createEgress, type Egress, parseAllowList } from '../../lib/egress';
+import { importGrant } from '../../lib/refresh/import-grant';
 import { refreshAccount } from '../../lib/refresh/refresh-account';
 import { createFileSecretSource } from '../../lib/secrets/file';
 import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
@@ -562,5 +563,42 @@ describe('code_param (Amazon SP-API)', () => {
     });
     // Only the metadata lookup reached the provider (a GET): no token request.
     expect(tokenRequests()).toEqual([]);
+  });
+});
+
+describe('an imported grant with dotted keep_fields', () => {
+  const slack = () => appWith({ keep_fields: ['team.id'] });
+  const input = (account: string, extra: Record<string, unknown>) => ({
+    installationId: INSTALLATION,
+    integration: 'quirky',
+    account,
+    accessToken: 'xoxp-imported',
+    refreshToken: 'xoxe-imported',
+    expiry: { kind: 'unknown' } as const,
+    extra,
+    oauthIparams: {},
+    validate: 'none' as const,
+  });
+
+  it('stores the kept nested field as a handshake would have', async () => {
+    // Act
+    await importGrant({ ...base, app: slack() }, input('imported-slack', { team: { id: 'T0ACME' } }));
+
+    // Assess
+    const key = { installationId: INSTALLATION, integration: 'quirky', account: 'imported-slack' };
+    expect((await stored(key)).tokens).toMatchObject({
+      accessToken: 'xoxp-imported',
+      extra: { team: { id: 'T0ACME' } },
+    });
+  });
+
+  it('still refuses a field the integration does not keep, storing nothing', async () => {
+    // Act
+    const attempt = importGrant({ ...base, app: slack() }, input('imported-other', { bot: { id: 'B1' } }));
+
+    // Assess
+    await expect(attempt).rejects.toThrow(/extra\.bot: not one of "quirky"'s keep_fields \(team\.id\)/);
+    const key = { installationId: INSTALLATION, integration: 'quirky', account: 'imported-other' };
+    expect(await dynamoAccountStore(table).get(key)).toBeUndefined();
   });
 });
