@@ -78,6 +78,20 @@ describe('account.NAME in request templates', () => {
   });
 });
 
+describe('a host read from the account', () => {
+  const NO_LIST = { keep_fields: ['instance_url'] };
+
+  it('needs handshake.allowed_hosts when it makes up the whole host', () => {
+    expect(problemsWith({ host: '<%= account.instance_url %>' }, { oauth: 'crm' }, NO_LIST)).toEqual([
+      `${AT}.schema.host: host "<%= account.instance_url %>" is read from the account, which then chooses the server that receives the access token, and integration "crm" declares no handshake.allowed_hosts — allowed: add "allowed_hosts": ["*.example.com"] (the provider's API domains) under the "handshake" key of "crm", or a literal domain such as <%= account.pod %>.example.com`,
+    ]);
+  });
+
+  it('needs no list under a literal domain', () => {
+    expect(problemsWith({ host: '<%= account.pod %>.example.com' }, { oauth: 'crm' }, NO_LIST)).toEqual([]);
+  });
+});
+
 describe('handshake.callback_params', () => {
   const HS = 'error config/oauth_config.json $.integrations.crm.handshake';
 
