@@ -92,6 +92,44 @@ describe('a host read from the account', () => {
   });
 });
 
+describe('a secret oauth_iparam as account.NAME', () => {
+  it('stays in headers', () => {
+    const files = filesOf({
+      'manifest.json': json({ 'platform-version': '3.1', modules: { common: { requests: { call: {} } } } }),
+      'config/oauth_config.json': json({
+        integrations: {
+          own: {
+            ...integration,
+            client_id: '<%= oauth_iparams.client_id %>',
+            client_secret: '<%= oauth_iparams.client_secret %>',
+            oauth_iparams: {
+              client_id: { display_name: 'Client id', type: 'text', required: true },
+              client_secret: { display_name: 'Client secret', type: 'text', required: true },
+              token: { display_name: 'Token', type: 'api_key', required: true },
+            },
+          },
+        },
+      }),
+      'config/requests.json': json({
+        call: {
+          schema: {
+            method: 'GET',
+            host: 'api.example.com',
+            path: '/v1/<%= account.client_secret %>',
+            query: { t: '<%= account.token %>', id: '<%= account.client_id %>' },
+            headers: { 'X-Token': '<%= account.token %>' },
+          },
+          options: { oauth: 'own' },
+        },
+      }),
+    });
+    expect(loadApp(files).problems.map(formatProblemLine)).toEqual([
+      `${AT}.schema.path: path uses account.client_secret, a secret oauth_iparam of "own", outside headers — allowed: secret oauth_iparams (api_key fields, the client secret) only in headers`,
+      `${AT}.schema.query.t: query t uses account.token, a secret oauth_iparam of "own", outside headers — allowed: secret oauth_iparams (api_key fields, the client secret) only in headers`,
+    ]);
+  });
+});
+
 describe('handshake.callback_params', () => {
   const HS = 'error config/oauth_config.json $.integrations.crm.handshake';
 
