@@ -9,7 +9,14 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { callback, createInstallation, linkFor, startAuthorization, useHarness } from '../support/harness';
+import {
+  callback,
+  createInstallation,
+  linkFor,
+  startAuthorization,
+  storedTokens,
+  useHarness,
+} from '../support/harness';
 import { startUpstream, type Upstream } from '../support/upstream';
 import { invoke } from './support/invoke-api';
 
@@ -142,6 +149,32 @@ describe('account.NAME in a request template', () => {
     expect(upstream.requests).toHaveLength(1);
     expect(upstream.requests[0]?.url).toBe('/api/echo/v3/company/9130357/companyinfo?org=acme-eu');
     expect(upstream.requests[0]?.headers.authorization).toBe('Bearer at-books-1');
+  });
+
+  it('keeps the facts across a refresh whose answer does not repeat them', async () => {
+    // Prepare: a token that is due at once, so the invoke refreshes it inline.
+    const installation = await createInstallation();
+    provider.answer = () => ({
+      access_token: 'at-books-old',
+      refresh_token: 'rt-books-old',
+      expires_in: 1,
+      instance_url: `http://${upstream.host}`,
+    });
+    await connect(installation.id, 'refreshed', '4620816365');
+    provider.answer = () => ({
+      access_token: 'at-books-new',
+      refresh_token: 'rt-books-new',
+      expires_in: 3600,
+    });
+    upstream.requests.length = 0;
+    // Act
+    const { envelope } = await invoke(installation, { template: 'companyInfo', account: 'refreshed' });
+    // Assess
+    expect(envelope.status).toBe(200);
+    expect(upstream.requests[0]?.headers.authorization).toBe('Bearer at-books-new');
+    expect(upstream.requests[0]?.url).toBe('/echo/v3/company/4620816365/companyinfo?org=acme-eu');
+    const { tokens } = await storedTokens(installation.id, 'books', 'refreshed');
+    expect(tokens?.extra).toEqual({ realmId: '4620816365', instance_url: `http://${upstream.host}` });
   });
 
   it('refuses an instance_url whose host handshake.allowed_hosts does not name, with nothing sent', async () => {
