@@ -77,6 +77,8 @@ export interface HandshakeSettings {
   readonly dropEmptyAuthorizeParams: boolean;
   /** The callback query parameter that carries the authorization code (`code`; Amazon SP-API `spapi_oauth_code`). */
   readonly codeParam: string;
+  /** Callback query parameters kept with the account (QuickBooks `realmId`), sealed like its tokens. */
+  readonly callbackParams: readonly string[];
   /** Extra form parameters of the code exchange. */
   readonly tokenParams: Readonly<Record<string, string>>;
   /** Extra form parameters of a refresh. */

@@ -10,10 +10,11 @@ import {
   clientCredentials,
 } from '../oauth/client-credentials';
 import { callTokenEndpoint, type TokenResult } from '../oauth/token-endpoint';
-import { cleanProviderText } from '../oauth/token-response';
+import { cleanProviderText, type ParsedTokens } from '../oauth/token-response';
 import { logger } from '../observability/logger';
 import type { PendingRecord } from '../store/ports';
 import { clearBrowserBinding, isSameBrowser } from './browser-binding';
+import { withCallbackParams } from './callback-params';
 import { logClientNotConfigured } from './client-setup';
 import { type ConnectDeps, redirectUri } from './deps';
 import { expectedIssuer, issuerProblem } from './issuer';
@@ -219,7 +220,10 @@ async function exchange(
     return fail(...exchangeFailure(result));
   }
   const writer = { accounts: deps.accounts, vault, now: deps.now, events: deps.events };
-  if (!(await stored(() => storeAuthorizedTokens(writer, integration, ids, result.tokens, oauthIparams)))) {
+  const kept = (tokens: ParsedTokens) => withCallbackParams(integration.settings, tokens, query);
+  if (
+    !(await stored(() => storeAuthorizedTokens(writer, integration, ids, kept(result.tokens), oauthIparams)))
+  ) {
     return fail(
       'installation_deleted',
       'the installation was deleted during the authorization',

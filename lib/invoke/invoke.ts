@@ -1,7 +1,6 @@
 import type { Credential } from '../access/access';
 import { accountFor } from '../accounts/label';
 import type { App, RequestTemplate } from '../app/model';
-import type { TemplateScope } from '../app/template';
 import { appSettingsAad, iparamsAad } from '../crypto/aad';
 import type { Egress } from '../egress';
 import {
@@ -16,8 +15,9 @@ import type { InstallationRecord } from '../store/ports';
 import type { OpenMemo } from '../tokens/open-memo';
 import type { Vault } from '../tokens/vault';
 import type { AccessTokens, CurrentToken } from './access-token';
+import { accountFacts, allowedHostsOf } from './account-facts';
 import type { Admission } from './admit';
-import { type InvokeQuery, renderRequest } from './render-request';
+import { type InvokeQuery, type RenderScope, renderRequest } from './render-request';
 import { payloadOf, type UploadFile, withPayload } from './request-body';
 import { answerBytes, type EnvelopeBody, envelopeBody } from './response-body';
 import { type CacheOptions, cachePlan, type ResponseCache } from './response-cache';
@@ -158,6 +158,7 @@ export async function invoke(
   const installationValues = {
     current_host: { endpoint_urls: installation.endpointUrls ?? {} },
     app_settings: await appSettingsOf(deps, installation),
+    account: await accountFacts(deps, admitted.account),
   };
   // An upload renders like the query, and is refused before the secure iparams are opened.
   const url = { context: call.context ?? {}, iparam: installation.iparams, ...installationValues };
@@ -165,7 +166,8 @@ export async function invoke(
   const iparams = await allIparamsOf(deps, installation);
   let token = key === undefined ? undefined : await deps.tokens.current(key, admitted.account, deadline);
   // Secure iparams and the token are only in scope for headers (the app validation says so too).
-  const scope = (accessToken: string | undefined): { url: TemplateScope; headers: TemplateScope } => ({
+  const scope = (accessToken: string | undefined): RenderScope => ({
+    allowedHosts: allowedHostsOf(deps.app, template),
     url,
     headers: {
       context: call.context ?? {},

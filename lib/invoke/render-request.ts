@@ -1,7 +1,8 @@
-import type { RequestTemplate } from '../app/model';
+import type { AllowedHost, RequestTemplate } from '../app/model';
 import { renderTemplate, type Template, TemplateRenderError, type TemplateScope } from '../app/template';
 import { HOST_VALUE_RULE, hostShapeProblem, type TlsMaterial } from '../egress';
 import { TemplateRequestError } from '../errors';
+import { accountHost, assertAllowed } from './account-facts';
 import { encodePath, literalPrefix, pathProblem } from './confine-path';
 import { tlsMaterial } from './tls-material';
 
@@ -16,6 +17,13 @@ export interface RenderedRequest {
 }
 
 const CR_LF = /[\r\n]/;
+
+/** The values of the URL, those of the headers, and where a host read from the account may lead. */
+export interface RenderScope {
+  readonly url: TemplateScope;
+  readonly headers: TemplateScope;
+  readonly allowedHosts?: readonly AllowedHost[] | undefined;
+}
 
 /** One field rendered; a substitution that fails is the template's error, named by `where`. */
 export function render(
@@ -83,8 +91,8 @@ function renderPath(template: Template, scope: TemplateScope): { path: string; q
  * The URL: the template's scheme and host, the confined path, and one query — the path's own,
  * then `schema.query`, then the invoke's, a later name replacing an earlier one.
  */
-function renderUrl(template: RequestTemplate, scope: TemplateScope, extra: InvokeQuery): URL {
-  const host = render(template.host, scope, 'schema.host');
+function renderUrl(template: RequestTemplate, scope: RenderScope, extra: InvokeQuery): URL {
+  const { host, prefix, chosen } = accountHost(template, render(template.host, scope.url, 'schema.host'));
   assertRenderedHost(host);
   let url: URL;
   try {
@@ -96,15 +104,16 @@ function renderUrl(template: RequestTemplate, scope: TemplateScope, extra: Invok
       `schema.host rendered to "${host}", which is not a valid host; allowed: a host name, optionally with :port`,
     );
   }
-  const { path, query } = renderPath(template.path, scope);
-  url.pathname = path;
+  if (chosen) assertAllowed(url, scope.allowedHosts);
+  const { path, query } = renderPath(template.path, scope.url);
+  url.pathname = prefix + path;
   // Checked, not trusted: the URL parser must have kept the path exactly as confined.
-  if (url.pathname !== path) {
+  if (url.pathname !== prefix + path) {
     throw new TemplateRequestError('path', `schema.path rendered to "${path}", which a URL cannot keep`);
   }
   const params = new URLSearchParams(query);
   for (const [name, value] of template.query) {
-    params.set(name, render(value, scope, `schema.query.${name}`));
+    params.set(name, render(value, scope.url, `schema.query.${name}`));
   }
   for (const [name, value] of Object.entries(extra)) params.set(name, String(value));
   url.search = params.toString();
@@ -118,10 +127,10 @@ function renderUrl(template: RequestTemplate, scope: TemplateScope, extra: Invok
  */
 export function renderRequest(
   template: RequestTemplate,
-  scope: { readonly url: TemplateScope; readonly headers: TemplateScope },
+  scope: RenderScope,
   query: InvokeQuery = {},
 ): RenderedRequest {
-  const url = renderUrl(template, scope.url, query);
+  const url = renderUrl(template, scope, query);
   const headers: Record<string, string> = {};
   for (const [name, value] of template.headers) {
     const rendered = render(value, scope.headers, `schema.headers.${name}`);

@@ -71,14 +71,15 @@ function checkAccountFacts(integration: Integration, input: ImportGrantInput): R
   const checked = checkConnectForm(integration, new URLSearchParams({ ...input.oauthIparams }));
   const [problem] = Object.entries(checked.errors);
   if (problem !== undefined) throw refuse(`oauth_iparams.${problem[0]}`, problem[1]);
-  const kept = new Set(integration.settings.keepFields);
-  // A dotted keep field (`team.id`) is kept nested, under its first name (`team`).
-  const roots = new Set(integration.settings.keepFields.map((field) => field.split('.')[0]));
+  const { keepFields, callbackParams } = integration.settings;
+  const kept = [...keepFields, ...callbackParams];
+  // A dotted keep field (`team.id`) is kept nested, under its first name (`team`); a callback parameter as named.
+  const roots = new Set([...keepFields.map((field) => field.split('.')[0]), ...callbackParams]);
   for (const name of Object.keys(input.extra)) {
     if (!roots.has(name)) {
       throw refuse(
         `extra.${name}`,
-        `not one of "${integration.name}"'s keep_fields (${[...kept].join(', ') || 'none'})`,
+        `not one of "${integration.name}"'s keep_fields or callback_params (${kept.join(', ') || 'none'})`,
       );
     }
   }

@@ -597,7 +597,9 @@ describe('an imported grant with dotted keep_fields', () => {
     const attempt = importGrant({ ...base, app: slack() }, input('imported-other', { bot: { id: 'B1' } }));
 
     // Assess
-    await expect(attempt).rejects.toThrow(/extra\.bot: not one of "quirky"'s keep_fields \(team\.id\)/);
+    await expect(attempt).rejects.toThrow(
+      /extra\.bot: not one of "quirky"'s keep_fields or callback_params \(team\.id\)/,
+    );
     const key = { installationId: INSTALLATION, integration: 'quirky', account: 'imported-other' };
     expect(await dynamoAccountStore(table).get(key)).toBeUndefined();
   });

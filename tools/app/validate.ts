@@ -4,6 +4,7 @@ import { isRecord } from '../../lib/app/record';
 import { APP_FILE_NAMES, type AppFileName, type AppFiles } from './files';
 import { humanize } from './humanize';
 import { parseJsonFile } from './json';
+import { checkAccountHosts, checkAccountSecrets } from './load/account-hosts';
 import { checkDeclarations } from './load/declarations';
 import { readIparamsFile } from './load/iparams-file';
 import { readManifest } from './load/manifest';
@@ -88,6 +89,8 @@ export function validateApp(files: AppFiles): Validation {
     },
     sink,
   );
+  checkAccountHosts(templates, oauth.integrations, sink);
+  checkAccountSecrets(templates, oauth.integrations, sink);
   // A file that is not JSON was reported already; declarations are checked only when both files were read.
   const requestsReadable = files.files['config/requests.json'] === undefined || requestsJson !== undefined;
   if (parsed['manifest.json'] !== undefined && requestsReadable) {

@@ -6,6 +6,7 @@ export const ROOTS = [
   'access_token',
   'current_host',
   'app_settings',
+  'account',
 ] as const;
 export type Root = (typeof ROOTS)[number];
 
@@ -34,4 +35,4 @@ export interface Template {
 
 /** What may appear inside `<%= %>`, for error messages. */
 export const ALLOWED_EXPRESSIONS =
-  "<%= EXPR %> where EXPR is context.NAME, iparam.NAME, oauth_iparams.NAME, access_token, current_host.endpoint_urls.PRODUCT, app_settings.PATH, 'text', encode(EXPR), EXPR + EXPR, EXPR || EXPR or (EXPR)";
+  "<%= EXPR %> where EXPR is context.NAME, iparam.NAME, oauth_iparams.NAME, access_token, current_host.endpoint_urls.PRODUCT, app_settings.PATH, account.NAME, 'text', encode(EXPR), EXPR + EXPR, EXPR || EXPR or (EXPR)";

@@ -10,6 +10,8 @@ export interface TemplateScope {
   readonly access_token?: unknown;
   readonly current_host?: unknown;
   readonly app_settings?: unknown;
+  /** The account's facts: its oauth_iparams, captured callback parameters, kept token-response fields. */
+  readonly account?: unknown;
 }
 
 function ownValue(holder: unknown, key: string): unknown {

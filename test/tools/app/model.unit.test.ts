@@ -204,6 +204,7 @@ describe('app model details', () => {
       authorizeParamNames: {},
       dropEmptyAuthorizeParams: false,
       codeParam: 'code',
+      callbackParams: [],
       tokenParams: { audience: 'api' },
       refreshParams: { scope: 'read' },
       scopeSeparator: ',',

@@ -40,3 +40,24 @@ export function checkCodeParam(name: string | undefined, where: Where, sink: Pro
     `any name but ${CALLBACK_PARAMS.join(', ')}`,
   );
 }
+
+/**
+ * A kept callback parameter is an account fact (`account.realmId`): the code, the state and the
+ * protocol's own parameters are not facts, and the code must not be stored.
+ */
+export function checkCallbackParams(
+  names: readonly string[] | undefined,
+  codeParam: string | undefined,
+  where: Where,
+  sink: ProblemSink,
+): void {
+  const refused = [...CALLBACK_PARAMS, codeParam ?? 'code'];
+  (names ?? []).forEach((name, index) => {
+    if (!refused.includes(name)) return;
+    sink.error(
+      child(where, 'callback_params', index),
+      `callback_params names "${name}", which is not an account fact (the code or a protocol parameter)`,
+      `a parameter the provider sends next to the code, e.g. realmId; not ${refused.join(', ')}`,
+    );
+  });
+}

@@ -4,7 +4,7 @@ import type { Template } from '../../../lib/app/template/ast';
 import { child, describeValue, type ProblemSink, type Where } from '../problems';
 import { HANDSHAKE_RULES, type HandshakeSettingsInput, handshakeSettingsSchema } from '../schemas/handshake';
 import { parseSalvaging } from '../zod-problems';
-import { checkAuthorizeParamNames, checkCodeParam } from './handshake-quirks';
+import { checkAuthorizeParamNames, checkCallbackParams, checkCodeParam } from './handshake-quirks';
 import { toRateLimitRule } from './rate-limit';
 import { checkAbsoluteUrl, parseField, restrictRoots } from './template-field';
 
@@ -20,6 +20,7 @@ export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
   authorizeParamNames: {},
   dropEmptyAuthorizeParams: false,
   codeParam: 'code',
+  callbackParams: [],
   tokenParams: {},
   refreshParams: {},
   scopeSeparator: ' ',
@@ -111,6 +112,17 @@ function readAllowedHosts(
   return parsed;
 }
 
+/** What the authorization request sends and what its callback brings back. */
+function callbackSettings(input: HandshakeSettingsInput) {
+  const defaults = DEFAULT_HANDSHAKE_SETTINGS;
+  return {
+    authorizeParamNames: input.authorize_param_names ?? defaults.authorizeParamNames,
+    dropEmptyAuthorizeParams: input.drop_empty_authorize_params ?? defaults.dropEmptyAuthorizeParams,
+    codeParam: input.code_param ?? defaults.codeParam,
+    callbackParams: input.callback_params ?? defaults.callbackParams,
+  };
+}
+
 function normalize(
   input: HandshakeSettingsInput,
   urls: HandshakeUrls,
@@ -122,9 +134,7 @@ function normalize(
     pkce: input.pkce ?? defaults.pkce,
     clientAuth: input.client_auth ?? defaults.clientAuth,
     tokenRequest: input.token_request ?? defaults.tokenRequest,
-    authorizeParamNames: input.authorize_param_names ?? defaults.authorizeParamNames,
-    dropEmptyAuthorizeParams: input.drop_empty_authorize_params ?? defaults.dropEmptyAuthorizeParams,
-    codeParam: input.code_param ?? defaults.codeParam,
+    ...callbackSettings(input),
     tokenParams: input.token_params ?? defaults.tokenParams,
     refreshParams: input.refresh_params ?? defaults.refreshParams,
     scopeSeparator: input.scope_separator ?? defaults.scopeSeparator,
@@ -186,6 +196,7 @@ export function readHandshakeSettings(value: unknown, where: Where, sink: Proble
   const allowedHosts = readAllowedHosts(parts.allowed_hosts, where, sink);
   checkAuthorizeParamNames(parts.authorize_param_names, where, sink);
   checkCodeParam(parts.code_param, where, sink);
+  checkCallbackParams(parts.callback_params, parts.code_param, where, sink);
   const settings =
     input === undefined || sink.errorsSince(mark) ? undefined : normalize(input, urls, allowedHosts);
   return { settings, urls };

@@ -25,7 +25,42 @@ export interface ReferenceScope {
 }
 
 const REQUEST_NAMES =
-  'context.NAME, iparam.NAME, current_host.endpoint_urls.PRODUCT, app_settings.PATH, and access_token in headers of OAuth templates';
+  'context.NAME, iparam.NAME, current_host.endpoint_urls.PRODUCT, app_settings.PATH, and in OAuth templates account.NAME (an oauth_iparams value is account.NAME) and access_token in headers';
+
+/** Tokens are never account facts: the runtime drops them too (lib/invoke/account-facts.ts). */
+const TOKEN_NAMES = ['access_token', 'refresh_token', 'id_token'];
+
+/**
+ * `account.NAME`: the account's oauth_iparams, captured callback parameters and kept
+ * token-response fields. Any place may use it; only templates with an account have one.
+ */
+function checkAccount(
+  ref: NameReference,
+  field: TemplateField,
+  scope: ReferenceScope,
+  sink: ProblemSink,
+): void {
+  const { where, label } = field;
+  const [name] = ref.path;
+  if (name === undefined)
+    sink.error(
+      where,
+      `${label} uses account without a field name`,
+      'account.NAME, e.g. account.instance_url',
+    );
+  else if (TOKEN_NAMES.includes(name))
+    sink.error(
+      where,
+      `${label} uses ${formatName(ref)}, a token`,
+      'account facts, never tokens: access_token in headers',
+    );
+  else if (!scope.wantsOauth)
+    sink.error(
+      where,
+      `${label} uses ${formatName(ref)} but the template uses no OAuth integration`,
+      'account.NAME only in templates with options.oauth (or options.isOAuth)',
+    );
+}
 
 function checkAccessToken(
   ref: NameReference,
@@ -122,10 +157,13 @@ function checkReference(
     case 'app_settings':
       checkInstallationValue(ref, field, sink);
       return;
+    case 'account':
+      checkAccount(ref, field, scope, sink);
+      return;
     case 'oauth_iparams':
       sink.error(
         field.where,
-        `${field.label} uses ${formatName(ref)}, which only config/oauth_config.json can use`,
+        `${field.label} uses ${formatName(ref)}, which only config/oauth_config.json can use; write account.${ref.path[0] ?? 'NAME'}`,
         REQUEST_NAMES,
       );
       return;

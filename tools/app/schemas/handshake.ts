@@ -23,6 +23,7 @@ export const handshakeSettingsSchema = z.strictObject({
   drop_empty_authorize_params: z.boolean().optional(),
   refresh_url: z.string().optional(),
   code_param: z.string().regex(PARAMETER_NAME).optional(),
+  callback_params: z.array(z.string().regex(PARAMETER_NAME)).optional(),
   token_params: stringMap.optional(),
   refresh_params: stringMap.optional(),
   scope_separator: z.string().min(1).optional(),
@@ -50,7 +51,7 @@ export const handshakeSettingsSchema = z.strictObject({
 export type HandshakeSettingsInput = z.infer<typeof handshakeSettingsSchema>;
 
 export const HANDSHAKE_KEYS =
-  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts, rate_limit, token_request, authorize_param_names, drop_empty_authorize_params, refresh_url, code_param';
+  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts, rate_limit, token_request, authorize_param_names, drop_empty_authorize_params, refresh_url, code_param, callback_params';
 
 const PATH_RULE = { allowed: 'a dotted path into the token response, e.g. data.access_token' };
 
@@ -67,6 +68,10 @@ export const HANDSHAKE_RULES: FieldRules = {
   code_param: {
     allowed: 'the callback query parameter that carries the code, e.g. spapi_oauth_code (default code)',
   },
+  callback_params: {
+    allowed: 'an array of callback query parameter names to keep with the account, e.g. ["realmId"]',
+  },
+  'callback_params.*': { allowed: 'a parameter name of letters, digits and _ . ~ - [ ]' },
   token_request: {
     allowed: 'form (application/x-www-form-urlencoded, the standard) or json (application/json, e.g. Notion)',
   },
