@@ -143,7 +143,10 @@ module.exports = () => {
     mainFields: ['module', 'main'],
     // Bundle the AWS SDK v3 too: only the single-service clients a function imports end up in it.
     exclude: [],
-    alias: { '@aws-sdk/credential-provider-node': join(root, 'infra', 'lambda-credentials.mjs') },
+    alias: {
+      '@aws-sdk/credential-provider-node': join(root, 'infra', 'lambda-credentials.mjs'),
+      '@aws-sdk/endpoint-cache': join(root, 'infra', 'endpoint-cache.mjs'),
+    },
     treeShaking: true,
     // Comments marked @license/@preserve go to a .LEGAL.txt file next to the bundle instead of its
     // end: in these bundles they are only Powertools' `v8 ignore` coverage pragmas (458 bytes).

@@ -175,7 +175,7 @@ function deploymentOptions(): BuildOptions {
 }
 
 describe('a deployed function bundle', () => {
-  it('carries the app model but neither the validator, zod nor the SDK event streams', async () => {
+  it('carries the app model but neither the validator, zod, the SDK event streams nor the endpoint LRU', async () => {
     // Prepare
     const esbuildOptions = deploymentOptions();
     // Act
@@ -192,7 +192,9 @@ describe('a deployed function bundle', () => {
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs).toContain('lib/app/bundled.ts');
     expect(inputs.filter((input) => input.startsWith('tools/'))).toEqual([]);
-    expect(inputs.filter((input) => /node_modules\/zod\/|event-streams\//.test(input))).toEqual([]);
+    expect(inputs.filter((input) => /node_modules\/(zod|mnemonist)\/|event-streams\//.test(input))).toEqual(
+      [],
+    );
     const code = result.outputFiles.find((file) => /invoke\.m?js$/.test(file.path));
     expect(code?.text).toContain('Service Desk Sync');
     // getApp's branch for unbundled code (the model file) folded away with __HANDSHAKE_APP__.
