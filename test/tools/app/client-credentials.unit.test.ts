@@ -51,6 +51,16 @@ describe('token_type "client"', () => {
     ]);
   });
 
+  it('refuses oauth_iparams: nobody fills in a connect page', () => {
+    const lines = load({
+      ...client,
+      oauth_iparams: { tenant: { display_name: 'Tenant', type: 'text' } },
+    }).problems.map(formatProblemLine);
+    expect(lines).toEqual([
+      'error config/oauth_config.json $.integrations.crm.oauth_iparams: oauth_iparams cannot be used with token_type "client": no person fills in a connect page — allowed: no oauth_iparams; put fixed values in the URLs, and per-installation ones in iparams',
+    ]);
+  });
+
   it('lists client among the token types', () => {
     const [line] = load({ ...client, token_type: 'machine' }).problems.map(formatProblemLine);
     expect(line).toMatch(/\$\.integrations\.crm\.token_type: .*allowed: account, agent, client/);

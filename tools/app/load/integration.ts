@@ -156,8 +156,18 @@ function checkSoundHosts(
   checkProviderHosts(urls, { clientId, clientSecret }, settings, sink);
 }
 
-/** authorize_url is where a person is sent: required unless no person takes part (token_type "client"). */
+/**
+ * authorize_url is where a person is sent, and oauth_iparams what they type on the connect page:
+ * the first is required, the second refused, when no person takes part (token_type "client").
+ */
 function checkAuthorizeUrl(parts: IntegrationParts, where: Where, sink: ProblemSink): void {
+  if (parts.token_type === 'client' && Object.keys(parts.oauth_iparams ?? {}).length > 0) {
+    sink.error(
+      child(where, 'oauth_iparams'),
+      'oauth_iparams cannot be used with token_type "client": no person fills in a connect page',
+      'no oauth_iparams; put fixed values in the URLs, and per-installation ones in iparams',
+    );
+  }
   if (parts.authorize_url !== undefined || parts.token_type === undefined) return;
   if (parts.token_type === 'client') return;
   sink.error(
