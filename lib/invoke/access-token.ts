@@ -34,7 +34,7 @@ const reauthorization = (key: AccountKey, record?: ReauthorizationRequiredAccoun
 
 const notIssued = (settled: Settled) =>
   new TokenRefreshFailedError(
-    `The provider issued no client-credentials token (${settled.kind === 'not_issued' || settled.kind === 'failed' ? settled.error.code : settled.kind}); try again later`,
+    `The provider issued no token (${'error' in settled ? settled.error.code : settled.kind}); try again later`,
   );
 
 const outOfTime = () =>

@@ -211,7 +211,7 @@ describe('token_type "client"', () => {
     });
     expect(http).toBe(503);
     expect(envelope).toMatchObject({ status: 503, errorSource: 'PLATFORM' });
-    expect(envelope.response).toContain('invalid_client');
+    expect(envelope.response).toContain('issued no token (invalid_client)');
     expect(endpoint.received).toHaveLength(1);
     expect(sentToUpstream('refused')).toBeUndefined();
     expect(await itemsOfKind(installation.id, 'ACCOUNT#svcbad#')).toEqual([]);
