@@ -86,11 +86,15 @@ function writeClientApp(): string {
   });
   write(dir, 'manifest.json', {
     'platform-version': '3.1',
-    modules: { common: { requests: { report: {}, badReport: {} } } },
+    modules: { common: { requests: { report: {}, badReport: {}, refused: {} } } },
     engines: { node: '18.18.2', fdk: '9.1.0' },
   });
   write(dir, 'config/iparams.json', { upstream: { display_name: 'Upstream host', type: 'text' } });
-  write(dir, 'config/requests.json', { report: echo('svc'), badReport: echo('svcbad') });
+  write(dir, 'config/requests.json', {
+    report: echo('svc'),
+    badReport: echo('svcbad'),
+    refused: { ...echo('svc'), schema: { ...echo('svc').schema, path: '/status/401' } },
+  });
   write(dir, 'config/oauth_config.json', {
     integrations: { svc: integration(CLIENT.secret), svcbad: integration('wrong-secret-Zz9') },
   });
@@ -216,6 +220,22 @@ describe('token_type "client"', () => {
     expect(sentToUpstream('refused')).toBeUndefined();
     expect(await itemsOfKind(installation.id, 'ACCOUNT#svcbad#')).toEqual([]);
     expect(await accountsOf(installation.id, 'svcbad')).toEqual([]);
+  });
+
+  it('asks for a new token once when the upstream answers 401, and sends it', async () => {
+    const { envelope } = await invoke(installation, { template: 'refused' });
+    expect(envelope).toMatchObject({ status: 401 });
+    expect(endpoint.received.map((r) => r.form.get('grant_type'))).toEqual([
+      'client_credentials',
+      'client_credentials',
+    ]);
+    const sent = upstream()
+      .requests.filter((request) => request.url === '/status/401')
+      .slice(-2)
+      .map((request) => request.headers.authorization);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).not.toBe(sent[1]);
+    expect(sent[1]).toBe(`Bearer ${(await storedTokens(installation.id, 'svc')).tokens?.accessToken}`);
   });
 
   it('is fetched by POST …/refresh, per account label', async () => {
