@@ -54,9 +54,12 @@ export const leaseUntil = (now: number, tokenTimeoutMs: number): number =>
 export const isLeased = (record: AccountRecord, now: number): boolean =>
   record.status === 'authorized' && record.lease !== undefined && record.lease.until >= now;
 
-/** Whether the account can be refreshed at all: authorized, with a refresh token. */
-export const isRefreshable = (record: AccountRecord): record is AuthorizedAccount =>
-  record.status === 'authorized' && record.tokens.refreshToken !== undefined;
+/**
+ * Whether the account can be refreshed at all: authorized, with a refresh token — or of a grant
+ * that `renewsItself` (client credentials: the client asks again, no refresh token needed).
+ */
+export const isRefreshable = (record: AccountRecord, renewsItself = false): record is AuthorizedAccount =>
+  record.status === 'authorized' && (renewsItself || record.tokens.refreshToken !== undefined);
 
 /**
  * The provider answers that mean the grant itself is gone (RFC 6749 §5.2: the refresh token is

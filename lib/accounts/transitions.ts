@@ -44,7 +44,14 @@ export interface GrantInput {
   readonly seal: Sealer;
   /** Brought in by the import route rather than a handshake: its `account.authorized` says so. */
   readonly imported?: boolean;
+  /** Renewed without a refresh token (client credentials): due for renewal all the same. */
+  readonly renewsItself?: boolean | undefined;
 }
+
+const renewable = (
+  refreshToken: string | undefined,
+  input: { readonly renewsItself?: boolean | undefined },
+) => refreshToken !== undefined || input.renewsItself === true;
 
 const nonEmpty = (fields: Readonly<Record<string, unknown>>) =>
   Object.keys(fields).length === 0 ? undefined : fields;
@@ -70,7 +77,7 @@ function grantRecord(key: AccountKey, version: number, input: GrantInput, now: n
     tokenType: tokens.tokenType,
     scope: tokens.scope,
     expiresAt: tokens.expiresAt,
-    refreshDueAt: refreshDueAt(input.settings, tokens.expiresAt, tokens.refreshToken !== undefined, now),
+    refreshDueAt: refreshDueAt(input.settings, tokens.expiresAt, renewable(tokens.refreshToken, input), now),
     authorizedAt: at,
     version,
     updatedAt: at,
@@ -130,6 +137,7 @@ export interface RefreshedInput {
   readonly previous: TokenSet;
   readonly settings: Pick<HandshakeSettings, 'refreshLeadSeconds'>;
   readonly seal: Sealer;
+  readonly renewsItself?: boolean | undefined;
 }
 
 /** The provider issued new tokens: the lease is released, a failing episode ends. */
@@ -155,7 +163,7 @@ export function refreshed(
     tokenType: fresh.tokenType ?? current.tokenType,
     scope: fresh.scope ?? current.scope,
     expiresAt: fresh.expiresAt,
-    refreshDueAt: refreshDueAt(input.settings, fresh.expiresAt, refreshToken !== undefined, now),
+    refreshDueAt: refreshDueAt(input.settings, fresh.expiresAt, renewable(refreshToken, input), now),
     lastRefreshedAt: at,
   };
   return changed(current, record, context);

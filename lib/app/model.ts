@@ -15,7 +15,15 @@ export interface App {
   readonly oauthConfigFormat: 'integrations' | 'single' | 'none';
 }
 
-export type TokenType = 'account' | 'agent';
+/**
+ * `client`: a machine-to-machine token of the client-credentials grant (RFC 6749 §4.4). No person
+ * connects it: Handshake fetches it at first use and again before it expires (docs/app-format.md).
+ */
+export type TokenType = 'account' | 'agent' | 'client';
+
+/** Whether the integration's tokens come from the client-credentials grant rather than a person. */
+export const isClientGrant = (integration: Pick<Integration, 'tokenType'>): boolean =>
+  integration.tokenType === 'client';
 
 /** One OAuth configuration. The older single form of oauth_config.json becomes one named `default`. */
 export interface Integration {
@@ -23,6 +31,7 @@ export interface Integration {
   readonly displayName: string;
   readonly clientId: Template;
   readonly clientSecret: Template;
+  /** A `client` integration has none: its token_url stands in, never used (no connect page). */
   readonly authorizeUrl: Template;
   readonly tokenUrl: Template;
   /** Query parameters of the authorization request (every `options` key but `customHeaders`). */

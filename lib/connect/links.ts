@@ -1,5 +1,5 @@
 import { accountFor } from '../accounts/label';
-import { integrationNamed } from '../app/lookup';
+import { grantedIntegrationNamed } from '../app/lookup';
 import { hashKey, newConnectToken } from '../crypto/keys';
 import { loadInstallation } from '../installations/service';
 import { credentialsNotSet, placeholderCredentials } from '../oauth/client-credentials';
@@ -34,7 +34,7 @@ export async function createConnectLink(
   input: ConnectLinkInput,
 ): Promise<ConnectLink> {
   await loadInstallation(deps, installationId);
-  const integration = integrationNamed(deps, input.integration);
+  const integration = grantedIntegrationNamed(deps, input.integration, 'a connect link');
   const account = accountFor(integration, input.account);
   const returnUrl =
     input.returnUrl === undefined ? undefined : checkReturnUrl(input.returnUrl, deps.allowsPlainHttp);

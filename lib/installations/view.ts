@@ -1,12 +1,12 @@
 import type { AccountRecord } from '../accounts/record';
 import { type AccountView, accountView } from '../accounts/view';
-import type { App } from '../app/model';
+import type { App, TokenType } from '../app/model';
 import type { InstallationRecord } from '../store/ports';
 
 export interface IntegrationView {
   readonly name: string;
   readonly displayName: string;
-  readonly tokenType: 'account' | 'agent';
+  readonly tokenType: TokenType;
   readonly accounts: readonly AccountView[];
 }
 

@@ -32,6 +32,11 @@ const reauthorization = (key: AccountKey, record?: ReauthorizationRequiredAccoun
       : `Account "${key.account}" of "${key.integration}" needs reauthorization (${record.lastError.code}): make a connect link`,
   );
 
+const notIssued = (settled: Settled) =>
+  new TokenRefreshFailedError(
+    `The provider issued no token (${'error' in settled ? settled.error.code : settled.kind}); try again later`,
+  );
+
 const outOfTime = () =>
   new DeadlineExceededError('The access token could not be refreshed before the invoke timed out');
 
@@ -46,11 +51,20 @@ export class AccessTokens {
 
   /** The token to send for the account as `record` (this invoke's read) has it. */
   async current(key: AccountKey, record: AccountRecord | undefined, deadline: number): Promise<CurrentToken> {
-    if (record === undefined || record.status !== 'authorized') throw reauthorization(key, record);
+    const renewsItself = this.deps.refresher.renewsItself(key);
+    if (record?.status !== 'authorized') {
+      if (!renewsItself) throw reauthorization(key, record);
+      // A client-credentials account gets its token at first use (and again after a dead one).
+      const settled = await this.deps.refresher.refresh(key, { kind: 'forced' }, deadline);
+      const token = await this.replacement(key, settled);
+      if (token !== undefined) return token;
+      this.inTime(deadline);
+      throw notIssued(settled);
+    }
     const token = await this.open(key, record);
     const { expiresAt } = record;
     if (expiresAt === undefined || isFreshEnough(record, this.deps.now().getTime())) return token;
-    if (record.tokens.refreshToken === undefined) return token;
+    if (record.tokens.refreshToken === undefined && !renewsItself) return token;
     const settled = await this.deps.refresher.refresh(
       key,
       { kind: 'replace', accessToken: token.sealed },
@@ -100,6 +114,7 @@ export class AccessTokens {
         throw outOfTime();
       case 'failed':
       case 'no_refresh_token':
+      case 'not_issued':
         return undefined;
     }
   }

@@ -13,7 +13,9 @@ export type TokenGrant =
       readonly redirect_uri: string;
       readonly code_verifier?: string | undefined;
     }
-  | { readonly grant_type: 'refresh_token'; readonly refresh_token: string };
+  | { readonly grant_type: 'refresh_token'; readonly refresh_token: string }
+  /** RFC 6749 §4.4: the client's own token (token_type "client"); `scope` from `options.scope`. */
+  | { readonly grant_type: 'client_credentials'; readonly scope?: string | undefined };
 
 export interface TokenRequest {
   readonly integration: Integration;
@@ -50,7 +52,7 @@ const MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
 function requestParts(request: TokenRequest): { headers: Record<string, string>; body: string } {
   const { integration, credentials, grant } = request;
   const settings = integration.settings;
-  const extra = grant.grant_type === 'authorization_code' ? settings.tokenParams : settings.refreshParams;
+  const extra = grant.grant_type === 'refresh_token' ? settings.refreshParams : settings.tokenParams;
   const form = new URLSearchParams(extra);
   for (const [name, value] of Object.entries(grant)) if (value !== undefined) form.set(name, value);
   const json = settings.tokenRequest === 'json';

@@ -3,7 +3,7 @@ import type { EventPolicy } from '../accounts/events';
 import { accountFor } from '../accounts/label';
 import type { AccountKey } from '../accounts/record';
 import { type AccountView, accountView } from '../accounts/view';
-import { integrationNamed } from '../app/lookup';
+import { grantedIntegrationNamed } from '../app/lookup';
 import type { App, Integration } from '../app/model';
 import { checkConnectForm } from '../connect/connect-fields';
 import { storeAuthorizedTokens } from '../connect/store-authorized';
@@ -126,7 +126,6 @@ async function validated(
   tokens: ParsedTokens & { readonly refreshToken: string },
 ): Promise<ParsedTokens> {
   const answer = await askProvider(deps, integration, {
-    accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken,
     oauthIparams,
   });
@@ -164,7 +163,7 @@ export async function importGrant(
   input: ImportGrantInput,
 ): Promise<ImportGrantResult> {
   await loadInstallation(deps, input.installationId);
-  const integration = integrationNamed(deps, input.integration);
+  const integration = grantedIntegrationNamed(deps, input.integration, 'a grant import');
   const key: AccountKey = {
     installationId: input.installationId,
     integration: integration.name,

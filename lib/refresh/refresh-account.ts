@@ -9,12 +9,12 @@ import type {
   TokenSet,
 } from '../accounts/record';
 import { afterRefresh, type RefreshTransition } from '../accounts/transitions';
-import type { App, Integration } from '../app/model';
+import { type App, type Integration, isClientGrant } from '../app/model';
 import type { Egress } from '../egress';
 import { ConflictError, NamedError, NotFoundError } from '../errors';
 import { issue } from '../events/outbox';
 import { clientCredentials } from '../oauth/client-credentials';
-import { callTokenEndpoint, type TokenResult } from '../oauth/token-endpoint';
+import { callTokenEndpoint, type TokenGrant, type TokenResult } from '../oauth/token-endpoint';
 import type { SecretSource } from '../secrets/port';
 import type { AccountStore, LeaseCondition } from '../store/ports';
 import { openTokenSet, sealTokenSet } from '../tokens/token-set';
@@ -45,32 +45,39 @@ export type RefreshOutcome =
   | { readonly kind: 'skipped'; readonly reason: SkipReason; readonly record?: AccountRecord | undefined };
 
 /** Why the lease was refused, from the record as it is. */
-function skipReason(current: AccountRecord | undefined, now: number): SkipReason {
+function skipReason(current: AccountRecord | undefined, now: number, renewsItself: boolean): SkipReason {
   if (current === undefined) return 'missing';
-  if (!isRefreshable(current)) return 'not_refreshable';
+  if (!isRefreshable(current, renewsItself)) return 'not_refreshable';
   if (isLeased(current, now)) return 'leased';
   return 'not_due';
 }
 
-/** One refresh_token grant at the token endpoint; a request this deployment refused is an answer too. */
+/** How the integration renews: its client's own grant (token_type "client") or the refresh token. */
+const renewalGrant = (integration: Integration, refreshToken: string | undefined): TokenGrant | undefined =>
+  isClientGrant(integration)
+    ? { grant_type: 'client_credentials', scope: integration.options.scope }
+    : refreshToken === undefined
+      ? undefined
+      : { grant_type: 'refresh_token', refresh_token: refreshToken };
+
+/**
+ * One renewal at the token endpoint — a refresh_token grant, or a client_credentials one for a
+ * client integration; a request this deployment refused is an answer too.
+ */
 export async function askProvider(
   deps: Pick<RefreshDeps, 'secrets' | 'egress' | 'tokenTimeoutMs' | 'now'>,
   integration: Integration,
-  tokens: TokenSet & { readonly refreshToken: string },
+  tokens: Pick<TokenSet, 'refreshToken' | 'oauthIparams'>,
 ): Promise<TokenResult> {
   const oauthIparams = tokens.oauthIparams ?? {};
+  const grant = renewalGrant(integration, tokens.refreshToken);
+  if (grant === undefined) return { kind: 'refused', reason: 'there is no refresh token' };
   try {
     const credentials = await clientCredentials(deps.secrets, integration, oauthIparams);
-    return await callTokenEndpoint(
-      {
-        integration,
-        oauthIparams,
-        credentials,
-        grant: { grant_type: 'refresh_token', refresh_token: tokens.refreshToken },
-      },
-      deps.egress,
-      { timeoutMs: deps.tokenTimeoutMs, now: () => deps.now().getTime() },
-    );
+    return await callTokenEndpoint({ integration, oauthIparams, credentials, grant }, deps.egress, {
+      timeoutMs: deps.tokenTimeoutMs,
+      now: () => deps.now().getTime(),
+    });
   } catch (error) {
     if (!(error instanceof NamedError)) throw error;
     return { kind: 'refused', reason: error.message };
@@ -90,26 +97,34 @@ export async function refreshAccount(
   const integration = deps.app.integrations.get(key.integration);
   if (integration === undefined) return { kind: 'skipped', reason: 'not_refreshable' };
   const startedAt = deps.now().getTime();
+  const renewsItself = isClientGrant(integration);
   const lease = await deps.accounts.acquireLease(
     key,
-    { owner: deps.leaseOwner(), until: leaseUntil(startedAt, deps.tokenTimeoutMs), now: startedAt },
+    {
+      owner: deps.leaseOwner(),
+      until: leaseUntil(startedAt, deps.tokenTimeoutMs),
+      now: startedAt,
+      renewsItself,
+    },
     condition,
   );
   if (!lease.acquired) {
-    return { kind: 'skipped', reason: skipReason(lease.current, startedAt), record: lease.current };
+    const reason = skipReason(lease.current, startedAt, renewsItself);
+    return { kind: 'skipped', reason, record: lease.current };
   }
   const leased = lease.record;
   const vault = await deps.vault();
   const previous = openTokenSet(vault, leased);
-  const { refreshToken } = previous;
-  if (refreshToken === undefined) return { kind: 'skipped', reason: 'not_refreshable', record: leased };
-  const answer = await askProvider(deps, integration, { ...previous, refreshToken });
+  if (previous.refreshToken === undefined && !renewsItself)
+    return { kind: 'skipped', reason: 'not_refreshable', record: leased };
+  const answer = await askProvider(deps, integration, previous);
   const next = afterRefresh(
     leased,
     answer,
     {
       previous,
       settings: integration.settings,
+      renewsItself,
       seal: (set) => sealTokenSet(vault, key, set),
       jitter: Math.random(),
     },

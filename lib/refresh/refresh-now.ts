@@ -2,7 +2,7 @@ import { accountFor } from '../accounts/label';
 import { type AccountView, accountView } from '../accounts/view';
 import { integrationNamed } from '../app/lookup';
 import type { App } from '../app/model';
-import { NotFoundError, PreconditionFailedError } from '../errors';
+import { NotFoundError, PreconditionFailedError, TokenRefreshFailedError } from '../errors';
 import { loadInstallation } from '../installations/service';
 import type { InstallationStore } from '../store/ports';
 import type { Refresher } from './refresh-or-join';
@@ -60,6 +60,10 @@ export async function refreshNow(deps: RefreshNowDeps, input: RefreshNowInput): 
     case 'no_refresh_token':
       throw new PreconditionFailedError(
         `Account "${key.account}" of "${key.integration}" has no refresh token; the provider issued none`,
+      );
+    case 'not_issued':
+      throw new TokenRefreshFailedError(
+        `The provider issued no client-credentials token for "${key.integration}" (${settled.error.code}${settled.error.description === undefined ? '' : `: ${settled.error.description}`})`,
       );
     case 'timed_out':
       throw new PreconditionFailedError(

@@ -6,8 +6,10 @@ import type {
   ProviderError,
   ReauthorizationRequiredAccount,
 } from '../accounts/record';
+import { isClientGrant } from '../app/model';
 import type { Sealed } from '../crypto/sealed';
 import type { LeaseCondition } from '../store/ports';
+import { issueClientToken } from './issue-token';
 import type { RefreshDeps, RefreshOutcome } from './refresh-account';
 import { refreshAndReport } from './report';
 
@@ -28,7 +30,9 @@ export type Settled =
   | { readonly kind: 'missing' }
   | { readonly kind: 'no_refresh_token'; readonly record: AuthorizedAccount }
   /** Time ran out: another holder did not finish in time, or too little was left to start. */
-  | { readonly kind: 'timed_out' };
+  | { readonly kind: 'timed_out' }
+  /** A client-credentials account's first token was refused: nothing is stored. */
+  | { readonly kind: 'not_issued'; readonly error: ProviderError };
 
 const POLL_MS = 100;
 /** A token request started with less time than this would be cut off mid-flight: not started. */
@@ -46,13 +50,19 @@ type Judged = Settled | { readonly kind: 'wait' } | { readonly kind: 'again' };
  * What a record read while not holding the lease says about the ask. `since`: when this ask
  * began, so only a failure or refresh that happened after it is taken as the answer.
  */
-function judge(ask: RefreshAsk, record: AccountRecord | undefined, since: number, now: number): Judged {
+function judge(
+  ask: RefreshAsk,
+  record: AccountRecord | undefined,
+  times: { readonly since: number; readonly now: number; readonly renewsItself: boolean },
+): Judged {
+  const { since, now } = times;
   if (record === undefined) return { kind: 'missing' };
   if (record.status !== 'authorized') return { kind: 'dead', record };
   if (ask.kind === 'replace' && record.tokens.accessToken !== ask.accessToken)
     return { kind: 'refreshed', record };
   if (isLeased(record, now)) return { kind: 'wait' };
-  if (record.tokens.refreshToken === undefined) return { kind: 'no_refresh_token', record };
+  if (record.tokens.refreshToken === undefined && !times.renewsItself)
+    return { kind: 'no_refresh_token', record };
   const error = record.failing?.lastError;
   if (error !== undefined && Date.parse(error.at) >= since) return { kind: 'failed', record, error };
   if (record.lastRefreshedAt !== undefined && Date.parse(record.lastRefreshedAt) >= since)
@@ -92,6 +102,12 @@ export class Refresher {
 
   constructor(private readonly deps: RefreshDeps) {}
 
+  /** Whether the account's tokens come from its client's own grant (token_type "client"). */
+  renewsItself(key: AccountKey): boolean {
+    const integration = this.deps.app.integrations.get(key.integration);
+    return integration !== undefined && isClientGrant(integration);
+  }
+
   /** `deadline` (epoch ms) bounds the whole ask, a token request included. */
   refresh(key: AccountKey, ask: RefreshAsk, deadline: number): Promise<Settled> {
     const id = flightKey(key, ask);
@@ -116,12 +132,31 @@ export class Refresher {
       );
       if (outcome.kind !== 'skipped') return settledBy(outcome);
       const current = outcome.reason === 'superseded' ? await this.deps.accounts.get(key) : outcome.record;
+      if (current?.status !== 'authorized' && this.renewsItself(key)) {
+        const issued = await this.issue(key, current, remaining);
+        if (issued === undefined) continue;
+        return issued;
+      }
       if (outcome.reason === 'not_refreshable' && hasNoRefreshToken(ask, current)) {
         return { kind: 'no_refresh_token', record: current };
       }
       const judged = await this.settle(key, ask, current, since, deadline);
       if (judged.kind !== 'again') return judged;
     }
+  }
+
+  /** A client-credentials account without a live token gets one; undefined: someone stored one first. */
+  private async issue(
+    key: AccountKey,
+    current: ReauthorizationRequiredAccount | undefined,
+    remaining: number,
+  ): Promise<Settled | undefined> {
+    const integration = this.deps.app.integrations.get(key.integration);
+    if (integration === undefined) return { kind: 'missing' };
+    const deps = { ...this.deps, tokenTimeoutMs: Math.min(this.deps.tokenTimeoutMs, remaining) };
+    const outcome = await issueClientToken(deps, key, integration, current);
+    if (outcome.kind === 'superseded') return undefined;
+    return outcome.kind === 'issued' ? { kind: 'refreshed', record: outcome.record } : outcome;
   }
 
   /** Judges the record; while another holder has the lease, waits for its result. */
@@ -134,7 +169,8 @@ export class Refresher {
   ): Promise<Settled | { readonly kind: 'again' }> {
     let record = first;
     for (;;) {
-      const judged = judge(ask, record, since, this.deps.now().getTime());
+      const now = this.deps.now().getTime();
+      const judged = judge(ask, record, { since, now, renewsItself: this.renewsItself(key) });
       if (judged.kind !== 'wait') return judged;
       if (this.deps.now().getTime() + POLL_MS >= deadline) return { kind: 'timed_out' };
       await sleep(POLL_MS);

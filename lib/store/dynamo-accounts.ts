@@ -52,6 +52,7 @@ const acquireLeaseOf =
   async (key, lease, condition) => {
     const { client, tableName } = table;
     const extra = leaseCondition(condition);
+    const refreshable = lease.renewsItself === true ? '' : ' AND attribute_exists(refreshToken)';
     try {
       const result = await client.send(
         new UpdateCommand({
@@ -59,7 +60,7 @@ const acquireLeaseOf =
           Key: { pk: installationPk(key.installationId), sk: accountSk(key) },
           UpdateExpression:
             'SET leaseOwner = :owner, leaseUntil = :until, #version = #version + :one, updatedAt = :updatedAt',
-          ConditionExpression: `attribute_exists(#pk) AND #status = :authorized AND attribute_exists(refreshToken) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)${extra.expression}`,
+          ConditionExpression: `attribute_exists(#pk) AND #status = :authorized${refreshable} AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)${extra.expression}`,
           ExpressionAttributeNames: {
             '#pk': TABLE.partitionKey,
             '#status': 'status',

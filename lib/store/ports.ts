@@ -112,7 +112,13 @@ export interface AccountStore {
    */
   acquireLease(
     key: AccountKey,
-    lease: { readonly owner: string; readonly until: number; readonly now: number },
+    lease: {
+      readonly owner: string;
+      readonly until: number;
+      readonly now: number;
+      /** The grant renews without a refresh token (client credentials): none is required. */
+      readonly renewsItself?: boolean;
+    },
     condition: LeaseCondition,
   ): Promise<LeaseResult>;
 }

@@ -79,6 +79,13 @@ describe('the refresh lease', () => {
   ])('isRefreshable %s: %s', (_, record, refreshable) => {
     expect(isRefreshable(record)).toBe(refreshable);
   });
+
+  it.each<[string, AccountRecord, boolean]>([
+    ['without a refresh token', authorizedAccount({ tokens: seal({ accessToken: 'at' }) }), true],
+    ['a dead grant', deadAccount(), false],
+  ])('isRefreshable of a grant that renews itself (client credentials) %s: %s', (_, record, refreshable) => {
+    expect(isRefreshable(record, true)).toBe(refreshable);
+  });
 });
 
 describe('judgeFailure: only invalid_grant kills a grant', () => {

@@ -137,6 +137,13 @@ describe('a completed handshake', () => {
     ]);
   });
 
+  it('a client-credentials token (no refresh token) is due for renewal all the same', () => {
+    const client = { ...input, tokens: { ...fresh, refreshToken: undefined }, renewsItself: true };
+    expect(authorized(KEY, client, on).record.refreshDueAt).toBe(ms(55));
+    const plain = { ...client, renewsItself: false };
+    expect(authorized(KEY, plain, on).record.refreshDueAt).toBeUndefined();
+  });
+
   it('records no event when webhooks are off', () => {
     expect(authorized(KEY, input, { now: NOW, events: OFF }).events).toEqual([]);
     expect(reconnected(deadAccount(), input, { now: NOW, events: OFF }).events).toEqual([]);

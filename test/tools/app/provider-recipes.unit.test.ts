@@ -88,7 +88,7 @@ describe('provider recipes (docs/providers.md ↔ test/fixtures/provider-recipes
     const names = documented.map((recipe) => recipe.integration).sort();
     // Assess
     expect(names).toEqual(fixtureFolders);
-    expect(names).toEqual(['asana', 'freshservice', 'github', 'google', 'hubspot', 'microsoft']);
+    expect(names).toEqual(['asana', 'freshservice', 'github', 'google', 'hubspot', 'microsoft', 'paypal']);
   });
 
   describe.each(fixtureFolders)('%s', (name) => {

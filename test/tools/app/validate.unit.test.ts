@@ -208,7 +208,7 @@ describe('config/oauth_config.json', () => {
     const found = lines(root);
     // Assess
     expect(found).toEqual([
-      'error config/oauth_config.json $.integrations.crm.token_type: token_type "both" is not supported — allowed: account, agent',
+      'error config/oauth_config.json $.integrations.crm.token_type: token_type "both" is not supported — allowed: account, agent, client',
       'error config/oauth_config.json $.integrations.crm.token_url: token_url "ftp://auth.example.com/token" is not an https URL — allowed: an absolute https URL; expressions may fill in parts of it',
       'error config/oauth_config.json $.integrations.crm.handshake.expires_in_unit: expires_in_unit "hours" is not supported — allowed: seconds, milliseconds, minutes',
       'error config/oauth_config.json $.integrations.crm.handshake.keep_fields[0]: keep_fields names "access_token", a token that is only ever stored encrypted — allowed: non-secret token-response fields, e.g. instance_url or api_domain',
@@ -236,7 +236,7 @@ describe('config/oauth_config.json', () => {
     // Assess
     expect(found).toHaveLength(2);
     expect(found[0]).toBe(
-      'error config/oauth_config.json $.integrations.crm.token_type: token_type "both" is not supported — allowed: account, agent',
+      'error config/oauth_config.json $.integrations.crm.token_type: token_type "both" is not supported — allowed: account, agent, client',
     );
     expect(found[1]).toMatch(
       /^error config\/oauth_config\.json \$\.integrations\.crm\.authorize_url: .* must be limited by handshake\.allowed_hosts/,

@@ -157,6 +157,27 @@ function checkSoundHosts(
 }
 
 /**
+ * authorize_url is where a person is sent, and oauth_iparams what they type on the connect page:
+ * the first is required, the second refused, when no person takes part (token_type "client").
+ */
+function checkAuthorizeUrl(parts: IntegrationParts, where: Where, sink: ProblemSink): void {
+  if (parts.token_type === 'client' && Object.keys(parts.oauth_iparams ?? {}).length > 0) {
+    sink.error(
+      child(where, 'oauth_iparams'),
+      'oauth_iparams cannot be used with token_type "client": no person fills in a connect page',
+      'no oauth_iparams; put fixed values in the URLs, and per-installation ones in iparams',
+    );
+  }
+  if (parts.authorize_url !== undefined || parts.token_type === undefined) return;
+  if (parts.token_type === 'client') return;
+  sink.error(
+    child(where, 'authorize_url'),
+    `authorize_url is missing: token_type "${parts.token_type}" sends a person to the provider to connect`,
+    'an absolute https URL, or token_type "client" for the client-credentials grant (no person, no connect page)',
+  );
+}
+
+/**
  * Reads one integration object (either form). `where` is its path; `fallbackDisplayName` names it
  * when `display_name` is absent. Undefined when it has errors; all of them are reported, those of
  * one attribute not hiding those of another.
@@ -209,13 +230,13 @@ export function readIntegration(
     token_url: tokenUrl,
   } = templates;
   checkSoundHosts(templates, sound, settings, { where, settingsWhere, settingsMark }, sink);
+  checkAuthorizeUrl(parts, where, sink);
   if (
     input === undefined ||
     sink.errorsSince(mark) ||
     settings === undefined ||
     clientId === undefined ||
     clientSecret === undefined ||
-    authorizeUrl === undefined ||
     tokenUrl === undefined
   ) {
     return undefined;
@@ -225,7 +246,8 @@ export function readIntegration(
     displayName: input.display_name ?? fallbackDisplayName,
     clientId,
     clientSecret,
-    authorizeUrl,
+    // Never rendered: a client-credentials integration has no connect page.
+    authorizeUrl: authorizeUrl ?? tokenUrl,
     tokenUrl,
     options,
     customHeaders,

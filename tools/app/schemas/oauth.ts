@@ -19,10 +19,11 @@ export const integrationSchema = z.looseObject({
   display_name: z.string().optional(),
   client_id: z.string(),
   client_secret: z.string(),
-  authorize_url: z.string(),
+  // Required but for token_type "client" (integration.ts says so).
+  authorize_url: z.string().optional(),
   token_url: z.string(),
   options: z.record(z.string(), z.unknown()).optional(),
-  token_type: z.enum(['account', 'agent']),
+  token_type: z.enum(['account', 'agent', 'client']),
   oauth_iparams: z.record(z.string(), z.unknown()).optional(),
   // Checked on its own (handshake.ts) so that its problems carry their own paths.
   handshake: z.unknown().optional(),
@@ -43,7 +44,7 @@ export const INTEGRATION_RULES: FieldRules = {
   authorize_url: { allowed: 'an absolute https URL (may use <%= oauth_iparams.NAME %>)' },
   token_url: { allowed: 'an absolute https URL (may use <%= oauth_iparams.NAME %>)' },
   options: { allowed: 'an object of authorization request parameters' },
-  token_type: { allowed: 'account, agent' },
+  token_type: { allowed: 'account, agent, client' },
   oauth_iparams: { allowed: 'an object of field names to field definitions' },
 };
 
