@@ -266,4 +266,56 @@ describe('a cached answer never outlives the state it copies', () => {
     expect(answer?.http).toBe(401);
     expect(answer?.envelope).toMatchObject({ status: 401, code: 'REAUTHORIZATION_REQUIRED' });
   }, 90_000);
+
+  // After the one above: it revokes every grant at the provider too. Each "container" is an
+  // isolated module registry with its own wiring, as two warm Lambda containers are.
+  it('in every container: a reconnect, a DELETE of the account and a dead grant are seen by the next invoke', async () => {
+    const [one, two] = [await invokeContainer(), await invokeContainer()];
+    const installation = await connected();
+    const via = (container: typeof one) => () =>
+      invokeWith(container, installation.id, installation.apiKey, call);
+    const warm = async () => {
+      expect(await sentDuring(via(one))).toBe(1);
+      expect(await sentDuring(via(two))).toBe(0);
+    };
+    // A reconnect in between: the other container misses and asks the upstream.
+    await warm();
+    await reconnect(installation.id, 'bob');
+    expect(await sentDuring(via(two))).toBe(1);
+    // The other container now serves the new grant's entry; then the account is deleted, and
+    // neither serves it.
+    expect(await sentDuring(via(one))).toBe(0);
+    const deleted = await fetch(
+      `${world.api.url}/installations/${installation.id}/integrations/beta/accounts/default`,
+      { method: 'DELETE', headers: bearer(ADMIN) },
+    );
+    expect(deleted.status).toBe(204);
+    for (const container of [one, two]) {
+      let answer: Awaited<ReturnType<typeof invokeWith>> | undefined;
+      expect(
+        await sentDuring(async () => {
+          answer = await invokeWith(container, installation.id, installation.apiKey, call);
+        }),
+      ).toBe(0);
+      expect([answer?.http, answer?.body.code]).toEqual([401, 'REAUTHORIZATION_REQUIRED']);
+    }
+    // Connected again, then the grant found dead by a refresh in this process.
+    await reconnect(installation.id, 'alice');
+    await warm();
+    await world.oauth.revokeAllGrants();
+    const refreshed = await fetch(
+      `${world.api.url}/installations/${installation.id}/integrations/beta/refresh`,
+      { method: 'POST', headers: bearer(ADMIN), body: '{}' },
+    );
+    expect(await refreshed.json()).toMatchObject({ outcome: 'dead' });
+    for (const container of [one, two]) {
+      let answer: Awaited<ReturnType<typeof invokeWith>> | undefined;
+      expect(
+        await sentDuring(async () => {
+          answer = await invokeWith(container, installation.id, installation.apiKey, call);
+        }),
+      ).toBe(0);
+      expect([answer?.http, answer?.body.code]).toEqual([401, 'REAUTHORIZATION_REQUIRED']);
+    }
+  }, 120_000);
 });
