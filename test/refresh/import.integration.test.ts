@@ -8,6 +8,7 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { accountSk, installationPk } from '../../lib/store/layout';
+import { useUpstream } from '../invoke/support/invoke-api';
 import { lambdaContext, loadEvent } from '../support/events';
 import {
   ADMIN,
@@ -21,20 +22,15 @@ import {
   world,
 } from '../support/harness';
 import { type Receiver, startReceiver } from '../support/receiver';
-import { startUpstream, type Upstream } from '../support/upstream';
 import { connectedToUpstream } from '../support/upstream-installation';
 
 let receiver: Receiver;
-let upstream: Upstream;
 beforeAll(async () => {
   receiver = await startReceiver();
 });
 useHarness({ env: () => ({ HANDSHAKE_WEBHOOK_URL: receiver.url, HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0' }) });
-beforeAll(async () => {
-  upstream = await startUpstream(world.oauth.resourceUrl);
-});
+const upstream = useUpstream();
 afterAll(async () => {
-  await upstream?.close();
   await receiver?.close();
 });
 
@@ -45,7 +41,7 @@ interface Exported {
 
 /** A real grant of `beta`, taken out of the installation it was made in. */
 async function exportedGrant(): Promise<Exported> {
-  const source = await connectedToUpstream(upstream);
+  const source = await connectedToUpstream(upstream());
   const { tokens } = await storedTokens(source.id, 'beta');
   await world.table.client.send(
     new DeleteCommand({
@@ -57,7 +53,7 @@ async function exportedGrant(): Promise<Exported> {
   return { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
 }
 
-const target = () => createInstallation({ iparams: { upstream: upstream.host } });
+const target = () => createInstallation({ iparams: { upstream: upstream().host } });
 
 async function importInto(id: string, body: unknown, integration = 'beta', key = ADMIN) {
   const response = await fetch(`${world.api.url}/installations/${id}/integrations/${integration}/import`, {
@@ -126,7 +122,7 @@ describe('POST /installations/{id}/integrations/{name}/import', () => {
     expect(await refreshCalls()).toEqual([]);
     const invoked = await invokeMe(installation.id, installation.apiKey);
     expect(invoked.status).toBe(200);
-    const sent = upstream.requests.at(-1);
+    const sent = upstream().requests.at(-1);
     expect(sent?.headers.authorization).toBe(`Bearer ${grant.accessToken}`);
     const [shown] = await accountsOf(installation.id, 'beta');
     expect(shown).toMatchObject({ account: 'default', status: 'authorized', scope: 'tickets.read contacts' });
@@ -170,7 +166,7 @@ describe('POST /installations/{id}/integrations/{name}/import', () => {
     expect(rotated.tokens?.refreshToken).not.toBe(swept.tokens?.refreshToken);
     const invoked = await invokeMe(installation.id, installation.apiKey);
     expect(invoked.status).toBe(200);
-    expect(upstream.requests.at(-1)?.headers.authorization).toBe(`Bearer ${rotated.tokens?.accessToken}`);
+    expect(upstream().requests.at(-1)?.headers.authorization).toBe(`Bearer ${rotated.tokens?.accessToken}`);
   }, 90_000);
 
   it('validate "refresh" refreshes once before answering and stores the refreshed grant, over the one there', async () => {

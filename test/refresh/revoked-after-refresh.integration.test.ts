@@ -4,23 +4,19 @@
  * checks the token at the provider, the deliver function posting to a real receiver.
  */
 import type { Context } from 'aws-lambda';
+import { useUpstream } from '../invoke/support/invoke-api';
 import { lambdaContext, loadEvent } from '../support/events';
 import { ADMIN, accountsOf, bearer, ofEndpoint, storedTokens, useHarness, world } from '../support/harness';
 import { type Receiver, startReceiver } from '../support/receiver';
-import { startUpstream, type Upstream } from '../support/upstream';
 import { connectedToUpstream } from '../support/upstream-installation';
 
 let receiver: Receiver;
-let upstream: Upstream;
 beforeAll(async () => {
   receiver = await startReceiver();
 });
 useHarness({ env: () => ({ HANDSHAKE_WEBHOOK_URL: receiver.url, HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0' }) });
-beforeAll(async () => {
-  upstream = await startUpstream(world.oauth.resourceUrl);
-});
+const upstream = useUpstream();
 afterAll(async () => {
-  await upstream?.close();
   await receiver?.close();
 });
 
@@ -63,7 +59,7 @@ const invoke = async (id: string, key: string) => {
 
 describe('a grant revoked within a second of a refresh', () => {
   it('the admin refresh answers dead, then the account needs reauthorization and the app is told', async () => {
-    const installation = await connectedToUpstream(upstream);
+    const installation = await connectedToUpstream(upstream());
     const first = await adminRefresh(installation.id);
     expect(await first.json()).toMatchObject({ outcome: 'refreshed' });
     await world.oauth.clearReceived();
@@ -88,7 +84,7 @@ describe('a grant revoked within a second of a refresh', () => {
   }, 90_000);
 
   it('an invoke that meets the 401 refreshes at once, answers REAUTHORIZATION_REQUIRED, and the app is told', async () => {
-    const installation = await connectedToUpstream(upstream);
+    const installation = await connectedToUpstream(upstream());
     // Refreshed inline a moment ago (what once opened the 5-second "fresh enough" window).
     const first = await adminRefresh(installation.id);
     expect(await first.json()).toMatchObject({ outcome: 'refreshed' });
@@ -113,11 +109,11 @@ describe('a grant revoked within a second of a refresh', () => {
 
 describe('a burst of 401s', () => {
   it('50 concurrent invokes that all meet a 401 cost exactly one refresh, and all retry with the new token', async () => {
-    const installation = await connectedToUpstream(upstream);
+    const installation = await connectedToUpstream(upstream());
     const before = await storedTokens(installation.id, 'beta');
-    upstream.rejectAlways(before.tokens?.accessToken ?? '');
+    upstream().rejectAlways(before.tokens?.accessToken ?? '');
     await world.oauth.clearReceived();
-    const sent = upstream.requests.length;
+    const sent = upstream().requests.length;
 
     const answers = await Promise.all(
       Array.from({ length: 50 }, () => invoke(installation.id, installation.apiKey)),
@@ -127,8 +123,8 @@ describe('a burst of 401s', () => {
     expect(answers.map((answer) => answer.envelope.status)).toEqual(answers.map(() => 200));
     const after = await storedTokens(installation.id, 'beta');
     expect(after.tokens?.accessToken).not.toBe(before.tokens?.accessToken);
-    const retried = upstream.requests
-      .slice(sent)
+    const retried = upstream()
+      .requests.slice(sent)
       .filter((request) => request.headers.authorization === `Bearer ${after.tokens?.accessToken}`);
     expect(retried).toHaveLength(50);
   }, 90_000);
