@@ -38,6 +38,8 @@ export interface HarnessOptions {
     | ((started: { readonly oauth: OAuthServer }) => Readonly<Record<string, string>>);
   /** The Chromium to launch; default: the one `npm test` checked for. */
   readonly chromiumPath?: string;
+  /** Client credentials stored as `npm run secrets -- set` would (a recipe's file has placeholders). */
+  readonly clientCredentials?: Readonly<Record<string, { client_id: string; client_secret: string }>>;
 }
 
 /**
@@ -66,7 +68,10 @@ export function startWorld(options: HarnessOptions = {}): Promise<World & Stoppa
     const { beta } = PROVIDER_CLIENTS;
     await secrets.put(
       'client-credentials',
-      JSON.stringify({ beta: { client_id: beta.clientId, client_secret: beta.clientSecret } }),
+      JSON.stringify({
+        beta: { client_id: beta.clientId, client_secret: beta.clientSecret },
+        ...options.clientCredentials,
+      }),
     );
     await api.serve(async (module) => ((await import(`../../${module}`)) as { handler: never }).handler);
     const browser = stops.add(await launchBrowser(options.chromiumPath), (started) => started.close());

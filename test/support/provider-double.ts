@@ -5,7 +5,7 @@
  * invoke — on DynamoDB Local, and asserts what the provider and its API received
  * (test/providers/). The app is written to a temp folder naming the double's port.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -206,4 +206,55 @@ export async function refreshOverApi(installationId: string, integration: string
     },
   );
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Every string in `value` with `rewrite` applied; objects rebuilt, nothing shared with the input. */
+const mapStrings = (value: Json, rewrite: (text: string) => string): Json => {
+  if (typeof value === 'string') return rewrite(value);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, rewrite));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, rewrite)]));
+  return value;
+};
+
+/**
+ * A recipe of docs/providers.md (its folder, test/fixtures/provider-recipes/<name>) pointed at
+ * the double: each of `hosts` (`login.salesforce.com`) becomes the double's `localhost:<port>`
+ * over http — in URLs, in template hosts (whose `protocol` turns `http`) and in allowed_hosts,
+ * to which the double's host is added (localhost fixes no registrable domain). Everything else
+ * is the recipe as documented. Returns the folder, for APP_DIR.
+ */
+export function recipeApp(name: string, double: ProviderDouble, hosts: readonly string[]): string {
+  const source = join(__dirname, '..', 'fixtures', 'provider-recipes', name);
+  const read = (file: string): Json | undefined => {
+    try {
+      return JSON.parse(readFileSync(join(source, file), 'utf8')) as Json;
+    } catch {
+      return undefined;
+    }
+  };
+  const escaped = hosts.map((host) => host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp(`(https://)?(${escaped.join('|')})(?![\\w.-])`, 'g');
+  const rewrite = (text: string) =>
+    text.replace(
+      pattern,
+      (_whole, scheme: string | undefined) => `${scheme === undefined ? '' : 'http://'}${double.host}`,
+    );
+  const oauth = mapStrings(read('config/oauth_config.json') ?? {}, rewrite) as {
+    integrations?: Record<string, { handshake?: { allowed_hosts?: string[] } }>;
+  };
+  for (const integration of Object.values(oauth.integrations ?? {})) {
+    integration.handshake ??= {};
+    integration.handshake.allowed_hosts = [...(integration.handshake.allowed_hosts ?? []), double.host];
+  }
+  const requests = mapStrings(read('config/requests.json') ?? {}, rewrite) as Record<
+    string,
+    { schema?: { host?: string; protocol?: string } }
+  >;
+  for (const template of Object.values(requests))
+    if (template.schema?.host?.includes(double.host)) template.schema.protocol = 'http';
+  const iparams = read('config/iparams.json');
+  return writeApp({ oauthConfig: oauth, requests, ...(iparams === undefined ? {} : { iparams }) });
 }
