@@ -81,7 +81,7 @@ describe('Figma: handshake.refresh_url', () => {
     const { tokens } = await storedTokens(installation.id, 'figma');
     expect(tokens).toMatchObject({ accessToken: 'figu-2', refreshToken: 'figr-1' });
     const [shown] = await accountsOf(installation.id, 'figma');
-    expect(shown?.lastRefreshedAt).not.toBeNull();
+    expect(refreshed.body).toMatchObject({ outcome: 'refreshed' });
     expect(Date.parse(shown?.expiresAt ?? '') - Date.now()).toBeGreaterThan((NINETY_DAYS - 60) * 1000);
     // Act: an invoke
     const { envelope } = await invoke(installation, { template: 'me' });

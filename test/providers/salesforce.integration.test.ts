@@ -8,9 +8,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { invoke } from '../invoke/support/invoke-api';
-import { accountsOf, createInstallation, storedTokens, useHarness } from '../support/harness';
+import {
+  ADMIN,
+  accountsOf,
+  bearer,
+  createInstallation,
+  storedTokens,
+  useHarness,
+  world,
+} from '../support/harness';
 import {
   connectOverApi,
+  type ProviderCall,
   type ProviderDouble,
   recipeApp,
   refreshOverApi,
@@ -38,13 +47,15 @@ useHarness({
 
 const TOKEN = '/services/oauth2/token';
 
-/** Salesforce's token answers: the org's facts every time, a refresh token only for the code. */
-const answerAs = (instanceUrl: string) => (call: { method: string; path: string }, count: number) =>
+/** Salesforce's token answers: the org's facts every time, a refresh token only for a code. */
+const answerAs = (instanceUrl: string) => (call: ProviderCall, count: number) =>
   call.path === TOKEN
     ? {
         body: {
           access_token: `00Dxx!at-${count}`,
-          ...(count === 1 ? { refresh_token: 'sf-rt-1' } : {}),
+          ...(new URLSearchParams(call.body).get('grant_type') === 'authorization_code'
+            ? { refresh_token: 'sf-rt-1' }
+            : {}),
           instance_url: instanceUrl,
           id: `${instanceUrl}/id/00Dxx0000001gPL/005xx000001Sv6A`,
           issued_at: String(Date.now()),
@@ -126,5 +137,48 @@ describe('Salesforce (docs/providers.md recipe): the API host from instance_url'
     expect(envelope).toMatchObject({ code: 'INVALID_HOST', attempts: 0 });
     expect(envelope.response).toContain('is not in handshake.allowed_hosts');
     expect(provider().calls.slice(before)).toEqual([]);
+  });
+
+  it('an imported grant keeps its instance_url: invoke calls that host, a refresh keeps its refresh token', async () => {
+    // Prepare: a grant moved from another broker, with the fact the templates need.
+    const installation = await createInstallation();
+    provider().answer = answerAs(provider().origin);
+    const imported = await fetch(
+      `${world.api.url}/installations/${installation.id}/integrations/salesforce/import`,
+      {
+        method: 'POST',
+        headers: bearer(ADMIN),
+        body: JSON.stringify({
+          account: 'moved',
+          access_token: '00Dxx!imported',
+          refresh_token: 'sf-rt-imported',
+          extra: { instance_url: provider().origin },
+        }),
+      },
+    );
+    expect(imported.status).toBe(200);
+    const tokenCalls = provider().callsTo(TOKEN).length;
+    // Act: an invoke, then a refresh
+    const first = await invoke(installation, {
+      template: 'getAccount',
+      account: 'moved',
+      context: { account_id: '001xx' },
+    });
+    const refreshed = await refreshOverApi(installation.id, 'salesforce', 'moved');
+    // Assess
+    expect(first.envelope.status).toBe(200);
+    expect(provider().callsTo('/services/data/v62.0/sobjects/Account/001xx')[0]?.headers.authorization).toBe(
+      'Bearer 00Dxx!imported',
+    );
+    expect(refreshed.status).toBe(200);
+    expect(provider().formOf(provider().callsTo(TOKEN)[tokenCalls])).toMatchObject({
+      grant_type: 'refresh_token',
+      refresh_token: 'sf-rt-imported',
+    });
+    const { tokens } = await storedTokens(installation.id, 'salesforce', 'moved');
+    expect(tokens).toMatchObject({
+      refreshToken: 'sf-rt-imported',
+      extra: { instance_url: provider().origin },
+    });
   });
 });
