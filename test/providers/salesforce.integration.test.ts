@@ -181,4 +181,31 @@ describe('Salesforce (docs/providers.md recipe): the API host from instance_url'
       extra: { instance_url: provider().origin },
     });
   });
+
+  it('a session that ended before the assumed lifetime: the 401 refreshes once and the retry succeeds', async () => {
+    // Prepare: the org's session timeout is shorter than 2 hours; the API says so with a 401.
+    const installation = await createInstallation();
+    const salesforce = answerAs(provider().origin);
+    provider().answer = (call, count) =>
+      call.path === '/services/data/v62.0/sobjects/Account/001ended' && count === 1
+        ? { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] }
+        : salesforce(call, count);
+    await connectOverApi(installation.id, { integration: 'salesforce', account: 'short-session' });
+    const tokenCalls = provider().callsTo(TOKEN).length;
+    // Act
+    const { envelope } = await invoke(installation, {
+      template: 'getAccount',
+      account: 'short-session',
+      context: { account_id: '001ended' },
+    });
+    // Assess
+    expect(envelope).toMatchObject({ status: 200, attempts: 2 });
+    const calls = provider().callsTo('/services/data/v62.0/sobjects/Account/001ended');
+    expect(provider().callsTo(TOKEN)).toHaveLength(tokenCalls + 1);
+    const { tokens } = await storedTokens(installation.id, 'salesforce', 'short-session');
+    expect(calls.map((call) => call.headers.authorization)).toEqual([
+      expect.not.stringContaining(tokens?.accessToken ?? ''),
+      `Bearer ${tokens?.accessToken}`,
+    ]);
+  });
 });
