@@ -2,7 +2,8 @@
  * Authorization requests as two providers want them, through the HTTP API (issue 18, "renamed
  * authorize parameters" and "empty authorize parameters cannot be dropped"): Printful reads the
  * redirect URI as `redirect_url` (`authorize_param_names`); Pipedrive refuses `scope=` sent
- * empty, its scopes being set on the app (`drop_empty_authorize_params` with `scope: ""`).
+ * empty, its scopes being set on the app (`drop_empty_authorize_params` with `scope: ""`);
+ * TikTok names the client `client_key`, on the authorization request and at its token endpoint.
  * Each then completes the code exchange, a refresh and an invoke.
  */
 import { invoke } from '../invoke/support/invoke-api';
@@ -57,11 +58,21 @@ useHarness({
               allowed_hosts: [provider().host],
             },
           }),
+          tiktok: integration(provider(), 'tiktok', {
+            options: { scope: 'user.info.basic' },
+            handshake: {
+              authorize_param_names: { client_id: 'client_key' },
+              token_params: { client_key: 'tiktok-client' },
+              refresh_params: { client_key: 'tiktok-client' },
+              allowed_hosts: [provider().host],
+            },
+          }),
         },
       },
       requests: {
         stores: template(provider(), 'printful', '/printful/stores'),
         deals: template(provider(), 'pipedrive', '/pipedrive/api/v1/deals'),
+        userInfo: template(provider(), 'tiktok', '/tiktok/v2/user/info/'),
       },
     }),
   }),
@@ -123,5 +134,27 @@ describe('authorization-request parameters', () => {
       `Bearer ${flow.stored.tokens?.accessToken}`,
     );
     expect(flow.stored.tokens?.accessToken).toBe('at-2');
+  });
+
+  it('TikTok: names the client client_key on the authorization request and in each token request', async () => {
+    // Act
+    const flow = await connectRefreshInvoke('tiktok', 'userInfo');
+    // Assess
+    expect(flow.connected.status).toBe(200);
+    const query = flow.connected.authorize.searchParams;
+    expect(query.get('client_key')).toBe('tiktok-client');
+    expect(query.has('client_id')).toBe(false);
+    expect(provider().formOf(flow.tokenCalls[0])).toMatchObject({
+      grant_type: 'authorization_code',
+      client_key: 'tiktok-client',
+    });
+    expect(flow.refreshed.status).toBe(200);
+    expect(provider().formOf(flow.tokenCalls[1])).toMatchObject({
+      grant_type: 'refresh_token',
+      refresh_token: 'rt-1',
+      client_key: 'tiktok-client',
+    });
+    expect(flow.invoked.envelope.status).toBe(200);
+    expect(provider().callsTo('/tiktok/v2/user/info/')[0]?.headers.authorization).toBe('Bearer at-2');
   });
 });
