@@ -83,12 +83,15 @@ const documented = recipes(fileBlocks(readFileSync(PROVIDERS_DOC, 'utf8')));
 const load = (name: string) => loadApp(readAppDir(join(RECIPES, name)));
 
 describe('provider recipes (docs/providers.md ↔ test/fixtures/provider-recipes)', () => {
-  it('document exactly the fixture folders, the six providers among them', () => {
+  it('document exactly the fixture folders, the providers among them', () => {
     // Act
     const names = documented.map((recipe) => recipe.integration).sort();
     // Assess
     expect(names).toEqual(fixtureFolders);
-    expect(names).toEqual(['asana', 'freshservice', 'github', 'google', 'hubspot', 'microsoft', 'paypal']);
+    expect(names).toEqual(
+      expect.arrayContaining(['asana', 'freshservice', 'github', 'google', 'hubspot', 'microsoft', 'paypal']),
+    );
+    expect(names).toEqual(expect.arrayContaining(['notion', 'quickbooks', 'salesforce']));
   });
 
   describe.each(fixtureFolders)('%s', (name) => {
@@ -139,6 +142,19 @@ describe('provider recipes (docs/providers.md ↔ test/fixtures/provider-recipes
     ],
     ['github', {}, 'https://github.com/login/oauth/authorize', 'https://github.com/login/oauth/access_token'],
     ['asana', {}, 'https://app.asana.com/-/oauth_authorize', 'https://app.asana.com/-/oauth_token'],
+    [
+      'salesforce',
+      {},
+      'https://login.salesforce.com/services/oauth2/authorize',
+      'https://login.salesforce.com/services/oauth2/token',
+    ],
+    [
+      'quickbooks',
+      {},
+      'https://appcenter.intuit.com/connect/oauth2',
+      'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer',
+    ],
+    ['notion', {}, 'https://api.notion.com/v1/oauth/authorize', 'https://api.notion.com/v1/oauth/token'],
   ])('%s renders its authorize and token URLs', (name, oauthIparams, authorizeUrl, tokenUrl) => {
     // Act
     const integration = load(name).app?.integrations.get(name);
@@ -157,6 +173,20 @@ describe('provider recipes (docs/providers.md ↔ test/fixtures/provider-recipes
     expect(settings('microsoft')?.refreshParams).toEqual({ scope: 'offline_access User.Read Mail.Read' });
     expect(settings('google')?.revocationUrl).toBeDefined();
     expect(settings('asana')?.revocationUrl).toBeDefined();
+    expect(settings('salesforce')).toMatchObject({
+      keepFields: ['instance_url'],
+      defaultLifetimeSeconds: 7200,
+    });
+    expect(settings('quickbooks')).toMatchObject({
+      clientAuth: 'client_secret_basic',
+      callbackParams: ['realmId'],
+    });
+    expect(settings('notion')).toMatchObject({
+      tokenRequest: 'json',
+      clientAuth: 'client_secret_basic',
+      pkce: false,
+      defaultLifetimeSeconds: null,
+    });
     expect(load('google').app?.integrations.get('google')?.options).toMatchObject({
       access_type: 'offline',
       prompt: 'consent',
