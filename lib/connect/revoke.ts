@@ -1,9 +1,9 @@
+import { factsOf } from '../accounts/facts';
 import type { AccountRecord } from '../accounts/record';
-import { renderTemplate } from '../app';
-import { providerUrlRefusal } from '../app/allowed-hosts';
 import { EgressError } from '../egress';
 import { applyClientAuth } from '../oauth/client-auth';
 import { clientCredentials } from '../oauth/client-credentials';
+import { renderProviderUrl } from '../oauth/provider-url';
 import { logger } from '../observability/logger';
 import { openTokenSet } from '../tokens/token-set';
 import type { ConnectDeps } from './deps';
@@ -30,20 +30,23 @@ async function revokeOne(deps: ConnectDeps, record: AccountRecord): Promise<void
     'content-type': 'application/x-www-form-urlencoded',
   };
   applyClientAuth(integration.settings.clientAuth, credentials, form, headers);
-  const url = renderTemplate(template, { oauth_iparams: oauthIparams });
   const ids = {
     installationId: record.installationId,
     integration: record.integration,
     account: record.account,
   };
-  const refusal = providerUrlRefusal(integration, template, url, {
-    clientSecret: credentials.clientSecret,
-    oauthIparams,
-  });
-  if (refusal !== undefined) {
-    logger.warn('revocation not sent: its host is not allowed', ids);
+  const account = factsOf(oauthIparams, tokens.extra);
+  const rendered = renderProviderUrl(
+    integration,
+    template,
+    { oauthIparams, account },
+    credentials.clientSecret,
+  );
+  if ('refusal' in rendered) {
+    logger.warn('revocation not sent: its URL is not allowed', ids);
     return;
   }
+  const url = rendered.url;
   const response = await deps.egress.send({
     url,
     method: 'POST',

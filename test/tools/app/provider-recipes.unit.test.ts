@@ -154,7 +154,7 @@ describe('provider recipes (docs/providers.md ↔ test/fixtures/provider-recipes
     // Assess
     expect(settings('freshservice')?.clientAuth).toBe('client_secret_basic');
     expect(settings('github')?.defaultLifetimeSeconds).toBeNull();
-    expect(settings('microsoft')?.refreshParams).toEqual({ scope: 'offline_access User.Read Mail.Read' });
+    expect(settings('microsoft')?.refreshParams.scope?.source).toBe('offline_access User.Read Mail.Read');
     expect(settings('google')?.revocationUrl).toBeDefined();
     expect(settings('asana')?.revocationUrl).toBeDefined();
     expect(load('google').app?.integrations.get('google')?.options).toMatchObject({
