@@ -25,6 +25,14 @@ export type TokenType = 'account' | 'agent' | 'client';
 export const isClientGrant = (integration: Pick<Integration, 'tokenType'>): boolean =>
   integration.tokenType === 'client';
 
+/**
+ * Whether the integration's tokens are renewed without a refresh token: the client's own grant,
+ * or a refresh of the access token itself (`refresh_request.token`, Instagram).
+ */
+export const renewsWithoutRefreshToken = (
+  integration: Pick<Integration, 'tokenType' | 'settings'>,
+): boolean => isClientGrant(integration) || integration.settings.refreshRequest?.token === 'access_token';
+
 /** One OAuth configuration. The older single form of oauth_config.json becomes one named `default`. */
 export interface Integration {
   readonly name: string;

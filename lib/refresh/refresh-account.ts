@@ -10,7 +10,7 @@ import type {
   TokenSet,
 } from '../accounts/record';
 import { afterRefresh, type RefreshTransition } from '../accounts/transitions';
-import { type App, type Integration, isClientGrant } from '../app/model';
+import { type App, type Integration, isClientGrant, renewsWithoutRefreshToken } from '../app/model';
 import type { Egress } from '../egress';
 import { ConflictError, NamedError, NotFoundError } from '../errors';
 import { issue } from '../events/outbox';
@@ -105,7 +105,7 @@ export async function refreshAccount(
   const integration = deps.app.integrations.get(key.integration);
   if (integration === undefined) return { kind: 'skipped', reason: 'not_refreshable' };
   const startedAt = deps.now().getTime();
-  const renewsItself = isClientGrant(integration);
+  const renewsItself = renewsWithoutRefreshToken(integration);
   const lease = await deps.accounts.acquireLease(
     key,
     {

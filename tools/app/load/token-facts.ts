@@ -40,6 +40,14 @@ function uses(tokenUrl: Template, settings: HandshakeSettings, where: Where, set
   ];
 }
 
+/** What may be read there, for the message. */
+function knownFacts(facts: ReadonlySet<string>, atExchange: boolean): string {
+  const names = facts.size === 0 ? 'none is declared' : `one of ${[...facts].join(', ')}`;
+  return atExchange
+    ? `${names}: the oauth_iparams and callback_params (kept token-response fields come with its answer)`
+    : `${names}: the oauth_iparams, callback_params and keep_fields`;
+}
+
 function checkUse(
   use: Use,
   known: { readonly exchange: ReadonlySet<string>; readonly stored: ReadonlySet<string> },
@@ -60,7 +68,7 @@ function checkUse(
       sink.error(
         use.where,
         `${use.label} uses account.${fact}, which ${use.atExchange ? 'the code exchange' : 'the account'} does not have`,
-        `${[...facts].join(', ') || 'no fact'}: ${use.atExchange ? 'oauth_iparams and callback_params (kept token-response fields come with the answer)' : 'oauth_iparams, callback_params and keep_fields'}`,
+        knownFacts(facts, use.atExchange),
       );
     } else if (use.inUrl && secrets.has(fact)) {
       sink.error(
