@@ -1,7 +1,7 @@
 import { factsOf } from '../accounts/facts';
 import type { AccountRecord } from '../accounts/record';
 import { EgressError } from '../egress';
-import { applyClientAuth } from '../oauth/client-auth';
+import { applyClientAuth, renamed } from '../oauth/client-auth';
 import { clientCredentials } from '../oauth/client-credentials';
 import { renderProviderUrl } from '../oauth/provider-url';
 import { logger } from '../observability/logger';
@@ -24,12 +24,14 @@ async function revokeOne(deps: ConnectDeps, record: AccountRecord): Promise<void
     tokens.refreshToken === undefined
       ? [tokens.accessToken, 'access_token']
       : [tokens.refreshToken, 'refresh_token'];
-  const form = new URLSearchParams({ token, token_type_hint: hint });
+  const params = new URLSearchParams({ token, token_type_hint: hint });
   const headers: Record<string, string> = {
     ...integration.customHeaders,
     'content-type': 'application/x-www-form-urlencoded',
   };
-  applyClientAuth(integration.settings.clientAuth, credentials, form, headers);
+  applyClientAuth(integration.settings.clientAuth, credentials, params, headers);
+  // The client is named as on the token request (TikTok's client_key).
+  const form = renamed(params, integration.settings.tokenParamNames);
   const ids = {
     installationId: record.installationId,
     integration: record.integration,

@@ -1,7 +1,7 @@
 import type { Integration } from '../app/model';
 import { renderTemplate, TemplateRenderError } from '../app/template';
 import { type Egress, EgressError } from '../egress';
-import { applyClientAuth } from './client-auth';
+import { applyClientAuth, renamed } from './client-auth';
 import type { ClientCredentials } from './client-credentials';
 import { renderProviderUrl, templateScope } from './provider-url';
 import { type ParsedTokens, parseBody, parseTokens, providerError } from './token-response';
@@ -83,8 +83,7 @@ function requestParts(request: TokenRequest, url: string): RequestParts {
   // A GET puts its parameters in the URL, where a client secret must never be: such a refresh sends none.
   const get = refresh && settings.refreshRequest?.method === 'GET';
   if (!get) applyClientAuth(settings.clientAuth, credentials, protocol, headers);
-  const names: Readonly<Record<string, string | undefined>> = settings.tokenParamNames;
-  for (const [name, value] of protocol) form.set((Object.hasOwn(names, name) && names[name]) || name, value);
+  for (const [name, value] of renamed(protocol, settings.tokenParamNames)) form.set(name, value);
   if (get) {
     const target = new URL(url);
     for (const [name, value] of form) target.searchParams.set(name, value);
