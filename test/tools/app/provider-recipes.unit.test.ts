@@ -89,7 +89,18 @@ describe('provider recipes (docs/providers.md ↔ test/fixtures/provider-recipes
     // Assess
     expect(names).toEqual(fixtureFolders);
     expect(names).toEqual(
-      expect.arrayContaining(['asana', 'freshservice', 'github', 'google', 'hubspot', 'instagram', 'microsoft', 'paypal', 'tiktok', 'zoho']),
+      expect.arrayContaining([
+        'asana',
+        'freshservice',
+        'github',
+        'google',
+        'hubspot',
+        'instagram',
+        'microsoft',
+        'paypal',
+        'tiktok',
+        'zoho',
+      ]),
     );
   });
 
