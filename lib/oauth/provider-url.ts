@@ -31,7 +31,9 @@ function valueRefusal(segment: Segment, index: number, scope: TemplateScope): st
   if (index === 0)
     return ORIGIN.test(value) ? undefined : 'the value that makes up its scheme and host is not an origin';
   const fromAccount = referencedNames({ source: '', segments: [segment] }).some((n) => n.root === 'account');
-  return fromAccount && !WORD.test(value) ? 'an account fact in it is more than one word' : undefined;
+  // `..` is a word but walks up the provider's path.
+  const word = WORD.test(value) && value !== '.' && value !== '..';
+  return fromAccount && !word ? 'an account fact in it is more than one word' : undefined;
 }
 
 /**

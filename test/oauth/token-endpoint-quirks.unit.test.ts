@@ -135,12 +135,12 @@ describe('a token URL read from the account', () => {
     expect(sent).toEqual([]);
   });
 
-  it('refuses a fact inside the URL that is more than one word', async () => {
+  it.each([
+    ['a host and a path', 'https://<%= account.dc %>.zoho.com/oauth/v2/token', 'evil.example/x?'],
+    ['a walk up the path', 'https://accounts.zoho.com/<%= account.dc %>/token', '..'],
+  ])('refuses a fact inside the URL that is more than one word: %s', async (_what, url, dc) => {
     // Act
-    const { result, sent } = await call(
-      integration({}, 'https://<%= account.dc %>.zoho.com/oauth/v2/token'),
-      { dc: 'evil.example/x?' },
-    );
+    const { result, sent } = await call(integration({}, url), { dc });
     // Assess
     expect(result).toEqual({
       kind: 'refused',
