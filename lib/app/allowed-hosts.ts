@@ -1,4 +1,4 @@
-import { urlHostIsChosen } from './host-skeleton';
+import { urlHostIsChosen, urlHostNames } from './host-skeleton';
 import type { AllowedHost, Integration } from './model';
 import type { Template } from './template/ast';
 import { renderTemplate } from './template/render';
@@ -114,11 +114,21 @@ function isOauthIparam(template: Template): boolean {
 export const clientFromInstaller = (integration: Pick<Integration, 'clientId' | 'clientSecret'>): boolean =>
   isOauthIparam(integration.clientId) && isOauthIparam(integration.clientSecret);
 
-/** Whether a provider URL needs allowed_hosts: its host is the installer's choice and the client is not theirs. */
+/**
+ * Whether a chosen host is read from the account (`account.accounts_server`): a callback
+ * parameter or a token-response field, which the installer's own client does not make theirs.
+ */
+export const hostFromAccount = (url: Template): boolean =>
+  urlHostNames(url).some((name) => name.root === 'account');
+
+/**
+ * Whether a provider URL needs allowed_hosts: its host is chosen, by the account or by the
+ * installer while the client is not theirs.
+ */
 export const needsAllowedHosts = (
   integration: Pick<Integration, 'clientId' | 'clientSecret'>,
   url: Template,
-): boolean => urlHostIsChosen(url) && !clientFromInstaller(integration);
+): boolean => urlHostIsChosen(url) && (hostFromAccount(url) || !clientFromInstaller(integration));
 
 /**
  * Why a request to a provider URL (rendered from `template` with the account's oauth_iparams)
@@ -144,6 +154,8 @@ export function providerUrlRefusal(
     return urlAllowed(patterns, url) ? undefined : `host ${url.host} is not in handshake.allowed_hosts`;
   }
   if (!urlHostIsChosen(template)) return undefined;
+  if (hostFromAccount(template))
+    return `host ${url.host} comes from the account and the integration declares no handshake.allowed_hosts`;
   const entered = renderTemplate(integration.clientSecret, { oauth_iparams: request.oauthIparams });
   return clientFromInstaller(integration) && request.clientSecret === entered
     ? undefined

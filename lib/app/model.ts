@@ -25,6 +25,14 @@ export type TokenType = 'account' | 'agent' | 'client';
 export const isClientGrant = (integration: Pick<Integration, 'tokenType'>): boolean =>
   integration.tokenType === 'client';
 
+/**
+ * Whether the integration's tokens are renewed without a refresh token: the client's own grant,
+ * or a refresh of the access token itself (`refresh_request.token`, Instagram).
+ */
+export const renewsWithoutRefreshToken = (
+  integration: Pick<Integration, 'tokenType' | 'settings'>,
+): boolean => isClientGrant(integration) || integration.settings.refreshRequest?.token === 'access_token';
+
 /** One OAuth configuration. The older single form of oauth_config.json becomes one named `default`. */
 export interface Integration {
   readonly name: string;
@@ -58,6 +66,34 @@ export const RENAMABLE_AUTHORIZE_PARAMS = AUTHORIZE_PROTOCOL_PARAMS.filter(
   (name): name is Exclude<AuthorizeProtocolParam, 'state'> => name !== 'state',
 );
 
+/** The parameters Handshake itself sets on a token request (code exchange, refresh, client grant). */
+export const TOKEN_PROTOCOL_PARAMS = [
+  'grant_type',
+  'code',
+  'redirect_uri',
+  'code_verifier',
+  'refresh_token',
+  'scope',
+  'client_id',
+  'client_secret',
+] as const;
+export type TokenProtocolParam = (typeof TOKEN_PROTOCOL_PARAMS)[number];
+
+/**
+ * `handshake.refresh_request`: a refresh that is not a POSTed refresh_token grant. Instagram and
+ * Threads refresh the long-lived access token itself with a GET; such a GET carries no client
+ * credentials, and its token is in the query because the provider designed it so.
+ */
+export interface RefreshRequest {
+  readonly method: 'GET' | 'POST';
+  /** The grant_type value sent (`ig_refresh_token`). */
+  readonly grantType: string;
+  /** Which of the account's tokens is renewed: the refresh token, or the access token itself. */
+  readonly token: 'refresh_token' | 'access_token';
+  /** The parameter that carries it. */
+  readonly tokenParam: string;
+}
+
 export type ClientAuth = 'client_secret_basic' | 'client_secret_post';
 /** How a token request's parameters are encoded: a form (RFC 6749) or a JSON object. */
 export type TokenRequestEncoding = 'form' | 'json';
@@ -88,10 +124,16 @@ export interface HandshakeSettings {
   readonly codeParam: string;
   /** Callback query parameters kept with the account (QuickBooks `realmId`), sealed like its tokens. */
   readonly callbackParams: readonly string[];
-  /** Extra form parameters of the code exchange. */
-  readonly tokenParams: Readonly<Record<string, string>>;
-  /** Extra form parameters of a refresh. */
-  readonly refreshParams: Readonly<Record<string, string>>;
+  /** A kept callback parameter → the account fact it is kept as, when not its own name (`accounts-server` → `accounts_server`). */
+  readonly callbackFactNames: Readonly<Record<string, string>>;
+  /** Extra parameters of the code exchange; templates of `oauth_iparams` and `account` (the facts known then). */
+  readonly tokenParams: Readonly<Record<string, Template>>;
+  /** Extra parameters of a refresh; templates of the stored account's facts. */
+  readonly refreshParams: Readonly<Record<string, Template>>;
+  /** A parameter of the token request → the name this provider wants (TikTok's `client_key`). */
+  readonly tokenParamNames: Readonly<Partial<Record<TokenProtocolParam, string>>>;
+  /** How a refresh is asked for when not as RFC 6749 §6 says (Instagram's GET with the access token). */
+  readonly refreshRequest: RefreshRequest | undefined;
   readonly scopeSeparator: string;
   readonly tokenResponse: TokenResponsePaths;
   readonly expiresInUnit: ExpiresInUnit;

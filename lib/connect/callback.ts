@@ -1,3 +1,4 @@
+import { factsOf } from '../accounts/facts';
 import { renderTemplate } from '../app';
 import type { Integration } from '../app/model';
 import { type StateField, stateAad } from '../crypto/aad';
@@ -14,7 +15,7 @@ import { cleanProviderText, type ParsedTokens } from '../oauth/token-response';
 import { logger } from '../observability/logger';
 import type { PendingRecord } from '../store/ports';
 import { clearBrowserBinding, isSameBrowser } from './browser-binding';
-import { withCallbackParams } from './callback-params';
+import { callbackFacts, withCallbackParams } from './callback-params';
 import { logClientNotConfigured } from './client-setup';
 import { type ConnectDeps, redirectUri } from './deps';
 import { expectedIssuer, issuerProblem } from './issuer';
@@ -159,6 +160,23 @@ async function stored(write: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
+/** RFC 9207, before the code is used: a response from another server must not reach our token endpoint. */
+async function issuerCheck(
+  deps: ConnectDeps,
+  integration: Integration,
+  oauthIparams: Readonly<Record<string, string>>,
+  iss: string | undefined,
+) {
+  const authorizeUrl = renderTemplate(integration.authorizeUrl, { oauth_iparams: oauthIparams });
+  const expected = await expectedIssuer(
+    deps.egress,
+    integration.settings,
+    authorizeUrl,
+    deps.now().getTime(),
+  );
+  return issuerProblem(expected, iss);
+}
+
 async function exchange(
   deps: ConnectDeps,
   state: PendingRecord,
@@ -177,15 +195,7 @@ async function exchange(
   const fail = (error: string, description: string | undefined, failedAt: 'provider' | 'deployment') =>
     done(deps, state, integration, { success: false, error, description, failedAt });
 
-  // RFC 9207, before the code is used: a response from another server must not reach our token endpoint.
-  const authorizeUrl = renderTemplate(integration.authorizeUrl, { oauth_iparams: oauthIparams });
-  const expected = await expectedIssuer(
-    deps.egress,
-    integration.settings,
-    authorizeUrl,
-    deps.now().getTime(),
-  );
-  const issue = issuerProblem(expected, query.iss);
+  const issue = await issuerCheck(deps, integration, oauthIparams, query.iss);
   if (issue !== undefined) return fail(issue.error, issue.description, issue.failedAt);
   const codeParam = integration.settings.codeParam;
   const code = query[codeParam];
@@ -199,6 +209,8 @@ async function exchange(
     {
       integration,
       oauthIparams,
+      // Kept token-response fields do not exist yet: the facts of the form and the callback.
+      facts: factsOf(oauthIparams, callbackFacts(integration.settings, query)),
       credentials,
       grant: {
         grant_type: 'authorization_code',

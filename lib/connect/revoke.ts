@@ -1,9 +1,9 @@
+import { factsOf } from '../accounts/facts';
 import type { AccountRecord } from '../accounts/record';
-import { renderTemplate } from '../app';
-import { providerUrlRefusal } from '../app/allowed-hosts';
 import { EgressError } from '../egress';
-import { applyClientAuth } from '../oauth/client-auth';
+import { applyClientAuth, renamed } from '../oauth/client-auth';
 import { clientCredentials } from '../oauth/client-credentials';
+import { renderProviderUrl } from '../oauth/provider-url';
 import { logger } from '../observability/logger';
 import { openTokenSet } from '../tokens/token-set';
 import type { ConnectDeps } from './deps';
@@ -24,26 +24,31 @@ async function revokeOne(deps: ConnectDeps, record: AccountRecord): Promise<void
     tokens.refreshToken === undefined
       ? [tokens.accessToken, 'access_token']
       : [tokens.refreshToken, 'refresh_token'];
-  const form = new URLSearchParams({ token, token_type_hint: hint });
+  const params = new URLSearchParams({ token, token_type_hint: hint });
   const headers: Record<string, string> = {
     ...integration.customHeaders,
     'content-type': 'application/x-www-form-urlencoded',
   };
-  applyClientAuth(integration.settings.clientAuth, credentials, form, headers);
-  const url = renderTemplate(template, { oauth_iparams: oauthIparams });
+  applyClientAuth(integration.settings.clientAuth, credentials, params, headers);
+  // The client is named as on the token request (TikTok's client_key).
+  const form = renamed(params, integration.settings.tokenParamNames);
   const ids = {
     installationId: record.installationId,
     integration: record.integration,
     account: record.account,
   };
-  const refusal = providerUrlRefusal(integration, template, url, {
-    clientSecret: credentials.clientSecret,
-    oauthIparams,
-  });
-  if (refusal !== undefined) {
-    logger.warn('revocation not sent: its host is not allowed', ids);
+  const account = factsOf(oauthIparams, tokens.extra);
+  const rendered = renderProviderUrl(
+    integration,
+    template,
+    { oauthIparams, account },
+    credentials.clientSecret,
+  );
+  if ('refusal' in rendered) {
+    logger.warn('revocation not sent: its URL is not allowed', ids);
     return;
   }
+  const url = rendered.url;
   const response = await deps.egress.send({
     url,
     method: 'POST',

@@ -1,7 +1,7 @@
 import type { EventPolicy } from '../accounts/events';
 import type { AccountKey, AuthorizedAccount, TokenSet } from '../accounts/record';
 import { authorized, reconnected } from '../accounts/transitions';
-import type { Integration } from '../app/model';
+import { type Integration, renewsWithoutRefreshToken } from '../app/model';
 import { ConflictError } from '../errors';
 import { issue } from '../events/outbox';
 import type { ParsedTokens } from '../oauth/token-response';
@@ -38,6 +38,7 @@ export async function storeAuthorizedTokens(
     tokens,
     oauthIparams,
     settings: integration.settings,
+    renewsItself: renewsWithoutRefreshToken(integration),
     seal: (set: TokenSet) => sealTokenSet(deps.vault, key, set),
   };
   for (let attempt = 1; ; attempt++) {

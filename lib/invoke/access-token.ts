@@ -64,7 +64,8 @@ export class AccessTokens {
     const token = await this.open(key, record);
     const { expiresAt } = record;
     if (expiresAt === undefined || isFreshEnough(record, this.deps.now().getTime())) return token;
-    if (record.tokens.refreshToken === undefined && !renewsItself) return token;
+    if (record.tokens.refreshToken === undefined && !this.deps.refresher.needsNoRefreshToken(key))
+      return token;
     const settled = await this.deps.refresher.refresh(
       key,
       { kind: 'replace', accessToken: token.sealed },

@@ -1,3 +1,4 @@
+import { factsOf } from '../accounts/facts';
 import type { AccountRecord } from '../accounts/record';
 import { urlAllowed } from '../app/allowed-hosts';
 import { domainIsFixed, skeletonOf } from '../app/host-skeleton';
@@ -9,13 +10,9 @@ import { TemplateRequestError } from '../errors';
 import type { OpenMemo } from '../tokens/open-memo';
 import type { Vault } from '../tokens/vault';
 
-/** Never an account fact, whatever keep_fields or a callback says: a template reads tokens as access_token. */
-const TOKEN_NAMES = ['access_token', 'refresh_token', 'id_token'];
-
 /**
- * `account.NAME`: the account's oauth_iparams, then its kept fields (captured callback
- * parameters, then kept token-response fields), a later source replacing an earlier name.
- * Opened through the memo, so an account's facts are decrypted once per ciphertext.
+ * `account.NAME` of a stored account (lib/accounts/facts.ts). Opened through the memo, so an
+ * account's facts are decrypted once per ciphertext.
  */
 export async function accountFacts(
   deps: { readonly vault: () => Promise<Vault>; readonly memo: OpenMemo },
@@ -35,9 +32,7 @@ export async function accountFacts(
             tokenAad(record.installationId, record.integration, record.account, field),
           ),
         );
-  const facts = { ...open(oauthIparams, 'oauth_iparams'), ...open(extra, 'extra') };
-  for (const name of TOKEN_NAMES) delete facts[name];
-  return facts;
+  return factsOf(open(oauthIparams, 'oauth_iparams'), open(extra, 'extra'));
 }
 
 /** The allowed_hosts of the template's integration, which a host read from the account must match. */

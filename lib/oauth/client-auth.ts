@@ -22,3 +22,13 @@ export function applyClientAuth(
   form.set('client_id', credentials.clientId);
   if (credentials.clientSecret !== '') form.set('client_secret', credentials.clientSecret);
 }
+
+/** The parameters under the names the provider wants (`handshake.token_param_names`, TikTok's `client_key`). */
+export function renamed(
+  params: URLSearchParams,
+  names: Readonly<Record<string, string | undefined>>,
+): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const [name, value] of params) out.set((Object.hasOwn(names, name) && names[name]) || name, value);
+  return out;
+}

@@ -71,10 +71,11 @@ function checkAccountFacts(integration: Integration, input: ImportGrantInput): R
   const checked = checkConnectForm(integration, new URLSearchParams({ ...input.oauthIparams }));
   const [problem] = Object.entries(checked.errors);
   if (problem !== undefined) throw refuse(`oauth_iparams.${problem[0]}`, problem[1]);
-  const { keepFields, callbackParams } = integration.settings;
-  const kept = [...keepFields, ...callbackParams];
-  // A dotted keep field (`team.id`) is kept nested, under its first name (`team`); a callback parameter as named.
-  const roots = new Set([...keepFields.map((field) => field.split('.')[0]), ...callbackParams]);
+  const { keepFields, callbackParams, callbackFactNames } = integration.settings;
+  const facts = callbackParams.map((name) => callbackFactNames[name] ?? name);
+  const kept = [...keepFields, ...facts];
+  // A dotted keep field (`team.id`) is kept nested, under its first name (`team`); a callback parameter under its fact name.
+  const roots = new Set([...keepFields.map((field) => field.split('.')[0]), ...facts]);
   for (const name of Object.keys(input.extra)) {
     if (!roots.has(name)) {
       throw refuse(
@@ -128,6 +129,7 @@ async function validated(
   const answer = await askProvider(deps, integration, {
     refreshToken: tokens.refreshToken,
     oauthIparams,
+    extra: tokens.extra,
   });
   if (answer.kind === 'tokens') {
     const fresh = answer.tokens;

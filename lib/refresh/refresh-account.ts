@@ -1,5 +1,6 @@
 import { isLeased, isRefreshable, leaseUntil } from '../accounts/decisions';
 import type { EventPolicy } from '../accounts/events';
+import { factsOf } from '../accounts/facts';
 import type {
   AccountKey,
   AccountRecord,
@@ -9,7 +10,7 @@ import type {
   TokenSet,
 } from '../accounts/record';
 import { afterRefresh, type RefreshTransition } from '../accounts/transitions';
-import { type App, type Integration, isClientGrant } from '../app/model';
+import { type App, type Integration, isClientGrant, renewsWithoutRefreshToken } from '../app/model';
 import type { Egress } from '../egress';
 import { ConflictError, NamedError, NotFoundError } from '../errors';
 import { issue } from '../events/outbox';
@@ -52,13 +53,19 @@ function skipReason(current: AccountRecord | undefined, now: number, renewsItsel
   return 'not_due';
 }
 
-/** How the integration renews: its client's own grant (token_type "client") or the refresh token. */
-const renewalGrant = (integration: Integration, refreshToken: string | undefined): TokenGrant | undefined =>
-  isClientGrant(integration)
-    ? { grant_type: 'client_credentials', scope: integration.options.scope }
-    : refreshToken === undefined
-      ? undefined
-      : { grant_type: 'refresh_token', refresh_token: refreshToken };
+type Renewable = Partial<Pick<TokenSet, 'accessToken' | 'refreshToken' | 'oauthIparams' | 'extra'>>;
+
+/**
+ * How the integration renews: its client's own grant (token_type "client"), the refresh token,
+ * or the access token itself (`refresh_request.token`, Instagram).
+ */
+function renewalGrant(integration: Integration, tokens: Renewable): TokenGrant | undefined {
+  if (isClientGrant(integration))
+    return { grant_type: 'client_credentials', scope: integration.options.scope };
+  const token =
+    integration.settings.refreshRequest?.token === 'access_token' ? tokens.accessToken : tokens.refreshToken;
+  return token === undefined ? undefined : { grant_type: 'refresh_token', refresh_token: token };
+}
 
 /**
  * One renewal at the token endpoint — a refresh_token grant, or a client_credentials one for a
@@ -67,14 +74,15 @@ const renewalGrant = (integration: Integration, refreshToken: string | undefined
 export async function askProvider(
   deps: Pick<RefreshDeps, 'secrets' | 'egress' | 'tokenTimeoutMs' | 'now'>,
   integration: Integration,
-  tokens: Pick<TokenSet, 'refreshToken' | 'oauthIparams'>,
+  tokens: Renewable,
 ): Promise<TokenResult> {
   const oauthIparams = tokens.oauthIparams ?? {};
-  const grant = renewalGrant(integration, tokens.refreshToken);
+  const grant = renewalGrant(integration, tokens);
   if (grant === undefined) return { kind: 'refused', reason: 'there is no refresh token' };
+  const facts = factsOf(oauthIparams, tokens.extra);
   try {
     const credentials = await clientCredentials(deps.secrets, integration, oauthIparams);
-    return await callTokenEndpoint({ integration, oauthIparams, credentials, grant }, deps.egress, {
+    return await callTokenEndpoint({ integration, oauthIparams, facts, credentials, grant }, deps.egress, {
       timeoutMs: deps.tokenTimeoutMs,
       now: () => deps.now().getTime(),
     });
@@ -97,7 +105,7 @@ export async function refreshAccount(
   const integration = deps.app.integrations.get(key.integration);
   if (integration === undefined) return { kind: 'skipped', reason: 'not_refreshable' };
   const startedAt = deps.now().getTime();
-  const renewsItself = isClientGrant(integration);
+  const renewsItself = renewsWithoutRefreshToken(integration);
   const lease = await deps.accounts.acquireLease(
     key,
     {

@@ -6,7 +6,7 @@ import type {
   ProviderError,
   ReauthorizationRequiredAccount,
 } from '../accounts/record';
-import { isClientGrant } from '../app/model';
+import { isClientGrant, renewsWithoutRefreshToken } from '../app/model';
 import type { Sealed } from '../crypto/sealed';
 import type { LeaseCondition } from '../store/ports';
 import { issueClientToken } from './issue-token';
@@ -108,6 +108,12 @@ export class Refresher {
     return integration !== undefined && isClientGrant(integration);
   }
 
+  /** Whether the account is renewed without a refresh token (client grant, refresh_request.token access_token). */
+  needsNoRefreshToken(key: AccountKey): boolean {
+    const integration = this.deps.app.integrations.get(key.integration);
+    return integration !== undefined && renewsWithoutRefreshToken(integration);
+  }
+
   /** `deadline` (epoch ms) bounds the whole ask, a token request included. */
   refresh(key: AccountKey, ask: RefreshAsk, deadline: number): Promise<Settled> {
     const id = flightKey(key, ask);
@@ -170,7 +176,7 @@ export class Refresher {
     let record = first;
     for (;;) {
       const now = this.deps.now().getTime();
-      const judged = judge(ask, record, { since, now, renewsItself: this.renewsItself(key) });
+      const judged = judge(ask, record, { since, now, renewsItself: this.needsNoRefreshToken(key) });
       if (judged.kind !== 'wait') return judged;
       if (this.deps.now().getTime() + POLL_MS >= deadline) return { kind: 'timed_out' };
       await sleep(POLL_MS);

@@ -73,6 +73,7 @@ function egressWith(allow: readonly string[]) {
 const exchange = (domain: string, clientSecret = 'secret-1'): TokenRequest => ({
   integration,
   oauthIparams: { domain, client_id: 'client-1', client_secret: 'secret-1' },
+  facts: {},
   credentials: { clientId: 'client-1', clientSecret },
   grant: { grant_type: 'authorization_code', code: 'code-1', redirect_uri: 'https://handshake.test/cb' },
 });

@@ -205,8 +205,11 @@ describe('app model details', () => {
       dropEmptyAuthorizeParams: false,
       codeParam: 'code',
       callbackParams: [],
-      tokenParams: { audience: 'api' },
-      refreshParams: { scope: 'read' },
+      callbackFactNames: {},
+      // A plain string is a template without expressions: it renders to itself.
+      tokenParams: { audience: { source: 'api', segments: [{ kind: 'text', text: 'api' }] } },
+      refreshParams: { scope: { source: 'read', segments: [{ kind: 'text', text: 'read' }] } },
+      tokenParamNames: {},
       scopeSeparator: ',',
       tokenResponse: {
         accessToken: 'data.token',

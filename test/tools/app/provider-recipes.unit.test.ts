@@ -89,7 +89,18 @@ describe('provider recipes (docs/providers.md ↔ test/fixtures/provider-recipes
     // Assess
     expect(names).toEqual(fixtureFolders);
     expect(names).toEqual(
-      expect.arrayContaining(['asana', 'freshservice', 'github', 'google', 'hubspot', 'microsoft', 'paypal']),
+      expect.arrayContaining([
+        'asana',
+        'freshservice',
+        'github',
+        'google',
+        'hubspot',
+        'instagram',
+        'microsoft',
+        'paypal',
+        'tiktok',
+        'zoho',
+      ]),
     );
     expect(names).toEqual(expect.arrayContaining(['notion', 'quickbooks', 'salesforce']));
   });
@@ -170,7 +181,7 @@ describe('provider recipes (docs/providers.md ↔ test/fixtures/provider-recipes
     // Assess
     expect(settings('freshservice')?.clientAuth).toBe('client_secret_basic');
     expect(settings('github')?.defaultLifetimeSeconds).toBeNull();
-    expect(settings('microsoft')?.refreshParams).toEqual({ scope: 'offline_access User.Read Mail.Read' });
+    expect(settings('microsoft')?.refreshParams.scope?.source).toBe('offline_access User.Read Mail.Read');
     expect(settings('google')?.revocationUrl).toBeDefined();
     expect(settings('asana')?.revocationUrl).toBeDefined();
     expect(settings('salesforce')).toMatchObject({

@@ -4,9 +4,15 @@ import type { Template } from '../../../lib/app/template/ast';
 import { child, describeValue, type ProblemSink, type Where } from '../problems';
 import { HANDSHAKE_RULES, type HandshakeSettingsInput, handshakeSettingsSchema } from '../schemas/handshake';
 import { parseSalvaging } from '../zod-problems';
-import { checkAuthorizeParamNames, checkCallbackParams, checkCodeParam } from './handshake-quirks';
+import {
+  checkAuthorizeParamNames,
+  checkCallbackParams,
+  checkCodeParam,
+  checkTokenParamNames,
+} from './handshake-quirks';
 import { toRateLimitRule } from './rate-limit';
-import { checkAbsoluteUrl, parseField, restrictRoots } from './template-field';
+import { checkProviderUrl, parseField, restrictRoots } from './template-field';
+import { readCallbackParams, readParamTemplates, toRefreshRequest } from './token-request';
 
 /** Refresh this long before expiry unless the integration says otherwise. */
 export const DEFAULT_REFRESH_LEAD_SECONDS = 600;
@@ -21,8 +27,11 @@ export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
   dropEmptyAuthorizeParams: false,
   codeParam: 'code',
   callbackParams: [],
+  callbackFactNames: {},
   tokenParams: {},
   refreshParams: {},
+  tokenParamNames: {},
+  refreshRequest: undefined,
   scopeSeparator: ' ',
   tokenResponse: {
     accessToken: 'access_token',
@@ -60,8 +69,8 @@ function urlTemplate(
   const at = child(where, key);
   const template = parseField(source, at, key, sink);
   if (template === undefined) return undefined;
-  restrictRoots(template, ['oauth_iparams'], at, key, sink);
-  checkAbsoluteUrl(template, at, key, sink);
+  restrictRoots(template, ['oauth_iparams', 'account'], at, key, sink);
+  checkProviderUrl(template, at, key, sink);
   return template;
 }
 
@@ -113,30 +122,46 @@ function readAllowedHosts(
 }
 
 /** What the authorization request sends and what its callback brings back. */
-function callbackSettings(input: HandshakeSettingsInput) {
+function callbackSettings(input: HandshakeSettingsInput, read: ReadParts) {
   const defaults = DEFAULT_HANDSHAKE_SETTINGS;
   return {
     authorizeParamNames: input.authorize_param_names ?? defaults.authorizeParamNames,
     dropEmptyAuthorizeParams: input.drop_empty_authorize_params ?? defaults.dropEmptyAuthorizeParams,
     codeParam: input.code_param ?? defaults.codeParam,
-    callbackParams: input.callback_params ?? defaults.callbackParams,
+    ...read.callback,
   };
 }
 
-function normalize(
-  input: HandshakeSettingsInput,
-  urls: HandshakeUrls,
-  allowedHosts: readonly AllowedHost[] | undefined,
-): HandshakeSettings {
+/** What the token request sends (lib/oauth/token-endpoint.ts). */
+function tokenRequestSettings(input: HandshakeSettingsInput, read: ReadParts) {
+  const tokenParamNames = input.token_param_names ?? DEFAULT_HANDSHAKE_SETTINGS.tokenParamNames;
+  return {
+    tokenParams: read.tokenParams ?? {},
+    refreshParams: read.refreshParams ?? {},
+    tokenParamNames,
+    refreshRequest: toRefreshRequest(input.refresh_request, tokenParamNames),
+  };
+}
+
+/** The parts read beyond the schema: templates and the callback's facts. */
+interface ReadParts {
+  readonly urls: HandshakeUrls;
+  readonly allowedHosts: readonly AllowedHost[] | undefined;
+  readonly callback: Pick<HandshakeSettings, 'callbackParams' | 'callbackFactNames'>;
+  readonly tokenParams: HandshakeSettings['tokenParams'] | undefined;
+  readonly refreshParams: HandshakeSettings['refreshParams'] | undefined;
+}
+
+function normalize(input: HandshakeSettingsInput, read: ReadParts): HandshakeSettings {
+  const { urls, allowedHosts } = read;
   const defaults = DEFAULT_HANDSHAKE_SETTINGS;
   const paths = input.token_response ?? {};
   return {
     pkce: input.pkce ?? defaults.pkce,
     clientAuth: input.client_auth ?? defaults.clientAuth,
     tokenRequest: input.token_request ?? defaults.tokenRequest,
-    ...callbackSettings(input),
-    tokenParams: input.token_params ?? defaults.tokenParams,
-    refreshParams: input.refresh_params ?? defaults.refreshParams,
+    ...callbackSettings(input, read),
+    ...tokenRequestSettings(input, read),
     scopeSeparator: input.scope_separator ?? defaults.scopeSeparator,
     tokenResponse: {
       accessToken: paths.access_token ?? defaults.tokenResponse.accessToken,
@@ -193,11 +218,17 @@ export function readHandshakeSettings(value: unknown, where: Where, sink: Proble
     refresh_url: urlTemplate('refresh_url', parts.refresh_url, where, sink),
   };
   checkKeepFields(parts.keep_fields ?? [], parts.token_response, where, sink);
-  const allowedHosts = readAllowedHosts(parts.allowed_hosts, where, sink);
+  const read: ReadParts = {
+    urls,
+    allowedHosts: readAllowedHosts(parts.allowed_hosts, where, sink),
+    callback: readCallbackParams(parts.callback_params, where, sink),
+    tokenParams: readParamTemplates('token_params', parts.token_params, where, sink),
+    refreshParams: readParamTemplates('refresh_params', parts.refresh_params, where, sink),
+  };
   checkAuthorizeParamNames(parts.authorize_param_names, where, sink);
+  checkTokenParamNames(parts.token_param_names, where, sink);
   checkCodeParam(parts.code_param, where, sink);
-  checkCallbackParams(parts.callback_params, parts.code_param, where, sink);
-  const settings =
-    input === undefined || sink.errorsSince(mark) ? undefined : normalize(input, urls, allowedHosts);
+  checkCallbackParams(read.callback.callbackParams, parts.code_param, where, sink);
+  const settings = input === undefined || sink.errorsSince(mark) ? undefined : normalize(input, read);
   return { settings, urls };
 }

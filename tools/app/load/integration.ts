@@ -16,7 +16,8 @@ import { parseReporting, parseSalvaging } from '../zod-problems';
 import { readAuthOptions } from './auth-options';
 import { DEFAULT_HANDSHAKE_SETTINGS, readHandshakeSettings } from './handshake-settings';
 import { checkProviderHosts, type ProviderUrl } from './provider-hosts';
-import { checkAbsoluteUrl, parseField, restrictRoots } from './template-field';
+import { checkAbsoluteUrl, checkProviderUrl, parseField, restrictRoots } from './template-field';
+import { checkTokenFacts } from './token-facts';
 import { warnUnknownKeys } from './unknown-keys';
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
@@ -106,9 +107,17 @@ function readTemplates(
     const mark = sink.mark();
     const template = parseField(source, at, key, sink);
     if (template === undefined) continue;
-    restrictRoots(template, ['oauth_iparams'], at, key, sink);
+    // The token endpoint is called once the callback brought its facts; the others come before.
+    restrictRoots(
+      template,
+      key === 'token_url' ? ['oauth_iparams', 'account'] : ['oauth_iparams'],
+      at,
+      key,
+      sink,
+    );
     if (oauthIparamNames !== undefined) checkOauthIparamRefs(template, oauthIparamNames, at, key, sink);
-    if (URL_KEYS.includes(key)) checkAbsoluteUrl(template, at, key, sink);
+    if (key === 'token_url') checkProviderUrl(template, at, key, sink);
+    else if (URL_KEYS.includes(key)) checkAbsoluteUrl(template, at, key, sink);
     templates[key] = template;
     if (!sink.errorsSince(mark)) sound.add(key);
   }
@@ -154,6 +163,20 @@ function checkSoundHosts(
     }
   }
   checkProviderHosts(urls, { clientId, clientSecret }, settings, sink);
+}
+
+/** The oauth_iparams that revocation_url and refresh_url name must be declared. */
+function checkSettingsRefs(
+  urls: ReturnType<typeof readHandshakeSettings>['urls'],
+  oauthIparamNames: readonly string[] | undefined,
+  settingsWhere: Where,
+  sink: ProblemSink,
+): void {
+  for (const [label, template] of Object.entries(urls)) {
+    if (template !== undefined && oauthIparamNames !== undefined) {
+      checkOauthIparamRefs(template, oauthIparamNames, child(settingsWhere, label), label, sink);
+    }
+  }
 }
 
 /**
@@ -211,11 +234,7 @@ export function readIntegration(
   const settingsWhere = child(where, 'handshake');
   const settingsMark = sink.mark();
   const { settings, urls } = readHandshakeSettings(parts.handshake, settingsWhere, sink);
-  for (const [label, template] of Object.entries(urls)) {
-    if (template !== undefined && oauthIparamNames !== undefined) {
-      checkOauthIparamRefs(template, oauthIparamNames, child(settingsWhere, label), label, sink);
-    }
-  }
+  checkSettingsRefs(urls, oauthIparamNames, settingsWhere, sink);
   const scopeSeparator = settings?.scopeSeparator ?? DEFAULT_HANDSHAKE_SETTINGS.scopeSeparator;
   const { options, customHeaders } = readAuthOptions(
     parts.options,
@@ -231,6 +250,8 @@ export function readIntegration(
   } = templates;
   checkSoundHosts(templates, sound, settings, { where, settingsWhere, settingsMark }, sink);
   checkAuthorizeUrl(parts, where, sink);
+  if (settings !== undefined && tokenUrl !== undefined && clientSecret !== undefined)
+    checkTokenFacts({ tokenUrl, clientSecret, settings, oauthIparams }, { where, settingsWhere }, sink);
   if (
     input === undefined ||
     sink.errorsSince(mark) ||

@@ -1,4 +1,9 @@
-import { formatAllowedHost, needsAllowedHosts, urlAllowed } from '../../../lib/app/allowed-hosts';
+import {
+  formatAllowedHost,
+  hostFromAccount,
+  needsAllowedHosts,
+  urlAllowed,
+} from '../../../lib/app/allowed-hosts';
 import type { Integration } from '../../../lib/app/model';
 import type { Template } from '../../../lib/app/template/ast';
 import { isStatic } from '../../../lib/app/template/parse';
@@ -33,7 +38,13 @@ function checkUrl(
 ): void {
   const quoted = describeValue(url.template.source);
   if (patterns === undefined) {
-    if (needsAllowedHosts(client, url.template)) {
+    if (needsAllowedHosts(client, url.template) && hostFromAccount(url.template)) {
+      sink.error(
+        url.where,
+        `${url.label} ${quoted} takes its whole host from the account (a callback parameter or a token-response field), which receives ${RECEIVES[url.label] ?? 'the request'}; such a host must be limited by handshake.allowed_hosts`,
+        'add "allowed_hosts": ["*.example.com"] (the provider\'s domains) under the integration\'s "handshake" key',
+      );
+    } else if (needsAllowedHosts(client, url.template)) {
       sink.error(
         url.where,
         `${url.label} ${quoted} lets the person who connects choose the whole host, which receives ${RECEIVES[url.label] ?? 'the request'}; such a host must be limited by handshake.allowed_hosts`,

@@ -1,3 +1,4 @@
+import { TOKEN_NAMES } from '../../../lib/accounts/facts';
 import type { IparamField } from '../../../lib/app/model';
 import type { Template } from '../../../lib/app/template/ast';
 import { formatName, type NameReference, referencedNames } from '../../../lib/app/template/names';
@@ -26,9 +27,6 @@ export interface ReferenceScope {
 
 const REQUEST_NAMES =
   'context.NAME, iparam.NAME, current_host.endpoint_urls.PRODUCT, app_settings.PATH, and in OAuth templates account.NAME (an oauth_iparams value is account.NAME) and access_token in headers';
-
-/** Tokens are never account facts: the runtime drops them too (lib/invoke/account-facts.ts). */
-const TOKEN_NAMES = ['access_token', 'refresh_token', 'id_token'];
 
 /**
  * `account.NAME`: the account's oauth_iparams, captured callback parameters and kept

@@ -1,7 +1,8 @@
-import type { Root, Template } from '../../../lib/app/template/ast';
+import type { Expr, Root, Template } from '../../../lib/app/template/ast';
 import { TemplateSyntaxError } from '../../../lib/app/template/errors';
 import { formatName, referencedNames } from '../../../lib/app/template/names';
 import { parseTemplate } from '../../../lib/app/template/parse';
+import { ORIGIN } from '../../../lib/oauth/provider-url';
 import { child, describeValue, type ProblemSink, type Where } from '../problems';
 
 /** Parses a string field as a template; a syntax error becomes a problem with its offset. */
@@ -85,4 +86,38 @@ export function checkAbsoluteUrl(template: Template, where: Where, label: string
   } else if (url.username !== '' || url.password !== '') {
     sink.error(where, `${label} ${describeValue(template.source)} contains credentials`, allowed);
   }
+}
+
+/** The literal texts an expression can yield as a whole (`a || 'https://x'`: the fallback). */
+function literalsOf(expr: Expr): string[] {
+  if (expr.kind === 'string') return [expr.value];
+  if (expr.kind === 'or') return expr.options.flatMap(literalsOf);
+  return [];
+}
+
+/**
+ * A token, refresh or revocation URL: absolute https, whose scheme and host may also come from
+ * the account as a whole (`<%= account.accounts_server || 'https://accounts.zoho.com' %>/token`),
+ * which at run time must be an origin (lib/oauth/provider-url.ts) — and so must each fallback.
+ */
+export function checkProviderUrl(template: Template, where: Where, label: string, sink: ProblemSink): void {
+  const [first, ...rest] = template.segments;
+  const names = first?.kind === 'expr' ? referencedNames({ source: '', segments: [first] }) : [];
+  if (first?.kind !== 'expr' || names.length === 0 || names.some((name) => name.root !== 'account')) {
+    checkAbsoluteUrl(template, where, label, sink);
+    return;
+  }
+  for (const literal of literalsOf(first.expr)) {
+    if (ORIGIN.test(literal)) continue;
+    sink.error(
+      where,
+      `${label} ${describeValue(template.source)} takes its scheme and host from ${describeValue(literal)}, which is not an origin`,
+      'an origin such as https://accounts.zoho.com: a scheme and a host, no path, query or user information',
+    );
+  }
+  const sample: Template = {
+    source: template.source,
+    segments: [{ kind: 'text', text: 'https://x' }, ...rest],
+  };
+  checkAbsoluteUrl(sample, where, label, sink);
 }

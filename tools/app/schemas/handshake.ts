@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ALLOWED_HOST_RULE } from '../../../lib/app/allowed-hosts';
-import { RENAMABLE_AUTHORIZE_PARAMS } from '../../../lib/app/model';
+import { RENAMABLE_AUTHORIZE_PARAMS, TOKEN_PROTOCOL_PARAMS } from '../../../lib/app/model';
 import type { FieldRules } from '../zod-problems';
 import { rateLimitRules, rateLimitSchema } from './rate-limit';
 
@@ -8,6 +8,8 @@ const DOTTED_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 const HTTP_URL = /^https?:\/\/[^\s/?#]+[^\s]*$/;
 
 const PARAMETER_NAME = /^[A-Za-z0-9_.~[\]-]+$/;
+/** What `account.NAME` can read: a name of the template language. */
+export const FACT_NAME = /^[A-Za-z_$][\w$]*$/;
 
 const dottedPath = z.string().regex(DOTTED_PATH);
 const stringMap = z.record(z.string(), z.string());
@@ -23,9 +25,27 @@ export const handshakeSettingsSchema = z.strictObject({
   drop_empty_authorize_params: z.boolean().optional(),
   refresh_url: z.string().optional(),
   code_param: z.string().regex(PARAMETER_NAME).optional(),
-  callback_params: z.array(z.string().regex(PARAMETER_NAME)).optional(),
+  callback_params: z
+    .array(
+      z.union([
+        z.string().regex(PARAMETER_NAME),
+        z.record(z.string().regex(PARAMETER_NAME), z.string().regex(FACT_NAME)),
+      ]),
+    )
+    .optional(),
   token_params: stringMap.optional(),
   refresh_params: stringMap.optional(),
+  token_param_names: z
+    .partialRecord(z.enum(TOKEN_PROTOCOL_PARAMS), z.string().regex(PARAMETER_NAME))
+    .optional(),
+  refresh_request: z
+    .strictObject({
+      method: z.enum(['GET', 'POST']).optional(),
+      grant_type: z.string().regex(PARAMETER_NAME),
+      token: z.enum(['refresh_token', 'access_token']).optional(),
+      token_param: z.string().regex(PARAMETER_NAME).optional(),
+    })
+    .optional(),
   scope_separator: z.string().min(1).optional(),
   token_response: z
     .strictObject({
@@ -51,7 +71,7 @@ export const handshakeSettingsSchema = z.strictObject({
 export type HandshakeSettingsInput = z.infer<typeof handshakeSettingsSchema>;
 
 export const HANDSHAKE_KEYS =
-  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts, rate_limit, token_request, authorize_param_names, drop_empty_authorize_params, refresh_url, code_param, callback_params';
+  'pkce, client_auth, token_params, refresh_params, scope_separator, token_response, expires_in_unit, refresh_lead_seconds, default_lifetime_seconds, revocation_url, keep_fields, issuer, metadata_url, allowed_hosts, rate_limit, token_request, authorize_param_names, drop_empty_authorize_params, refresh_url, code_param, callback_params, token_param_names, refresh_request';
 
 const PATH_RULE = { allowed: 'a dotted path into the token response, e.g. data.access_token' };
 
@@ -71,14 +91,42 @@ export const HANDSHAKE_RULES: FieldRules = {
   callback_params: {
     allowed: 'an array of callback query parameter names to keep with the account, e.g. ["realmId"]',
   },
-  'callback_params.*': { allowed: 'a parameter name of letters, digits and _ . ~ - [ ]' },
+  'callback_params.*': {
+    allowed:
+      'a parameter name of letters, digits and _ . ~ - [ ], or an object renaming one to the account fact it is kept as, e.g. { "accounts-server": "accounts_server" } (letters, digits, _ and $)',
+  },
+  'callback_params.*.*': {
+    allowed: 'an account fact name of letters, digits, _ and $, e.g. accounts_server',
+  },
+  token_param_names: {
+    allowed: `an object from ${TOKEN_PROTOCOL_PARAMS.join(', ')} to the name the provider wants on the token request, e.g. { "client_id": "client_key" }`,
+    keys: TOKEN_PROTOCOL_PARAMS.join(', '),
+  },
+  'token_param_names.*': { allowed: 'a parameter name of letters, digits and _ . ~ - [ ]' },
+  refresh_request: {
+    allowed:
+      'an object with grant_type (required), method (GET or POST), token (refresh_token or access_token) and token_param, e.g. { "method": "GET", "grant_type": "ig_refresh_token", "token": "access_token" }',
+    keys: 'method, grant_type, token, token_param',
+  },
+  'refresh_request.method': { allowed: 'GET or POST (default POST)' },
+  'refresh_request.grant_type': { allowed: 'the grant_type value the provider wants, e.g. ig_refresh_token' },
+  'refresh_request.token': {
+    allowed: "refresh_token (default) or access_token, which of the account's tokens is renewed",
+  },
+  'refresh_request.token_param': {
+    allowed: "the parameter that carries the token (default: the token's own name)",
+  },
   token_request: {
     allowed: 'form (application/x-www-form-urlencoded, the standard) or json (application/json, e.g. Notion)',
   },
-  token_params: { allowed: 'an object of parameter names to string values' },
-  'token_params.*': { allowed: 'a string' },
-  refresh_params: { allowed: 'an object of parameter names to string values' },
-  'refresh_params.*': { allowed: 'a string' },
+  token_params: {
+    allowed: 'an object of parameter names to string values (templates of oauth_iparams and account)',
+  },
+  'token_params.*': { allowed: 'a string, e.g. offline or <%= account.context %>' },
+  refresh_params: {
+    allowed: 'an object of parameter names to string values (templates of oauth_iparams and account)',
+  },
+  'refresh_params.*': { allowed: 'a string, e.g. offline or <%= account.context %>' },
   scope_separator: { allowed: 'a non-empty string, e.g. " " or ","' },
   token_response: {
     allowed: 'an object with access_token, refresh_token, expires_in, token_type, scope, expires_at',
