@@ -35,7 +35,15 @@ export async function accountFacts(
             tokenAad(record.installationId, record.integration, record.account, field),
           ),
         );
-  const facts = { ...open(oauthIparams, 'oauth_iparams'), ...open(extra, 'extra') };
+  return factsOf(open(oauthIparams, 'oauth_iparams'), open(extra, 'extra'));
+}
+
+/** The facts of an account's oauth_iparams and kept fields, opened (or not yet sealed: an import). */
+export function factsOf(
+  oauthIparams: Readonly<Record<string, unknown>>,
+  extra: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const facts = { ...oauthIparams, ...extra };
   for (const name of TOKEN_NAMES) delete facts[name];
   return facts;
 }

@@ -12,9 +12,12 @@ import { loadInstallation } from '../installations/service';
 import type { ParsedTokens } from '../oauth/token-response';
 import type { AccountStore, InstallationStore } from '../store/ports';
 import type { Vault } from '../tokens/vault';
+import { type ImportCallDeps, type ValidationCall, validateByCall } from './import-call';
 import { askProvider, type RefreshDeps } from './refresh-account';
 
-export interface ImportGrantDeps extends Pick<RefreshDeps, 'secrets' | 'egress' | 'tokenTimeoutMs'> {
+export interface ImportGrantDeps
+  extends Pick<RefreshDeps, 'secrets' | 'egress' | 'tokenTimeoutMs'>,
+    ImportCallDeps {
   readonly app: App;
   readonly installations: Pick<InstallationStore, 'get'>;
   readonly accounts: Pick<AccountStore, 'get' | 'put'>;
@@ -42,12 +45,16 @@ export interface ImportGrantInput {
   readonly tokenType?: string | undefined;
   readonly extra: Readonly<Record<string, unknown>>;
   readonly oauthIparams: Readonly<Record<string, string>>;
-  readonly validate: 'refresh' | 'none';
+  /** `refresh`: one refresh; a call: one call of a template of the integration; `none`: stored as given. */
+  readonly validate: 'refresh' | 'none' | ValidationCall;
 }
 
 export interface ImportGrantResult {
-  /** `refreshed`: validated by one refresh, whose tokens are the ones stored. */
-  readonly outcome: 'imported' | 'refreshed';
+  /**
+   * `refreshed`: validated by one refresh, whose tokens are the ones stored; `validated`: by
+   * one call of a template, the grant stored as given.
+   */
+  readonly outcome: 'imported' | 'refreshed' | 'validated';
   /** Whether a grant was there before (it is replaced, as a reconnect replaces it). */
   readonly replaced: boolean;
   readonly account: AccountView;
@@ -103,6 +110,12 @@ function importedTokens(integration: Integration, input: ImportGrantInput, now: 
   }
   if (input.validate === 'refresh' && input.refreshToken === undefined) {
     throw refuse('validate', '"refresh" needs a refresh_token');
+  }
+  if (typeof input.validate === 'object' && expiresAt !== undefined && expiresAt <= now) {
+    throw refuse(
+      'validate',
+      'the access token has expired, so a call cannot validate it; validate by "refresh"',
+    );
   }
   return {
     accessToken: input.accessToken,
@@ -162,7 +175,7 @@ export async function importGrant(
   deps: ImportGrantDeps,
   input: ImportGrantInput,
 ): Promise<ImportGrantResult> {
-  await loadInstallation(deps, input.installationId);
+  const installation = await loadInstallation(deps, input.installationId);
   const integration = grantedIntegrationNamed(deps, input.integration, 'a grant import');
   const key: AccountKey = {
     installationId: input.installationId,
@@ -175,12 +188,19 @@ export async function importGrant(
     input.validate === 'refresh' && given.refreshToken !== undefined
       ? await validated(deps, integration, oauthIparams, { ...given, refreshToken: given.refreshToken })
       : given;
+  if (typeof input.validate === 'object') {
+    await validateByCall(deps, installation, integration, input.validate, {
+      accessToken: given.accessToken,
+      oauthIparams,
+      extra: given.extra ?? {},
+    });
+  }
   const writer = { accounts: deps.accounts, vault: await deps.vault(), now: deps.now, events: deps.events };
   const record = await storeAuthorizedTokens(writer, integration, key, tokens, oauthIparams, {
     imported: true,
   });
   return {
-    outcome: tokens === given ? 'imported' : 'refreshed',
+    outcome: tokens !== given ? 'refreshed' : typeof input.validate === 'object' ? 'validated' : 'imported',
     replaced: record.version > 1,
     account: accountView(record),
   };

@@ -1,8 +1,10 @@
 import type { AuthDeps } from '../http/auth';
+import { DEFAULT_INVOKE_SETTINGS } from '../invoke/invoke';
 import type { ImportGrantDeps } from '../refresh/import-grant';
 import type { RefreshNowDeps } from '../refresh/refresh-now';
 import { Refresher } from '../refresh/refresh-or-join';
 import { dynamoInstallationStore } from '../store/dynamo-installations';
+import { OpenMemo } from '../tokens/open-memo';
 import type { Infrastructure } from './infrastructure';
 
 /**
@@ -10,11 +12,17 @@ import type { Infrastructure } from './infrastructure';
  * container: its Refresher joins the refresh in flight in this container rather than racing it.
  */
 export function refreshNowDeps(
-  infra: Pick<Infrastructure, 'app' | 'table' | 'secrets' | 'now' | 'refresh'>,
+  infra: Pick<Infrastructure, 'config' | 'app' | 'table' | 'secrets' | 'now' | 'refresh'>,
 ): RefreshNowDeps & ImportGrantDeps & AuthDeps {
   return {
     ...infra.refresh,
     installations: dynamoInstallationStore(infra.table),
     refresher: new Refresher(infra.refresh),
+    // The call that validates an import is rendered and sent as an invoke's (lib/refresh/import-call.ts).
+    memo: new OpenMemo(),
+    callSettings: {
+      timeoutMs: infra.config.invokeTimeoutSeconds * 1000,
+      maxResponseBytes: DEFAULT_INVOKE_SETTINGS.maxResponseBytes,
+    },
   };
 }

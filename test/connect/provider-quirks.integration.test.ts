@@ -27,6 +27,7 @@ import { createFileSecretSource } from '../../lib/secrets/file';
 import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoPendingStore } from '../../lib/store/dynamo-pending';
+import { OpenMemo } from '../../lib/tokens/open-memo';
 import { openTokenSet, sealTokenSet } from '../../lib/tokens/token-set';
 import { type Vault, vaultFrom } from '../../lib/tokens/vault';
 import { ensureLocalSecrets } from '../../tools/local/local-secrets';
@@ -568,6 +569,8 @@ describe('code_param (Amazon SP-API)', () => {
 
 describe('an imported grant with dotted keep_fields', () => {
   const slack = () => appWith({ keep_fields: ['team.id'] });
+  // What an import validated by a call would need; these imports are not.
+  const IMPORT_CALLS = { memo: new OpenMemo(), callSettings: { timeoutMs: 5000, maxResponseBytes: 1024 } };
   const input = (account: string, extra: Record<string, unknown>) => ({
     installationId: INSTALLATION,
     integration: 'quirky',
@@ -582,7 +585,10 @@ describe('an imported grant with dotted keep_fields', () => {
 
   it('stores the kept nested field as a handshake would have', async () => {
     // Act
-    await importGrant({ ...base, app: slack() }, input('imported-slack', { team: { id: 'T0ACME' } }));
+    await importGrant(
+      { ...base, ...IMPORT_CALLS, app: slack() },
+      input('imported-slack', { team: { id: 'T0ACME' } }),
+    );
 
     // Assess
     const key = { installationId: INSTALLATION, integration: 'quirky', account: 'imported-slack' };
@@ -594,7 +600,10 @@ describe('an imported grant with dotted keep_fields', () => {
 
   it('still refuses a field the integration does not keep, storing nothing', async () => {
     // Act
-    const attempt = importGrant({ ...base, app: slack() }, input('imported-other', { bot: { id: 'B1' } }));
+    const attempt = importGrant(
+      { ...base, ...IMPORT_CALLS, app: slack() },
+      input('imported-other', { bot: { id: 'B1' } }),
+    );
 
     // Assess
     await expect(attempt).rejects.toThrow(

@@ -1,0 +1,109 @@
+import type { Integration } from '../app/model';
+import type { Egress } from '../egress';
+import {
+  DeadlineExceededError,
+  FailedAfterAttempts,
+  InvalidInputError,
+  UnavailableError,
+  UpstreamError,
+} from '../errors';
+import { factsOf } from '../invoke/account-facts';
+import { renderRequest } from '../invoke/render-request';
+import { renderScopes, type ScopeDeps, urlScopeOf } from '../invoke/request-scope';
+import { sendWithRetries } from '../invoke/send';
+import type { InstallationRecord } from '../store/ports';
+
+/*
+ * An imported grant validated by one call of a request template of its integration, with the
+ * imported access token — rendered and sent by the invoke core, before anything is stored.
+ */
+
+export interface ImportCallDeps extends ScopeDeps {
+  readonly egress: Egress;
+  readonly now: () => Date;
+  /** The invoke's limits: the whole call's time, the largest answer read. */
+  readonly callSettings: { readonly timeoutMs: number; readonly maxResponseBytes: number };
+}
+
+/** `validate: { "template": …, "context": … }` of the import's body. */
+export interface ValidationCall {
+  readonly template: string;
+  readonly context: Readonly<Record<string, unknown>>;
+}
+
+/** The grant as imported: its access token and the account facts a template may read. */
+export interface ImportedGrant {
+  readonly accessToken: string;
+  readonly oauthIparams: Readonly<Record<string, unknown>>;
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+const refuse = (field: string, message: string): InvalidInputError =>
+  new InvalidInputError(`Invalid grant import: ${field}: ${message}; nothing was stored`, {
+    details: [{ field, message }],
+  });
+
+/** The template named, if one of the integration's can validate: it sends no upload. */
+function templateFor(deps: ImportCallDeps, integration: Integration, name: string) {
+  const template = deps.app.templates.get(name);
+  if (template === undefined) throw refuse('validate.template', `no declared request template "${name}"`);
+  if (template.oauth !== integration.name) {
+    throw refuse('validate.template', `"${name}" does not use integration "${integration.name}"`);
+  }
+  if (template.upload !== undefined) {
+    throw refuse('validate.template', `"${name}" sends an upload; a call that validates sends none`);
+  }
+  return template;
+}
+
+/** One attempt, its network failures and timeouts said as an outage: nothing was stored, try again. */
+async function sendOnce(deps: ImportCallDeps, request: Parameters<typeof sendWithRetries>[1]) {
+  const now = () => deps.now().getTime();
+  try {
+    const sent = await sendWithRetries(deps.egress, request, {
+      maxAttempts: 1,
+      retryDelayMs: 0,
+      rateLimit: undefined,
+      deadline: now() + deps.callSettings.timeoutMs,
+      maxResponseBytes: deps.callSettings.maxResponseBytes,
+      now,
+    });
+    return sent.response.status;
+  } catch (error) {
+    const failure = error instanceof FailedAfterAttempts ? error.failure : error;
+    if (failure instanceof UpstreamError || failure instanceof DeadlineExceededError) {
+      throw new UnavailableError(
+        `The call that validates this grant did not complete (${failure.message}); nothing was stored, try again`,
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Calls `call.template` once with the imported access token: a 2xx validates the grant; a 401
+ * or 403 is the token refused (400); a 429 or 5xx an outage (503); any other answer the
+ * template's fault (400). A template that does not render, or a host the egress policy
+ * refuses, fails as an invoke would. Every failure is thrown before the grant is stored.
+ */
+export async function validateByCall(
+  deps: ImportCallDeps,
+  installation: InstallationRecord,
+  integration: Integration,
+  call: ValidationCall,
+  grant: ImportedGrant,
+): Promise<number> {
+  const template = templateFor(deps, integration, call.template);
+  const url = await urlScopeOf(deps, installation, call.context, factsOf(grant.oauthIparams, grant.extra));
+  const scope = await renderScopes(deps, installation, template, url);
+  const status = await sendOnce(deps, renderRequest(template, scope(grant.accessToken)));
+  const answered = `template "${call.template}" answered ${status}`;
+  if (status >= 200 && status < 300) return status;
+  if (status === 401 || status === 403) throw refuse('access_token', `the provider refused it (${answered})`);
+  if (status === 429 || status >= 500) {
+    throw new UnavailableError(
+      `The call that validates this grant failed (${answered}); nothing was stored, try again`,
+    );
+  }
+  throw refuse('validate.template', `${answered}, which is no success; check the template and its context`);
+}
