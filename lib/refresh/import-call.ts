@@ -2,6 +2,7 @@ import type { Integration } from '../app/model';
 import type { Egress } from '../egress';
 import {
   DeadlineExceededError,
+  DestinationRefusedError,
   FailedAfterAttempts,
   InvalidInputError,
   UnavailableError,
@@ -71,6 +72,8 @@ async function sendOnce(deps: ImportCallDeps, request: Parameters<typeof sendWit
     return sent.response.status;
   } catch (error) {
     const failure = error instanceof FailedAfterAttempts ? error.failure : error;
+    // The deployment's word on the template's host, not the provider's on the grant.
+    if (failure instanceof DestinationRefusedError) throw refuse('validate.template', failure.message);
     if (failure instanceof UpstreamError || failure instanceof DeadlineExceededError) {
       throw new UnavailableError(
         `The call that validates this grant did not complete (${failure.message}); nothing was stored, try again`,
@@ -83,8 +86,8 @@ async function sendOnce(deps: ImportCallDeps, request: Parameters<typeof sendWit
 /**
  * Calls `call.template` once with the imported access token: a 2xx validates the grant; a 401
  * or 403 is the token refused (400); a 429 or 5xx an outage (503); any other answer the
- * template's fault (400). A template that does not render, or a host the egress policy
- * refuses, fails as an invoke would. Every failure is thrown before the grant is stored.
+ * template's fault (400), as is a host the egress policy refuses; a template that does not
+ * render fails as an invoke would (400). Every failure is thrown before the grant is stored.
  */
 export async function validateByCall(
   deps: ImportCallDeps,
