@@ -10,7 +10,7 @@ import type { RenderScope } from './render-request';
 /*
  * What a template renders from besides the caller's values, in one place for every call that
  * renders one: an invoke, and the one call that validates an imported grant
- * (lib/refresh/import-call.ts).
+ * (lib/invoke/import-call.ts).
  */
 
 export interface ScopeDeps {

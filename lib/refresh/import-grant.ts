@@ -10,20 +10,42 @@ import { storeAuthorizedTokens } from '../connect/store-authorized';
 import { InvalidInputError, UnavailableError } from '../errors';
 import { loadInstallation } from '../installations/service';
 import type { ParsedTokens } from '../oauth/token-response';
-import type { AccountStore, InstallationStore } from '../store/ports';
+import type { AccountStore, InstallationRecord, InstallationStore } from '../store/ports';
 import type { Vault } from '../tokens/vault';
-import { type ImportCallDeps, type ValidationCall, validateByCall } from './import-call';
 import { askProvider, type RefreshDeps } from './refresh-account';
 
-export interface ImportGrantDeps
-  extends Pick<RefreshDeps, 'secrets' | 'egress' | 'tokenTimeoutMs'>,
-    ImportCallDeps {
+/** `validate: { "template": …, "context": … }` of the import's body. */
+export interface ValidationCall {
+  readonly template: string;
+  readonly context: Readonly<Record<string, unknown>>;
+}
+
+/** The grant as imported: its access token and the account facts a template may read. */
+export interface ImportedGrant {
+  readonly accessToken: string;
+  readonly oauthIparams: Readonly<Record<string, unknown>>;
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * One call of `call.template` with the grant's access token, resolving to its 2xx status and
+ * throwing the refusal otherwise (lib/invoke/import-call.ts, handed over by the wiring).
+ */
+export type CallTemplate = (
+  installation: InstallationRecord,
+  integration: Integration,
+  call: ValidationCall,
+  grant: ImportedGrant,
+) => Promise<number>;
+
+export interface ImportGrantDeps extends Pick<RefreshDeps, 'secrets' | 'egress' | 'tokenTimeoutMs'> {
   readonly app: App;
   readonly installations: Pick<InstallationStore, 'get'>;
   readonly accounts: Pick<AccountStore, 'get' | 'put'>;
   readonly vault: () => Promise<Vault>;
   readonly now: () => Date;
   readonly events: EventPolicy;
+  readonly callTemplate: CallTemplate;
 }
 
 /** The expiry as the exporter knows it: an absolute time, a lifetime from now, or neither. */
@@ -189,7 +211,7 @@ export async function importGrant(
       ? await validated(deps, integration, oauthIparams, { ...given, refreshToken: given.refreshToken })
       : given;
   if (typeof input.validate === 'object') {
-    await validateByCall(deps, installation, integration, input.validate, {
+    await deps.callTemplate(installation, integration, input.validate, {
       accessToken: given.accessToken,
       oauthIparams,
       extra: given.extra ?? {},

@@ -1,4 +1,5 @@
 import type { AuthDeps } from '../http/auth';
+import { templateCaller } from '../invoke/import-call';
 import { DEFAULT_INVOKE_SETTINGS } from '../invoke/invoke';
 import type { ImportGrantDeps } from '../refresh/import-grant';
 import type { RefreshNowDeps } from '../refresh/refresh-now';
@@ -18,11 +19,17 @@ export function refreshNowDeps(
     ...infra.refresh,
     installations: dynamoInstallationStore(infra.table),
     refresher: new Refresher(infra.refresh),
-    // The call that validates an import is rendered and sent as an invoke's (lib/refresh/import-call.ts).
-    memo: new OpenMemo(),
-    callSettings: {
-      timeoutMs: infra.config.invokeTimeoutSeconds * 1000,
-      maxResponseBytes: DEFAULT_INVOKE_SETTINGS.maxResponseBytes,
-    },
+    // The call that validates an import is rendered and sent as an invoke's (lib/invoke/import-call.ts).
+    callTemplate: templateCaller({
+      app: infra.app,
+      vault: infra.refresh.vault,
+      memo: new OpenMemo(),
+      egress: infra.refresh.egress,
+      now: infra.now,
+      callSettings: {
+        timeoutMs: infra.config.invokeTimeoutSeconds * 1000,
+        maxResponseBytes: DEFAULT_INVOKE_SETTINGS.maxResponseBytes,
+      },
+    }),
   };
 }

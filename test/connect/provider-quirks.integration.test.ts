@@ -27,7 +27,6 @@ import { createFileSecretSource } from '../../lib/secrets/file';
 import { dynamoAccountStore } from '../../lib/store/dynamo-accounts';
 import { dynamoInstallationStore } from '../../lib/store/dynamo-installations';
 import { dynamoPendingStore } from '../../lib/store/dynamo-pending';
-import { OpenMemo } from '../../lib/tokens/open-memo';
 import { openTokenSet, sealTokenSet } from '../../lib/tokens/token-set';
 import { type Vault, vaultFrom } from '../../lib/tokens/vault';
 import { ensureLocalSecrets } from '../../tools/local/local-secrets';
@@ -569,8 +568,8 @@ describe('code_param (Amazon SP-API)', () => {
 
 describe('an imported grant with dotted keep_fields', () => {
   const slack = () => appWith({ keep_fields: ['team.id'] });
-  // What an import validated by a call would need; these imports are not.
-  const IMPORT_CALLS = { memo: new OpenMemo(), callSettings: { timeoutMs: 5000, maxResponseBytes: 1024 } };
+  // These imports are not validated by a call.
+  const IMPORT_CALLS = { callTemplate: () => Promise.reject(new Error('no call expected')) };
   const input = (account: string, extra: Record<string, unknown>) => ({
     installationId: INSTALLATION,
     integration: 'quirky',

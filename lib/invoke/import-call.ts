@@ -8,15 +8,18 @@ import {
   UnavailableError,
   UpstreamError,
 } from '../errors';
-import { factsOf } from '../invoke/account-facts';
-import { renderRequest } from '../invoke/render-request';
-import { renderScopes, type ScopeDeps, urlScopeOf } from '../invoke/request-scope';
-import { sendWithRetries } from '../invoke/send';
+import type { CallTemplate, ImportedGrant, ValidationCall } from '../refresh/import-grant';
 import type { InstallationRecord } from '../store/ports';
+import { factsOf } from './account-facts';
+import { renderRequest } from './render-request';
+import { renderScopes, type ScopeDeps, urlScopeOf } from './request-scope';
+import { sendWithRetries } from './send';
 
 /*
  * An imported grant validated by one call of a request template of its integration, with the
- * imported access token — rendered and sent by the invoke core, before anything is stored.
+ * imported access token — rendered and sent by the invoke core, before anything is stored. The
+ * import (lib/refresh/import-grant.ts) is handed this call by the wiring: the refresh layer
+ * does not reach up into invoke's.
  */
 
 export interface ImportCallDeps extends ScopeDeps {
@@ -24,19 +27,6 @@ export interface ImportCallDeps extends ScopeDeps {
   readonly now: () => Date;
   /** The invoke's limits: the whole call's time, the largest answer read. */
   readonly callSettings: { readonly timeoutMs: number; readonly maxResponseBytes: number };
-}
-
-/** `validate: { "template": …, "context": … }` of the import's body. */
-export interface ValidationCall {
-  readonly template: string;
-  readonly context: Readonly<Record<string, unknown>>;
-}
-
-/** The grant as imported: its access token and the account facts a template may read. */
-export interface ImportedGrant {
-  readonly accessToken: string;
-  readonly oauthIparams: Readonly<Record<string, unknown>>;
-  readonly extra: Readonly<Record<string, unknown>>;
 }
 
 const refuse = (field: string, message: string): InvalidInputError =>
@@ -89,7 +79,7 @@ async function sendOnce(deps: ImportCallDeps, request: Parameters<typeof sendWit
  * template's fault (400), as is a host the egress policy refuses; a template that does not
  * render fails as an invoke would (400). Every failure is thrown before the grant is stored.
  */
-export async function validateByCall(
+async function validateByCall(
   deps: ImportCallDeps,
   installation: InstallationRecord,
   integration: Integration,
@@ -110,3 +100,9 @@ export async function validateByCall(
   }
   throw refuse('validate.template', `${answered}, which is no success; check the template and its context`);
 }
+
+/** The import's `callTemplate`, bound to the invoke core's dependencies. */
+export const templateCaller =
+  (deps: ImportCallDeps): CallTemplate =>
+  (installation, integration, call, grant) =>
+    validateByCall(deps, installation, integration, call, grant);
