@@ -11,9 +11,9 @@ import {
 import type { CallTemplate, ImportedGrant, ValidationCall } from '../refresh/import-grant';
 import type { InstallationRecord } from '../store/ports';
 import { factsOf } from './account-facts';
-import { renderRequest } from './render-request';
+import { type RenderedRequest, renderRequest } from './render-request';
 import { renderScopes, type ScopeDeps, urlScopeOf } from './request-scope';
-import { sendWithRetries } from './send';
+import { sendOnce } from './send';
 
 /*
  * An imported grant validated by one call of a request template of its integration, with the
@@ -48,13 +48,10 @@ function templateFor(deps: ImportCallDeps, integration: Integration, name: strin
 }
 
 /** One attempt, its network failures and timeouts said as an outage: nothing was stored, try again. */
-async function sendOnce(deps: ImportCallDeps, request: Parameters<typeof sendWithRetries>[1]) {
+async function statusOf(deps: ImportCallDeps, request: RenderedRequest) {
   const now = () => deps.now().getTime();
   try {
-    const sent = await sendWithRetries(deps.egress, request, {
-      maxAttempts: 1,
-      retryDelayMs: 0,
-      rateLimit: undefined,
+    const sent = await sendOnce(deps.egress, request, {
       deadline: now() + deps.callSettings.timeoutMs,
       maxResponseBytes: deps.callSettings.maxResponseBytes,
       now,
@@ -89,7 +86,7 @@ async function validateByCall(
   const template = templateFor(deps, integration, call.template);
   const url = await urlScopeOf(deps, installation, call.context, factsOf(grant.oauthIparams, grant.extra));
   const scope = await renderScopes(deps, installation, template, url);
-  const status = await sendOnce(deps, renderRequest(template, scope(grant.accessToken)));
+  const status = await statusOf(deps, renderRequest(template, scope(grant.accessToken)));
   const answered = `template "${call.template}" answered ${status}`;
   if (status >= 200 && status < 300) return status;
   if (status === 401 || status === 403) throw refuse('access_token', `the provider refused it (${answered})`);

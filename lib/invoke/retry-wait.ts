@@ -137,7 +137,8 @@ const header = (name: string, reading: Reading): Source => [
   name,
   (answer, now) => read(answer.headers[name], reading, now),
 ];
-const RETRY_AFTER_SOURCE = header(RETRY_AFTER, 'retry_after');
+// Pure: a bundle that never decides a retry (the import's one call) drops them.
+const RETRY_AFTER_SOURCE = /* @__PURE__ */ header(RETRY_AFTER, 'retry_after');
 /** The usual reset headers, read after Retry-After in this order. */
 const RESET_SOURCES: readonly Source[] = [
   [
@@ -147,8 +148,8 @@ const RESET_SOURCES: readonly Source[] = [
       return resetS === undefined ? undefined : resetS * 1000;
     },
   ],
-  header('ratelimit-reset', 'seconds'), // the IETF draft before -07: always seconds from now
-  header('x-ratelimit-reset', 'auto'), // GitHub: epoch seconds; Calendly and others: seconds
+  /* @__PURE__ */ header('ratelimit-reset', 'seconds'), // earlier IETF drafts: always seconds from now
+  /* @__PURE__ */ header('x-ratelimit-reset', 'auto'), // GitHub: epoch seconds; Calendly and others: seconds
 ];
 
 /** The rule's own header, then its body path: the provider's word, read before the usual ones. */

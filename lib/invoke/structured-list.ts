@@ -14,8 +14,6 @@ export interface ListMember {
   readonly params: ReadonlyMap<string, BareItem>;
 }
 
-class Fault extends Error {}
-
 const KEY = /^[a-z*][a-z0-9_\-.*]*/;
 const TOKEN = /^[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*/;
 const NUMBER = /^-?\d{1,15}(\.\d{1,3})?/;
@@ -47,7 +45,7 @@ class Reader {
     return found;
   }
   fail(): never {
-    throw new Fault();
+    throw new SyntaxError('not an RFC 8941 List');
   }
 }
 
@@ -119,9 +117,9 @@ export function parseList(field: string | undefined): ListMember[] | undefined {
       reader.skip(/[ \t]/);
       if (reader.done) reader.fail();
     }
-  } catch (error) {
-    if (error instanceof Fault) return undefined;
-    throw error;
+  } catch {
+    // Only the reader throws here: a fault anywhere fails the whole field.
+    return undefined;
   }
   return members;
 }
