@@ -25,7 +25,7 @@ import { sendOnce } from './send';
 export interface ImportCallDeps extends ScopeDeps {
   readonly egress: Egress;
   readonly now: () => Date;
-  /** The invoke's limits: the whole call's time, the largest answer read. */
+  /** The whole call's time (a token request's), the largest answer read (an invoke's). */
   readonly callSettings: { readonly timeoutMs: number; readonly maxResponseBytes: number };
 }
 

@@ -13,7 +13,7 @@ import type { Infrastructure } from './infrastructure';
  * container: its Refresher joins the refresh in flight in this container rather than racing it.
  */
 export function refreshNowDeps(
-  infra: Pick<Infrastructure, 'config' | 'app' | 'table' | 'secrets' | 'now' | 'refresh'>,
+  infra: Pick<Infrastructure, 'app' | 'table' | 'secrets' | 'now' | 'refresh'>,
 ): RefreshNowDeps & ImportGrantDeps & AuthDeps {
   return {
     ...infra.refresh,
@@ -26,8 +26,10 @@ export function refreshNowDeps(
       memo: new OpenMemo(),
       egress: infra.refresh.egress,
       now: infra.now,
+      // A refresh's time, as `validate: "refresh"` has: within the function's 29 s, whatever
+      // the invoke timeout (up to 30 s) is set to.
       callSettings: {
-        timeoutMs: infra.config.invokeTimeoutSeconds * 1000,
+        timeoutMs: infra.refresh.tokenTimeoutMs,
         maxResponseBytes: DEFAULT_INVOKE_SETTINGS.maxResponseBytes,
       },
     }),
