@@ -42,7 +42,22 @@ const importBody = jsonObject({
   token_type: v.optional(text(64)),
   extra: v.optional(jsonRecord(v.unknown())),
   oauth_iparams: v.optional(jsonRecord(v.string())),
-  validate: v.optional(v.picklist(['refresh', 'none'], 'either "refresh" or "none"')),
+  validate: v.optional(
+    v.union(
+      [
+        v.picklist(['refresh', 'none']),
+        jsonObject({
+          template: v.pipe(
+            v.string(),
+            v.nonEmpty('must not be empty'),
+            v.maxLength(256, 'at most 256 characters'),
+          ),
+          context: v.optional(jsonRecord(v.unknown())),
+        }),
+      ],
+      '"refresh", "none", or { "template": "<a request template of this integration>", "context": { … } }',
+    ),
+  ),
 });
 
 type ImportBody = v.InferOutput<typeof importBody>;
@@ -59,6 +74,11 @@ function expiryOf(body: ImportBody): ImportedExpiry {
   return { kind: 'unknown' };
 }
 
+const validationOf = (validate: ImportBody['validate']): ImportGrantInput['validate'] =>
+  typeof validate === 'object'
+    ? { template: validate.template, context: validate.context ?? {} }
+    : (validate ?? 'none');
+
 /** A body (required) with the grant; an unknown field is refused, never ignored. */
 export function importGrantRequest(request: HttpRequest): ImportGrantInput {
   const body = parseWith(importBody, jsonBody(request, { required: true }), 'grant import');
@@ -73,6 +93,6 @@ export function importGrantRequest(request: HttpRequest): ImportGrantInput {
     tokenType: body.token_type === '' ? undefined : body.token_type,
     extra: body.extra ?? {},
     oauthIparams: body.oauth_iparams ?? {},
-    validate: body.validate ?? 'none',
+    validate: validationOf(body.validate),
   };
 }

@@ -164,8 +164,10 @@ export type ResetForm = 'seconds' | 'epoch_seconds' | 'http_date';
  * (lib/invoke/retry-wait.ts).
  */
 export interface RateLimitRule {
-  /** Lower-case. */
-  readonly resetHeader: string;
+  /** Lower-case; undefined when only the body says it. */
+  readonly resetHeader: string | undefined;
+  /** The path of the wait in a JSON error body (`["error", "retry_after"]`); read as `reset` says. */
+  readonly resetBody: readonly string[] | undefined;
   /** Undefined: read as X-RateLimit-Reset is — a date, or a number by its magnitude. */
   readonly reset: ResetForm | undefined;
   /** Lower-case; a value of 0 there marks the answer as a rate limit. Undefined: the usual names only. */

@@ -1,7 +1,6 @@
 import type { Credential } from '../access/access';
 import { accountFor } from '../accounts/label';
 import type { App, RequestTemplate } from '../app/model';
-import { appSettingsAad, iparamsAad } from '../crypto/aad';
 import type { Egress } from '../egress';
 import {
   FailedAfterAttempts,
@@ -11,14 +10,14 @@ import {
   UndeclaredTemplateError,
   UpstreamError,
 } from '../errors';
-import type { InstallationRecord } from '../store/ports';
 import type { OpenMemo } from '../tokens/open-memo';
 import type { Vault } from '../tokens/vault';
 import type { AccessTokens, CurrentToken } from './access-token';
-import { accountFacts, allowedHostsOf } from './account-facts';
+import { accountFacts } from './account-facts';
 import type { Admission } from './admit';
-import { type InvokeQuery, type RenderScope, renderRequest } from './render-request';
+import { type InvokeQuery, renderRequest } from './render-request';
 import { payloadOf, type UploadFile, withPayload } from './request-body';
+import { renderScopes, urlScopeOf } from './request-scope';
 import { answerBytes, type EnvelopeBody, envelopeBody } from './response-body';
 import { type CacheOptions, cachePlan, type ResponseCache } from './response-cache';
 import { rateLimitRuleOf } from './retry-wait';
@@ -90,7 +89,7 @@ export const DEFAULT_INVOKE_SETTINGS: InvokeSettings = {
   maxResponseBytes: 6 * 1024 * 1024,
 };
 
-function templateNamed(app: App, name: string): RequestTemplate {
+export function templateNamed(app: App, name: string): RequestTemplate {
   const template = app.templates.get(name);
   if (template !== undefined) return template;
   if (app.undeclaredTemplates.has(name)) {
@@ -99,25 +98,6 @@ function templateNamed(app: App, name: string): RequestTemplate {
     );
   }
   throw new NotFoundError('template', `Template "${name}" does not exist in config/requests.json`);
-}
-
-/** Every iparam, the secure ones decrypted: for headers only. */
-async function allIparamsOf(deps: InvokeDeps, installation: InstallationRecord) {
-  if (installation.secureIparams === undefined) return installation.iparams;
-  const opened = deps.memo.open(await deps.vault(), installation.secureIparams, iparamsAad(installation.id));
-  const secure = JSON.parse(opened) as Record<string, unknown>;
-  return { ...installation.iparams, ...secure };
-}
-
-/** FDK's app settings, opened: they are sealed at rest (they hold passwords and TLS keys). */
-async function appSettingsOf(deps: InvokeDeps, installation: InstallationRecord) {
-  if (installation.appSettings === undefined) return {};
-  const opened = deps.memo.open(
-    await deps.vault(),
-    installation.appSettings.sealed,
-    appSettingsAad(installation.id),
-  );
-  return JSON.parse(opened) as Record<string, unknown>;
 }
 
 /** Left for the envelope itself once the runtime's time is nearly spent. */
@@ -155,27 +135,12 @@ export async function invoke(
   const { call, template, key } = parsed;
   const installation = admitted.installation;
   if (installation === undefined) throw new Error('admission returned no installation');
-  const installationValues = {
-    current_host: { endpoint_urls: installation.endpointUrls ?? {} },
-    app_settings: await appSettingsOf(deps, installation),
-    account: await accountFacts(deps, admitted.account),
-  };
+  const facts = await accountFacts(deps, admitted.account);
+  const url = await urlScopeOf(deps, installation, call.context ?? {}, facts);
   // An upload renders like the query, and is refused before the secure iparams are opened.
-  const url = { context: call.context ?? {}, iparam: installation.iparams, ...installationValues };
   const payload = await payloadOf(template, call, url, deps.settings);
-  const iparams = await allIparamsOf(deps, installation);
+  const scope = await renderScopes(deps, installation, template, url);
   let token = key === undefined ? undefined : await deps.tokens.current(key, admitted.account, deadline);
-  // Secure iparams and the token are only in scope for headers (the app validation says so too).
-  const scope = (accessToken: string | undefined): RenderScope => ({
-    allowedHosts: allowedHostsOf(deps.app, template),
-    url,
-    headers: {
-      context: call.context ?? {},
-      iparam: iparams,
-      ...installationValues,
-      ...(accessToken === undefined ? {} : { access_token: accessToken }),
-    },
-  });
   const options = sendOptions(deps, template, deadline);
   const account = key === undefined ? undefined : { key, record: admitted.account };
   const plan = cachePlan(call, template.method, installation, account);
@@ -204,7 +169,11 @@ export async function invoke(
   return envelope;
 }
 
-function sendOptions(deps: InvokeDeps, template: RequestTemplate, deadline: number) {
+export function sendOptions(
+  deps: Pick<InvokeDeps, 'app' | 'settings' | 'now'>,
+  template: RequestTemplate,
+  deadline: number,
+) {
   return {
     maxAttempts: template.maxAttempts,
     retryDelayMs: template.retryDelay,

@@ -1,4 +1,5 @@
 import type { App, RateLimitRule, RequestTemplate, ResetForm } from '../app/model';
+import { parseList } from './structured-list';
 
 /*
  * Whether an invoke's answer is retried, and after how long: a pure decision from the headers
@@ -9,6 +10,8 @@ import type { App, RateLimitRule, RequestTemplate, ResetForm } from '../app/mode
 export interface RetryAnswer {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** Read for a wait only when the rule's `resetBody` names one. */
+  readonly body?: Uint8Array | undefined;
 }
 
 export interface RetryQuestion {
@@ -23,7 +26,7 @@ export interface RetryQuestion {
   readonly deadline: number;
 }
 
-/** Where a wait came from: a header's lower-case name, or the template's retryDelay. */
+/** Where a wait came from: a header's lower-case name, `body`, or the template's retryDelay. */
 export type WaitSource = string;
 
 export type RetryDecision =
@@ -48,12 +51,12 @@ export const EPOCH_SECONDS_FROM = 1_000_000_000;
 /** How a header is read: a rule's form; `auto` by magnitude; Retry-After's seconds or date. */
 type Reading = ResetForm | 'auto' | 'retry_after';
 
+/** A larger body is not parsed for a wait: an error body that says one is short. */
+export const MAX_WAIT_BODY_BYTES = 16 * 1024;
+
 const RETRY_AFTER = 'retry-after';
-/** The usual reset headers, read after Retry-After in this order. */
-const RESET_HEADERS: readonly (readonly [string, Reading])[] = [
-  ['ratelimit-reset', 'seconds'], // IETF draft: always seconds from now
-  ['x-ratelimit-reset', 'auto'], // GitHub: epoch seconds; Calendly and others: seconds
-];
+/** The IETF draft's single field (`"default";r=0;t=30`), an RFC 8941 List. */
+const RATELIMIT = 'ratelimit';
 const REMAINING_HEADERS = ['x-ratelimit-remaining', 'ratelimit-remaining'];
 
 const NUMBER = /^\d+(\.\d+)?$/;
@@ -80,6 +83,23 @@ function read(value: string | undefined, reading: Reading, now: number): number 
 export const resetMs = (value: string | undefined, form: ResetForm | undefined, now: number) =>
   read(value, form ?? 'auto', now);
 
+/**
+ * The IETF `RateLimit` field: the fewest calls left among its policies (`r`), and the longest
+ * reset (`t`, seconds) of those with none left — the wait until every exhausted one allows a call.
+ */
+function ratelimitField(value: string | undefined) {
+  let left: number | undefined;
+  let resetS: number | undefined;
+  for (const { params } of parseList(value) ?? []) {
+    const r = params.get('r');
+    const t = params.get('t');
+    if (typeof r !== 'number' || !Number.isInteger(r) || r < 0) continue;
+    left = Math.min(left ?? r, r);
+    if (r === 0 && typeof t === 'number' && Number.isInteger(t) && t >= 0) resetS = Math.max(resetS ?? 0, t);
+  }
+  return { left, resetS };
+}
+
 /** The calls left as the answer says them; undefined when no remaining header reads as a count. */
 function remaining(headers: RetryAnswer['headers'], rule: RateLimitRule | undefined): number | undefined {
   const own = rule?.remainingHeader;
@@ -87,21 +107,76 @@ function remaining(headers: RetryAnswer['headers'], rule: RateLimitRule | undefi
     const value = headers[name]?.trim();
     if (value !== undefined && /^\d+$/.test(value)) return Number(value);
   }
-  return undefined;
+  return ratelimitField(headers[RATELIMIT]).left;
 }
 
 /**
- * The first header that says how long to wait. On a rate-limit answer: the rule's own header,
- * Retry-After, RateLimit-Reset, X-RateLimit-Reset. On any other only Retry-After: some APIs
- * send reset headers on every answer, and they tell when the window ends, not this failure.
+ * The value at `path` in a JSON body, as text a reset reads (a number or a string); undefined
+ * when the body is too large, not JSON, or holds nothing usable there: never an error.
+ */
+function bodyValue(body: Uint8Array | undefined, path: readonly string[]): string | undefined {
+  if (body === undefined || body.length === 0 || body.length > MAX_WAIT_BODY_BYTES) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    return undefined;
+  }
+  for (const name of path) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, name)) return undefined;
+    value = (value as Record<string, unknown>)[name];
+  }
+  if (typeof value === 'number') return String(value);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** One place a wait may be said: its name, and how to read it from an answer (ms from now). */
+type Source = readonly [WaitSource, (answer: RetryAnswer, now: number) => number | undefined];
+
+const header = (name: string, reading: Reading): Source => [
+  name,
+  (answer, now) => read(answer.headers[name], reading, now),
+];
+// Pure: a bundle that never decides a retry (the import's one call) drops them.
+const RETRY_AFTER_SOURCE = /* @__PURE__ */ header(RETRY_AFTER, 'retry_after');
+/** The usual reset headers, read after Retry-After in this order. */
+const RESET_SOURCES: readonly Source[] = [
+  [
+    RATELIMIT,
+    (answer) => {
+      const { resetS } = ratelimitField(answer.headers[RATELIMIT]);
+      return resetS === undefined ? undefined : resetS * 1000;
+    },
+  ],
+  /* @__PURE__ */ header('ratelimit-reset', 'seconds'), // earlier IETF drafts: always seconds from now
+  /* @__PURE__ */ header('x-ratelimit-reset', 'auto'), // GitHub: epoch seconds; Calendly and others: seconds
+];
+
+/** The rule's own header, then its body path: the provider's word, read before the usual ones. */
+function ownSources(rule: RateLimitRule | undefined): Source[] {
+  if (rule === undefined) return [];
+  const reading = rule.reset ?? 'auto';
+  const { resetHeader, resetBody } = rule;
+  return [
+    ...(resetHeader === undefined ? [] : [header(resetHeader, reading)]),
+    ...(resetBody === undefined
+      ? []
+      : [['body', (answer, now) => read(bodyValue(answer.body, resetBody), reading, now)] as Source]),
+  ];
+}
+
+/**
+ * The first source that says how long to wait. On a rate-limit answer: the rule's own header and
+ * body, Retry-After, RateLimit, RateLimit-Reset, X-RateLimit-Reset. On any other only Retry-After:
+ * some APIs send reset headers on every answer, and they tell when the window ends, not this failure.
  */
 function headerWait(answer: RetryAnswer, rule: RateLimitRule | undefined, limited: boolean, now: number) {
-  const retryAfter: readonly [string, Reading] = [RETRY_AFTER, 'retry_after'];
-  const own: (readonly [string, Reading])[] =
-    limited && rule !== undefined ? [[rule.resetHeader, rule.reset ?? 'auto']] : [];
-  for (const [name, reading] of limited ? [...own, retryAfter, ...RESET_HEADERS] : [retryAfter]) {
-    const waitMs = read(answer.headers[name], reading, now);
-    if (waitMs !== undefined) return { waitMs, from: name };
+  const sources = limited
+    ? [...ownSources(rule), RETRY_AFTER_SOURCE, ...RESET_SOURCES]
+    : [RETRY_AFTER_SOURCE];
+  for (const [from, readWait] of sources) {
+    const waitMs = readWait(answer, now);
+    if (waitMs !== undefined) return { waitMs, from };
   }
   return undefined;
 }

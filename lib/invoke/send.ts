@@ -34,7 +34,7 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 async function attempt(
   egress: Egress,
   request: RenderedRequest & { readonly body?: string | Uint8Array | undefined },
-  options: SendOptions,
+  options: Pick<SendOptions, 'maxResponseBytes'>,
   remaining: number,
 ): Promise<EgressResponse | EgressError> {
   try {
@@ -93,6 +93,23 @@ export async function sendWithRetries(
     }
     await sleep(delay);
   }
+}
+
+/**
+ * One attempt and no retry, its failures said as sendWithRetries says them: the call that
+ * validates an imported grant (./import-call.ts). Apart from it, so that a bundle using only
+ * this carries no retry decision.
+ */
+export async function sendOnce(
+  egress: Egress,
+  request: RenderedRequest,
+  options: Pick<SendOptions, 'deadline' | 'maxResponseBytes' | 'now'>,
+): Promise<Sent> {
+  const remaining = options.deadline - options.now();
+  if (remaining <= 0) throw timedOut();
+  const outcome = await attempt(egress, request, options, remaining);
+  if (outcome instanceof EgressError) throw fromEgressError(outcome, 1);
+  return { response: outcome, attempts: 1 };
 }
 
 const timedOut = () => new DeadlineExceededError('The upstream did not answer in time');

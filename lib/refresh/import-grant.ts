@@ -10,9 +10,33 @@ import { storeAuthorizedTokens } from '../connect/store-authorized';
 import { InvalidInputError, UnavailableError } from '../errors';
 import { loadInstallation } from '../installations/service';
 import type { ParsedTokens } from '../oauth/token-response';
-import type { AccountStore, InstallationStore } from '../store/ports';
+import type { AccountStore, InstallationRecord, InstallationStore } from '../store/ports';
 import type { Vault } from '../tokens/vault';
 import { askProvider, type RefreshDeps } from './refresh-account';
+
+/** `validate: { "template": …, "context": … }` of the import's body. */
+export interface ValidationCall {
+  readonly template: string;
+  readonly context: Readonly<Record<string, unknown>>;
+}
+
+/** The grant as imported: its access token and the account facts a template may read. */
+export interface ImportedGrant {
+  readonly accessToken: string;
+  readonly oauthIparams: Readonly<Record<string, unknown>>;
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * One call of `call.template` with the grant's access token, resolving to its 2xx status and
+ * throwing the refusal otherwise (lib/invoke/import-call.ts, handed over by the wiring).
+ */
+export type CallTemplate = (
+  installation: InstallationRecord,
+  integration: Integration,
+  call: ValidationCall,
+  grant: ImportedGrant,
+) => Promise<number>;
 
 export interface ImportGrantDeps extends Pick<RefreshDeps, 'secrets' | 'egress' | 'tokenTimeoutMs'> {
   readonly app: App;
@@ -21,6 +45,7 @@ export interface ImportGrantDeps extends Pick<RefreshDeps, 'secrets' | 'egress' 
   readonly vault: () => Promise<Vault>;
   readonly now: () => Date;
   readonly events: EventPolicy;
+  readonly callTemplate: CallTemplate;
 }
 
 /** The expiry as the exporter knows it: an absolute time, a lifetime from now, or neither. */
@@ -42,12 +67,16 @@ export interface ImportGrantInput {
   readonly tokenType?: string | undefined;
   readonly extra: Readonly<Record<string, unknown>>;
   readonly oauthIparams: Readonly<Record<string, string>>;
-  readonly validate: 'refresh' | 'none';
+  /** `refresh`: one refresh; a call: one call of a template of the integration; `none`: stored as given. */
+  readonly validate: 'refresh' | 'none' | ValidationCall;
 }
 
 export interface ImportGrantResult {
-  /** `refreshed`: validated by one refresh, whose tokens are the ones stored. */
-  readonly outcome: 'imported' | 'refreshed';
+  /**
+   * `refreshed`: validated by one refresh, whose tokens are the ones stored; `validated`: by
+   * one call of a template, the grant stored as given.
+   */
+  readonly outcome: 'imported' | 'refreshed' | 'validated';
   /** Whether a grant was there before (it is replaced, as a reconnect replaces it). */
   readonly replaced: boolean;
   readonly account: AccountView;
@@ -104,6 +133,12 @@ function importedTokens(integration: Integration, input: ImportGrantInput, now: 
   }
   if (input.validate === 'refresh' && input.refreshToken === undefined) {
     throw refuse('validate', '"refresh" needs a refresh_token');
+  }
+  if (typeof input.validate === 'object' && expiresAt !== undefined && expiresAt <= now) {
+    throw refuse(
+      'validate',
+      'the access token has expired, so a call cannot validate it; validate by "refresh"',
+    );
   }
   return {
     accessToken: input.accessToken,
@@ -164,7 +199,7 @@ export async function importGrant(
   deps: ImportGrantDeps,
   input: ImportGrantInput,
 ): Promise<ImportGrantResult> {
-  await loadInstallation(deps, input.installationId);
+  const installation = await loadInstallation(deps, input.installationId);
   const integration = grantedIntegrationNamed(deps, input.integration, 'a grant import');
   const key: AccountKey = {
     installationId: input.installationId,
@@ -177,12 +212,19 @@ export async function importGrant(
     input.validate === 'refresh' && given.refreshToken !== undefined
       ? await validated(deps, integration, oauthIparams, { ...given, refreshToken: given.refreshToken })
       : given;
+  if (typeof input.validate === 'object') {
+    await deps.callTemplate(installation, integration, input.validate, {
+      accessToken: given.accessToken,
+      oauthIparams,
+      extra: given.extra ?? {},
+    });
+  }
   const writer = { accounts: deps.accounts, vault: await deps.vault(), now: deps.now, events: deps.events };
   const record = await storeAuthorizedTokens(writer, integration, key, tokens, oauthIparams, {
     imported: true,
   });
   return {
-    outcome: tokens === given ? 'imported' : 'refreshed',
+    outcome: tokens !== given ? 'refreshed' : typeof input.validate === 'object' ? 'validated' : 'imported',
     replaced: record.version > 1,
     account: accountView(record),
   };

@@ -1,8 +1,11 @@
 import type { AuthDeps } from '../http/auth';
+import { templateCaller } from '../invoke/import-call';
+import { DEFAULT_INVOKE_SETTINGS } from '../invoke/invoke';
 import type { ImportGrantDeps } from '../refresh/import-grant';
 import type { RefreshNowDeps } from '../refresh/refresh-now';
 import { Refresher } from '../refresh/refresh-or-join';
 import { dynamoInstallationStore } from '../store/dynamo-installations';
+import { OpenMemo } from '../tokens/open-memo';
 import type { Infrastructure } from './infrastructure';
 
 /**
@@ -16,5 +19,19 @@ export function refreshNowDeps(
     ...infra.refresh,
     installations: dynamoInstallationStore(infra.table),
     refresher: new Refresher(infra.refresh),
+    // The call that validates an import is rendered and sent as an invoke's (lib/invoke/import-call.ts).
+    callTemplate: templateCaller({
+      app: infra.app,
+      vault: infra.refresh.vault,
+      memo: new OpenMemo(),
+      egress: infra.refresh.egress,
+      now: infra.now,
+      // A refresh's time, as `validate: "refresh"` has: within the function's 29 s, whatever
+      // the invoke timeout (up to 30 s) is set to.
+      callSettings: {
+        timeoutMs: infra.refresh.tokenTimeoutMs,
+        maxResponseBytes: DEFAULT_INVOKE_SETTINGS.maxResponseBytes,
+      },
+    }),
   };
 }

@@ -68,6 +68,19 @@ describe('importGrantRequest', () => {
     });
   });
 
+  it('reads a validation by a call, its context empty unless given', () => {
+    expect(
+      importGrantRequest(request({ access_token: 'at', validate: { template: 'me' } })).validate,
+    ).toEqual({
+      template: 'me',
+      context: {},
+    });
+    const withContext = { template: 'getUser', context: { id: 7 } };
+    expect(importGrantRequest(request({ access_token: 'at', validate: withContext })).validate).toEqual(
+      withContext,
+    );
+  });
+
   it('reads expires_at as epoch seconds or an ISO 8601 time with its offset', () => {
     expect(importGrantRequest(request({ access_token: 'at', expires_at: 1_900_000_000 })).expiry).toEqual({
       kind: 'at',
@@ -101,7 +114,31 @@ describe('importGrantRequest', () => {
       'expires_in',
       'not with',
     ],
-    ['an unknown validation', { access_token: 'at', validate: 'call' }, 'validate', '"refresh" or "none"'],
+    [
+      'an unknown validation',
+      { access_token: 'at', validate: 'call' },
+      'validate',
+      '"refresh", "none", or {',
+    ],
+    ['a call without a template', { access_token: 'at', validate: {} }, 'validate', '"template"'],
+    [
+      'a call with an empty template',
+      { access_token: 'at', validate: { template: '' } },
+      'validate.template',
+      'must not be empty',
+    ],
+    [
+      'a call with an unknown key',
+      { access_token: 'at', validate: { template: 'me', query: {} } },
+      'validate',
+      '"template"',
+    ],
+    [
+      'a call whose context is no object',
+      { access_token: 'at', validate: { template: 'me', context: 'x' } },
+      'validate',
+      '"context"',
+    ],
     [
       'an oauth_iparam not text',
       { access_token: 'at', oauth_iparams: { tenant: 7 } },

@@ -568,6 +568,8 @@ describe('code_param (Amazon SP-API)', () => {
 
 describe('an imported grant with dotted keep_fields', () => {
   const slack = () => appWith({ keep_fields: ['team.id'] });
+  // These imports are not validated by a call.
+  const IMPORT_CALLS = { callTemplate: () => Promise.reject(new Error('no call expected')) };
   const input = (account: string, extra: Record<string, unknown>) => ({
     installationId: INSTALLATION,
     integration: 'quirky',
@@ -582,7 +584,10 @@ describe('an imported grant with dotted keep_fields', () => {
 
   it('stores the kept nested field as a handshake would have', async () => {
     // Act
-    await importGrant({ ...base, app: slack() }, input('imported-slack', { team: { id: 'T0ACME' } }));
+    await importGrant(
+      { ...base, ...IMPORT_CALLS, app: slack() },
+      input('imported-slack', { team: { id: 'T0ACME' } }),
+    );
 
     // Assess
     const key = { installationId: INSTALLATION, integration: 'quirky', account: 'imported-slack' };
@@ -594,7 +599,10 @@ describe('an imported grant with dotted keep_fields', () => {
 
   it('still refuses a field the integration does not keep, storing nothing', async () => {
     // Act
-    const attempt = importGrant({ ...base, app: slack() }, input('imported-other', { bot: { id: 'B1' } }));
+    const attempt = importGrant(
+      { ...base, ...IMPORT_CALLS, app: slack() },
+      input('imported-other', { bot: { id: 'B1' } }),
+    );
 
     // Assess
     await expect(attempt).rejects.toThrow(

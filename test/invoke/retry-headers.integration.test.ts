@@ -1,8 +1,9 @@
 /**
  * An invoke's retries wait what a real upstream's rate-limit headers say — Retry-After,
  * RateLimit-Reset, X-RateLimit-Reset in seconds or epoch seconds, GitHub's 403 with no calls
- * left, a provider's own names from `rate_limit` (the template's over the integration's) —
- * count every attempt, and never wait past the invoke's deadline.
+ * left, the IETF draft's single RateLimit field, a provider's own names from `rate_limit` (the
+ * template's over the integration's) — count every attempt, and never wait past the invoke's
+ * deadline.
  */
 
 import { useHarness } from '../support/harness';
@@ -55,6 +56,12 @@ describe('the wait each header form says', () => {
       2000,
     ],
     ['X-RateLimit-Reset in fractions of seconds', { 'x-ratelimit-reset': '1.5' }, 1500],
+    ['RateLimit (IETF, one field): the exhausted policy’s t', { ratelimit: '"default";r=0;t=1' }, 1000],
+    [
+      'RateLimit with two policies exhausted: the longer t',
+      { ratelimit: '"second";r=0;t=1, "minute";r=0;t=2, "day";r=900;t=40000' },
+      2000,
+    ],
   ])('%s', async (_name, headers, ms) => {
     const { http, envelope, sent } = await limitedCall('limited', { status: '429', ...headers });
     expect(http).toBe(200);
@@ -190,6 +197,7 @@ describe('attempts, exactly, within the deadline', () => {
 
   it.each([
     ['a reset a minute away', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '60' }],
+    ['a RateLimit reset a minute away', { ratelimit: '"default";r=0;t=60' }],
     ['an epoch an hour away', { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) }],
     ['a reset that leaves no time for the attempt', { 'ratelimit-reset': '14.5' }],
     ['a value too big to be a number', { 'ratelimit-reset': '9'.repeat(400) }],

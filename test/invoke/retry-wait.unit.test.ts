@@ -1,6 +1,7 @@
 import type { App, Integration, RateLimitRule, RequestTemplate } from '../../lib/app/model';
 import {
   EPOCH_SECONDS_FROM,
+  MAX_WAIT_BODY_BYTES,
   MIN_ATTEMPT_MS,
   type RetryAnswer,
   type RetryDecision,
@@ -18,11 +19,13 @@ const HTTP_DATE_IN_3S = 'Wed, 02 Dec 2026 16:00:03 GMT';
 
 const OKTA: RateLimitRule = {
   resetHeader: 'x-rate-limit-reset',
+  resetBody: undefined,
   reset: 'epoch_seconds',
   remainingHeader: 'x-rate-limit-remaining',
 };
 const SHOPIFY: RateLimitRule = {
   resetHeader: 'x-shopify-retry-after',
+  resetBody: undefined,
   reset: 'seconds',
   remainingHeader: undefined,
 };
@@ -290,7 +293,7 @@ describe('retryDecision: a rule names the provider’s own headers', () => {
     [
       'its header’s form of a date',
       answer(429, { 'x-reset-at': HTTP_DATE_IN_3S }),
-      { resetHeader: 'x-reset-at', reset: 'http_date', remainingHeader: undefined },
+      { resetHeader: 'x-reset-at', resetBody: undefined, reset: 'http_date', remainingHeader: undefined },
       waits(3000, 'x-reset-at'),
     ],
   ] as const)('%s', (_name, given, rule, decision) => {
@@ -346,5 +349,135 @@ describe('rateLimitRuleOf: the template’s rule wins over its integration’s',
     ['none for an integration without one', template({ oauth: 'other' }), undefined],
   ] as const)('%s', (_name, given, rule) => {
     expect(rateLimitRuleOf(app, given)).toEqual(rule);
+  });
+});
+
+describe('retryDecision: the IETF RateLimit field (RFC 8941 List)', () => {
+  it.each([
+    ['one policy with none left', answer(429, { ratelimit: '"default";r=0;t=3' }), waits(3000, 'ratelimit')],
+    ['a token for the policy name', answer(429, { ratelimit: 'default;r=0;t=2' }), waits(2000, 'ratelimit')],
+    [
+      'the longest reset of the exhausted policies',
+      answer(429, { ratelimit: '"burst";r=0;t=1, "day";r=5;t=9, "hour";r=0;t=4' }),
+      waits(4000, 'ratelimit'),
+    ],
+    ['a reset of 0: now', answer(429, { ratelimit: '"default";r=0;t=0' }), waits(0, 'ratelimit')],
+    [
+      'a 403 whose field says none left (a rate limit, like a remaining header of 0)',
+      answer(403, { ratelimit: '"default";r=0;t=2' }),
+      waits(2000, 'ratelimit'),
+    ],
+    [
+      'Retry-After still first',
+      answer(429, { ratelimit: '"default";r=0;t=5', 'retry-after': '1' }),
+      waits(1000, 'retry-after'),
+    ],
+    [
+      'before RateLimit-Reset',
+      answer(429, { ratelimit: '"default";r=0;t=2', 'ratelimit-reset': '4' }),
+      waits(2000, 'ratelimit'),
+    ],
+    [
+      'a reset too far for the deadline',
+      answer(429, { ratelimit: '"default";r=0;t=60' }),
+      tooLate(60_000, 'ratelimit'),
+    ],
+  ] as const)('%s', (_name, given, decision) => {
+    expect(decide(given)).toEqual(decision);
+  });
+
+  it.each([
+    // [name, field]: unreadable or not exhausted, so retryDelay decides
+    ['calls left in every policy', '"default";r=3;t=5'],
+    ['a fraction of a second', '"default";r=0;t=1.5'],
+    ['a negative reset', '"default";r=0;t=-2'],
+    ['no reset', '"default";r=0'],
+    ['a trailing comma', '"default";r=0;t=2,'],
+    ['an unterminated string', '"default;r=0;t=2'],
+    ['an upper-case key', '"default";R=0;T=2'],
+    ['garbage after an item', '"default";r=0;t=2 junk'],
+  ])('%s (%s) is not a wait', (_name, field) => {
+    expect(decide(answer(429, { ratelimit: field }))).toEqual(waits(250, 'retryDelay'));
+  });
+
+  it('does not make a 403 with calls left a rate limit', () => {
+    expect(decide(answer(403, { ratelimit: '"default";r=7;t=2' }))).toEqual(final);
+  });
+});
+
+describe('retryDecision: a wait read from the body (rate_limit.reset_body)', () => {
+  const DISCORD: RateLimitRule = {
+    resetHeader: undefined,
+    resetBody: ['retry_after'],
+    reset: 'seconds',
+    remainingHeader: undefined,
+  };
+  const NESTED: RateLimitRule = { ...DISCORD, resetBody: ['error', 'retry_after'] };
+  const withBody = (status: number, body: string, headers: Record<string, string> = {}): RetryAnswer => ({
+    status,
+    headers,
+    body: Buffer.from(body),
+  });
+
+  it.each([
+    [
+      'seconds as a float',
+      DISCORD,
+      withBody(429, '{"message":"You are being rate limited.","retry_after":1.25}'),
+      1250,
+    ],
+    ['a nested path', NESTED, withBody(429, '{"error":{"code":"rate_limited","retry_after":2}}'), 2000],
+    ['a number in a string', NESTED, withBody(429, '{"error":{"retry_after":"3"}}'), 3000],
+    [
+      'epoch seconds',
+      { ...DISCORD, reset: 'epoch_seconds' },
+      withBody(429, `{"retry_after":${NOW_S + 2}}`),
+      2000,
+    ],
+    [
+      'an HTTP date',
+      { ...DISCORD, reset: 'http_date' },
+      withBody(429, JSON.stringify({ retry_after: HTTP_DATE_IN_3S })),
+      3000,
+    ],
+  ] as const)('%s', (_name, rule, given, ms) => {
+    expect(decide(given, rule)).toEqual(waits(ms, 'body'));
+  });
+
+  it('is read after the rule’s own header and before Retry-After', () => {
+    expect(decide(withBody(429, '{"retry_after":2}', { 'retry-after': '1' }), DISCORD)).toEqual(
+      waits(2000, 'body'),
+    );
+    const both: RateLimitRule = { ...DISCORD, resetHeader: 'x-wait' };
+    expect(decide(withBody(429, '{"retry_after":2}', { 'x-wait': '3' }), both)).toEqual(
+      waits(3000, 'x-wait'),
+    );
+  });
+
+  it.each([
+    ['not JSON', '<html>slow down</html>'],
+    ['an empty body', ''],
+    ['a missing member', '{"message":"slow down"}'],
+    ['a negative number', '{"retry_after":-1}'],
+    ['an exponent', '{"retry_after":1e400}'],
+    ['an object', '{"retry_after":{"seconds":2}}'],
+    ['a boolean', '{"retry_after":true}'],
+    ['an array at the top', '[1,2]'],
+    ['null', '{"retry_after":null}'],
+    ['too large a body', `{"retry_after":2,"pad":"${'x'.repeat(MAX_WAIT_BODY_BYTES)}"}`],
+  ])('ignores %s: the next header, or retryDelay, decides', (_name, body) => {
+    expect(decide(withBody(429, body, { 'retry-after': '1' }), DISCORD)).toEqual(waits(1000, 'retry-after'));
+    expect(decide(withBody(429, body), DISCORD)).toEqual(waits(250, 'retryDelay'));
+  });
+
+  it('is not read on an answer that is no rate limit', () => {
+    expect(decide(withBody(503, '{"retry_after":2}', { 'x-ratelimit-remaining': '9' }), DISCORD)).toEqual(
+      waits(250, 'retryDelay'),
+    );
+  });
+
+  it('does not walk into the prototype', () => {
+    const rule: RateLimitRule = { ...DISCORD, resetBody: ['constructor', 'length'] };
+    expect(decide(withBody(429, '{}'), rule)).toEqual(waits(250, 'retryDelay'));
   });
 });

@@ -558,6 +558,28 @@ describe('real responses match the document', () => {
     ).toBe(404);
     expect((await api('POST', path, { key: b.apiKey, json: grant })).status).toBe(403);
     expect((await api('POST', path, { json: grant })).status).toBe(401);
+    // Validated by one call of a template of the integration (beta's, on an installation with an upstream).
+    const called = `/installations/${a.id}/integrations/beta/import`;
+    const byCall = (template: string, context: Record<string, string>) => ({
+      account: 'imported-openapi',
+      access_token: 'imported-at-2',
+      validate: { template, context },
+    });
+    const validated = await api<unknown>('POST', called, {
+      key: ADMIN,
+      json: byCall('limitedBeta', { id: 'openapi-import-ok?status=200' }),
+    });
+    expect([validated.status, validated.json]).toEqual([
+      200,
+      expect.objectContaining({ outcome: 'validated' }),
+    ]);
+    const outage = await api('POST', called, {
+      key: ADMIN,
+      json: byCall('limitedBeta', { id: 'openapi-import-outage?status=503' }),
+    });
+    expect([outage.status, outage.json.error.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    const refused = await api('POST', called, { key: ADMIN, json: byCall('me', {}) });
+    expect([refused.status, refused.json.error.code]).toEqual([400, 'INVALID_REQUEST']);
   });
 
   it('POST /installations/{id}/invoke: envelopes, refusals and errors', async () => {

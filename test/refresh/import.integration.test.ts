@@ -422,3 +422,136 @@ describe('POST /installations/{id}/integrations/{name}/import', () => {
     expect(await deliveredTo(installation.id)).toEqual([]);
   }, 90_000);
 });
+
+describe('an import validated by one call of a request template', () => {
+  it('calls the template once with the imported token, then stores the grant as given and tells the app', async () => {
+    // Prepare
+    const grant = await exportedGrant();
+    const installation = await target();
+    await world.oauth.clearReceived();
+    const before = upstream().requests.length;
+    // Act
+    const imported = await importInto(installation.id, {
+      access_token: grant.accessToken,
+      refresh_token: grant.refreshToken,
+      expires_in: 3600,
+      validate: { template: 'me' },
+    });
+    // Assess
+    expect(imported.status).toBe(200);
+    expect(imported.body).toMatchObject({ outcome: 'validated', account: { status: 'authorized' } });
+    const calls = upstream().requests.slice(before);
+    expect(calls.map((call) => [call.url, call.headers.authorization])).toEqual([
+      ['/me', `Bearer ${grant.accessToken}`],
+    ]);
+    expect(await refreshCalls()).toEqual([]);
+    const { tokens } = await storedTokens(installation.id, 'beta');
+    expect(tokens).toMatchObject({ accessToken: grant.accessToken, refreshToken: grant.refreshToken });
+    const events = await deliveredTo(installation.id);
+    expect(events.map((received) => received.event.type)).toEqual(['account.authorized']);
+    expect(events[0]?.event.data).toMatchObject({ imported: true });
+    expect((await invokeMe(installation.id, installation.apiKey)).status).toBe(200);
+  }, 90_000);
+
+  it('refuses a token the provider refuses (401) with 400, storing nothing and telling no one', async () => {
+    // Prepare
+    const grant = await exportedGrant();
+    const installation = await target();
+    upstream().rejectAlways(grant.accessToken);
+    // Act
+    const refused = await importInto(installation.id, {
+      access_token: grant.accessToken,
+      refresh_token: grant.refreshToken,
+      validate: { template: 'me' },
+    });
+    // Assess
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    expect((refused.body.error as { message: string }).message).toContain(
+      'access_token: the provider refused it (template "me" answered 401); nothing was stored',
+    );
+    expect(JSON.stringify(refused.body)).not.toContain(grant.accessToken);
+    expect(await accountItems(installation.id)).toEqual([]);
+    expect(await deliveredTo(installation.id)).toEqual([]);
+  }, 90_000);
+
+  it.each([
+    ['a 503', '503', 503, 'SERVICE_UNAVAILABLE', 'answered 503); nothing was stored, try again'],
+    ['a 429', '429', 503, 'SERVICE_UNAVAILABLE', 'answered 429); nothing was stored, try again'],
+    ['a 404', '404', 400, 'INVALID_REQUEST', 'answered 404, which is no success'],
+  ])(
+    'refuses a grant whose call answers %s, storing nothing',
+    async (_name, status, http, code, said) => {
+      // Prepare
+      const installation = await target();
+      const id = `import-${status}-${Date.now()}?status=${status}`;
+      const before = upstream().requests.length;
+      // Act
+      const refused = await importInto(installation.id, {
+        access_token: 'at-import-checked',
+        validate: { template: 'limitedBeta', context: { id } },
+      });
+      // Assess
+      expect(refused.status).toBe(http);
+      expect(refused.body).toMatchObject({ error: { code } });
+      expect((refused.body.error as { message: string }).message).toContain(said);
+      const calls = upstream().requests.slice(before);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]?.headers.authorization).toBe('Bearer at-import-checked');
+      expect(await accountItems(installation.id)).toEqual([]);
+    },
+    90_000,
+  );
+
+  it('answers 503 when the API cannot be reached, storing nothing', async () => {
+    // Prepare: nothing listens on port 9 of this machine.
+    const installation = await createInstallation({ iparams: { upstream: '127.0.0.1:9' } });
+    // Act
+    const refused = await importInto(installation.id, {
+      access_token: 'at-import-unreachable',
+      validate: { template: 'me' },
+    });
+    // Assess
+    expect(refused.status).toBe(503);
+    expect((refused.body.error as { message: string }).message).toContain(
+      'The call that validates this grant did not complete',
+    );
+    expect(await accountItems(installation.id)).toEqual([]);
+  }, 90_000);
+
+  it('refuses a call that cannot validate before sending anything', async () => {
+    // Prepare
+    const installation = await target();
+    const before = upstream().requests.length;
+    const past = Math.floor(Date.now() / 1000) - 60;
+    const cases: Array<[unknown, string]> = [
+      [{ template: 'nope' }, 'validate.template: no declared request template "nope"'],
+      [{ template: 'broken' }, 'validate.template: "broken" does not use integration "beta"'],
+      [{ template: 'crewMe' }, 'validate.template: "crewMe" does not use integration "beta"'],
+      [{ template: '' }, 'validate'],
+      [{ template: 'me', extra: 1 }, 'validate'],
+      [{ template: 'limitedBeta', context: { id: '../../admin' } }, 'schema.path rendered to'],
+    ];
+    // Act
+    const answers = await Promise.all(
+      cases.map(([validate]) => importInto(installation.id, { access_token: 'at-never-sent', validate })),
+    );
+    const expired = await importInto(installation.id, {
+      access_token: 'at-never-sent',
+      refresh_token: 'rt-never-sent',
+      expires_at: past,
+      validate: { template: 'me' },
+    });
+    // Assess
+    for (const [index, answer] of answers.entries()) {
+      expect(answer.status).toBe(400);
+      expect((answer.body.error as { message: string }).message).toContain(cases[index]?.[1]);
+    }
+    expect(expired.status).toBe(400);
+    expect((expired.body.error as { message: string }).message).toContain(
+      'the access token has expired, so a call cannot validate it',
+    );
+    expect(upstream().requests.slice(before)).toEqual([]);
+    expect(await accountItems(installation.id)).toEqual([]);
+  }, 90_000);
+});

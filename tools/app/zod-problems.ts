@@ -52,6 +52,8 @@ function fallbackAllowed(issue: z.core.$ZodIssue): string {
 function messageFor(issue: z.core.$ZodIssue, label: string): string {
   const input = (issue as { input?: unknown }).input;
   if (input === undefined) return `${label} is missing`;
+  // A schema's own check (a refine) says what is wrong itself.
+  if (issue.code === 'custom' && issue.message !== '') return issue.message;
   const value = describeValue(input);
   switch (issue.code) {
     case 'invalid_type':

@@ -130,6 +130,62 @@ describe('a secret oauth_iparam as account.NAME', () => {
   });
 });
 
+describe('a secret oauth_iparam in an upload (schema.formData, schema.file)', () => {
+  const own = {
+    ...integration,
+    client_secret: '<%= oauth_iparams.client_secret %>',
+    oauth_iparams: {
+      client_secret: { display_name: 'Client secret', type: 'text', required: true },
+      token: { display_name: 'Token', type: 'api_key', required: true },
+      folder: { display_name: 'Folder', type: 'text', required: false },
+    },
+  };
+  const problemsOf = (upload: Readonly<Record<string, unknown>>) =>
+    loadApp(
+      filesOf({
+        'manifest.json': json({ 'platform-version': '3.1', modules: { common: { requests: { call: {} } } } }),
+        'config/oauth_config.json': json({ integrations: { own } }),
+        'config/requests.json': json({
+          call: {
+            schema: {
+              method: 'POST',
+              host: 'api.example.com',
+              path: '/upload',
+              headers: { Authorization: 'Bearer <%= access_token %>', 'X-Token': '<%= account.token %>' },
+              ...upload,
+            },
+            options: { oauth: 'own' },
+          },
+        }),
+      }),
+    ).problems.map(formatProblemLine);
+  const ALLOWED = 'allowed: secret oauth_iparams (api_key fields, the client secret) only in headers';
+
+  it('is refused in a form field and a file ref', () => {
+    expect(
+      problemsOf({
+        formData: {
+          fields: { key: '<%= account.token %>', folder: '<%= account.folder %>' },
+          files: { doc: { ref: '<%= account.client_secret %>' } },
+        },
+      }),
+    ).toEqual([
+      `${AT}.schema.formData.fields.key: formData fields key uses account.token, a secret oauth_iparam of "own", outside headers — ${ALLOWED}`,
+      `${AT}.schema.formData.files.doc.ref: formData files doc ref uses account.client_secret, a secret oauth_iparam of "own", outside headers — ${ALLOWED}`,
+    ]);
+  });
+
+  it('is refused in a raw file’s ref', () => {
+    expect(problemsOf({ file: { ref: '<%= account.token %>' } })).toEqual([
+      `${AT}.schema.file.ref: file ref uses account.token, a secret oauth_iparam of "own", outside headers — ${ALLOWED}`,
+    ]);
+  });
+
+  it('lets a fact that is no secret into an upload', () => {
+    expect(problemsOf({ file: { ref: '<%= account.folder %>' } })).toEqual([]);
+  });
+});
+
 describe('handshake.callback_params', () => {
   const HS = 'error config/oauth_config.json $.integrations.crm.handshake';
 

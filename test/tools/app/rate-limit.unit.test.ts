@@ -57,6 +57,7 @@ describe('rate_limit', () => {
     expect(lines).toEqual([]);
     expect(integration?.settings.rateLimit).toEqual({
       resetHeader: 'x-rate-limit-reset',
+      resetBody: undefined,
       reset: 'epoch_seconds',
       remainingHeader: 'x-rate-limit-remaining',
     });
@@ -71,7 +72,25 @@ describe('rate_limit', () => {
     expect(integration?.settings.rateLimit).toBeUndefined();
     expect(template?.rateLimit).toEqual({
       resetHeader: 'x-shopify-retry-after',
+      resetBody: undefined,
       reset: undefined,
+      remainingHeader: undefined,
+    });
+  });
+
+  it('reads a wait from the body alone, its dotted path split', () => {
+    const { template, lines } = load({
+      options: {
+        oauth: 'okta',
+        maxAttempts: 2,
+        rate_limit: { reset_body: 'error.retry_after', reset: 'seconds' },
+      },
+    });
+    expect(lines).toEqual([]);
+    expect(template?.rateLimit).toEqual({
+      resetHeader: undefined,
+      resetBody: ['error', 'retry_after'],
+      reset: 'seconds',
       remainingHeader: undefined,
     });
   });
@@ -96,10 +115,28 @@ describe('rate_limit', () => {
       'no spaces or expressions',
     ],
     [
-      'no reset_header',
+      'neither reset_header nor reset_body',
       { options: { maxAttempts: 2, rate_limit: { remaining_header: 'X-Left' } } },
-      'error config/requests.json $.users.options.rate_limit.reset_header: reset_header is missing',
-      'the header that says when to retry',
+      'error config/requests.json $.users.options.rate_limit: rate_limit names neither reset_header nor reset_body',
+      'reset_header or reset_body required',
+    ],
+    [
+      'a reset_body that is not a dotted path',
+      { handshake: { rate_limit: { reset_body: 'error[0].retry_after' } } },
+      'error config/oauth_config.json $.integrations.okta.handshake.rate_limit.reset_body: reset_body "error[0].retry_after" is not valid',
+      'the dotted path of the wait in a JSON error body',
+    ],
+    [
+      'a reset_body with an empty name',
+      { options: { maxAttempts: 2, rate_limit: { reset_body: 'error..retry_after' } } },
+      'error config/requests.json $.users.options.rate_limit.reset_body:',
+      'member names of letters, digits',
+    ],
+    [
+      'a reset_body that is an expression',
+      { options: { maxAttempts: 2, rate_limit: { reset_body: '<%= context.path %>' } } },
+      'error config/requests.json $.users.options.rate_limit.reset_body:',
+      'at most 8 deep',
     ],
     [
       'a remaining header that is a number',
@@ -111,13 +148,13 @@ describe('rate_limit', () => {
       'an unknown key',
       { options: { maxAttempts: 2, rate_limit: { reset_header: 'X-Reset', limit_header: 'X-Limit' } } },
       'error config/requests.json $.users.options.rate_limit.limit_header: unknown key "limit_header"',
-      'reset_header, reset, remaining_header',
+      'reset_header, reset_body, reset, remaining_header',
     ],
     [
       'a string for the object',
       { handshake: { rate_limit: 'X-Rate-Limit-Reset' } },
       'error config/oauth_config.json $.integrations.okta.handshake.rate_limit: rate_limit is "X-Rate-Limit-Reset"',
-      'an object with reset_header, reset, remaining_header',
+      'an object with reset_header, reset_body, reset, remaining_header',
     ],
   ])('refuses %s, saying what is allowed', (_label, given, line, allowed) => {
     const { lines } = load(given);

@@ -39,16 +39,34 @@ function secretNames(integration: Integration): Set<string> {
   return names;
 }
 
-/** The URL's fields of a template, where a value ends up in logs and at every proxy on the way. */
-const urlFields = (template: RequestTemplate): [string[], Template][] => [
+/** An upload's parts (`schema.formData`, `schema.file`): a body the upstream may echo back to the caller. */
+function uploadFields(template: RequestTemplate): [string[], Template][] {
+  const { upload } = template;
+  if (upload === undefined) return [];
+  if (upload.kind === 'file') return [[['file', 'ref'], upload.ref]];
+  return [
+    ...upload.fields.map((part): [string[], Template] => [['formData', 'fields', part.name], part.value]),
+    ...upload.files.map((part): [string[], Template] => [
+      ['formData', 'files', part.name, 'ref'],
+      part.value,
+    ]),
+  ];
+}
+
+/**
+ * Every field of a template outside its headers: the URL's, where a value ends up in logs and at
+ * every proxy on the way, and an upload's.
+ */
+const outsideHeaders = (template: RequestTemplate): [string[], Template][] => [
   [['host'], template.host],
   [['path'], template.path],
   ...[...template.query].map(([name, value]): [string[], Template] => [['query', name], value]),
+  ...uploadFields(template),
 ];
 
 /**
  * `account.NAME` for a secret oauth_iparam stays in headers, as a secure iparam does: in a URL
- * it would be logged by every server on the way.
+ * it would be logged by every server on the way, and an upload's body may be echoed back.
  */
 export function checkAccountSecrets(
   templates: ReadonlyMap<string, RequestTemplate>,
@@ -59,7 +77,7 @@ export function checkAccountSecrets(
     const integration = template.oauth === undefined ? undefined : integrations.get(template.oauth);
     if (integration === undefined) continue;
     const secrets = secretNames(integration);
-    for (const [path, field] of urlFields(template)) {
+    for (const [path, field] of outsideHeaders(template)) {
       for (const ref of referencedNames(field)) {
         const fact = ref.path[0];
         if (ref.root !== 'account' || fact === undefined || !secrets.has(fact)) continue;

@@ -6,7 +6,8 @@ export const toRateLimitRule = (input: RateLimitInput | undefined): RateLimitRul
   input === undefined
     ? undefined
     : {
-        resetHeader: input.reset_header.toLowerCase(),
+        resetHeader: input.reset_header?.toLowerCase(),
+        resetBody: input.reset_body?.split('.'),
         reset: input.reset,
         remainingHeader: input.remaining_header?.toLowerCase(),
       };
