@@ -17,17 +17,21 @@ function hostFields(template: Template): string[] {
 /**
  * Checks the provider URLs as the entered values render them, before any state exists: each must
  * parse, and with `handshake.allowed_hosts` its host must match. Errors are keyed by the fields
- * that make up the host; `label` names a field for the page.
+ * that make up the host; `label` names a field. `partial`: only the URLs these values complete.
  */
 export function providerHostErrors(
   integration: Integration,
   values: Readonly<Record<string, string>>,
   label: (field: string) => string,
+  partial = false,
 ): Record<string, string> {
   const errors: Record<string, string> = {};
   const patterns = integration.settings.allowedHosts;
   const templates = providerUrlTemplates(integration);
   for (const template of templates) {
+    // Pre-filled values alone: a URL that also needs a field typed later is checked then.
+    if (partial && !fieldsOf(referencedNames(template)).every((field) => Object.hasOwn(values, field)))
+      continue;
     let message: ((field: string) => string) | undefined;
     try {
       const url = new URL(renderTemplate(template, { oauth_iparams: values }));

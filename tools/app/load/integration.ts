@@ -1,3 +1,4 @@
+import { baseUrlTemplateProblem } from '../../../lib/app/base-url';
 import type { Integration, OAuthIparamField } from '../../../lib/app/model';
 import type { Template } from '../../../lib/app/template/ast';
 import { formatName, referencedNames } from '../../../lib/app/template/names';
@@ -85,6 +86,29 @@ function checkOauthIparamRefs(
       );
     }
   }
+}
+
+/** A provider URL that opens with an oauth_iparams field: a base URL of type "url", then a path. */
+function checkBaseUrls(
+  templates: Readonly<Record<string, Template | undefined>>,
+  at: { readonly where: Where; readonly settingsWhere: Where },
+  fields: readonly OAuthIparamField[],
+  sink: ProblemSink,
+): Set<string> {
+  const broken = new Set<string>();
+  for (const label of ['authorize_url', 'token_url', 'revocation_url', 'refresh_url']) {
+    const template = templates[label];
+    const problem = template === undefined ? undefined : baseUrlTemplateProblem(template, fields);
+    if (problem === undefined) continue;
+    broken.add(label);
+    const parent = label === 'authorize_url' || label === 'token_url' ? at.where : at.settingsWhere;
+    sink.error(
+      child(parent, label),
+      `${label} ${problem}`,
+      'an absolute https URL, or <%= oauth_iparams.NAME %>/path with NAME of type "url" (e.g. a Jira Data Center base URL)',
+    );
+  }
+  return broken;
 }
 
 /**
@@ -191,19 +215,17 @@ export function readIntegration(
 ): Integration | undefined {
   const mark = sink.mark();
   warnUnknownKeys(value, INTEGRATION_KEYS, where, sink);
-  const {
-    value: input,
-    valid: parts,
-    failed,
-  } = parseSalvaging(
+  const at = `integration "${name}"`;
+  const parsed = parseSalvaging(
     integrationSchema,
     integrationPartsSchema,
     value,
     where,
     INTEGRATION_RULES,
-    `integration "${name}"`,
+    at,
     sink,
   );
+  const { value: input, valid: parts, failed } = parsed;
   if (parts === undefined) return undefined;
   const oauthIparams = readOauthIparams(parts.oauth_iparams, child(where, 'oauth_iparams'), sink);
   const oauthIparamNames = failed('oauth_iparams') ? undefined : Object.keys(parts.oauth_iparams ?? {});
@@ -229,6 +251,9 @@ export function readIntegration(
     authorize_url: authorizeUrl,
     token_url: tokenUrl,
   } = templates;
+  // A URL whose base is wrong is reported once, not again as a host problem.
+  const broken = checkBaseUrls({ ...urls, ...templates }, { where, settingsWhere }, oauthIparams, sink);
+  for (const key of broken) sound.delete(key as 'authorize_url');
   checkSoundHosts(templates, sound, settings, { where, settingsWhere, settingsMark }, sink);
   checkAuthorizeUrl(parts, where, sink);
   if (
