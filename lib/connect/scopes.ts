@@ -6,24 +6,26 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 export const MAX_EXTRA_SCOPES = 50;
 export const MAX_SCOPE_LENGTH = 256;
 
-const refuse = (why: string) =>
-  new InvalidInputError(
-    `scopes ${why}; allowed: up to ${MAX_EXTRA_SCOPES} scope tokens of at most ${MAX_SCOPE_LENGTH} printable ASCII characters each, without space, '"' or '\\' (RFC 6749 section 3.3)`,
-  );
+const ALLOWED = `up to ${MAX_EXTRA_SCOPES} scope tokens of at most ${MAX_SCOPE_LENGTH} printable ASCII characters each, without space, '"' or '\\' (RFC 6749 section 3.3)`;
+
+const refuse = (field: string, why: string) =>
+  new InvalidInputError(`Invalid connect link: ${field} ${why}; allowed: ${ALLOWED}`, {
+    details: [{ field, message: `${why}; allowed: ${ALLOWED}` }],
+  });
 
 /**
  * A connect link's extra scopes, checked when the link is made. A token holding the integration's
  * `scope_separator` (a ',' for some providers) would be two scopes: refused too.
  */
 export function checkExtraScopes(integration: Integration, scopes: readonly string[]): string[] {
-  if (scopes.length > MAX_EXTRA_SCOPES) throw refuse(`has ${scopes.length} entries`);
+  if (scopes.length > MAX_EXTRA_SCOPES) throw refuse('scopes', `has ${scopes.length} entries`);
   const separator = integration.settings.scopeSeparator;
   scopes.forEach((scope, index) => {
-    if (scope.length > MAX_SCOPE_LENGTH)
-      throw refuse(`[${index}] is longer than ${MAX_SCOPE_LENGTH} characters`);
-    if (!SCOPE_TOKEN.test(scope)) throw refuse(`[${index}] is not a scope token`);
+    const field = `scopes[${index}]`;
+    if (scope.length > MAX_SCOPE_LENGTH) throw refuse(field, `is longer than ${MAX_SCOPE_LENGTH} characters`);
+    if (!SCOPE_TOKEN.test(scope)) throw refuse(field, 'is not a scope token');
     if (separator !== '' && scope.includes(separator))
-      throw refuse(`[${index}] contains the integration's scope separator ${JSON.stringify(separator)}`);
+      throw refuse(field, `contains the integration's scope separator ${JSON.stringify(separator)}`);
   });
   return [...new Set(scopes)];
 }
