@@ -88,7 +88,16 @@ describe('provider recipes (docs/providers.md ↔ test/fixtures/provider-recipes
     const names = documented.map((recipe) => recipe.integration).sort();
     // Assess
     expect(names).toEqual(fixtureFolders);
-    expect(names).toEqual(['asana', 'freshservice', 'github', 'google', 'hubspot', 'microsoft', 'paypal']);
+    expect(names).toEqual([
+      'asana',
+      'freshservice',
+      'github',
+      'google',
+      'hubspot',
+      'jira',
+      'microsoft',
+      'paypal',
+    ]);
   });
 
   describe.each(fixtureFolders)('%s', (name) => {
@@ -139,6 +148,12 @@ describe('provider recipes (docs/providers.md ↔ test/fixtures/provider-recipes
     ],
     ['github', {}, 'https://github.com/login/oauth/authorize', 'https://github.com/login/oauth/access_token'],
     ['asana', {}, 'https://app.asana.com/-/oauth_authorize', 'https://app.asana.com/-/oauth_token'],
+    [
+      'jira',
+      { base_url: 'https://jira.example.com/jira' },
+      'https://jira.example.com/jira/rest/oauth2/latest/authorize',
+      'https://jira.example.com/jira/rest/oauth2/latest/token',
+    ],
   ])('%s renders its authorize and token URLs', (name, oauthIparams, authorizeUrl, tokenUrl) => {
     // Act
     const integration = load(name).app?.integrations.get(name);
