@@ -1,5 +1,5 @@
 import { DEFAULT_ACCOUNT } from '../accounts/label';
-import { type Integration, isStatic, renderTemplate } from '../app';
+import { type Integration, referencedNames, renderTemplate } from '../app';
 import { linkAad, stateAad } from '../crypto/aad';
 import { hashKey, installationIdFromConnectToken, newConnectToken } from '../crypto/keys';
 import type { Sealed } from '../crypto/sealed';
@@ -60,12 +60,14 @@ async function usableLink(deps: ConnectDeps, token: string): Promise<UsableLink 
   return { link, integration, bound: await boundValues(deps, link) };
 }
 
-/** Where the form's redirect may go: the provider's origin when the file fixes it. */
-function providerOrigins(integration: Integration): string[] {
-  if (isStatic(integration.authorizeUrl)) {
-    return [new URL(renderTemplate(integration.authorizeUrl, {})).origin];
-  }
+/** Where the form's redirect may go: the provider's origin when the file (or the link) fixes it. */
+function providerOrigins(integration: Integration, bound: Readonly<Record<string, string>>): string[] {
   const source = integration.authorizeUrl;
+  const fixed = referencedNames(source).every(
+    (name) => name.root !== 'oauth_iparams' || Object.hasOwn(bound, name.path[0] ?? ''),
+  );
+  if (fixed && URL.canParse(renderTemplate(source, { oauth_iparams: bound })))
+    return [new URL(renderTemplate(source, { oauth_iparams: bound })).origin];
   // Built from oauth_iparams (e.g. the customer's domain): only the scheme can be fixed.
   return [renderTemplate(source, {}).startsWith('http:') ? 'http:' : 'https:'];
 }
@@ -88,7 +90,7 @@ function formModel(
     fields,
     values: { ...values, ...bound },
     errors,
-    formAction: providerOrigins(integration),
+    formAction: providerOrigins(integration, bound),
   };
 }
 

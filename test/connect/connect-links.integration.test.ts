@@ -143,6 +143,24 @@ describe('pre-filled oauth_iparams', () => {
     expect(await itemsOfKind(installation.id, 'LINK#')).toEqual([]);
   });
 
+  it('names the pre-filled provider origin in the page form-action, and keeps its context path', async () => {
+    // Prepare
+    const installation = await createInstallation();
+    const base = `${provider().origin}/wiki`;
+    const url = await linkFor(installation.id, {
+      integration: 'wiki',
+      oauth_iparams: { base_url: `${base}/` },
+    });
+    // Act
+    const page = await fetch(url);
+    const started = await startAuthorization(url, { base_url: 'https://wiki.evil.example' });
+    // Assess
+    expect(page.headers.get('content-security-policy')).toContain(`form-action 'self' ${provider().origin};`);
+    expect(`${started.provider.origin}${started.provider.pathname}`).toBe(
+      `${base}/rest/oauth2/latest/authorize`,
+    );
+  });
+
   it('refuses a pre-filled base URL outside allowed_hosts at link creation', async () => {
     // Prepare
     const installation = await createInstallation();
