@@ -94,13 +94,13 @@ function checkBaseUrls(
   at: { readonly where: Where; readonly settingsWhere: Where },
   fields: readonly OAuthIparamField[],
   sink: ProblemSink,
-): Set<string> {
-  const broken = new Set<string>();
+): Set<TemplateKey> {
+  const broken = new Set<TemplateKey>();
   for (const label of ['authorize_url', 'token_url', 'revocation_url', 'refresh_url']) {
     const template = templates[label];
     const problem = template === undefined ? undefined : baseUrlTemplateProblem(template, fields);
     if (problem === undefined) continue;
-    broken.add(label);
+    if (label === 'authorize_url' || label === 'token_url') broken.add(label);
     const parent = label === 'authorize_url' || label === 'token_url' ? at.where : at.settingsWhere;
     sink.error(
       child(parent, label),
@@ -109,6 +109,25 @@ function checkBaseUrls(
     );
   }
   return broken;
+}
+
+/**
+ * The oauth_iparams the handshake's URLs use must be declared; a URL that opens with one must be
+ * a base URL. A URL whose base is wrong is reported once, not again as a host problem (`sound`).
+ */
+function checkUrlFields(
+  templates: Readonly<Record<string, Template | undefined>>,
+  sound: Set<TemplateKey>,
+  fields: { readonly declared: readonly OAuthIparamField[]; readonly names: readonly string[] | undefined },
+  at: { readonly where: Where; readonly settingsWhere: Where },
+  sink: ProblemSink,
+): void {
+  for (const label of ['revocation_url', 'refresh_url']) {
+    const template = templates[label];
+    if (template !== undefined && fields.names !== undefined)
+      checkOauthIparamRefs(template, fields.names, child(at.settingsWhere, label), label, sink);
+  }
+  for (const key of checkBaseUrls(templates, at, fields.declared, sink)) sound.delete(key);
 }
 
 /**
@@ -233,11 +252,8 @@ export function readIntegration(
   const settingsWhere = child(where, 'handshake');
   const settingsMark = sink.mark();
   const { settings, urls } = readHandshakeSettings(parts.handshake, settingsWhere, sink);
-  for (const [label, template] of Object.entries(urls)) {
-    if (template !== undefined && oauthIparamNames !== undefined) {
-      checkOauthIparamRefs(template, oauthIparamNames, child(settingsWhere, label), label, sink);
-    }
-  }
+  const fields = { declared: oauthIparams, names: oauthIparamNames };
+  checkUrlFields({ ...urls, ...templates }, sound, fields, { where, settingsWhere }, sink);
   const scopeSeparator = settings?.scopeSeparator ?? DEFAULT_HANDSHAKE_SETTINGS.scopeSeparator;
   const { options, customHeaders } = readAuthOptions(
     parts.options,
@@ -251,9 +267,6 @@ export function readIntegration(
     authorize_url: authorizeUrl,
     token_url: tokenUrl,
   } = templates;
-  // A URL whose base is wrong is reported once, not again as a host problem.
-  const broken = checkBaseUrls({ ...urls, ...templates }, { where, settingsWhere }, oauthIparams, sink);
-  for (const key of broken) sound.delete(key as 'authorize_url');
   checkSoundHosts(templates, sound, settings, { where, settingsWhere, settingsMark }, sink);
   checkAuthorizeUrl(parts, where, sink);
   if (
