@@ -1,6 +1,11 @@
 import { type Integration, type NameReference, referencedNames, renderTemplate, type Template } from '../app';
-import { formatAllowedHost, providerUrlTemplates, urlAllowed } from '../app/allowed-hosts';
-import { urlHostNames } from '../app/host-skeleton';
+import {
+  clientFromInstaller,
+  formatAllowedHost,
+  providerUrlTemplates,
+  urlAllowed,
+} from '../app/allowed-hosts';
+import { urlHostIsChosen, urlHostNames } from '../app/host-skeleton';
 
 const fieldsOf = (refs: readonly NameReference[]): string[] => [
   ...new Set(
@@ -46,4 +51,28 @@ export function providerHostErrors(
     for (const field of hostFields(template)) errors[field] ??= message(field);
   }
   return errors;
+}
+
+/**
+ * Without allowed_hosts, a host the installer chooses is tolerated only because the client
+ * secret is theirs too (`clientFromInstaller`). A link that pre-fills the secret but leaves the
+ * host to the person would send the backend's secret wherever the person types: the fields
+ * that choose such a host must then be pre-filled as well. Undefined when the values may go.
+ */
+export function prefilledSecretProblem(
+  integration: Integration,
+  given: Readonly<Record<string, unknown>>,
+): Record<string, string> | undefined {
+  if (integration.settings.allowedHosts !== undefined || !clientFromInstaller(integration)) return undefined;
+  const [secret] = fieldsOf(referencedNames(integration.clientSecret));
+  if (secret === undefined || !Object.hasOwn(given, secret)) return undefined;
+  const open = providerUrlTemplates(integration)
+    .filter(urlHostIsChosen)
+    .flatMap(hostFields)
+    .filter((field) => !Object.hasOwn(given, field));
+  if (open.length === 0) return undefined;
+  const named = [...new Set(open)].map((field) => `oauth_iparams.${field}`).join(', ');
+  return {
+    [secret]: `oauth_iparams.${secret} (the client secret) may be pre-filled only together with ${named}, which choose the server it is sent to, or with handshake.allowed_hosts declared.`,
+  };
 }

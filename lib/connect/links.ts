@@ -7,6 +7,7 @@ import { InvalidInputError } from '../errors';
 import { loadInstallation } from '../installations/service';
 import { credentialsNotSet, placeholderCredentials } from '../oauth/client-credentials';
 import { checkOauthValues } from './connect-fields';
+import { prefilledSecretProblem } from './connect-hosts';
 import { type ConnectDeps, LINK_TTL_SECONDS } from './deps';
 import { checkReturnUrl } from './return-url';
 import { checkExtraScopes } from './scopes';
@@ -59,6 +60,8 @@ async function linkChoices(
       partial: true,
     });
     if (Object.keys(checked.errors).length > 0) throw prefillRefused(checked.errors);
+    const secretProblem = prefilledSecretProblem(integration, given);
+    if (secretProblem !== undefined) throw prefillRefused(secretProblem);
     const vault = await deps.vault();
     data.oauthIparams = vault.seal(JSON.stringify(checked.values), linkAad(link.installationId, link.hash));
     if (input.oauthIparamsHidden === true) data.oauthIparamsHidden = 'true';

@@ -51,6 +51,19 @@ useHarness({
             oauth_iparams: { base_url: { display_name: 'Wiki base URL', type: 'url', required: true } },
             handshake: { allowed_hosts: [provider().host] },
           },
+          gitlab: {
+            display_name: 'GitLab',
+            client_id: '<%= oauth_iparams.id %>',
+            client_secret: '<%= oauth_iparams.secret %>',
+            authorize_url: 'https://<%= oauth_iparams.domain %>/oauth/authorize',
+            token_url: 'https://<%= oauth_iparams.domain %>/oauth/token',
+            token_type: 'account',
+            oauth_iparams: {
+              domain: { display_name: 'GitLab domain', type: 'text', required: true },
+              id: { display_name: 'Application ID', type: 'text', required: true },
+              secret: { display_name: 'Secret', type: 'api_key', required: true },
+            },
+          },
         },
       },
       requests: {
@@ -175,6 +188,40 @@ describe('pre-filled oauth_iparams', () => {
       'oauth_iparams.base_url must lead to a server this app allows',
     );
     expect(await itemsOfKind(installation.id, 'LINK#')).toEqual([]);
+  });
+});
+
+describe('a pre-filled client secret (the installer-brings-their-own-client rule)', () => {
+  it('is refused while the person would still choose the server it goes to', async () => {
+    // Prepare
+    const installation = await createInstallation();
+    // Act
+    const link = await connectLink(installation.id, ADMIN, {
+      integration: 'gitlab',
+      oauth_iparams: { id: 'app-1', secret: 'backend-secret' },
+    });
+    // Assess
+    expect(link.status).toBe(400);
+    expect(link.body).toMatchObject({
+      error: {
+        details: [
+          { field: 'oauth_iparams.secret', message: expect.stringContaining('oauth_iparams.domain') },
+        ],
+      },
+    });
+    expect(await itemsOfKind(installation.id, 'LINK#')).toEqual([]);
+  });
+
+  it('is taken together with the fields that choose the server', async () => {
+    // Prepare
+    const installation = await createInstallation();
+    // Act
+    const link = await connectLink(installation.id, ADMIN, {
+      integration: 'gitlab',
+      oauth_iparams: { domain: 'gitlab.acme.example', id: 'app-1', secret: 'backend-secret' },
+    });
+    // Assess
+    expect(link.status).toBe(201);
   });
 });
 
