@@ -7,6 +7,8 @@ export interface AuthorizeRequest {
   readonly redirectUri: string;
   readonly state: string;
   readonly codeChallenge: string | undefined;
+  /** This connection's scope (options.scope and the link's extra scopes), when it differs. */
+  readonly scope?: string | undefined;
 }
 
 /**
@@ -19,6 +21,7 @@ export function authorizeUrl(integration: Integration, request: AuthorizeRequest
   const names = integration.settings.authorizeParamNames;
   // The integration's options first, so the protocol parameters below always win.
   for (const [name, value] of Object.entries(integration.options)) url.searchParams.set(name, value);
+  if (request.scope !== undefined) url.searchParams.set('scope', request.scope);
   const protocol: [AuthorizeProtocolParam, string][] = [
     ['response_type', 'code'],
     ['client_id', request.clientId],

@@ -177,6 +177,12 @@ async function issuerCheck(
   return issuerProblem(expected, iss);
 }
 
+/** The granted scope: the token response's, else (RFC 6749 §5.1: as asked) what was asked for. */
+const granted = (tokens: ParsedTokens, state: PendingRecord): ParsedTokens => ({
+  ...tokens,
+  scope: tokens.scope ?? state.data.scope,
+});
+
 async function exchange(
   deps: ConnectDeps,
   state: PendingRecord,
@@ -232,10 +238,8 @@ async function exchange(
     return fail(...exchangeFailure(result));
   }
   const writer = { accounts: deps.accounts, vault, now: deps.now, events: deps.events };
-  const kept = (tokens: ParsedTokens) => withCallbackParams(integration.settings, tokens, query);
-  if (
-    !(await stored(() => storeAuthorizedTokens(writer, integration, ids, kept(result.tokens), oauthIparams)))
-  ) {
+  const kept = withCallbackParams(integration.settings, granted(result.tokens, state), query);
+  if (!(await stored(() => storeAuthorizedTokens(writer, integration, ids, kept, oauthIparams)))) {
     return fail(
       'installation_deleted',
       'the installation was deleted during the authorization',

@@ -1,5 +1,6 @@
 import { checkOauthIparams, type Integration, type OAuthIparamField, referencedNames } from '../app';
 import { providerUrlTemplates } from '../app/allowed-hosts';
+import { BASE_URL_RULE, baseUrlFields, checkBaseUrl } from '../app/base-url';
 import type { ConnectField } from '../pages/connect-page';
 import { providerHostErrors } from './connect-hosts';
 
@@ -49,33 +50,97 @@ export interface CheckedFields {
   readonly errors: Record<string, string>;
 }
 
-/** The submitted connect form, checked against the integration's oauth_iparams. */
-export function checkConnectForm(integration: Integration, form: URLSearchParams): CheckedFields {
-  const input: Record<string, string> = {};
-  for (const field of integration.oauthIparams) {
-    const value = form.get(field.name);
-    if (value !== null) input[field.name] = value.trim();
+export interface CheckOptions {
+  /** How a field is named in a message: its label on the page, `oauth_iparams.NAME` in the API. */
+  readonly label: (name: string) => string;
+  /** Plain http for a base URL: only where the egress allow list names the destination. */
+  readonly allowsPlainHttp: (url: URL) => boolean;
+  /** A connect link's pre-filled values: the others are typed later, so none is required yet. */
+  readonly partial?: boolean;
+}
+
+/** One value's own problem (length, URL safety, base URL), or its value as it will be used. */
+function checkValue(
+  name: string,
+  value: string,
+  where: { readonly inUrls: Set<string>; readonly bases: Set<string> },
+  options: CheckOptions,
+): string | { problem: string } {
+  const label = options.label(name);
+  if (value.length > 1024) return { problem: `${label} is too long (at most 1024 characters).` };
+  let used = value;
+  if (where.bases.has(name)) {
+    const base = checkBaseUrl(value, options.allowsPlainHttp);
+    if (typeof base !== 'string') return { problem: `${label} ${base.problem}; allowed: ${BASE_URL_RULE}.` };
+    used = base;
+  } else if (where.inUrls.has(name) && !URL_SAFE_VALUE.test(value)) {
+    return {
+      problem: `${label} may contain only letters, digits, '.', '-', '_', '~' and ':' (for example acme.example.com).`,
+    };
   }
+  return used;
+}
+
+/**
+ * The oauth_iparams values — typed on the connect page or pre-filled on a connect link — held to
+ * one set of rules: the fields' types, URL safety, base URLs and handshake.allowed_hosts.
+ */
+export function checkOauthValues(
+  integration: Integration,
+  input: Readonly<Record<string, unknown>>,
+  options: CheckOptions,
+): CheckedFields {
   const checked = checkOauthIparams(integration, input);
   const errors: Record<string, string> = {};
-  const labels = new Map(integration.oauthIparams.map((field) => [field.name, field.displayName]));
   for (const problem of checked.problems) {
-    const label = labels.get(problem.name) ?? problem.name;
-    errors[problem.name] = problem.message.startsWith(`${problem.name} is required`)
-      ? `${label} is required.`
-      : `${label}: ${problem.message}`;
+    const label = options.label(problem.name);
+    if (problem.message.startsWith(`${problem.name} is required`)) {
+      if (!options.partial) errors[problem.name] = `${label} is required.`;
+    } else errors[problem.name] = `${label}: ${problem.message}`;
   }
-  const inUrls = urlFieldNames(integration);
+  const templates = providerUrlTemplates(integration);
+  const where = {
+    inUrls: urlFieldNames(integration),
+    bases: baseUrlFields(integration.oauthIparams, templates),
+  };
+  const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(checked.values)) {
-    if (value.length > 1024)
-      errors[name] = `${labels.get(name) ?? name} is too long (at most 1024 characters).`;
-    else if (inUrls.has(name) && !URL_SAFE_VALUE.test(value)) {
-      errors[name] =
-        `${labels.get(name) ?? name} may contain only letters, digits, '.', '-', '_', '~' and ':' (for example acme.example.com).`;
-    }
+    const used = checkValue(name, value, where, options);
+    if (typeof used === 'string') values[name] = used;
+    else errors[name] = used.problem;
   }
-  const label = (name: string) => labels.get(name) ?? name;
   const hostErrors =
-    Object.keys(errors).length > 0 ? {} : providerHostErrors(integration, checked.values, label);
-  return { values: checked.values, errors: { ...errors, ...hostErrors } };
+    Object.keys(errors).length > 0
+      ? {}
+      : providerHostErrors(integration, values, options.label, options.partial === true);
+  return { values, errors: { ...errors, ...hostErrors } };
+}
+
+/** The field's label on the connect page. */
+export const fieldLabel =
+  (integration: Integration) =>
+  (name: string): string =>
+    integration.oauthIparams.find((field) => field.name === name)?.displayName ?? name;
+
+/**
+ * The submitted connect form, checked against the integration's oauth_iparams. A value the link
+ * bound (`bound`) replaces whatever the form says for that field: a person cannot change it.
+ */
+export function checkConnectForm(
+  integration: Integration,
+  form: URLSearchParams,
+  {
+    allowsPlainHttp = () => false,
+    bound = {},
+  }: {
+    readonly allowsPlainHttp?: (url: URL) => boolean;
+    readonly bound?: Readonly<Record<string, string>>;
+  } = {},
+): CheckedFields {
+  const input: Record<string, string> = {};
+  for (const field of integration.oauthIparams) {
+    const value = Object.hasOwn(bound, field.name) ? bound[field.name] : form.get(field.name);
+    if (value !== null && value !== undefined) input[field.name] = value.trim();
+  }
+  return checkOauthValues(integration, input, { label: fieldLabel(integration), allowsPlainHttp });
 }

@@ -1,7 +1,8 @@
 import { DEFAULT_ACCOUNT } from '../accounts/label';
-import { type Integration, isStatic, renderTemplate } from '../app';
-import { stateAad } from '../crypto/aad';
+import { type Integration, referencedNames, renderTemplate } from '../app';
+import { linkAad, stateAad } from '../crypto/aad';
 import { hashKey, installationIdFromConnectToken, newConnectToken } from '../crypto/keys';
+import type { Sealed } from '../crypto/sealed';
 import {
   type ClientCredentials,
   ClientNotConfiguredError,
@@ -16,6 +17,7 @@ import { newBrowserBinding } from './browser-binding';
 import { logClientNotConfigured } from './client-setup';
 import { checkConnectForm, connectFields } from './connect-fields';
 import { type ConnectDeps, redirectUri, STATE_TTL_SECONDS } from './deps';
+import { requestedScope } from './scopes';
 
 /** Why a link cannot be used; each has its own page. */
 export type LinkProblem = 'invalid' | 'used' | 'expired';
@@ -30,6 +32,19 @@ export type ConnectOutcome =
 interface UsableLink {
   readonly link: PendingRecord;
   readonly integration: Integration;
+  /** The link's pre-filled oauth_iparams: fixed for this connection. */
+  readonly bound: Readonly<Record<string, string>>;
+}
+
+/** The pre-filled values a link carries, opened (sealed with the link's own AAD). */
+async function boundValues(deps: ConnectDeps, link: PendingRecord): Promise<Record<string, string>> {
+  const sealed = link.data.oauthIparams;
+  if (sealed === undefined) return {};
+  const vault = await deps.vault();
+  return JSON.parse(vault.open(sealed as Sealed, linkAad(link.installationId, link.hash))) as Record<
+    string,
+    string
+  >;
 }
 
 async function usableLink(deps: ConnectDeps, token: string): Promise<UsableLink | LinkProblem> {
@@ -42,33 +57,40 @@ async function usableLink(deps: ConnectDeps, token: string): Promise<UsableLink 
   const integration = deps.app.integrations.get(link.integration);
   // A link made before a redeploy that dropped its integration leads nowhere.
   if (integration === undefined) return 'invalid';
-  return { link, integration };
+  return { link, integration, bound: await boundValues(deps, link) };
 }
 
-/** Where the form's redirect may go: the provider's origin when the file fixes it. */
-function providerOrigins(integration: Integration): string[] {
-  if (isStatic(integration.authorizeUrl)) {
-    return [new URL(renderTemplate(integration.authorizeUrl, {})).origin];
-  }
+/** Where the form's redirect may go: the provider's origin when the file (or the link) fixes it. */
+function providerOrigins(integration: Integration, bound: Readonly<Record<string, string>>): string[] {
   const source = integration.authorizeUrl;
+  const fixed = referencedNames(source).every(
+    (name) => name.root !== 'oauth_iparams' || Object.hasOwn(bound, name.path[0] ?? ''),
+  );
+  if (fixed && URL.canParse(renderTemplate(source, { oauth_iparams: bound })))
+    return [new URL(renderTemplate(source, { oauth_iparams: bound })).origin];
   // Built from oauth_iparams (e.g. the customer's domain): only the scheme can be fixed.
   return [renderTemplate(source, {}).startsWith('http:') ? 'http:' : 'https:'];
 }
 
 function formModel(
   deps: ConnectDeps,
-  { link, integration }: UsableLink,
+  { link, integration, bound }: UsableLink,
   values: Readonly<Record<string, string>>,
   errors: Readonly<Record<string, string>>,
 ): ConnectPageModel {
+  const hidden = link.data.oauthIparamsHidden === 'true';
+  const fields = connectFields(integration)
+    // A pre-filled secret (an api_key field) is never written into the page.
+    .filter((field) => !((hidden || field.input === 'password') && Object.hasOwn(bound, field.name)))
+    .map((field) => (Object.hasOwn(bound, field.name) ? { ...field, readOnly: true } : field));
   return {
     appName: deps.app.name,
     integrationName: integration.displayName,
     account: link.account === DEFAULT_ACCOUNT ? undefined : link.account,
-    fields: connectFields(integration),
-    values,
+    fields,
+    values: { ...values, ...bound },
     errors,
-    formAction: providerOrigins(integration),
+    formAction: providerOrigins(integration, bound),
   };
 }
 
@@ -115,7 +137,10 @@ export async function submitConnectForm(
   const usable = await usableLink(deps, token);
   if (typeof usable === 'string') return { kind: 'link_problem', problem: usable, appName: deps.app.name };
   const { link, integration } = usable;
-  const checked = checkConnectForm(integration, form);
+  const checked = checkConnectForm(integration, form, {
+    allowsPlainHttp: deps.allowsPlainHttp,
+    bound: usable.bound,
+  });
   if (Object.keys(checked.errors).length > 0) {
     return { kind: 'form', status: 400, model: formModel(deps, usable, checked.values, checked.errors) };
   }
@@ -135,6 +160,7 @@ export async function submitConnectForm(
   const seal = (value: string, field: 'code_verifier' | 'oauth_iparams') =>
     vault.seal(value, stateAad(link.installationId, stateHash, field));
   const now = deps.now();
+  const scope = requestedScope(integration, JSON.parse(link.data.scopes ?? '[]') as string[]);
   await deps.pending.put({
     kind: 'state',
     installationId: link.installationId,
@@ -149,6 +175,8 @@ export async function submitConnectForm(
       oauthIparams: seal(JSON.stringify(checked.values), 'oauth_iparams'),
       ...(pkce === undefined ? {} : { codeVerifier: seal(pkce.verifier, 'code_verifier') }),
       ...(link.data.returnUrl === undefined ? {} : { returnUrl: link.data.returnUrl }),
+      // What was asked for: stored as the granted scope when the token response names none.
+      ...(scope === undefined ? {} : { scope }),
     },
   });
   const location = authorizeUrl(integration, {
@@ -157,6 +185,7 @@ export async function submitConnectForm(
     redirectUri: redirectUri(deps),
     state,
     codeChallenge: pkce?.challenge,
+    scope,
   });
   return { kind: 'redirect', location, setCookie: binding.setCookie };
 }

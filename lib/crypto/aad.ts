@@ -53,3 +53,8 @@ export function responseCacheAad(
 ): string {
   return encode('response', [installationId, requestHash, grant, String(expiresAt)]);
 }
+
+/** AAD of a connect link's pre-filled oauth_iparams (the link named by its hash). */
+export function linkAad(installationId: string, linkHash: string): string {
+  return encode('link', [installationId, linkHash, 'oauth_iparams']);
+}

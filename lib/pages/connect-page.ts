@@ -9,6 +9,8 @@ export interface ConnectField {
   readonly required: boolean;
   /** The HTML input type, or `textarea`. */
   readonly input: 'text' | 'email' | 'url' | 'tel' | 'date' | 'password' | 'textarea';
+  /** Pre-filled by the connect link: shown, not editable (the server ignores a posted value). */
+  readonly readOnly?: boolean | undefined;
 }
 
 export interface ConnectPageModel {
@@ -28,10 +30,11 @@ function field(model: ConnectPageModel, spec: ConnectField) {
   const error = model.errors[spec.name];
   const value = model.values[spec.name] ?? '';
   const described = spec.description === undefined ? undefined : `${id}-hint`;
+  const common = html`${spec.readOnly ? html` readonly` : ''}${spec.required ? html` required` : ''}${described ? html` aria-describedby="${described}"` : ''}`;
   const control =
     spec.input === 'textarea'
-      ? html`<textarea id="${id}" name="${spec.name}" rows="3"${spec.required ? html` required` : ''}${described ? html` aria-describedby="${described}"` : ''}>${value}</textarea>`
-      : html`<input id="${id}" name="${spec.name}" type="${spec.input}" value="${value}" autocomplete="off"${spec.required ? html` required` : ''}${described ? html` aria-describedby="${described}"` : ''}${error ? html` aria-invalid="true"` : ''}>`;
+      ? html`<textarea id="${id}" name="${spec.name}" rows="3"${common}>${value}</textarea>`
+      : html`<input id="${id}" name="${spec.name}" type="${spec.input}" value="${value}" autocomplete="off"${common}${error ? html` aria-invalid="true"` : ''}>`;
   return html`<div class="field${error ? ' invalid' : ''}">
 <label for="${id}">${spec.label}${spec.required ? html`<span class="req" aria-hidden="true">*</span>` : ''}</label>
 ${spec.description === undefined ? '' : html`<span class="hint" id="${described}">${spec.description}</span>`}

@@ -422,6 +422,32 @@ describe('real responses match the document', () => {
       json: { integration: 'beta', expiresInSeconds: 5 },
     });
     expect(tooShort.json.error.details).toEqual([{ field: 'expiresInSeconds', message: expect.any(String) }]);
+    const prefilled = await api('POST', `/installations/${a.id}/connect-links`, {
+      key: ADMIN,
+      json: {
+        integration: 'acme',
+        oauth_iparams: { tenant: 't-1' },
+        oauthIparamsHidden: true,
+        scopes: ['x.y'],
+      },
+    });
+    expect(prefilled.status).toBe(201);
+    const badValue = await api('POST', `/installations/${a.id}/connect-links`, {
+      key: ADMIN,
+      json: { integration: 'acme', oauth_iparams: { tenant: 'evil.example/x?' } },
+    });
+    expect([badValue.status, badValue.json.error.details]).toEqual([
+      400,
+      [{ field: 'oauth_iparams.tenant', message: expect.stringContaining('may contain only') }],
+    ]);
+    const badScope = await api('POST', `/installations/${a.id}/connect-links`, {
+      key: ADMIN,
+      json: { integration: 'acme', scopes: ['a b'] },
+    });
+    expect([badScope.status, badScope.json.error.details]).toEqual([
+      400,
+      [{ field: 'scopes[0]', message: expect.stringContaining('is not a scope token') }],
+    ]);
     expect((await api('POST', `/installations/${a.id}/connect-links`, { key: ADMIN })).status).toBe(400);
     expect(
       (

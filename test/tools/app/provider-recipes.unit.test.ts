@@ -102,7 +102,7 @@ describe('provider recipes (docs/providers.md ↔ test/fixtures/provider-recipes
         'zoho',
       ]),
     );
-    expect(names).toEqual(expect.arrayContaining(['notion', 'quickbooks', 'salesforce']));
+    expect(names).toEqual(expect.arrayContaining(['jira', 'notion', 'quickbooks', 'salesforce']));
   });
 
   describe.each(fixtureFolders)('%s', (name) => {
@@ -166,6 +166,12 @@ describe('provider recipes (docs/providers.md ↔ test/fixtures/provider-recipes
       'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer',
     ],
     ['notion', {}, 'https://api.notion.com/v1/oauth/authorize', 'https://api.notion.com/v1/oauth/token'],
+    [
+      'jira',
+      { base_url: 'https://jira.example.com/jira' },
+      'https://jira.example.com/jira/rest/oauth2/latest/authorize',
+      'https://jira.example.com/jira/rest/oauth2/latest/token',
+    ],
   ])('%s renders its authorize and token URLs', (name, oauthIparams, authorizeUrl, tokenUrl) => {
     // Act
     const integration = load(name).app?.integrations.get(name);

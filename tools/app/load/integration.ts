@@ -1,3 +1,4 @@
+import { baseUrlTemplateProblem } from '../../../lib/app/base-url';
 import type { Integration, OAuthIparamField } from '../../../lib/app/model';
 import type { Template } from '../../../lib/app/template/ast';
 import { formatName, referencedNames } from '../../../lib/app/template/names';
@@ -88,6 +89,48 @@ function checkOauthIparamRefs(
   }
 }
 
+/** A provider URL that opens with an oauth_iparams field: a base URL of type "url", then a path. */
+function checkBaseUrls(
+  templates: Readonly<Record<string, Template | undefined>>,
+  at: { readonly where: Where; readonly settingsWhere: Where },
+  fields: readonly OAuthIparamField[],
+  sink: ProblemSink,
+): Set<TemplateKey> {
+  const broken = new Set<TemplateKey>();
+  for (const label of ['authorize_url', 'token_url', 'revocation_url', 'refresh_url']) {
+    const template = templates[label];
+    const problem = template === undefined ? undefined : baseUrlTemplateProblem(template, fields);
+    if (problem === undefined) continue;
+    if (label === 'authorize_url' || label === 'token_url') broken.add(label);
+    const parent = label === 'authorize_url' || label === 'token_url' ? at.where : at.settingsWhere;
+    sink.error(
+      child(parent, label),
+      `${label} ${problem}`,
+      'an absolute https URL, or <%= oauth_iparams.NAME %>/path with NAME of type "url" (e.g. a Jira Data Center base URL)',
+    );
+  }
+  return broken;
+}
+
+/**
+ * The oauth_iparams the handshake's URLs use must be declared; a URL that opens with one must be
+ * a base URL. A URL whose base is wrong is reported once, not again as a host problem (`sound`).
+ */
+function checkUrlFields(
+  templates: Readonly<Record<string, Template | undefined>>,
+  sound: Set<TemplateKey>,
+  fields: { readonly declared: readonly OAuthIparamField[]; readonly names: readonly string[] | undefined },
+  at: { readonly where: Where; readonly settingsWhere: Where },
+  sink: ProblemSink,
+): void {
+  for (const label of ['revocation_url', 'refresh_url']) {
+    const template = templates[label];
+    if (template !== undefined && fields.names !== undefined)
+      checkOauthIparamRefs(template, fields.names, child(at.settingsWhere, label), label, sink);
+  }
+  for (const key of checkBaseUrls(templates, at, fields.declared, sink)) sound.delete(key);
+}
+
 /**
  * `names` undefined: oauth_iparams itself failed the schema, so which fields exist is unknown.
  * `sound` lists the templates with no error of their own, the only ones worth checking further.
@@ -165,20 +208,6 @@ function checkSoundHosts(
   checkProviderHosts(urls, { clientId, clientSecret }, settings, sink);
 }
 
-/** The oauth_iparams that revocation_url and refresh_url name must be declared. */
-function checkSettingsRefs(
-  urls: ReturnType<typeof readHandshakeSettings>['urls'],
-  oauthIparamNames: readonly string[] | undefined,
-  settingsWhere: Where,
-  sink: ProblemSink,
-): void {
-  for (const [label, template] of Object.entries(urls)) {
-    if (template !== undefined && oauthIparamNames !== undefined) {
-      checkOauthIparamRefs(template, oauthIparamNames, child(settingsWhere, label), label, sink);
-    }
-  }
-}
-
 /**
  * authorize_url is where a person is sent, and oauth_iparams what they type on the connect page:
  * the first is required, the second refused, when no person takes part (token_type "client").
@@ -214,19 +243,17 @@ export function readIntegration(
 ): Integration | undefined {
   const mark = sink.mark();
   warnUnknownKeys(value, INTEGRATION_KEYS, where, sink);
-  const {
-    value: input,
-    valid: parts,
-    failed,
-  } = parseSalvaging(
+  const at = `integration "${name}"`;
+  const parsed = parseSalvaging(
     integrationSchema,
     integrationPartsSchema,
     value,
     where,
     INTEGRATION_RULES,
-    `integration "${name}"`,
+    at,
     sink,
   );
+  const { value: input, valid: parts, failed } = parsed;
   if (parts === undefined) return undefined;
   const oauthIparams = readOauthIparams(parts.oauth_iparams, child(where, 'oauth_iparams'), sink);
   const oauthIparamNames = failed('oauth_iparams') ? undefined : Object.keys(parts.oauth_iparams ?? {});
@@ -234,7 +261,8 @@ export function readIntegration(
   const settingsWhere = child(where, 'handshake');
   const settingsMark = sink.mark();
   const { settings, urls } = readHandshakeSettings(parts.handshake, settingsWhere, sink);
-  checkSettingsRefs(urls, oauthIparamNames, settingsWhere, sink);
+  const fields = { declared: oauthIparams, names: oauthIparamNames };
+  checkUrlFields({ ...urls, ...templates }, sound, fields, { where, settingsWhere }, sink);
   const scopeSeparator = settings?.scopeSeparator ?? DEFAULT_HANDSHAKE_SETTINGS.scopeSeparator;
   const { options, customHeaders } = readAuthOptions(
     parts.options,

@@ -1,3 +1,4 @@
+import { leadingOauthIparam } from '../../../lib/app/base-url';
 import type { Expr, Root, Template } from '../../../lib/app/template/ast';
 import { TemplateSyntaxError } from '../../../lib/app/template/errors';
 import { formatName, referencedNames } from '../../../lib/app/template/names';
@@ -62,11 +63,16 @@ export function restrictRoots(
 
 /**
  * Checks that a URL template is absolute https once rendered: each expression is replaced by a
- * plain label, so `https://<%= oauth_iparams.domain %>/token` passes and `<%= x %>/token` does not.
+ * plain label, so `https://<%= oauth_iparams.domain %>/token` passes and `<%= x %>/token` does not
+ * — unless x is an oauth_iparams field, a base URL whose type integration.ts checks.
  * Plain http only reaches destinations on the egress allow list, hence a warning.
  */
 export function checkAbsoluteUrl(template: Template, where: Where, label: string, sink: ProblemSink): void {
-  const sample = template.segments.map((segment) => (segment.kind === 'text' ? segment.text : 'x')).join('');
+  // A URL may open with a base-URL field (lib/app/base-url.ts): it stands for an https origin.
+  const opening = leadingOauthIparam(template) === undefined ? 'x' : 'https://x.example';
+  const sample = template.segments
+    .map((segment, index) => (segment.kind === 'text' ? segment.text : index === 0 ? opening : 'x'))
+    .join('');
   const allowed = 'an absolute https URL; expressions may fill in parts of it';
   let url: URL;
   try {
