@@ -1,4 +1,5 @@
 import { providerUrlRefusal } from '../app/allowed-hosts';
+import { baseUrlFields, checkBaseUrl, leadingOauthIparam } from '../app/base-url';
 import type { Integration } from '../app/model';
 import type { Segment, Template } from '../app/template/ast';
 import { referencedNames } from '../app/template/names';
@@ -25,9 +26,17 @@ export const templateScope = (scope: ProviderUrlScope): TemplateScope => ({
 });
 
 /** Why one expression's value may not stand where it stands in the URL, if it may not. */
-function valueRefusal(segment: Segment, index: number, scope: TemplateScope): string | undefined {
+function valueRefusal(
+  segment: Segment,
+  index: number,
+  scope: TemplateScope,
+  baseUrl: boolean,
+): string | undefined {
   if (segment.kind !== 'expr') return undefined;
   const value = renderTemplate({ source: '', segments: [segment] }, scope);
+  // A base URL (a `url` field the connect page checked, lib/app/base-url.ts) may carry a path.
+  if (index === 0 && baseUrl)
+    return typeof checkBaseUrl(value, () => true) === 'string' ? undefined : 'its base URL is not one';
   if (index === 0)
     return ORIGIN.test(value) ? undefined : 'the value that makes up its scheme and host is not an origin';
   const fromAccount = referencedNames({ source: '', segments: [segment] }).some((n) => n.root === 'account');
@@ -49,7 +58,11 @@ export function renderProviderUrl(
   const values = templateScope(scope);
   let url: string;
   try {
-    const refusal = template.segments.map((s, i) => valueRefusal(s, i, values)).find((r) => r !== undefined);
+    const leading = leadingOauthIparam(template);
+    const baseUrl = leading !== undefined && baseUrlFields(integration.oauthIparams, [template]).has(leading);
+    const refusal = template.segments
+      .map((s, i) => valueRefusal(s, i, values, baseUrl))
+      .find((r) => r !== undefined);
     if (refusal !== undefined) return { refusal: `the provider URL was not sent: ${refusal}` };
     url = renderTemplate(template, values);
   } catch {

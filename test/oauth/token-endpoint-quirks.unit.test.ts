@@ -245,3 +245,65 @@ describe('token_param_names and refresh_request', () => {
     expect(JSON.stringify(sent[0])).not.toContain('secret-1');
   });
 });
+
+describe('a token URL that opens with a base URL (a `url` field of oauth_iparams)', () => {
+  const JIRA = '<%= oauth_iparams.base_url %>/rest/oauth2/latest/token';
+  const HOSTS = { allowedHosts: [{ domain: 'jira.example.com', subdomains: false, port: undefined }] };
+  const jira = (type: 'url' | 'text'): Integration => ({
+    ...integration(HOSTS, JIRA),
+    oauthIparams: [
+      { name: 'base_url', displayName: 'Base URL', type, required: true },
+    ] as Integration['oauthIparams'],
+  });
+
+  async function callWith(target: Integration, baseUrl: string) {
+    const { sent, egress } = recorder();
+    const result = await callTokenEndpoint(
+      {
+        integration: target,
+        oauthIparams: { base_url: baseUrl },
+        facts: {},
+        credentials: { clientId: 'client-1', clientSecret: 'secret-1' },
+        grant: code,
+      },
+      egress,
+      { timeoutMs: 1000, now: () => 0 },
+    );
+    return { result, sent };
+  }
+
+  it('keeps its context path', async () => {
+    // Act
+    const { result, sent } = await callWith(jira('url'), 'https://jira.example.com/jira');
+    // Assess
+    expect(result.kind).toBe('tokens');
+    expect(sent[0]?.url).toBe('https://jira.example.com/jira/rest/oauth2/latest/token');
+  });
+
+  it.each([
+    ['user information', 'https://jira.example.com@evil.example/jira'],
+    ['a query', 'https://jira.example.com/jira?x='],
+    ['a walk up the path', 'https://jira.example.com/jira/..'],
+    ['an escape', 'https://jira.example.com/%2e%2e'],
+  ])('sends nothing when the base URL has %s', async (_what, value) => {
+    // Act
+    const { result, sent } = await callWith(jira('url'), value);
+    // Assess
+    expect(result).toEqual({
+      kind: 'refused',
+      reason: 'the provider URL was not sent: its base URL is not one',
+    });
+    expect(sent).toEqual([]);
+  });
+
+  it('reads a text field there as an origin only', async () => {
+    // Act
+    const { result, sent } = await callWith(jira('text'), 'https://jira.example.com/jira');
+    // Assess
+    expect(result).toEqual({
+      kind: 'refused',
+      reason: 'the provider URL was not sent: the value that makes up its scheme and host is not an origin',
+    });
+    expect(sent).toEqual([]);
+  });
+});
