@@ -53,3 +53,11 @@ export function responseCacheAad(
 ): string {
   return encode('response', [installationId, requestHash, grant, String(expiresAt)]);
 }
+
+/**
+ * AAD of an admin listing's cursor (GET /installations, GET /events): the listing and its
+ * filter, so a cursor opens only for the listing and filter that issued it.
+ */
+export function listingCursorAad(listing: string, filter: readonly string[]): string {
+  return encode('listing_cursor', [listing, ...filter]);
+}
