@@ -93,10 +93,13 @@ function settleUpdate(result: DeliveryResult): {
   const status = result.status === undefined ? {} : { ':status': result.status };
   const set = ['lastAttemptAt = :at', ...(result.status === undefined ? [] : ['lastStatus = :status'])];
   const remove = result.status === undefined ? ['lastStatus'] : [];
-  const update = (sets: string[], removes: string[], values: Record<string, unknown>) => ({
-    expression: `SET ${[...set, ...sets].join(', ')} REMOVE ${[...remove, ...removes].join(', ')}`,
-    values: { ':at': at, ...status, ...values },
-  });
+  const update = (sets: string[], removes: string[], values: Record<string, unknown>) => {
+    const removed = [...remove, ...removes];
+    return {
+      expression: `SET ${[...set, ...sets].join(', ')}${removed.length === 0 ? '' : ` REMOVE ${removed.join(', ')}`}`,
+      values: { ':at': at, ...status, ...values },
+    };
+  };
   switch (result.kind) {
     case 'delivered':
       return update(
@@ -109,10 +112,10 @@ function settleUpdate(result: DeliveryResult): {
         },
       );
     case 'retry':
-      return {
-        expression: `SET ${[...set, '#due = :next', 'lastError = :error'].join(', ')}${remove.length === 0 ? '' : ` REMOVE ${remove.join(', ')}`}`,
-        values: { ':at': at, ...status, ':next': result.nextAt, ':error': result.error },
-      };
+      return update(['#due = :next', 'lastError = :error'], [], {
+        ':next': result.nextAt,
+        ':error': result.error,
+      });
     case 'dead':
       return update(
         ['#state = :dead', 'lastError = :error', '#ttl = :ttl', '#list = :list'],
