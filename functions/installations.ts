@@ -5,14 +5,17 @@ import {
   disconnectRequest,
   installationIdOf,
 } from '../lib/api/installations';
+import { eventIdOf, eventsQuery, installationsQuery } from '../lib/api/listing';
 import { getApp } from '../lib/app';
 import { config } from '../lib/config';
 import { createConnectLink } from '../lib/connect/links';
+import { listEvents, replayEvent } from '../lib/events/list';
 import { sendTestEvent } from '../lib/events/test-event';
 import { authenticate, authorize } from '../lib/http/auth';
 import { httpHandler } from '../lib/http/handler';
 import { json, noContent } from '../lib/http/responses';
 import { disconnectAccount } from '../lib/installations/disconnect';
+import { listInstallations } from '../lib/installations/list';
 import {
   createInstallation,
   deleteInstallation,
@@ -23,13 +26,17 @@ import {
 import { infrastructure } from '../lib/wiring/infrastructure';
 import { installationsWiring } from '../lib/wiring/installations';
 
-const { deps, connectFor, testEvent } = installationsWiring(infrastructure(config(), getApp()));
+const { deps, connectFor, testEvent, events } = installationsWiring(infrastructure(config(), getApp()));
 
 export const handler = httpHandler({
   'POST /installations': async (request) => {
     authorize(await authenticate(request.headers.authorization, deps), 'admin');
     const created = await createInstallation(deps, createInstallationRequest(request));
     return json(201, created, { location: `/installations/${created.id}` });
+  },
+  'GET /installations': async (request) => {
+    authorize(await authenticate(request.headers.authorization, deps), 'admin');
+    return json(200, await listInstallations(deps, installationsQuery(request)));
   },
   'GET /installations/{id}': async (request) => {
     const id = installationIdOf(request);
@@ -63,5 +70,14 @@ export const handler = httpHandler({
     authorize(await authenticate(request.headers.authorization, deps), 'admin');
     await disconnectAccount(deps, disconnectRequest(request));
     return noContent();
+  },
+  // The outbox's webhook deliveries (admin): their state and last answer, and a dead one sent again.
+  'GET /events': async (request) => {
+    authorize(await authenticate(request.headers.authorization, deps), 'admin');
+    return json(200, await listEvents(events, eventsQuery(request)));
+  },
+  'POST /events/{id}/replay': async (request) => {
+    authorize(await authenticate(request.headers.authorization, deps), 'admin');
+    return json(200, await replayEvent(events, eventIdOf(request)));
   },
 });

@@ -29,7 +29,7 @@ export class InvalidInputError extends NamedError {
 }
 
 /** What a NotFoundError says is missing. */
-export type Missing = 'installation' | 'integration' | 'account' | 'template' | 'route';
+export type Missing = 'installation' | 'integration' | 'account' | 'template' | 'route' | 'event';
 
 /** Something the caller named does not exist — wherever it was named (a path, a body field). */
 export class NotFoundError extends NamedError {

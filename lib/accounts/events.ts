@@ -48,10 +48,12 @@ const event = (
   data,
 });
 
+/** The statuses an event, a view or the listing filter gives an account. */
+export const LISTED_STATUSES = ['authorized', 'failing', 'reauthorization_required'] as const;
+export type ListedStatus = (typeof LISTED_STATUSES)[number];
+
 /** The status an event or a view gives an account: `failing` once its episode was reported. */
-export const eventStatusOf = (
-  record: AccountRecord,
-): 'authorized' | 'failing' | 'reauthorization_required' =>
+export const eventStatusOf = (record: AccountRecord): ListedStatus =>
   record.status === 'authorized' && record.failing?.reportedAt !== undefined ? 'failing' : record.status;
 
 /** The event of an account disconnected at `at`: its record is gone, `previousStatus` says what it was. */

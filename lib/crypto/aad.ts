@@ -58,3 +58,11 @@ export function responseCacheAad(
 export function linkAad(installationId: string, linkHash: string): string {
   return encode('link', [installationId, linkHash, 'oauth_iparams']);
 }
+
+/**
+ * AAD of an admin listing's cursor (GET /installations, GET /events): the listing and its
+ * filter, so a cursor opens only for the listing and filter that issued it.
+ */
+export function listingCursorAad(listing: string, filter: readonly string[]): string {
+  return encode('listing_cursor', [listing, ...filter]);
+}

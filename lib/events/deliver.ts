@@ -72,10 +72,11 @@ export async function postEvent(
 export type DeliveryState = 'delivered' | 'retry' | 'dead' | 'not_due';
 
 function resultOf(entry: OutboxEntry, outcome: AttemptOutcome, at: number): DeliveryResult {
-  if (outcome.ok) return { kind: 'delivered', at };
-  if (entry.attempts >= MAX_ATTEMPTS) return { kind: 'dead', at, error: outcome.error };
+  const { status } = outcome;
+  if (outcome.ok) return { kind: 'delivered', at, status };
+  if (entry.attempts >= MAX_ATTEMPTS) return { kind: 'dead', at, status, error: outcome.error };
   const delay = RETRY_DELAYS_MS[entry.attempts - 1] ?? RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1] ?? 0;
-  return { kind: 'retry', at, nextAt: at + delay, error: outcome.error };
+  return { kind: 'retry', at, status, nextAt: at + delay, error: outcome.error };
 }
 
 /**

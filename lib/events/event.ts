@@ -45,6 +45,9 @@ export function newEventId(): string {
   return `evt_${Array.from(randomBytes(26), (byte) => BASE32_LOWER.charAt(byte & 31)).join('')}`;
 }
 
+/** Whether `value` has the shape of an id from `newEventId`. */
+export const isEventId = (value: string): boolean => /^evt_[a-z2-7]{26}$/.test(value);
+
 export interface AccountSubject {
   readonly installationId: string;
   readonly integration: string;

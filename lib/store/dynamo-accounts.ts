@@ -5,20 +5,38 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { eventStatusOf } from '../accounts/events';
 import type { AccountRecord } from '../accounts/record';
 import { accountAttributes, accountFromItem } from './account-item';
 import type { TableRef } from './dynamo';
 import { isConditionFailure, translate } from './dynamo-errors';
 import { outboxPut } from './dynamo-outbox';
 import { writeWithinInstallation } from './dynamo-within-installation';
-import { ACCOUNT_SK_PREFIX, accountSk, installationPk, refreshShard, TABLE } from './layout';
+import {
+  ACCOUNT_SK_PREFIX,
+  accountSk,
+  INSTALLATION_SK,
+  installationPk,
+  LISTING,
+  listingAttributes,
+  listingOrder,
+  refreshShard,
+  TABLE,
+} from './layout';
 import type { AccountStore, LeaseCondition, WriteExpectation } from './ports';
 
-function toItem(record: AccountRecord): Record<string, unknown> {
+function toItem(record: AccountRecord, createdAt: string | undefined): Record<string, unknown> {
   const item = {
     ...accountAttributes(record),
     pk: installationPk(record.installationId),
     sk: accountSk(record),
+    // Filed under its installation's position, so the listing finds the installation by its account.
+    ...(createdAt === undefined
+      ? {}
+      : listingAttributes(
+          LISTING.account(record.integration, eventStatusOf(record)),
+          listingOrder(createdAt, record.installationId),
+        )),
   };
   // Only records the sweep must visit are in the sparse index: an account that needs
   // reauthorization, or has no refresh token, costs the sweep nothing.
@@ -26,6 +44,32 @@ function toItem(record: AccountRecord): Record<string, unknown> {
     return { ...item, [TABLE.dueShardKey]: refreshShard(record), [TABLE.dueAtKey]: record.refreshDueAt };
   }
   return item;
+}
+
+/**
+ * Installations' creation times, which never change: read once per installation and container
+ * (a small consistent read, never a write), bounded so a long-lived sweep does not grow it.
+ */
+const createdAtOf = new Map<string, string>();
+const CREATED_AT_CACHE = 10_000;
+
+async function installationCreatedAt(table: TableRef, installationId: string): Promise<string | undefined> {
+  const known = createdAtOf.get(installationId);
+  if (known !== undefined) return known;
+  const result = await table.client.send(
+    new GetCommand({
+      TableName: table.tableName,
+      Key: { pk: installationPk(installationId), sk: INSTALLATION_SK },
+      ProjectionExpression: 'createdAt',
+      ConsistentRead: true,
+    }),
+  );
+  const createdAt = result.Item?.createdAt;
+  // A missing installation: the write's own condition check refuses it.
+  if (typeof createdAt !== 'string') return undefined;
+  if (createdAtOf.size >= CREATED_AT_CACHE) createdAtOf.clear();
+  createdAtOf.set(installationId, createdAt);
+  return createdAt;
 }
 
 /** The record the lease update returned: its condition admits authorized accounts only. */
@@ -152,11 +196,14 @@ const putOf =
             ExpressionAttributeNames: { '#version': 'version' },
             ExpressionAttributeValues: { ':version': expect.version },
           };
+    const createdAt = await installationCreatedAt(table, record.installationId).catch((error: unknown) =>
+      translate(error, 'read installation'),
+    );
     await writeWithinInstallation(
       table,
       record.installationId,
       [
-        { Put: { TableName: tableName, Item: toItem(record), ...condition } },
+        { Put: { TableName: tableName, Item: toItem(record, createdAt), ...condition } },
         ...events.map((event) => outboxPut(tableName, event)),
       ],
       'write account',

@@ -11,7 +11,15 @@ import type { Sealed } from '../crypto/sealed';
 import type { TableRef } from './dynamo';
 import { failedConditions, translate } from './dynamo-errors';
 import { outboxPut } from './dynamo-outbox';
-import { INSTALLATION_ATTRIBUTES, INSTALLATION_SK, installationPk, TABLE } from './layout';
+import {
+  INSTALLATION_ATTRIBUTES,
+  INSTALLATION_SK,
+  installationPk,
+  LISTING,
+  listingAttributes,
+  listingOrder,
+  TABLE,
+} from './layout';
 import type { InstallationRecord, InstallationStore, OutboxEvent } from './ports';
 
 const BATCH_LIMIT = 25;
@@ -122,7 +130,8 @@ const createOf =
   (table: TableRef): InstallationStore['create'] =>
   async (record) => {
     const { client, tableName } = table;
-    const item: InstallationItem = {
+    const item: InstallationItem & Record<string, unknown> = {
+      ...listingAttributes(LISTING.installations, listingOrder(record.createdAt, record.id)),
       pk: installationPk(record.id),
       sk: INSTALLATION_SK,
       id: record.id,

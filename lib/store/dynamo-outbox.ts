@@ -1,8 +1,24 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableRef } from './dynamo';
 import { isConditionFailure, translate } from './dynamo-errors';
-import { deliveryShard, EVENT_SK, eventIdOf, eventPk, TABLE } from './layout';
-import type { DeliveryResult, Outbox, OutboxEntry, OutboxEvent, TableStreamBatch } from './ports';
+import {
+  deliveryShard,
+  EVENT_SK,
+  eventIdOf,
+  eventPk,
+  LISTING,
+  listingAttributes,
+  listingOrder,
+  TABLE,
+} from './layout';
+import type {
+  DeliveryResult,
+  Outbox,
+  OutboxEntry,
+  OutboxEvent,
+  OutboxReplay,
+  TableStreamBatch,
+} from './ports';
 
 /**
  * Outbox events live in partitions of their own (lib/store/layout.ts). A pending event is in
@@ -18,7 +34,9 @@ const ttlAfter = (at: number, keepMs: number): number => Math.floor((at + keepMs
 /** The item of a new event, due at once; pending events also expire, after the dead ones' time. */
 function outboxItem(event: OutboxEvent): Record<string, unknown> {
   const now = event.at;
+  const createdAt = new Date(now).toISOString();
   return {
+    ...listingAttributes(LISTING.events('pending'), listingOrder(createdAt, event.id)),
     pk: eventPk(event.id),
     sk: EVENT_SK,
     id: event.id,
@@ -27,7 +45,7 @@ function outboxItem(event: OutboxEvent): Record<string, unknown> {
     body: event.body,
     state: 'pending',
     attempts: 0,
-    createdAt: new Date(now).toISOString(),
+    createdAt,
     [TABLE.dueShardKey]: deliveryShard(event.id),
     [TABLE.dueAtKey]: now,
     [TABLE.ttl]: ttlAfter(now, DEAD_KEEP_MS),
@@ -57,37 +75,58 @@ function toEntry(item: Record<string, unknown>): OutboxEntry {
     createdAt: String(item.createdAt),
     dueAt: typeof item[TABLE.dueAtKey] === 'number' ? (item[TABLE.dueAtKey] as number) : undefined,
     lastError: typeof item.lastError === 'string' ? item.lastError : undefined,
+    lastStatus: typeof item.lastStatus === 'number' ? item.lastStatus : undefined,
+    lastAttemptAt: typeof item.lastAttemptAt === 'string' ? item.lastAttemptAt : undefined,
     deliveredAt: typeof item.deliveredAt === 'string' ? item.deliveredAt : undefined,
   };
 }
 
+/**
+ * The update that ends an attempt: its time and the receiver's status (when it answered one)
+ * on every outcome; a settled event leaves the due queue and moves to its state's listing.
+ */
 function settleUpdate(result: DeliveryResult): {
   expression: string;
   values: Record<string, unknown>;
 } {
   const at = new Date(result.at).toISOString();
+  const status = result.status === undefined ? {} : { ':status': result.status };
+  const set = ['lastAttemptAt = :at', ...(result.status === undefined ? [] : ['lastStatus = :status'])];
+  const remove = result.status === undefined ? ['lastStatus'] : [];
+  const update = (sets: string[], removes: string[], values: Record<string, unknown>) => {
+    const removed = [...remove, ...removes];
+    return {
+      expression: `SET ${[...set, ...sets].join(', ')}${removed.length === 0 ? '' : ` REMOVE ${removed.join(', ')}`}`,
+      values: { ':at': at, ...status, ...values },
+    };
+  };
   switch (result.kind) {
     case 'delivered':
-      return {
-        expression: 'SET #state = :delivered, deliveredAt = :at, #ttl = :ttl REMOVE #shard, #due, lastError',
-        values: { ':delivered': 'delivered', ':at': at, ':ttl': ttlAfter(result.at, DELIVERED_KEEP_MS) },
-      };
+      return update(
+        ['#state = :delivered', 'deliveredAt = :at', '#ttl = :ttl', '#list = :list'],
+        ['#shard', '#due', 'lastError'],
+        {
+          ':delivered': 'delivered',
+          ':ttl': ttlAfter(result.at, DELIVERED_KEEP_MS),
+          ':list': LISTING.events('delivered'),
+        },
+      );
     case 'retry':
-      return {
-        expression: 'SET #due = :next, lastError = :error, lastAttemptAt = :at',
-        values: { ':next': result.nextAt, ':error': result.error, ':at': at },
-      };
+      return update(['#due = :next', 'lastError = :error'], [], {
+        ':next': result.nextAt,
+        ':error': result.error,
+      });
     case 'dead':
-      return {
-        expression:
-          'SET #state = :dead, lastError = :error, lastAttemptAt = :at, #ttl = :ttl REMOVE #shard, #due',
-        values: {
+      return update(
+        ['#state = :dead', 'lastError = :error', '#ttl = :ttl', '#list = :list'],
+        ['#shard', '#due'],
+        {
           ':dead': 'dead',
           ':error': result.error,
-          ':at': at,
           ':ttl': ttlAfter(result.at, DEAD_KEEP_MS),
+          ':list': LISTING.events('dead'),
         },
-      };
+      );
   }
 }
 
@@ -154,7 +193,9 @@ const settleOf =
           ExpressionAttributeNames: {
             '#state': 'state',
             '#due': TABLE.dueAtKey,
-            ...(result.kind === 'retry' ? {} : { '#shard': TABLE.dueShardKey, '#ttl': TABLE.ttl }),
+            ...(result.kind === 'retry'
+              ? {}
+              : { '#shard': TABLE.dueShardKey, '#ttl': TABLE.ttl, '#list': TABLE.listKey }),
           },
           ExpressionAttributeValues: { ...update.values, ':pending': 'pending', ':attempt': attempt },
         }),
@@ -166,6 +207,47 @@ const settleOf =
     }
   };
 
+const replayOf =
+  (table: TableRef): OutboxReplay['replay'] =>
+  async (id, now) => {
+    const { client, tableName } = table;
+    try {
+      const result = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key(id),
+          UpdateExpression:
+            'SET #state = :pending, attempts = :zero, #shard = :shard, #due = :now, #ttl = :ttl, #list = :list, replayedAt = :at',
+          ConditionExpression: 'attribute_exists(#pk) AND #state = :dead',
+          ExpressionAttributeNames: {
+            '#pk': TABLE.partitionKey,
+            '#state': 'state',
+            '#shard': TABLE.dueShardKey,
+            '#due': TABLE.dueAtKey,
+            '#ttl': TABLE.ttl,
+            '#list': TABLE.listKey,
+          },
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':dead': 'dead',
+            ':zero': 0,
+            ':shard': deliveryShard(id),
+            ':now': now,
+            ':ttl': ttlAfter(now, DEAD_KEEP_MS),
+            ':list': LISTING.events('pending'),
+            ':at': new Date(now).toISOString(),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { outcome: 'replayed', entry: toEntry(result.Attributes ?? {}) };
+    } catch (error) {
+      if (!isConditionFailure(error)) return translate(error, 'replay event');
+    }
+    const entry = await getOf(table)(id);
+    return entry === undefined ? { outcome: 'missing' } : { outcome: 'not_dead', entry };
+  };
+
 /** Event ids of the stream's new outbox items (the subscription filters for them too). */
 function insertedIds(batch: TableStreamBatch): string[] {
   return batch.Records.flatMap((record) => {
@@ -174,11 +256,12 @@ function insertedIds(batch: TableStreamBatch): string[] {
   });
 }
 
-export function dynamoOutbox(table: TableRef): Outbox {
+export function dynamoOutbox(table: TableRef): Outbox & OutboxReplay {
   return {
     insertedIds,
     get: getOf(table),
     claim: claimOf(table),
     settle: settleOf(table),
+    replay: replayOf(table),
   };
 }

@@ -19,6 +19,14 @@ export const TABLE = {
   dueIndex: 'byRefreshDue',
   dueShardKey: 'dueShard',
   dueAtKey: 'dueAt',
+  /**
+   * Sparse "listing" index of the admin listings (GET /installations, GET /events): one
+   * listing key per item, its position `<createdAt>#<id>` (ISO times sort as text), newest
+   * last in the index and read backwards. See listingKeys below and docs/DECISIONS.md.
+   */
+  listIndex: 'byListing',
+  listKey: 'listKey',
+  listOrder: 'listOrder',
   /** DynamoDB's TTL attribute: epoch seconds after which the item may be deleted. */
   ttl: 'ttl',
 } as const;
@@ -105,3 +113,28 @@ export const refreshShard = (key: AccountKey): string =>
   shardOf('refresh', `${key.installationId}\u0000${key.integration}\u0000${key.account}`);
 /** The due shard of an event's delivery. */
 export const deliveryShard = (id: string): string => shardOf('delivery', id);
+
+/**
+ * The listing index's partitions. An item has one key per index, so each item sits in the one
+ * partition of its finest filter: an installation in `LIST#ALL`, an account in
+ * `LIST#<integration>#<status>`, an event in `EVENTS#<state>`. A coarser filter reads the few
+ * partitions it spans (lib/store/dynamo-listing.ts merges them by position). Integration names
+ * cannot contain '#', so no account key is another's prefix or equals `LIST#ALL`'s.
+ */
+export const LISTING = {
+  installations: 'LIST#ALL',
+  account: (integration: string, status: string): string => `LIST#${integration}#${status}`,
+  events: (state: string): string => `EVENTS#${state}`,
+} as const;
+
+/** An item's position in its listing: its installation's (or its own) creation time, then id. */
+export const listingOrder = (createdAt: string, id: string): string => `${createdAt}#${id}`;
+
+/** The id of a listing position (`listingOrder`): an installation's or an event's. */
+export const listingIdOf = (position: string): string => position.slice(position.indexOf('#') + 1);
+
+/** The listing attributes of an item, spread into the write that already happens. */
+export const listingAttributes = (key: string, order: string): Record<string, string> => ({
+  [TABLE.listKey]: key,
+  [TABLE.listOrder]: order,
+});

@@ -248,17 +248,30 @@ export interface RateLimiter {
   ): Promise<{ readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number }>;
 }
 
+/** An outbox event's delivery states, as stored (and as GET /events filters them). */
+export const EVENT_STATES = ['pending', 'delivered', 'dead'] as const;
+export type EventState = (typeof EVENT_STATES)[number];
+
 /** The delivery state of one outbox event. */
 export interface OutboxEntry extends Omit<OutboxEvent, 'at'> {
-  readonly state: 'pending' | 'delivered' | 'dead';
+  readonly state: EventState;
   /** Attempts started so far, this one included once claimed. */
   readonly attempts: number;
   readonly createdAt: string;
   /** When it is due (epoch ms): the next attempt, or the end of a claimed attempt's lease. */
   readonly dueAt?: number | undefined;
   readonly lastError?: string | undefined;
+  /** The receiver's HTTP status at the last attempt; absent when it gave none (or before it was kept). */
+  readonly lastStatus?: number | undefined;
+  readonly lastAttemptAt?: string | undefined;
   readonly deliveredAt?: string | undefined;
 }
+
+/** What a replay found: done, an event that is not dead (so not replayed), or none. */
+export type ReplayResult =
+  | { readonly outcome: 'replayed'; readonly entry: OutboxEntry }
+  | { readonly outcome: 'not_dead'; readonly entry: OutboxEntry }
+  | { readonly outcome: 'missing' };
 
 /**
  * The part of a change-stream batch (the table's DynamoDB stream) the outbox reads: each
@@ -288,7 +301,30 @@ export interface Outbox {
   settle(id: string, attempt: number, result: DeliveryResult): Promise<boolean>;
 }
 
-export type DeliveryResult =
+/** The operator's hand on the outbox (POST /events/{id}/replay). */
+export interface OutboxReplay {
+  /** A dead event back to pending, attempts reset and due at `now`, in one conditional write. */
+  replay(id: string, now: number): Promise<ReplayResult>;
+}
+
+/** How an attempt ended; `status` is the receiver's HTTP status when it answered one. */
+export type DeliveryResult = { readonly status?: number | undefined } & (
   | { readonly kind: 'delivered'; readonly at: number }
   | { readonly kind: 'retry'; readonly at: number; readonly nextAt: number; readonly error: string }
-  | { readonly kind: 'dead'; readonly at: number; readonly error: string };
+  | { readonly kind: 'dead'; readonly at: number; readonly error: string }
+);
+
+/** One page of a listing: positions (`<createdAt>#<id>`, lib/store/layout.ts), newest first. */
+export interface ListingPage {
+  readonly positions: readonly string[];
+  /** Whether older positions remain after the last one. */
+  readonly more: boolean;
+}
+
+/**
+ * The admin listings' index (never a scan): the newest `limit` distinct positions of the
+ * listing partitions `partitions` (lib/store/layout.ts LISTING), older than `before`.
+ */
+export interface ListingReader {
+  page(partitions: readonly string[], limit: number, before: string | undefined): Promise<ListingPage>;
+}

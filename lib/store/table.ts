@@ -4,6 +4,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
@@ -38,10 +39,42 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   };
 }
 
-/** Creates the table (and its TTL setting) when it does not exist yet; used locally only. */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Adds the indexes of infra/table.json that a table made before them lacks (a local table kept
+ * from an older checkout), one per update as DynamoDB requires, each waited for until active —
+ * what CloudFormation does to a deployed table. Its old items are listed once backfilled.
+ */
+async function addMissingIndexes(client: DynamoDBClient, tableName: string, existing: ReadonlySet<string>) {
+  const input = createTableInput(tableName);
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (index.IndexName === undefined || existing.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: input.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+    for (let waited = 0; waited < 60_000; waited += 200) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const added = Table?.GlobalSecondaryIndexes?.find((each) => each.IndexName === index.IndexName);
+      if (added?.IndexStatus === 'ACTIVE') break;
+      await sleep(200);
+    }
+  }
+}
+
+/**
+ * Creates the table (and its TTL setting) when it does not exist yet, or adds the indexes it
+ * lacks; used locally only.
+ */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'exists'> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const names = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? ''));
+    await addMissingIndexes(client, tableName, names);
     return 'exists';
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;

@@ -89,14 +89,15 @@ describe('deliverEvent', () => {
   });
 
   it.each([
-    ['a 500', () => respond(500), 'the receiver answered HTTP 500'],
-    ['a redirect (not followed)', () => respond(302), 'the receiver answered HTTP 302'],
+    ['a 500', () => respond(500), 'the receiver answered HTTP 500', 500],
+    ['a redirect (not followed)', () => respond(302), 'the receiver answered HTTP 302', 302],
     [
       'a timeout',
       () => new EgressError('timeout', 'timeout', 'Egress to https://app.example.com:443 timed out'),
       /timed out/,
+      undefined,
     ],
-  ])('retries after %s, at the backoff of its attempt number', async (_name, answer, error) => {
+  ])('retries after %s, at the backoff of its attempt number', async (_name, answer, error, status) => {
     const { deps, settled } = setup(2, answer);
     expect(await deliverEvent(deps, 'evt_abcdefghijklmnopqrstuvwxyz')).toBe('retry');
     expect(settled).toEqual([
@@ -105,6 +106,8 @@ describe('deliverEvent', () => {
         at: NOW,
         nextAt: NOW + (RETRY_DELAYS_MS[2] ?? 0),
         error: expect.stringMatching(error),
+        // The receiver's status is kept as its last answer; a timeout has none.
+        status,
       },
     ]);
   });
@@ -112,7 +115,9 @@ describe('deliverEvent', () => {
   it('gives up after the last attempt', async () => {
     const { deps, settled, current } = setup(MAX_ATTEMPTS - 1, () => respond(503));
     expect(await deliverEvent(deps, 'evt_abcdefghijklmnopqrstuvwxyz')).toBe('dead');
-    expect(settled).toEqual([{ kind: 'dead', at: NOW, error: 'the receiver answered HTTP 503' }]);
+    expect(settled).toEqual([
+      { kind: 'dead', at: NOW, status: 503, error: 'the receiver answered HTTP 503' },
+    ]);
     expect(current()).toMatchObject({ state: 'dead', attempts: MAX_ATTEMPTS });
   });
 

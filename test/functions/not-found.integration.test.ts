@@ -114,3 +114,38 @@ describe('an integration the app does not have', () => {
     expect(inPath).toEqual(answer);
   });
 });
+
+const forEvent =
+  (id: string): Change =>
+  (event) => {
+    event.pathParameters = { id };
+    event.rawPath = `/events/${id}/replay`;
+    event.requestContext.http.path = event.rawPath;
+  };
+
+describe('an event that does not exist', () => {
+  it('is 404 NOT_FOUND on POST /events/{id}/replay, well-formed id or not', async () => {
+    for (const id of ['evt_exampleexampleexampleexamp', 'not-an-event-id']) {
+      // Act
+      const { status, body } = await call(
+        handlers.installations,
+        'installations/event-replay.json',
+        forEvent(id),
+      );
+      // Assess
+      expect({ status, body }).toEqual({
+        status: 404,
+        body: { error: { code: 'NOT_FOUND', message: `Event "${id}" does not exist` } },
+      });
+    }
+  });
+
+  it('leaves the listings empty, not 404: the payloads of GET /installations and GET /events as they are', async () => {
+    // Act
+    const installations = await call(handlers.installations, 'installations/list.json');
+    const events = await call(handlers.installations, 'installations/events.json');
+    // Assess
+    expect(installations).toEqual({ status: 200, body: { installations: [], next: null } });
+    expect(events).toEqual({ status: 200, body: { events: [], next: null } });
+  });
+});

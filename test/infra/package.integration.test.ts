@@ -46,7 +46,7 @@ beforeAll(async () => {
 }, 200_000);
 
 describe('the packaged prod template', () => {
-  it('keeps the table: on-demand, refresh index, TTL, point-in-time recovery, retained and protected', () => {
+  it('keeps the table: on-demand, refresh and listing indexes, TTL, point-in-time recovery, retained and protected', () => {
     const [, table] = ofType('AWS::DynamoDB::Table')[0] ?? [];
     expect(table?.DeletionPolicy).toBe('Retain');
     expect(table?.Properties).toMatchObject({
@@ -55,7 +55,10 @@ describe('the packaged prod template', () => {
       DeletionProtectionEnabled: true,
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
-      GlobalSecondaryIndexes: [expect.objectContaining({ IndexName: 'byRefreshDue' })],
+      GlobalSecondaryIndexes: [
+        expect.objectContaining({ IndexName: 'byRefreshDue' }),
+        expect.objectContaining({ IndexName: 'byListing' }),
+      ],
     });
   });
 
@@ -127,6 +130,11 @@ describe('the packaged prod template', () => {
     expect(JSON.stringify(resources.RefreshNowRole)).not.toContain('WebhookSigningSecret');
     expect(JSON.stringify(resources.ConnectRole)).not.toContain('AdminKeySecret');
     expect(JSON.stringify(resources.RefreshRole)).toContain('index/byRefreshDue');
+    // The admin listings read their index; no other function's role names it.
+    expect(JSON.stringify(resources.InstallationsRole)).toContain('index/byListing');
+    for (const role of ['RefreshRole', 'DeliverRole', 'InvokeRole', 'ConnectRole', 'CallbackRole']) {
+      expect(JSON.stringify(resources[role])).not.toContain('index/byListing');
+    }
     // The deliver function reads and settles events and signs them; it cannot touch a token key.
     expect([...actionsOf('DeliverRole')].filter((action) => action.startsWith('dynamodb:')).sort()).toEqual([
       'dynamodb:DescribeStream',

@@ -7,10 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Response as PageResponse } from 'playwright-core';
 import { FORM_FIELD, formBindingFor } from '../../lib/connect/form-binding';
 import { API_ERROR_STATUS } from '../../lib/http/error-status';
 import { createFileSecretSource } from '../../lib/secrets/file';
+import { EVENT_SK, eventPk, LISTING, TABLE } from '../../lib/store/layout';
 import { completeProviderLogin } from '../support/browser';
 import { ADMIN, useHarness, world } from '../support/harness';
 import { REPO_ROOT } from '../support/local-env';
@@ -699,6 +701,64 @@ describe('real responses match the document', () => {
     expect((await api('POST', `/installations/${UNKNOWN_ID}/events/test`, { key: ADMIN })).status).toBe(404);
   });
 
+  it('GET /installations, GET /events and POST /events/{id}/replay: pages, a replay, and refusals', async () => {
+    const first = await api<{ installations: Array<{ id: string }>; next: string }>(
+      'GET',
+      '/installations?limit=1',
+      {
+        key: ADMIN,
+      },
+    );
+    expect(first.status).toBe(200);
+    expect(first.json.installations).toHaveLength(1);
+    const second = await api<{ installations: unknown[] }>(
+      'GET',
+      `/installations?limit=1&cursor=${encodeURIComponent(first.json.next)}`,
+      { key: ADMIN },
+    );
+    expect(second.status).toBe(200);
+    expect((await api('GET', '/installations?status=failing&integration=beta', { key: ADMIN })).status).toBe(
+      200,
+    );
+    expect((await api('GET', '/installations?limit=0', { key: ADMIN })).status).toBe(400);
+    expect((await api('GET', '/installations', { key: a.apiKey })).status).toBe(403);
+    expect((await api('GET', '/installations')).status).toBe(401);
+    const events = await api<{ events: Array<{ id: string; state: string }> }>('GET', '/events', {
+      key: ADMIN,
+    });
+    expect(events.status).toBe(200);
+    const [event] = events.json.events;
+    if (event === undefined) throw new Error('the flow wrote no event');
+    // Arrange a dead event as a day of failed attempts leaves it.
+    await world.table.client.send(
+      new UpdateCommand({
+        TableName: world.table.tableName,
+        Key: { pk: eventPk(event.id), sk: EVENT_SK },
+        UpdateExpression: 'SET #state = :dead, #list = :list REMOVE #shard, #due',
+        ExpressionAttributeNames: {
+          '#state': 'state',
+          '#list': TABLE.listKey,
+          '#shard': TABLE.dueShardKey,
+          '#due': TABLE.dueAtKey,
+        },
+        ExpressionAttributeValues: { ':dead': 'dead', ':list': LISTING.events('dead') },
+      }),
+    );
+    const dead = await api<{ events: Array<{ id: string }> }>('GET', '/events?state=dead', { key: ADMIN });
+    expect(dead.json.events.map((entry) => entry.id)).toEqual([event.id]);
+    const replayed = await api<{ state: string }>('POST', `/events/${event.id}/replay`, { key: ADMIN });
+    expect(replayed.status).toBe(200);
+    expect((await api('POST', `/events/${event.id}/replay`, { key: ADMIN })).status).toBe(409);
+    expect((await api('POST', '/events/evt_aaaaaaaaaaaaaaaaaaaaaaaaaa/replay', { key: ADMIN })).status).toBe(
+      404,
+    );
+    expect((await api('POST', `/events/${event.id}/replay`, { key: a.apiKey })).status).toBe(403);
+    expect((await api('POST', `/events/${event.id}/replay`)).status).toBe(401);
+    expect((await api('GET', '/events?state=lost', { key: ADMIN })).status).toBe(400);
+    expect((await api('GET', '/events', { key: a.apiKey })).status).toBe(403);
+    expect((await api('GET', '/events')).status).toBe(401);
+  });
+
   it('DELETE /installations/{id}/integrations/{name}/accounts/{account}', async () => {
     const account = `/installations/${a.id}/integrations/beta/accounts/default`;
     expect((await api('DELETE', account, { key: a.apiKey })).status).toBe(403);
@@ -791,6 +851,19 @@ describe('real responses match the document', () => {
       'POST /installations/{id}/events/test 401',
       'POST /installations/{id}/events/test 403',
       'POST /installations/{id}/events/test 404',
+      'GET /installations 200',
+      'GET /installations 400',
+      'GET /installations 401',
+      'GET /installations 403',
+      'GET /events 200',
+      'GET /events 400',
+      'GET /events 401',
+      'GET /events 403',
+      'POST /events/{id}/replay 200',
+      'POST /events/{id}/replay 401',
+      'POST /events/{id}/replay 403',
+      'POST /events/{id}/replay 404',
+      'POST /events/{id}/replay 409',
     ];
     expect(covered).toEqual(expect.arrayContaining(expected));
     expect(covered.length).toBeGreaterThanOrEqual(40);

@@ -10,6 +10,9 @@ import {
   eventIdOf,
   eventPk,
   installationPk,
+  LISTING,
+  listingIdOf,
+  listingOrder,
   refreshShard,
   TABLE,
 } from '../../lib/store/layout';
@@ -30,13 +33,24 @@ describe('the table layout', () => {
           { AttributeName: TABLE.dueAtKey, KeyType: 'RANGE' },
         ],
       ],
+      [
+        TABLE.listIndex,
+        [
+          { AttributeName: TABLE.listKey, KeyType: 'HASH' },
+          { AttributeName: TABLE.listOrder, KeyType: 'RANGE' },
+        ],
+      ],
     ]);
-    expect(definition.GlobalSecondaryIndexes[0]?.Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
+    for (const index of definition.GlobalSecondaryIndexes) {
+      expect(index.Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
+    }
     expect(definition.AttributeDefinitions).toEqual([
       { AttributeName: TABLE.partitionKey, AttributeType: 'S' },
       { AttributeName: TABLE.sortKey, AttributeType: 'S' },
       { AttributeName: TABLE.dueShardKey, AttributeType: 'S' },
       { AttributeName: TABLE.dueAtKey, AttributeType: 'N' },
+      { AttributeName: TABLE.listKey, AttributeType: 'S' },
+      { AttributeName: TABLE.listOrder, AttributeType: 'S' },
     ]);
     expect(definition.TimeToLiveSpecification).toEqual({ AttributeName: TABLE.ttl, Enabled: true });
   });
@@ -48,8 +62,16 @@ describe('the table layout', () => {
       dueIndex: 'byRefreshDue',
       dueShardKey: 'dueShard',
       dueAtKey: 'dueAt',
+      listIndex: 'byListing',
+      listKey: 'listKey',
+      listOrder: 'listOrder',
       ttl: 'ttl',
     });
+    expect([LISTING.installations, LISTING.account('hubspot', 'failing'), LISTING.events('dead')]).toEqual([
+      'LIST#ALL',
+      'LIST#hubspot#failing',
+      'EVENTS#dead',
+    ]);
     expect(dueShards('refresh')).toEqual(['due#0', 'due#1', 'due#2', 'due#3']);
     expect(dueShards('delivery')).toEqual(['event#0', 'event#1']);
     // A stored entry is found in the shard it was written to: the shard hash never changes.
@@ -62,7 +84,7 @@ describe('the table layout', () => {
     const roles = readFileSync(join(REPO_ROOT, 'infra', 'roles.yml'), 'utf8');
     const indexes = [...roles.matchAll(/\/index\/([A-Za-z0-9_.-]+)/g)].map((match) => match[1]);
     expect(indexes.length).toBeGreaterThan(0);
-    expect(new Set(indexes)).toEqual(new Set([TABLE.dueIndex]));
+    expect(new Set(indexes)).toEqual(new Set([TABLE.dueIndex, TABLE.listIndex]));
     const deliver = readServerlessFile().functions.deliver as unknown as {
       events: Array<{ stream?: { filterPatterns: unknown[] } }>;
     };
@@ -80,6 +102,7 @@ describe('the table layout', () => {
     expect(accountKeyOf(installationPk(key.installationId), accountSk(key))).toEqual(key);
     expect(eventIdOf(eventPk('e1'))).toBe('e1');
     expect(eventIdOf(installationPk('e1'))).toBeUndefined();
+    expect(listingIdOf(listingOrder('2026-12-02T18:00:00.000Z', 'in_1'))).toBe('in_1');
     expect(dueShards('refresh')).toContain(refreshShard(key));
     expect(dueShards('delivery')).toContain(deliveryShard('evt_1'));
   });
