@@ -1,5 +1,6 @@
-import type { App, Integration, IparamField, RequestTemplate } from './model';
-import type { Template } from './template/ast';
+import { DEFAULT_HANDSHAKE_SETTINGS } from './handshake-defaults';
+import type { App, HandshakeSettings, Integration, IparamField, RequestTemplate } from './model';
+import type { Segment, Template } from './template/ast';
 import { printTemplate } from './template/print';
 
 /**
@@ -42,28 +43,49 @@ export function toBundled(app: App): BundledApp {
 const isTemplate = (value: unknown): value is { segments: unknown; source?: unknown } =>
   typeof value === 'object' && value !== null && Array.isArray((value as { segments?: unknown }).segments);
 
+/** The settings that differ from their defaults: the rest is filled in again by fromBundled. */
+function settingsBesideDefaults(settings: HandshakeSettings): Partial<HandshakeSettings> {
+  const defaults = DEFAULT_HANDSHAKE_SETTINGS as unknown as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(settings).filter(
+      ([key, value]) => JSON.stringify(value) !== JSON.stringify(defaults[key]),
+    ),
+  );
+}
+
 /**
- * The JSON text of the bundled form. A template travels as its segments only: its `source` and
- * each expression's `offset` serve the validator's messages, and they were a fifth of the model
- * every bundle carries (the 350 KB budget, docs/BENCHMARKS.md). bundledFromJson prints the source
- * back (the same template, spaced as printTemplate spaces it); an expression's offset is not
- * read after validation, and a bundled one has none.
+ * The JSON text of the bundled form, which every bundle carries (the 350 KB budget,
+ * docs/BENCHMARKS.md), so written small: a template travels as its segments only — its `source`
+ * and each expression's `offset` serve the validator's messages —, a text segment as its bare
+ * string, and an integration's settings without those equal to their defaults. bundledFromJson
+ * prints each source back (the same template, spaced as printTemplate spaces it); an
+ * expression's offset is not read after validation, and a bundled one has none.
  */
 export function bundledToJson(bundled: BundledApp): string {
-  return JSON.stringify(bundled, function (this: unknown, key, value: unknown) {
+  const small: BundledApp = {
+    ...bundled,
+    integrations: bundled.integrations.map(([name, integration]) => [
+      name,
+      { ...integration, settings: settingsBesideDefaults(integration.settings) as HandshakeSettings },
+    ]),
+  };
+  return JSON.stringify(small, function (this: unknown, key, value: unknown) {
     if (key === 'offset' && (this as { kind?: unknown }).kind === 'expr') return undefined;
-    if (key === 'source' && isTemplate(this)) return undefined;
+    if (isTemplate(value))
+      return { segments: (value.segments as Segment[]).map((s) => (s.kind === 'text' ? s.text : s)) };
     return value;
   });
 }
 
-/** The bundled form from its JSON text, each template's source printed back from its segments. */
+/** The bundled form from its JSON text: each template's text segments and source made again. */
 export function bundledFromJson(text: string): BundledApp {
-  return JSON.parse(text, (_key, value: unknown) =>
-    isTemplate(value) && value.source === undefined
-      ? { source: printTemplate(value as unknown as Template), segments: value.segments }
-      : value,
-  ) as BundledApp;
+  return JSON.parse(text, (_key, value: unknown) => {
+    if (!isTemplate(value) || value.source !== undefined) return value;
+    const segments = (value.segments as (Segment | string)[]).map((s) =>
+      typeof s === 'string' ? { kind: 'text' as const, text: s } : s,
+    );
+    return { source: printTemplate({ source: '', segments }), segments };
+  }) as BundledApp;
 }
 
 /** The app model again from its JSON form; trusts it, as the build validated the app. */
@@ -71,7 +93,13 @@ export function fromBundled(bundled: BundledApp): App {
   return {
     name: bundled.name,
     platformVersion: bundled.platformVersion,
-    integrations: new Map(bundled.integrations),
+    // A compact model (bundledToJson) left out the settings equal to their defaults.
+    integrations: new Map(
+      bundled.integrations.map(([name, integration]) => [
+        name,
+        { ...integration, settings: { ...DEFAULT_HANDSHAKE_SETTINGS, ...integration.settings } },
+      ]),
+    ),
     templates: new Map(
       bundled.templates.map(([name, template]) => [
         name,

@@ -1,4 +1,5 @@
 import { ALLOWED_HOST_RULE, parseAllowedHost } from '../../../lib/app/allowed-hosts';
+import { DEFAULT_HANDSHAKE_SETTINGS } from '../../../lib/app/handshake-defaults';
 import type { AllowedHost, HandshakeSettings } from '../../../lib/app/model';
 import type { Template } from '../../../lib/app/template/ast';
 import { child, describeValue, type ProblemSink, type Where } from '../problems';
@@ -14,44 +15,11 @@ import { toRateLimitRule } from './rate-limit';
 import { checkProviderUrl, parseField, restrictRoots } from './template-field';
 import { readCallbackParams, readParamTemplates, toRefreshRequest } from './token-request';
 
-/** Refresh this long before expiry unless the integration says otherwise. */
-export const DEFAULT_REFRESH_LEAD_SECONDS = 600;
-/** Assumed lifetime of a token whose response has no expiry. */
-export const DEFAULT_LIFETIME_SECONDS = 1800;
-
-export const DEFAULT_HANDSHAKE_SETTINGS: HandshakeSettings = {
-  pkce: true,
-  clientAuth: 'client_secret_post',
-  tokenRequest: 'form',
-  authorizeParamNames: {},
-  dropEmptyAuthorizeParams: false,
-  codeParam: 'code',
-  callbackParams: [],
-  callbackFactNames: {},
-  tokenParams: {},
-  refreshParams: {},
-  tokenParamNames: {},
-  refreshRequest: undefined,
-  scopeSeparator: ' ',
-  tokenResponse: {
-    accessToken: 'access_token',
-    refreshToken: 'refresh_token',
-    expiresIn: 'expires_in',
-    expiresAt: 'expires_at',
-    tokenType: 'token_type',
-    scope: 'scope',
-  },
-  expiresInUnit: 'seconds',
-  refreshLeadSeconds: DEFAULT_REFRESH_LEAD_SECONDS,
-  defaultLifetimeSeconds: DEFAULT_LIFETIME_SECONDS,
-  revocationUrl: undefined,
-  refreshUrl: undefined,
-  keepFields: [],
-  issuer: undefined,
-  allowedHosts: undefined,
-  metadataUrl: undefined,
-  rateLimit: undefined,
-};
+export {
+  DEFAULT_HANDSHAKE_SETTINGS,
+  DEFAULT_LIFETIME_SECONDS,
+  DEFAULT_REFRESH_LEAD_SECONDS,
+} from '../../../lib/app/handshake-defaults';
 
 /** Kept fields are stored in the clear next to the account: the tokens themselves never are. */
 const SECRET_FIELDS = new Set(['access_token', 'refresh_token', 'id_token']);
