@@ -36,12 +36,14 @@ function relativeImports(file: string): string[] {
  */
 const LAYERS = [
   'wiring', // the composition root: builds every use case from config and the app
+  'console', // the operator's console: server-rendered pages over the same use cases as the API
   'api', // each route's request schema and the pages' answers
   'invoke', // use cases: invoke joins refresh, refresh reads connect links' rules…
   'refresh',
   'connect',
   'pages', // server-rendered pages (their HTTP result type comes from http)
   'http', // the handler wrapper, request parsing, the error table
+  'overview', // GET /overview: the counters the writes keep, read back
   'installations',
   'events',
   'access', // who a key is and what it may do
