@@ -66,3 +66,12 @@ export function linkAad(installationId: string, linkHash: string): string {
 export function listingCursorAad(listing: string, filter: readonly string[]): string {
   return encode('listing_cursor', [listing, ...filter]);
 }
+
+/**
+ * AAD of an operator's console session cookie (lib/console/session.ts). Its own kind, so no
+ * other sealed value (a cursor, a token, a link's values) opens as a session, and a session
+ * opens as nothing else.
+ */
+export function consoleSessionAad(): string {
+  return encode('console_session', ['v1']);
+}

@@ -7,11 +7,13 @@ export interface PagePolicy {
    * that follows a submit too, so the connect form lists the provider's origin here.
    */
   readonly formAction?: readonly string[] | undefined;
+  /** CSP sources (`'sha256-…'`) of the page's inline scripts; none: no script runs at all. */
+  readonly scriptHashes?: readonly string[] | undefined;
 }
 
 /**
  * The headers every Handshake page carries: a CSP that allows nothing but its own inline
- * stylesheet (by hash) and form posts, no framing, no referrer (a connect page's URL holds a
+ * stylesheet and scripts (by hash) and form posts, no framing, no referrer (a connect page's URL holds a
  * single-use token), no caching. Kept free of imports so that health's landing page has them
  * without the pages' renderer.
  */
@@ -20,6 +22,9 @@ export function pageHeaders(policy: PagePolicy): Record<string, string> {
   const csp = [
     "default-src 'none'",
     `style-src ${policy.styleHash}`,
+    ...(policy.scriptHashes === undefined || policy.scriptHashes.length === 0
+      ? []
+      : [`script-src ${policy.scriptHashes.join(' ')}`]),
     "img-src 'self' data:",
     `form-action ${formAction}`,
     "base-uri 'none'",

@@ -18,6 +18,8 @@ export interface HttpRequest {
   readonly requestId: string;
   /** The domain API Gateway was called on (its own, or a custom domain). */
   readonly domainName: string | undefined;
+  /** The client's address as API Gateway saw it (not a header the client can set). */
+  readonly sourceIp?: string | undefined;
 }
 
 /**
@@ -116,6 +118,7 @@ export function parseRequest(event: APIGatewayProxyEventV2, options: ParseOption
     rawBody: body,
     requestId: event.requestContext?.requestId ?? 'unknown',
     domainName: event.requestContext?.domainName,
+    sourceIp: event.requestContext?.http?.sourceIp,
   };
   checkFields(request);
   return request;

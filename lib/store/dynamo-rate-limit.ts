@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableRef } from './dynamo';
 import { isConditionFailure, translate } from './dynamo-errors';
-import { installationPk, rateSk, TABLE } from './layout';
+import { installationPk, rateSk, signInPk, TABLE } from './layout';
 import type { RateLimiter } from './ports';
 
 /**
@@ -11,16 +11,28 @@ import type { RateLimiter } from './ports';
  * reservation another could have used. The counter goes with TTL (or with the installation).
  */
 export function dynamoRateLimiter(table: TableRef): RateLimiter {
+  return windowLimiter(table, installationPk);
+}
+
+/**
+ * The console's sign-in limit (lib/console/sign-in.ts): the same window, counted per client
+ * address in a partition of its own (lib/store/layout.ts signInPk) — `take`'s key is the address.
+ */
+export function dynamoSignInLimiter(table: TableRef): RateLimiter {
+  return windowLimiter(table, signInPk);
+}
+
+function windowLimiter(table: TableRef, partitionOf: (key: string) => string): RateLimiter {
   const { client, tableName } = table;
   return {
-    async take(installationId, limit, now) {
+    async take(key, limit, now) {
       const window = Math.floor(now / 60_000);
       const refused = { allowed: false, retryAfterMs: (window + 1) * 60_000 - now } as const;
       try {
         await client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: { pk: installationPk(installationId), sk: rateSk(window) },
+            Key: { pk: partitionOf(key), sk: rateSk(window) },
             UpdateExpression: 'SET #ttl = :ttl ADD #count :n',
             ConditionExpression: 'attribute_not_exists(#count) OR #count <= :room',
             ExpressionAttributeNames: { '#ttl': TABLE.ttl, '#count': 'count' },

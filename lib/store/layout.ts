@@ -60,6 +60,14 @@ export const pendingSk = (kind: PendingKind, hash: string): string => `${kind.to
 export const rateSk = (window: number | string): string => `RATE#${window}`;
 
 /**
+ * The console's failed-sign-in counters, one partition per client address (hashed: an address
+ * is personal data and needs no reading back). Its own prefix: no installation, event or
+ * listing key starts so, and the items go with TTL.
+ */
+export const signInPk = (client: string): string =>
+  `SIGNIN#${createHash('sha256').update(client).digest('hex').slice(0, 32)}`;
+
+/**
  * A cached upstream answer, named by the SHA-256 of its request (lib/invoke/response-cache.ts):
  * in the installation's partition, so the installation's DELETE removes it with the rest.
  */
