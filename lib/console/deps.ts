@@ -39,6 +39,8 @@ export interface ConsoleDeps {
   /** Waits before a refused sign-in is answered. */
   readonly sleep: (ms: number) => Promise<void>;
   readonly signIn: SignInPolicy;
+  /** Whether a webhook is set (HANDSHAKE_WEBHOOK_URL): without one no event is recorded. */
+  readonly webhookConfigured: boolean;
 }
 
 /** How hard a wrong admin key is made to guess (docs/console.md). */

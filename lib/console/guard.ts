@@ -22,8 +22,7 @@ export type PostRefusal = 'foreign_origin' | 'cross_site' | 'csrf';
 const REFUSALS: Record<PostRefusal, string> = {
   foreign_origin:
     'The form was sent from another origin than this console (its Origin header names another site). Nothing was changed.',
-  cross_site:
-    'The browser says the form was sent from another site (Sec-Fetch-Site). Nothing was changed.',
+  cross_site: 'The browser says the form was sent from another site (Sec-Fetch-Site). Nothing was changed.',
   csrf: "The form's security token is missing or is not this session's: the form was not sent by a page of this console session. Nothing was changed.",
 };
 

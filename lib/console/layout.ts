@@ -31,7 +31,8 @@ tr:last-child td{border-bottom:0}
 .status{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;font-weight:600;border:1px solid currentColor;white-space:nowrap}
 .status.ok{color:var(--ok)}.status.warn{color:#b45309}.status.bad{color:var(--bad)}
 .inline{display:inline-block;margin:4px 8px 4px 0}
-.inline button,.actions button{width:auto;padding:6px 12px;font-size:14px}
+.inline button,button.inline{width:auto;padding:6px 12px;font-size:14px}
+[hidden]{display:none!important}
 button.danger{background:var(--bad)}
 .filters{display:flex;flex-wrap:wrap;gap:8px 12px;align-items:flex-end;margin:0 0 16px}
 .filters .field{margin:0;flex:1 1 160px}

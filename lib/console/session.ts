@@ -36,7 +36,10 @@ export const renewed = (session: Session, now: number): Session => ({
 });
 
 export const sealSession = (vault: Vault, session: Session): string =>
-  vault.seal(JSON.stringify({ i: session.idleUntil, u: session.until, c: session.csrf }), consoleSessionAad());
+  vault.seal(
+    JSON.stringify({ i: session.idleUntil, u: session.until, c: session.csrf }),
+    consoleSessionAad(),
+  );
 
 /** Why a request has no usable session. */
 export type SessionProblem = 'none' | 'invalid' | 'expired';

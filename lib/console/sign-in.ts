@@ -58,7 +58,11 @@ export function tooManyPage(retryAfterSeconds: number): HttpResult {
  * (lib/http/auth.ts) — an installation's key is refused too. A wrong key is answered only after
  * a fixed wait; a right one gets a new session cookie and goes to the overview.
  */
-export async function signIn(deps: ConsoleDeps, request: HttpRequest, form: URLSearchParams): Promise<HttpResult> {
+export async function signIn(
+  deps: ConsoleDeps,
+  request: HttpRequest,
+  form: URLSearchParams,
+): Promise<HttpResult> {
   const now = deps.now().getTime();
   const taken = await deps.signInLimiter.take(request.sourceIp ?? 'unknown', deps.signIn.perMinute, now);
   if (!taken.allowed) return tooManyPage(Math.max(1, Math.ceil(taken.retryAfterMs / 1000)));

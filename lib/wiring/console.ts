@@ -1,0 +1,37 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type ConsoleDeps, SIGN_IN_POLICY } from '../console/deps';
+import { publicUrlFor } from '../http/public-url';
+import type { OverviewView } from '../overview/view';
+import { dynamoSignInLimiter } from '../store/dynamo-rate-limit';
+import type { Infrastructure } from './infrastructure';
+import { installationsWiring } from './installations';
+import { refreshNowDeps } from './refresh-now';
+
+export interface ConsoleWiringOptions {
+  /** GET /overview's read of the counters; absent, the overview shows the attention list only. */
+  readonly readOverview?: () => Promise<OverviewView>;
+}
+
+/**
+ * The console's dependencies: the installations API's wiring and refresh now's, as their own
+ * functions build them, so each page calls the same cores in-process.
+ */
+export function consoleWiring(infra: Infrastructure, options: ConsoleWiringOptions = {}): ConsoleDeps {
+  const api = installationsWiring(infra);
+  return {
+    app: infra.app,
+    installations: api.deps,
+    connectFor: api.connectFor,
+    events: api.events,
+    refresh: refreshNowDeps(infra),
+    readOverview: options.readOverview,
+    signInLimiter: dynamoSignInLimiter(infra.table),
+    secrets: infra.secrets,
+    vault: infra.vault,
+    now: infra.now,
+    publicUrlOf: (request) => publicUrlFor(infra.config, request),
+    sleep: (ms) => sleep(ms),
+    signIn: SIGN_IN_POLICY,
+    webhookConfigured: infra.config.webhookUrl !== undefined,
+  };
+}
