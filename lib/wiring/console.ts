@@ -5,7 +5,7 @@ import type { OverviewView } from '../overview/view';
 import { dynamoSignInLimiter } from '../store/dynamo-rate-limit';
 import type { Infrastructure } from './infrastructure';
 import { installationsWiring } from './installations';
-import { refreshNowDeps } from './refresh-now';
+import { refreshNowOnlyDeps } from './refresh-now';
 
 export interface ConsoleWiringOptions {
   /** GET /overview's read of the counters; absent, the overview shows the attention list only. */
@@ -23,7 +23,7 @@ export function consoleWiring(infra: Infrastructure, options: ConsoleWiringOptio
     installations: api.deps,
     connectFor: api.connectFor,
     events: api.events,
-    refresh: refreshNowDeps(infra),
+    refresh: refreshNowOnlyDeps(infra),
     readOverview: options.readOverview,
     signInLimiter: dynamoSignInLimiter(infra.table),
     secrets: infra.secrets,

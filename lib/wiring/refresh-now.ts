@@ -9,6 +9,21 @@ import { OpenMemo } from '../tokens/open-memo';
 import type { Infrastructure } from './infrastructure';
 
 /**
+ * Refresh now's own dependencies, without the grant import's template caller (the console
+ * refreshes but imports nothing, and its bundle need not carry the invoke renderer).
+ */
+export function refreshNowOnlyDeps(
+  infra: Pick<Infrastructure, 'app' | 'table' | 'refresh' | 'now'>,
+): RefreshNowDeps {
+  return {
+    app: infra.app,
+    installations: dynamoInstallationStore(infra.table),
+    refresher: new Refresher(infra.refresh),
+    now: infra.now,
+  };
+}
+
+/**
  * The admin account routes' dependencies (refresh now, import a grant), built once per
  * container: its Refresher joins the refresh in flight in this container rather than racing it.
  */

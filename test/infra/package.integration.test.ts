@@ -85,7 +85,7 @@ describe('the packaged prod template', () => {
 
   it('gives every function its own role with named actions and resources only', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.length).toBe(8);
+    expect(functions.length).toBe(9);
     const roles = functions.map(([, fn]) => JSON.stringify(fn.Properties.Role));
     expect(new Set(roles).size).toBe(functions.length);
     expect(resources.IamRoleLambdaExecution).toBeUndefined();
@@ -132,6 +132,10 @@ describe('the packaged prod template', () => {
     expect(JSON.stringify(resources.RefreshRole)).toContain('index/byRefreshDue');
     // The admin listings read their index; no other function's role names it.
     expect(JSON.stringify(resources.InstallationsRole)).toContain('index/byListing');
+    // The console calls the installations API's use cases and refresh now's: their actions, no more.
+    expect(JSON.stringify(resources.ConsoleRole)).toContain('index/byListing');
+    expect(JSON.stringify(resources.ConsoleRole)).toContain('AdminKeySecret');
+    expect([...actionsOf('ConsoleRole')].sort()).toEqual([...actionsOf('InstallationsRole')].sort());
     for (const role of ['RefreshRole', 'DeliverRole', 'InvokeRole', 'ConnectRole', 'CallbackRole']) {
       expect(JSON.stringify(resources[role])).not.toContain('index/byListing');
     }

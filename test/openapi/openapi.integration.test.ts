@@ -782,6 +782,64 @@ describe('real responses match the document', () => {
     expect((await api('DELETE', `/installations/${b.id}`, { key: ADMIN })).status).toBe(204);
   });
 
+  it('the console: each page and action, signed in with the admin key', async () => {
+    // Prepare
+    const form = (fields: Record<string, string>, cookie?: string): Call => ({
+      raw: new URLSearchParams(fields).toString(),
+      type: 'application/x-www-form-urlencoded',
+      ...(cookie === undefined ? {} : { cookie }),
+    });
+    const created = await api<InstallationBody>('POST', '/installations', { key: ADMIN, json: {} });
+    const id = created.json.id;
+    const base = `/console/installations/${id}`;
+    // Act and assess: signed in, then every page and action
+    expect((await api('GET', '/console/sign-in')).status).toBe(200);
+    expect((await api('POST', '/console/sign-in', form({ admin_key: 'hsa_wrong' }))).status).toBe(401);
+    const signedIn = await api('POST', '/console/sign-in', form({ admin_key: ADMIN }));
+    expect(signedIn.status).toBe(303);
+    const cookie = (signedIn.headers['set-cookie'] ?? '').split(';')[0] ?? '';
+    expect((await api('GET', '/console')).status).toBe(303);
+    const overview = await api('GET', '/console', { cookie });
+    expect(overview.status).toBe(200);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(overview.text)?.[1] ?? '';
+    expect((await api('GET', '/console/sign-in', { cookie })).status).toBe(303);
+    expect((await api('GET', '/console/installations', { cookie })).status).toBe(200);
+    expect((await api('GET', '/console/installations?q=in_aaaaaaaaaaaaaaaaaaaa', { cookie })).status).toBe(
+      404,
+    );
+    expect((await api('GET', '/console/installations?cursor=forged', { cookie })).status).toBe(400);
+    expect((await api('GET', base, { cookie })).status).toBe(200);
+    expect((await api('GET', '/console/installations/in_aaaaaaaaaaaaaaaaaaaa', { cookie })).status).toBe(404);
+    const link = await api('POST', `${base}/connect-link`, form({ csrf, integration: 'beta' }, cookie));
+    expect(link.status).toBe(200);
+    expect(
+      (await api('POST', `${base}/connect-link`, form({ csrf, integration: 'nope' }, cookie))).status,
+    ).toBe(404);
+    expect((await api('POST', `${base}/refresh`, form({ csrf, integration: 'beta' }, cookie))).status).toBe(
+      404,
+    );
+    expect((await api('POST', `${base}/refresh`, form({ integration: 'beta' }, cookie))).status).toBe(403);
+    expect(
+      (
+        await api(
+          'POST',
+          `${base}/disconnect`,
+          form({ csrf, integration: 'beta', account: 'default' }, cookie),
+        )
+      ).status,
+    ).toBe(404);
+    expect((await api('GET', `${base}/delete`, { cookie })).status).toBe(200);
+    expect((await api('POST', `${base}/delete`, form({ csrf, confirm: 'not-it' }, cookie))).status).toBe(400);
+    expect((await api('POST', `${base}/delete`, form({ csrf, confirm: id }, cookie))).status).toBe(303);
+    expect((await api('GET', '/console/events', { cookie })).status).toBe(200);
+    expect(
+      (await api('POST', '/console/events/evt_aaaaaaaaaaaaaaaaaaaaaaaaaa/replay', form({ csrf }, cookie)))
+        .status,
+    ).toBe(404);
+    expect((await api('GET', '/console/app', { cookie })).status).toBe(200);
+    expect((await api('POST', '/console/sign-out', form({ csrf }, cookie))).status).toBe(303);
+  });
+
   it('validated every response, and covered the operations and statuses of the flow', () => {
     expect(checker.checked.filter((entry) => entry.problems.length > 0)).toEqual([]);
     const covered = [...checker.covered].sort();
