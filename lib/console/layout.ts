@@ -108,12 +108,18 @@ export function consolePage(frame: Frame, options: ConsolePageOptions): HttpResu
   });
 }
 
+/** The one console rule the narrow pages use too: a notice that is not an error. */
+const NOTICE_STYLE = `
+.notice{border:1px solid var(--accent);border-radius:8px;padding:10px 12px;margin:0 0 16px;font-size:14px}
+`;
+
 /** A page without a session (sign-in, a refusal): the narrow card, forms to this origin only. */
 export function signedOutPage(options: ConsolePageOptions): HttpResult {
   return page({
     status: options.status ?? 200,
     title: options.title,
     body: options.body,
+    extraStyle: NOTICE_STYLE,
     formAction: ["'self'"],
   });
 }
