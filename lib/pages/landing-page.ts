@@ -32,8 +32,9 @@ export function landingPage(version: string): HttpResult {
 <p>A self-hosted OAuth broker for FDK-style apps: it runs the install-time OAuth handshake, keeps the tokens encrypted, refreshes them ahead of expiry and calls the providers' APIs for the app, so callers never see a token.</p>
 <ul>
 <li><a href="health">/health</a>: is the API up, and its version (JSON)</li>
+<li><a href="console">/console</a>: the operator's console (sign in with the admin key)</li>
 </ul>
-<p>Documentation, in the Handshake repository: <code>README.md</code> (start here), <code>docs/handshake.md</code> (connect links), <code>docs/invoke.md</code>, <code>docs/deploy.md</code>, and <code>openapi/openapi.yaml</code> (the HTTP API).</p>
+<p>Documentation, in the Handshake repository: <code>README.md</code> (start here), <code>docs/handshake.md</code> (connect links), <code>docs/invoke.md</code>, <code>docs/deploy.md</code>, <code>docs/console.md</code>, and <code>openapi/openapi.yaml</code> (the HTTP API).</p>
 </main>
 </body>
 </html>
