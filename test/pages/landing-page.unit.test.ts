@@ -34,7 +34,7 @@ describe('landingPage', () => {
     expect(page.body).toContain('Handshake 1.0.0&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; is running');
     expect(page.body).not.toContain('<script>');
     const hrefs = [...(page.body ?? '').matchAll(/href="([^"]*)"/g)].map((match) => match[1]);
-    expect(hrefs).toEqual(['health']);
+    expect(hrefs).toEqual(['health', 'console']);
     expect(page.body).not.toMatch(/https?:\/\//);
   });
 });
