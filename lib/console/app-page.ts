@@ -16,13 +16,13 @@ export function appPage(app: App, placeholders: Placeholders): SafeHtml {
 ${
   integrations.length === 0
     ? html`<p class="muted">No OAuth integration.</p>`
-    : html`<div class="scroll"><table id="integrations" data-testid="integrations">
+    : html`<div class="scroll"><table class="stack" id="integrations" data-testid="integrations">
 <thead><tr><th>Name</th><th>Display name</th><th>Token type</th><th>Client credentials</th></tr></thead>
 <tbody>${integrations.map((integration) => {
         const missing = placeholders.get(integration.name) ?? [];
         return html`<tr data-testid="integration-row" data-integration="${integration.name}" data-credentials="${missing.length === 0 ? 'set' : 'placeholder'}">
-<td><code>${integration.name}</code></td><td>${integration.displayName}</td><td>${integration.tokenType}</td>
-<td>${
+<td data-label="Name"><code>${integration.name}</code></td><td data-label="Display name">${integration.displayName}</td><td data-label="Token type">${integration.tokenType}</td>
+<td data-label="Credentials">${
           missing.length === 0
             ? html`<span class="status ok">set</span>`
             : html`<span class="status bad">placeholder</span> <span class="muted">${missing.join(' and ')}: set with <code>npm run secrets -- set ${integration.name}</code>; connect links are refused until then</span>`
@@ -33,11 +33,11 @@ ${
 ${
   templates.length === 0
     ? html`<p class="muted">No request template.</p>`
-    : html`<div class="scroll"><table id="templates" data-testid="templates">
+    : html`<div class="scroll"><table class="stack" id="templates" data-testid="templates">
 <thead><tr><th>Name</th><th>Method</th><th>Host</th><th>Integration</th></tr></thead>
 <tbody>${templates.map(
         (template) => html`<tr data-testid="template-row" data-template="${template.name}">
-<td><code>${template.name}</code></td><td>${template.method}</td><td><code>${template.protocol}://${printTemplate(template.host)}</code></td><td>${template.oauth ?? '—'}</td></tr>`,
+<td data-label="Name"><code>${template.name}</code></td><td data-label="Method">${template.method}</td><td data-label="Host"><code>${template.protocol}://${printTemplate(template.host)}</code></td><td data-label="Integration">${template.oauth ?? '—'}</td></tr>`,
       )}</tbody></table></div>`
 }`;
 }

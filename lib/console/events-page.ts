@@ -36,13 +36,13 @@ export function eventsPage(
   const rows =
     page.events.length === 0
       ? html`<p id="events-empty" data-testid="events-empty">No event${filter.state === undefined ? '' : ` is ${filter.state}`}.</p>`
-      : html`<div class="scroll"><table id="events" data-testid="events">
+      : html`<div class="scroll"><table class="stack" id="events" data-testid="events">
 <thead><tr><th>Event</th><th>Type</th><th>Installation</th><th>State</th><th>Attempts</th><th>Created</th><th>Last attempt</th><th>Last answer</th><th></th></tr></thead>
 <tbody>${page.events.map(
           (event) => html`<tr data-testid="event-row" data-event="${event.id}" data-state="${event.state}">
-<td><code>${event.id}</code></td><td>${event.type}</td><td><a href="/console/installations/${segment(event.installation)}"><code>${event.installation}</code></a></td>
-<td>${statusPill(event.state)}</td><td data-testid="event-attempts">${event.attempts}</td><td>${when(event.createdAt)}</td><td>${when(event.lastAttemptAt)}</td><td>${lastAnswer(event)}</td>
-<td>${
+<td data-label="Event"><code>${event.id}</code></td><td data-label="Type">${event.type}</td><td data-label="Installation"><a href="/console/installations/${segment(event.installation)}"><code>${event.installation}</code></a></td>
+<td data-label="State">${statusPill(event.state)}</td><td data-label="Attempts" data-testid="event-attempts">${event.attempts}</td><td data-label="Created">${when(event.createdAt)}</td><td data-label="Last attempt">${when(event.lastAttemptAt)}</td><td data-label="Last answer">${lastAnswer(event)}</td>
+<td data-label="">${
             event.state === 'dead'
               ? html`<form method="post" action="/console/events/${segment(event.id)}/replay" class="inline">${csrfField(csrf)}<button type="submit" data-testid="replay">Replay</button></form>`
               : ''

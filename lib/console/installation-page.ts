@@ -48,20 +48,20 @@ function hostAndSettings(view: InstallationView): SafeHtml {
 
 function accountActions(csrf: string, id: string, integration: string, account: AccountView): SafeHtml {
   const fields = html`${csrfField(csrf)}<input type="hidden" name="${ACTION_FIELDS.integration}" value="${integration}"><input type="hidden" name="${ACTION_FIELDS.account}" value="${account.account}">`;
-  return html`<form method="post" action="${base(id)}/refresh" class="inline">${fields}<button type="submit" data-testid="refresh-now">Refresh now</button></form>
-<form method="post" action="${base(id)}/disconnect" class="inline">${fields}<button type="submit" class="danger" data-testid="disconnect">Disconnect</button></form>`;
+  return html`<div><form method="post" action="${base(id)}/refresh" class="inline">${fields}<button type="submit" data-testid="refresh-now">Refresh now</button></form>
+<form method="post" action="${base(id)}/disconnect" class="inline">${fields}<button type="submit" class="danger" data-testid="disconnect">Disconnect</button></form></div>`;
 }
 
 function accountsTable(csrf: string, id: string, integration: IntegrationView): SafeHtml {
   if (integration.accounts.length === 0) return html`<p class="muted">No account connected.</p>`;
-  return html`<div class="scroll"><table data-testid="accounts" data-integration="${integration.name}">
+  return html`<div class="scroll"><table class="stack" data-testid="accounts" data-integration="${integration.name}">
 <thead><tr><th>Account</th><th>Status</th><th>Expires</th><th>Last refresh</th><th>Authorized</th><th>Scope</th><th>Last error</th><th>Actions</th></tr></thead>
 <tbody>${integration.accounts.map(
     (
       account,
     ) => html`<tr data-testid="account" data-integration="${integration.name}" data-account="${account.account}">
-<td><code>${account.account}</code></td><td>${statusPill(shownStatus(account))}</td><td>${when(account.expiresAt)}</td><td>${when(account.lastRefreshedAt)}</td><td>${when(account.authorizedAt)}</td>
-<td>${account.scope ?? '—'}</td><td>${errorText(account.error)}</td><td>${accountActions(csrf, id, integration.name, account)}</td></tr>`,
+<td data-label="Account"><code>${account.account}</code></td><td data-label="Status">${statusPill(shownStatus(account))}</td><td data-label="Expires">${when(account.expiresAt)}</td><td data-label="Last refresh">${when(account.lastRefreshedAt)}</td><td data-label="Authorized">${when(account.authorizedAt)}</td>
+<td data-label="Scope">${account.scope ?? '—'}</td><td data-label="Last error">${errorText(account.error)}</td><td data-label="Actions">${accountActions(csrf, id, integration.name, account)}</td></tr>`,
   )}</tbody></table></div>`;
 }
 

@@ -65,11 +65,11 @@ export function installationsPage(
       ? ''
       : page.installations.length === 0
         ? html`<p id="installations-empty" data-testid="installations-empty">No installation matches.</p>`
-        : html`<div class="scroll"><table id="installations" data-testid="installations">
+        : html`<div class="scroll"><table class="stack" id="installations" data-testid="installations">
 <thead><tr><th>Installation</th><th>Created</th><th>Accounts</th></tr></thead>
 <tbody>${page.installations.map(
             (row) => html`<tr data-testid="installation-row" data-installation="${row.id}">
-<td><a href="/console/installations/${segment(row.id)}"><code>${row.id}</code></a></td><td>${when(row.createdAt)}</td><td>${accountsSummary(row)}</td></tr>`,
+<td data-label="Installation"><a href="/console/installations/${segment(row.id)}"><code>${row.id}</code></a></td><td data-label="Created">${when(row.createdAt)}</td><td data-label="Accounts"><div>${accountsSummary(row)}</div></td></tr>`,
           )}</tbody></table></div>`;
   return html`<h1>Installations</h1>
 <p><a href="/console/installations/new" id="new-installation" data-testid="new-installation">New installation</a></p>

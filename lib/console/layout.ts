@@ -25,8 +25,9 @@ table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;padding:8px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:600;white-space:nowrap}
 tr:last-child td{border-bottom:0}
-.counts{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px;margin:0 0 8px;padding:0;list-style:none}
-.counts li{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:10px 12px}
+.counts{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:10px;margin:0 0 8px;padding:0;list-style:none}
+.counts li{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:10px 12px;min-width:0}
+.counts .status{white-space:normal}
 .counts .n{display:block;font-size:24px;font-weight:700}
 .status{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;font-weight:600;border:1px solid currentColor;white-space:nowrap}
 .status.ok{color:var(--ok)}.status.warn{color:#b45309}.status.bad{color:var(--bad)}
@@ -51,6 +52,7 @@ select{width:100%;padding:10px 12px;border:1px solid var(--line);border-radius:8
 .legend{margin-right:10px;font-size:14px}.legend.ok{color:var(--ok)}.legend.warn{color:#b45309}.legend.bad{color:var(--bad)}
 .notice{border:1px solid var(--accent);border-radius:8px;padding:10px 12px;margin:0 0 16px;font-size:14px}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:13px}
+@media (max-width:640px){table.stack thead{display:none}table.stack tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}table.stack tr:last-child{border-bottom:0}table.stack td{display:grid;grid-template-columns:110px 1fr;gap:8px;border:0;padding:3px 10px;overflow-wrap:anywhere}table.stack td::before{content:attr(data-label);color:var(--muted);font-size:13px}}
 `;
 
 export type Section = 'overview' | 'installations' | 'new' | 'events' | 'app';

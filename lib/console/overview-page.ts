@@ -24,16 +24,16 @@ function attentionTable(attention: Attention): SafeHtml {
   if (attention.rows.length === 0) {
     return html`<p id="attention-empty" data-testid="attention-empty">Nothing needs attention: every account is authorized and refreshing.</p>`;
   }
-  return html`<div class="scroll"><table id="attention" data-testid="attention">
+  return html`<div class="scroll"><table class="stack" id="attention" data-testid="attention">
 <thead><tr><th>Status</th><th>Installation</th><th>Integration</th><th>Account</th><th>Last error</th><th>Last refresh</th></tr></thead>
 <tbody>${attention.rows.map(
     (
       row,
     ) => html`<tr data-testid="attention-row" data-installation="${row.installationId}" data-integration="${row.integration}" data-account="${row.account.account}">
-<td>${statusPill(row.status)}</td>
-<td><a href="/console/installations/${segment(row.installationId)}"><code>${row.installationId}</code></a></td>
-<td>${row.displayName}</td><td>${row.account.account}</td>
-<td>${errorText(row.account.error)}</td><td>${when(row.account.lastRefreshedAt)}</td></tr>`,
+<td data-label="Status">${statusPill(row.status)}</td>
+<td data-label="Installation"><a href="/console/installations/${segment(row.installationId)}"><code>${row.installationId}</code></a></td>
+<td data-label="Integration">${row.displayName}</td><td data-label="Account">${row.account.account}</td>
+<td data-label="Last error">${errorText(row.account.error)}</td><td data-label="Last refresh">${when(row.account.lastRefreshedAt)}</td></tr>`,
   )}</tbody></table></div>
 ${attention.more.map(
   (status) =>
