@@ -1,5 +1,6 @@
 import { ForbiddenError, UnauthenticatedError } from '../errors';
 import { authenticate, authorize } from '../http/auth';
+import { logger } from '../observability/logger';
 import type { HttpRequest } from '../http/request';
 import type { HttpResult } from '../http/responses';
 import { html } from '../pages/html';
@@ -65,7 +66,10 @@ export async function signIn(
 ): Promise<HttpResult> {
   const now = deps.now().getTime();
   const taken = await deps.signInLimiter.take(request.sourceIp ?? 'unknown', deps.signIn.perMinute, now);
-  if (!taken.allowed) return tooManyPage(Math.max(1, Math.ceil(taken.retryAfterMs / 1000)));
+  if (!taken.allowed) {
+    logger.warn('console sign-in refused: too many attempts from one address this minute');
+    return tooManyPage(Math.max(1, Math.ceil(taken.retryAfterMs / 1000)));
+  }
   const key = (form.get(ADMIN_KEY_FIELD) ?? '').trim();
   let admin = false;
   try {
@@ -77,6 +81,8 @@ export async function signIn(
     if (!(error instanceof UnauthenticatedError || error instanceof ForbiddenError)) throw error;
   }
   if (!admin) {
+    // Said without the key or the address: an operator sees attempts, not what was tried.
+    logger.warn('console sign-in refused: not the admin key');
     await deps.sleep(deps.signIn.failureDelayMs);
     return signInPage(deps.app.name, 'wrong_key', 401);
   }
