@@ -187,6 +187,11 @@ describe('the pages', () => {
     const { id } = await createInstallation();
     await imported(id, 'beta');
     await post(`/console/installations/${id}/refresh`, { integration: 'beta' });
+    // … and refreshes failing (reported at once here: HANDSHAKE_FAILING_AFTER_MINUTES is 0)
+    const failing = (await createInstallation()).id;
+    await imported(failing, 'crew', 'agent-3');
+    await world.oauth.failTokenEndpoint({ status: 503, times: 1 });
+    await post(`/console/installations/${failing}/refresh`, { integration: 'crew', account: 'agent-3' });
     // Act
     const found = await page(`/console/installations?q=${id}`);
     const unknown = await page('/console/installations?q=in_aaaaaaaaaaaaaaaaaaaa');
@@ -198,6 +203,12 @@ describe('the pages', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.text).toContain('No installation has the id');
     expect(reauth.text).toContain(`data-installation="${id}"`);
+    expect(overview.text.indexOf(`data-installation="${id}"`)).toBeLessThan(
+      overview.text.indexOf(`data-installation="${failing}"`),
+    );
+    expect(overview.text).toContain(
+      `data-testid="attention-row" data-installation="${failing}" data-integration="crew" data-account="agent-3"`,
+    );
     expect(overview.text).toMatch(
       new RegExp(`data-testid="attention-row" data-installation="${id}" data-integration="beta"`),
     );
