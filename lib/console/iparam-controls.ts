@@ -118,7 +118,12 @@ const checkboxes = (spec: Spec) =>
 function checkbox(spec: Spec): SafeHtml {
   const { ids } = spec;
   const control = html`<label class="choice" for="${ids.id}"><input type="checkbox" id="${ids.id}" name="${spec.key}" value="true"${spec.value === true ? html` checked` : ''}${aria(ids)}> ${spec.field.displayName}</label>`;
-  return wrap(ids, html``, spec.hint, control, spec.error);
+  // The box carries its own label; its hint follows it, as a sentence about the choice.
+  return html`<div class="field${spec.error === undefined ? '' : ' invalid'}">
+${control}
+${spec.hint === undefined ? '' : html`<span class="hint" id="${ids.hint}">${spec.hint}</span>`}
+${spec.error === undefined ? '' : html`<p class="error" id="${ids.error}">${spec.error}</p>`}
+</div>`;
 }
 
 /** A select whose first choice is none: an optional dropdown may be left unset. */
