@@ -440,6 +440,34 @@ describe('errors by field', () => {
   });
 });
 
+describe('secure choices', () => {
+  const secret = loaded({
+    'manifest.json': manifest(),
+    'config/iparams.json': {
+      plan: {
+        display_name: 'Plan',
+        type: 'dropdown',
+        options: ['free', 'paid'],
+        default_value: 'free',
+        secure: true,
+      },
+      pin: { display_name: 'PIN', type: 'number', secure: true },
+    },
+  });
+
+  it('show their default after an error, never the posted choice, and a secure number stays masked', () => {
+    const page = renderIparamsForm(secret, { values: { plan: 'paid', pin: 4321 }, errors: {} }).value;
+    const chosen = optionsOf(page, one(page, 'iparams.plan')).filter((option) => 'selected' in option.attrs);
+    expect(chosen.map((option) => option.attrs.value)).toEqual(['free']);
+    expect(one(page, 'iparams.pin').attrs).toMatchObject({ type: 'password', inputmode: 'decimal' });
+    expect(page).not.toContain('4321');
+    expect(parseIparamsForm(secret, submit(page, { 'iparams.pin': '4321' }))).toEqual({
+      plan: 'free',
+      pin: 4321,
+    });
+  });
+});
+
 describe('hostile values', () => {
   const hostile = '"><script>alert(1)</script>';
   const evil = loaded({
