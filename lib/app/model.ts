@@ -284,6 +284,11 @@ export interface IparamField {
   readonly secure: boolean;
   /** The values to choose from: FDK's `{ "label", "value" }` options are kept as their value. */
   readonly options?: readonly unknown[];
+  /**
+   * FDK's `label` of each option, by index, when any option is a `{ label, value }` object: what
+   * a form shows (lib/console/iparams-form.ts). Absent: each option is shown as its value.
+   */
+  readonly optionLabels?: readonly string[];
   /** Used when an installation is created without this field. */
   readonly defaultValue?: unknown;
   /** FDK's `regex` and `type_attributes.regex`: a given value must match each one. */

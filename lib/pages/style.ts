@@ -21,6 +21,15 @@ input:focus,textarea:focus{outline:2px solid var(--accent);outline-offset:1px}
 .field.invalid input,.field.invalid textarea{border-color:var(--bad)}
 .error{color:var(--bad);font-size:13px;margin:4px 0 0}
 .alert{border:1px solid var(--bad);color:var(--bad);border-radius:8px;padding:10px 12px;margin:0 0 16px;font-size:14px}
+.alert p{margin:0}.alert ul{margin:6px 0 0;padding-left:20px}.alert a{color:inherit}
+select{width:100%;padding:10px 12px;border:1px solid var(--line);border-radius:8px;background:var(--card);color:inherit;font:inherit}
+select:focus{outline:2px solid var(--accent);outline-offset:1px}
+.field.invalid select{border-color:var(--bad)}
+fieldset{border:0;padding:0;min-width:0}
+legend{display:block;font-weight:600;font-size:14px;margin:0 0 4px;padding:0}
+.choice{display:flex;align-items:center;gap:8px;font-weight:400;font-size:15px;margin:0 0 6px}
+.choice input{width:auto;margin:0;accent-color:var(--accent)}
+h2{margin:24px 0 12px;font-size:17px}
 button{width:100%;padding:12px;border:0;border-radius:8px;background:var(--accent);color:var(--accent-text);font:inherit;font-weight:600;cursor:pointer}
 button:hover{filter:brightness(1.08)}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px;background:var(--bg);padding:1px 5px;border-radius:4px}
