@@ -14,13 +14,18 @@ function seriesTable<Outcome extends string>(
   outcomes: readonly Outcome[],
   style: Style,
 ): string {
+  // One scale for the table: a failure's bar is as tall as its count next to the successes'.
+  const top = Math.max(0, ...series.hourly.flatMap((bucket) => outcomes.map((outcome) => bucket[outcome])));
   return renderTable(
-    ['outcome', 'last 24h', 'last 30d', 'hourly, oldest first'],
+    ['outcome', 'last 24h', 'last 30d', 'last 24h by hour'],
     outcomes.map((outcome) => [
       status(outcome),
       String(series.last24h[outcome]),
       String(series.last30d[outcome]),
-      sparkline(series.hourly.map((bucket) => bucket[outcome])),
+      sparkline(
+        series.hourly.map((bucket) => bucket[outcome]),
+        top,
+      ),
     ]),
     style,
   );

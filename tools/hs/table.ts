@@ -82,10 +82,16 @@ export const status = (text: string): Cell => ({ text, tone: TONES[text] });
 
 const BARS = '▁▂▃▄▅▆▇█';
 
-/** A row of numbers as bars, scaled to the largest; all zeros are all the lowest bar. */
-export function sparkline(values: readonly number[]): string {
-  const top = Math.max(0, ...values);
+/**
+ * A row of counts as bars scaled to `top` (give rows that are read together the same top, so
+ * their heights compare); a zero is a dot, so a quiet hour never looks like a busy one.
+ */
+export function sparkline(values: readonly number[], top = Math.max(0, ...values)): string {
   return values
-    .map((value) => (top === 0 ? BARS[0] : BARS[Math.round((value / top) * (BARS.length - 1))]))
+    .map((value) =>
+      value <= 0 || top <= 0
+        ? '·'
+        : BARS[Math.min(BARS.length - 1, Math.ceil((value / top) * BARS.length) - 1)],
+    )
     .join('');
 }
