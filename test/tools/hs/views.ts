@@ -38,7 +38,11 @@ export const INSTALLATION: InstallationView = {
           lastRefreshedAt: null,
           authorizedAt: '2026-12-01T09:32:00.000Z',
           scope: null,
-          error: { code: 'temporarily_unavailable', description: 'try later', at: '2026-12-03T08:01:00.000Z' },
+          error: {
+            code: 'temporarily_unavailable',
+            description: 'try later',
+            at: '2026-12-03T08:01:00.000Z',
+          },
         },
         {
           account: 'agent-2',
@@ -110,7 +114,11 @@ export const OVERVIEW: OverviewView = {
   refreshes: {
     last24h: { refreshed: 240, failed: 5, grant_died: 1 },
     last30d: { refreshed: 7000, failed: 40, grant_died: 9 },
-    hourly: hours((index) => ({ refreshed: 10, failed: index === 23 ? 5 : 0, grant_died: index === 0 ? 1 : 0 })),
+    hourly: hours((index) => ({
+      refreshed: 10,
+      failed: index === 23 ? 5 : 0,
+      grant_died: index === 0 ? 1 : 0,
+    })),
     daily: [],
   },
   deliveries: {
