@@ -4,7 +4,15 @@
  * the overview. Tables for people, `--json` for scripts; the admin key from the environment only.
  */
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
-import { describeError, formatUsage, runScript, ScriptExit, type Usage, usageError } from '../cli';
+import {
+  describeError,
+  formatUsage,
+  parseCommandLine,
+  runScript,
+  ScriptExit,
+  type Usage,
+  usageError,
+} from '../cli';
 import { ACCOUNT_COMMANDS } from './accounts';
 import { ApiError, TransportError } from './api-client';
 import {
@@ -135,7 +143,11 @@ function resolve(args: readonly string[]): { command: Command; rest: string[] } 
   const help = values.help === true;
   const [first, second] = words;
   const names = Object.keys(TREE).join(', ');
-  if (first === undefined) return help ? helpOf(USAGE) : usageError(USAGE, `give a command: ${names}`);
+  if (first === undefined) {
+    // An option no command has is named as such before the missing command (--help wins).
+    parseCommandLine({ usage: USAGE, options: GLOBAL_OPTIONS, maxPositionals: 0 }, args);
+    return usageError(USAGE, `give a command: ${names}`);
+  }
   const node = Object.hasOwn(TREE, first.value) ? TREE[first.value] : undefined;
   if (node === undefined) {
     return help
