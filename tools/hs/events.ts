@@ -33,7 +33,7 @@ export function eventsTable(rows: readonly EventView[], style: Style): string {
 const LIST_USAGE = commandUsage('events list', {
   synopsis: [
     `npm run hs -- events list [--state ${EVENT_STATES.join('|')}] [--limit <n>] [--cursor <c> | --all]`,
-    '                       [--json] [--url <url>]',
+    '                          [--json] [--url <url>]',
   ],
   description: [
     'Lists the webhook deliveries newest first (GET /events): each event, its state, attempts and',

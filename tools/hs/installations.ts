@@ -86,7 +86,7 @@ export function installationDetail(view: InstallationView, style: Style): string
 const LIST_USAGE = commandUsage('installations list', {
   synopsis: [
     `npm run hs -- installations list [--status ${LISTED_STATUSES.join('|')}] [--integration <name>]`,
-    '                              [--limit <n>] [--cursor <c> | --all] [--json] [--url <url>]',
+    '                                 [--limit <n>] [--cursor <c> | --all] [--json] [--url <url>]',
   ],
   description: [
     'Lists installations newest first (GET /installations), one line each with its accounts and',
