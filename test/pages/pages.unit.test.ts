@@ -5,7 +5,7 @@ import { errorPage, messagePage } from '../../lib/pages/message-page';
 const model = {
   appName: 'Service <Desk>',
   integrationName: 'Fresh"service',
-  account: undefined,
+  providerHost: 'auth.example.com',
   fields: [
     { name: 'org_domain', label: 'Domain', description: 'e.g. acme', required: true, input: 'text' as const },
     { name: 'note', label: 'Note', required: false, input: 'textarea' as const },
