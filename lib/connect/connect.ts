@@ -1,4 +1,5 @@
-import { type Integration, referencedNames, renderTemplate } from '../app';
+import { type Integration, renderTemplate } from '../app';
+import { urlHostNames } from '../app/host-skeleton';
 import { linkAad, stateAad } from '../crypto/aad';
 import { hashKey, installationIdFromConnectToken, newConnectToken } from '../crypto/keys';
 import type { Sealed } from '../crypto/sealed';
@@ -61,14 +62,15 @@ async function usableLink(deps: ConnectDeps, token: string): Promise<UsableLink 
 
 /**
  * Where the form's redirect goes: the authorization endpoint's origin (the form's CSP
- * form-action) and host (shown to the person) when the file, or the link, fixes it.
+ * form-action) and host (shown to the person) when the file, or the link, fixes the host —
+ * oauth_iparams elsewhere in the URL (a tenant in its query) leave it fixed.
  */
 function providerTarget(
   integration: Integration,
   bound: Readonly<Record<string, string>>,
 ): { readonly origins: string[]; readonly host: string | undefined } {
   const source = integration.authorizeUrl;
-  const fixed = referencedNames(source).every(
+  const fixed = urlHostNames(source).every(
     (name) => name.root !== 'oauth_iparams' || Object.hasOwn(bound, name.path[0] ?? ''),
   );
   const rendered = renderTemplate(source, { oauth_iparams: bound });
