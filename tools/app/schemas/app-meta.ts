@@ -26,6 +26,15 @@ export const LOGO_ALLOWED =
 export const APP_META_RULES: FieldRules = {
   '': { allowed: 'an object with name, branding', keys: 'name, branding' },
   name: { allowed: 'a non-empty string' },
+  // At the top level by mistake: say where they go.
+  logo: {
+    allowed: LOGO_ALLOWED,
+    message: 'logo belongs under branding: "branding": { "logo": "assets/logo.svg" }',
+  },
+  accent_color: {
+    allowed: 'a colour of six hex digits',
+    message: 'accent_color belongs under branding: "branding": { "accent_color": "#0a7c5a" }',
+  },
   branding: { allowed: 'an object with logo, accent_color', keys: 'logo, accent_color' },
   'branding.logo': { allowed: LOGO_ALLOWED },
   'branding.accent_color': { allowed: 'a colour of six hex digits, e.g. "#0a7c5a"' },
