@@ -20,3 +20,8 @@ export function getBranding(): Branding {
   parsed ??= JSON.parse(__HANDSHAKE_BRANDING__) as Branding;
   return parsed;
 }
+
+/** Tests only: forget the bundle's branding so the next getBranding() parses it again. */
+export function resetBrandingForTests(): void {
+  parsed = undefined;
+}

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { appModelBundleJson, appModelJson, formatProblemLine, loadApp, readAppDir } from '../../../tools/app';
-import { MAX_LOGO_BYTES } from '../../../tools/app/load/branding';
+import { LARGE_LOGO_BYTES, MAX_LOGO_BYTES } from '../../../tools/app/load/branding';
 import { svgProblems } from '../../../tools/app/load/svg';
 import { json } from './helpers';
 
@@ -130,6 +130,17 @@ describe('a logo that cannot be', () => {
       `error handshake.json $.branding.logo: logo "big.png" is larger than 64 KiB — ${allowed}`,
     ]);
     expect(errors(brandedApp({ logo: 'fits.png' }, { 'fits.png': fits }))).toEqual([]);
+  });
+
+  it(`is valid but warned about above ${LARGE_LOGO_BYTES} bytes, which every page-rendering bundle carries`, () => {
+    const large = Buffer.concat([PNG, Buffer.alloc(LARGE_LOGO_BYTES + 1 - PNG.length)]);
+    const small = Buffer.concat([PNG, Buffer.alloc(LARGE_LOGO_BYTES - PNG.length)]);
+    const { app, problems } = loadApp(readAppDir(brandedApp({ logo: 'l.png' }, { 'l.png': large })));
+    expect(app?.branding.logo).toMatch(/^data:image\/png;base64,/);
+    expect(problems.map(formatProblemLine)).toEqual([
+      'warning handshake.json $.branding.logo: logo "l.png" is 17 KiB: the connect and callback functions carry it (base64, a third more) in their bundles, which makes their cold start slower — allowed: a logo of at most 16 KiB: an SVG, or a PNG or WebP of 96×96 pixels (it is shown at 48)',
+    ]);
+    expect(loadApp(readAppDir(brandedApp({ logo: 'l.png' }, { 'l.png': small }))).problems).toEqual([]);
   });
 
   it.each([

@@ -6,6 +6,11 @@ import { svgProblems } from './svg';
 
 /** A logo is inlined into the page (and the bundles that render it) as base64: 64 KiB is 87 KB there. */
 export const MAX_LOGO_BYTES = 64 * 1024;
+/**
+ * Above this, a warning: the connect and callback bundles sit about 20 KB under the 350 KB
+ * budget (docs/BENCHMARKS.md), and a shown 48 px logo needs no more than a few KiB.
+ */
+export const LARGE_LOGO_BYTES = 16 * 1024;
 
 /**
  * Why `path` cannot name a file inside the app folder, read as written (before any file is
@@ -93,6 +98,12 @@ function logoDataUrl(
     );
     return undefined;
   }
+  if (bytes.length > LARGE_LOGO_BYTES)
+    sink.warning(
+      where,
+      `${label} is ${Math.ceil(bytes.length / 1024)} KiB: the connect and callback functions carry it (base64, a third more) in their bundles, which makes their cold start slower`,
+      `a logo of at most ${LARGE_LOGO_BYTES / 1024} KiB: an SVG, or a PNG or WebP of 96×96 pixels (it is shown at 48)`,
+    );
   return `data:${MEDIA_TYPES[kind]};base64,${Buffer.from(bytes).toString('base64')}`;
 }
 
