@@ -63,7 +63,7 @@ describe('connectPage', () => {
 });
 
 /** The CSP source of each inline stylesheet in `body`, as a browser computes it. */
-const styleHashes = (body: string): string[] =>
+const styleHashes = (body = ''): string[] =>
   [...body.matchAll(/<style>([^<]*)<\/style>/g)].map(
     (match) =>
       `'sha256-${createHash('sha256')
@@ -116,7 +116,8 @@ describe('the connect page shows', () => {
       expect(hashes).toHaveLength(2);
       expect(page.headers['content-security-policy']).toContain(`style-src ${hashes.join(' ')};`);
       // After the page's own stylesheet, so it wins over its dark-mode accent too.
-      expect(page.body.lastIndexOf('<style>')).toBeGreaterThan(page.body.indexOf('prefers-color-scheme'));
+      const body = page.body ?? '';
+      expect(body.lastIndexOf('<style>')).toBeGreaterThan(body.indexOf('prefers-color-scheme'));
     }
     expect(dark.headers['content-security-policy']).not.toContain('unsafe');
   });
