@@ -252,6 +252,14 @@ describe('svgProblems', () => {
       '<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(x.css);</style></svg>',
       'refers to something outside itself (url() or @import in a <style>)',
     ],
+    [
+      '<svg xmlns="http://www.w3.org/2000/svg"><a><set attributeName="href" to="javascript:alert(1)"/></a></svg>',
+      'has a javascript: URL (to on <set>)',
+    ],
+    [
+      '<svg xmlns="http://www.w3.org/2000/svg"><iframe xmlns="http://www.w3.org/1999/xhtml"/></svg>',
+      'declares the HTML namespace (xmlns on <iframe>)',
+    ],
     ['', 'has no root element'],
   ])('%s: %s', (svg, problem) => {
     expect(svgProblems(svg)).toEqual([problem]);

@@ -8,6 +8,8 @@
  */
 
 const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
+/** HTML inside an SVG (an iframe, an embed) needs no <foreignObject> when its namespace is declared. */
+const HTML_NAMESPACE = 'http://www.w3.org/1999/xhtml';
 const NAME = /^[A-Za-z_:][\w.:-]*/;
 const REFERENCE = /^&(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);/;
 /** `url(…)` in a style or presentation attribute that is not a fragment of the file itself. */
@@ -186,6 +188,10 @@ function checkElement({ name, attributes }: Element, depth: number, problems: Se
   for (const [attribute, value] of attributes) {
     const key = local(attribute);
     if (key.startsWith('on')) problems.add(`has an event handler attribute (${attribute} on <${name}>)`);
+    // An <animate> or <set> can write a javascript: URL into a link's href.
+    else if (/javascript:/i.test(value)) problems.add(`has a javascript: URL (${attribute} on <${name}>)`);
+    else if (value.trim() === HTML_NAMESPACE)
+      problems.add(`declares the HTML namespace (${attribute} on <${name}>)`);
     else if (key === 'href' && !value.trim().startsWith('#'))
       problems.add(`links outside itself (${attribute}="${value.slice(0, 60)}" on <${name}>)`);
     else if (OUTSIDE_URL.test(value) || (key === 'style' && /@import/i.test(value)))
