@@ -13,6 +13,20 @@ export interface App {
   readonly undeclaredTemplates: ReadonlySet<string>;
   readonly iparams: ReadonlyMap<string, IparamField>;
   readonly oauthConfigFormat: 'integrations' | 'single' | 'none';
+  /**
+   * handshake.json's `branding`, for the pages a person sees. Read it with getBranding()
+   * (./branding.ts): a bundle carries it apart from this model, in the functions that render
+   * those pages only, so the logo weighs on no other function's bundle (the 350 KB budget).
+   */
+  readonly branding: Branding;
+}
+
+/** How the connect and callback pages look for this app; each part is optional. */
+export interface Branding {
+  /** The logo as a `data:` URL: base64, its media type taken from its content by the validator. */
+  readonly logo?: string;
+  /** `#rrggbb`: the pages' accent (the Authorize button, links, focus rings). */
+  readonly accentColor?: string;
 }
 
 /**
