@@ -10,11 +10,11 @@ import { fetchPages, oneOf, PAGING_OPTIONS, PAGING_ROWS, pagingOf } from './pagi
 import { type Cell, renderFields, renderTable, type Style, shortTime, status, type Tone } from './table';
 
 /**
- * An account's status as a person reads it: `failing` for an authorized account whose last
- * refresh failed (it is retried; the view carries the provider's error only then).
+ * An account's status as the listing filter and the overview count it: `failing` while its
+ * reported refresh-failing episode lasts (the view's `failingSince`).
  */
 export const shownStatus = (account: AccountView): string =>
-  account.status === 'authorized' && account.error !== undefined ? 'failing' : account.status;
+  account.failingSince === undefined ? account.status : 'failing';
 
 const SEVERITY: readonly (Tone | undefined)[] = ['good', 'dim', 'warn', 'bad'];
 const worst = (cells: readonly Cell[]): Tone | undefined =>
@@ -90,7 +90,7 @@ const LIST_USAGE = commandUsage('installations list', {
   ],
   description: [
     'Lists installations newest first (GET /installations), one line each with its accounts and',
-    'their status. `failing`: authorized, but its last refresh failed (it is retried).',
+    'their status. `failing`: authorized, in a reported refresh-failing episode (it is retried).',
     'Without --all, a note on stderr gives the cursor of the next page.',
   ].join('\n'),
   options: [

@@ -1,12 +1,9 @@
 /** `npm run hs -- overview`: GET /overview, the deployment at a glance (lib/overview/view.ts). */
 import { LISTED_STATUSES } from '../../lib/accounts/events';
 import type { OutcomeSeries, OverviewView } from '../../lib/overview/view';
+import { DELIVERY_OUTCOMES, REFRESH_OUTCOMES } from '../../lib/store/counter-ports';
 import { type Command, commandUsage, defineCommand } from './command';
 import { renderFields, renderTable, type Style, shortTime, sparkline, status } from './table';
-
-/** The outcomes in the order a reader scans them: the good one first. */
-const REFRESH_OUTCOMES = ['refreshed', 'failed', 'grant_died'] as const;
-const DELIVERY_OUTCOMES = ['delivered', 'retried', 'dead'] as const;
 
 /** One line per outcome: the totals, and the last 24 hours hour by hour as bars. */
 function seriesTable<Outcome extends string>(

@@ -3,7 +3,7 @@
  * would run it: the tables and --json of the listings (filters, paging with --all), show, a
  * connect link a person can open, refresh, disconnect, delete, the webhook events and the replay
  * of a dead one — and the failures: a wrong key, a missing one, an unknown option.
- * (`overview` is unit-tested only: GET /overview is not a route of serverless.yml yet.)
+ * and `overview`, whose counts are the API's.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -215,6 +215,29 @@ describe('npm run hs -- events', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('only a dead event can be replayed');
     expect(again.stderr).toContain('(HTTP 409 CONFLICT)');
+  });
+});
+
+describe('npm run hs -- overview', () => {
+  it("prints GET /overview's counts as tables, and its JSON as is", async () => {
+    // Act
+    const json = await hs(['overview', '--json']);
+    const table = await hs(['overview']);
+    // Assess
+    expect(json.code).toBe(0);
+    const view = JSON.parse(json.stdout) as {
+      installations: { total: number };
+      accounts: { byStatus: object };
+    };
+    const direct = await fetch(`${world.api.url}/overview`, { headers: bearer(ADMIN) });
+    const api = (await direct.json()) as typeof view;
+    expect(view.installations).toEqual(api.installations);
+    expect(view.accounts).toEqual(api.accounts);
+    expect(view.installations.total).toBeGreaterThan(0);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(new RegExp(`installations:\\s+${api.installations.total}\\b`));
+    expect(table.stdout).toMatch(/^INTEGRATION\s+AUTHORIZED\s+FAILING\s+REAUTHORIZATION_REQUIRED\s+TOTAL$/m);
+    expect(table.stdout).toContain('grant_died');
   });
 });
 

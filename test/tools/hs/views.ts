@@ -43,6 +43,7 @@ export const INSTALLATION: InstallationView = {
             description: 'try later',
             at: '2026-12-03T08:01:00.000Z',
           },
+          failingSince: '2026-12-03T07:00:00.000Z',
         },
         {
           account: 'agent-2',
