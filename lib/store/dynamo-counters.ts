@@ -159,7 +159,8 @@ function readItem(
   }
 }
 
-async function readShard(table: TableRef, shard: number): Promise<Record<string, unknown>[]> {
+/** Every counter item of one shard (the read, and `npm run recount`). */
+export async function readShard(table: TableRef, shard: number): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let cursor: Record<string, unknown> | undefined;
   do {

@@ -5,10 +5,11 @@
  * the difference (one ADD each, in shard 0), so writes that land meanwhile still count. Refresh
  * and delivery outcomes are history and cannot be recounted.
  */
-import { QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { eventStatusOf, LISTED_STATUSES } from '../../lib/accounts/events';
 import { accountFromItem } from '../../lib/store/account-item';
 import type { TableRef } from '../../lib/store/dynamo';
+import { readShard } from '../../lib/store/dynamo-counters';
 import { ACCOUNT_SK_PREFIX, COUNTERS, INSTALLATION_SK, TABLE } from '../../lib/store/layout';
 
 type Counts = Map<string, Record<string, number>>;
@@ -66,27 +67,12 @@ async function recorded(
 
 async function counted(table: TableRef): Promise<Counts> {
   const counts: Counts = new Map();
-  for (let shard = 0; shard < COUNTERS.shards; shard += 1) {
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await table.client.send(
-        new QueryCommand({
-          TableName: table.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          ExpressionAttributeValues: { ':pk': COUNTERS.pk(shard) },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const sk = String(item[TABLE.sortKey]);
-        if (sk !== COUNTERS.installations && !sk.startsWith(COUNTERS.accountsPrefix)) continue;
-        for (const [name, value] of Object.entries(item))
-          if (typeof value === 'number' && name !== TABLE.ttl) bump(counts, sk, name, value);
-      }
-      cursor = page.LastEvaluatedKey;
-    } while (cursor !== undefined);
+  const shards = Array.from({ length: COUNTERS.shards }, (_, shard) => readShard(table, shard));
+  for (const item of (await Promise.all(shards)).flat()) {
+    const sk = String(item[TABLE.sortKey]);
+    if (sk !== COUNTERS.installations && !sk.startsWith(COUNTERS.accountsPrefix)) continue;
+    for (const [name, value] of Object.entries(item))
+      if (typeof value === 'number' && name !== TABLE.ttl) bump(counts, sk, name, value);
   }
   return counts;
 }
