@@ -1,5 +1,6 @@
 import { presentCallback } from '../lib/api/connect-pages';
 import { getApp } from '../lib/app';
+import { getBranding } from '../lib/app/branding';
 import { config } from '../lib/config';
 import { type CallbackResult, handleCallback } from '../lib/connect/callback';
 import { httpHandler } from '../lib/http/handler';
@@ -10,6 +11,7 @@ import { connectWiring } from '../lib/wiring/connect';
 import { infrastructure } from '../lib/wiring/infrastructure';
 
 const app = getApp();
+const branding = getBranding();
 const connect = connectWiring(infrastructure(config(), app));
 
 /** Handshake outcomes as metrics and one log line: ids and codes, never a token. */
@@ -34,7 +36,7 @@ function report(result: CallbackResult): CallbackResult {
 export const handler = httpHandler(
   {
     'GET /oauth/callback': async (request) =>
-      presentCallback(report(await handleCallback(connect.forRequest(request), request)), app.name),
+      presentCallback(report(await handleCallback(connect.forRequest(request), request)), app.name, branding),
   },
   { errors: errorPage },
 );

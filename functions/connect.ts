@@ -1,5 +1,6 @@
 import { presentConnect, presentFormRefused } from '../lib/api/connect-pages';
 import { getApp } from '../lib/app';
+import { getBranding } from '../lib/app/branding';
 import { config } from '../lib/config';
 import { showConnectPage, submitConnectForm } from '../lib/connect/connect';
 import { formBindingFor } from '../lib/connect/form-binding';
@@ -11,6 +12,8 @@ import { connectWiring } from '../lib/wiring/connect';
 import { infrastructure } from '../lib/wiring/infrastructure';
 
 const connect = connectWiring(infrastructure(config(), getApp()));
+// This function and callback render the person's pages: theirs are the bundles with the logo.
+const branding = getBranding();
 const tokenOf = (parameters: Readonly<Record<string, string>>) => parameters.token ?? '';
 
 /** The connect page a person opens from a connect link, and its Authorize form. */
@@ -20,7 +23,7 @@ export const handler = httpHandler(
       const deps = connect.forRequest(request);
       const token = tokenOf(request.pathParameters);
       const binding = formBindingFor(request.cookies, token, deps.publicUrl);
-      return presentConnect(await showConnectPage(deps, token), binding);
+      return presentConnect(await showConnectPage(deps, token), binding, branding);
     },
     'POST /connect/{token}': async (request) => {
       const deps = connect.forRequest(request);
@@ -32,9 +35,9 @@ export const handler = httpHandler(
         token,
         deps.publicUrl,
       );
-      if (refused !== undefined) return presentFormRefused(refused, deps.app.name);
+      if (refused !== undefined) return presentFormRefused(refused, deps.app.name, branding);
       const binding = formBindingFor(request.cookies, token, deps.publicUrl);
-      return presentConnect(await submitConnectForm(deps, token, form), binding);
+      return presentConnect(await submitConnectForm(deps, token, form), binding, branding);
     },
   },
   { maxBodyBytes: 16 * 1024, errors: errorPage },

@@ -23,10 +23,13 @@ import {
   loadInstallation,
   replaceAppSettings,
 } from '../lib/installations/service';
+import { readOverview } from '../lib/overview/overview';
 import { infrastructure } from '../lib/wiring/infrastructure';
 import { installationsWiring } from '../lib/wiring/installations';
 
-const { deps, connectFor, testEvent, events } = installationsWiring(infrastructure(config(), getApp()));
+const { deps, connectFor, testEvent, events, overview } = installationsWiring(
+  infrastructure(config(), getApp()),
+);
 
 export const handler = httpHandler({
   'POST /installations': async (request) => {
@@ -70,6 +73,11 @@ export const handler = httpHandler({
     authorize(await authenticate(request.headers.authorization, deps), 'admin');
     await disconnectAccount(deps, disconnectRequest(request));
     return noContent();
+  },
+  // The deployment at a glance, from the counters the writes keep (never a scan).
+  'GET /overview': async (request) => {
+    authorize(await authenticate(request.headers.authorization, deps), 'admin');
+    return json(200, await readOverview(overview));
   },
   // The outbox's webhook deliveries (admin): their state and last answer, and a dead one sent again.
   'GET /events': async (request) => {

@@ -46,18 +46,21 @@ function bundleTricks(raw) {
 }
 
 /**
- * Validates the app folder (an invalid app never builds) and returns the JSON text of its model,
- * which the bundle carries: a Lambda reads no file and loads no validator at cold start.
+ * Validates the app folder (an invalid app never builds) and returns the JSON texts of its model,
+ * which every bundle carries — a Lambda reads no file and loads no validator at cold start —, and
+ * of its branding, which only the bundles that import lib/app/branding.ts end up with.
+ * @returns {{ model: string, branding: string }}
  */
 function appModel() {
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
   try {
-    return execFileSync(tsx, [join(root, 'tools', 'app-model.ts'), appDir], {
+    const out = execFileSync(tsx, [join(root, 'tools', 'app-model.ts'), appDir], {
       stdio: ['ignore', 'pipe', 'inherit'],
       cwd: root,
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
     });
+    return JSON.parse(out);
   } catch (error) {
     const stdout = /** @type {{ stdout?: string | Buffer }} */ (error).stdout;
     const out = stdout ? stdout.toString() : '';
@@ -158,8 +161,10 @@ module.exports = () => {
     ],
     banner: { js: REQUIRE_BANNER },
     define: {
-      // A string literal (the model's JSON text), so esbuild can fold `typeof __HANDSHAKE_APP__`.
-      __HANDSHAKE_APP__: JSON.stringify(app),
+      // String literals (JSON texts), so esbuild can fold `typeof __HANDSHAKE_APP__`. A define is
+      // inlined only where it is read: the branding (a logo) only into the page functions.
+      __HANDSHAKE_APP__: JSON.stringify(app.model),
+      __HANDSHAKE_BRANDING__: JSON.stringify(app.branding),
       __HANDSHAKE_VERSION__: JSON.stringify(version),
       __HANDSHAKE_STDIO_SINK__: JSON.stringify(tricks.has('stdio-sink')),
     },

@@ -1,9 +1,12 @@
 /**
  * The build's step for the app (infra/esbuild.config.cjs): validates the folder as
- * `npm run validate` does and, when it is valid, prints the app model in its bundled JSON form
- * (lib/app/bundled.ts) on stdout for the bundle to carry. Problems are printed one a line, on
+ * `npm run validate` does and, when it is valid, prints on stdout the JSON object
+ * `{ "model": …, "branding": … }`: the JSON texts of the app model in its bundled form
+ * (lib/app/bundled.ts), which every bundle carries, and of its branding, which only the bundles
+ * that render pages carry (lib/app/branding.ts). Problems are printed one a line, on
  * stdout when the app is invalid (exit 1) and on stderr as warnings otherwise.
  */
+import { brandingJson } from '../lib/app/bundled';
 import { appModelBundleJson, formatProblemLine, readAppDir, validateApp } from './app';
 
 function main(argv: readonly string[]): number {
@@ -15,7 +18,9 @@ function main(argv: readonly string[]): number {
     return 1;
   }
   for (const line of lines) console.warn(line);
-  process.stdout.write(appModelBundleJson(app));
+  process.stdout.write(
+    JSON.stringify({ model: appModelBundleJson(app), branding: brandingJson(app.branding) }),
+  );
   return 0;
 }
 

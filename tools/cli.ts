@@ -21,6 +21,8 @@ export interface Usage {
   readonly environment?: Rows;
   readonly exitStatus?: Rows;
   readonly examples: readonly string[];
+  /** How its help is asked for, when not `<name> -- --help` (a subcommand's: `npm run hs -- events list --help`). */
+  readonly help?: string;
 }
 
 /**
@@ -66,7 +68,7 @@ export function formatUsage(usage: Usage): string {
 
 /** A command-line mistake: exit 2, with the way to the help. */
 export function usageError(usage: Usage, message: string): never {
-  throw new ScriptExit(2, `${usage.name}: ${message}\nSee \`${usage.name} -- --help\`.`);
+  throw new ScriptExit(2, `${usage.name}: ${message}\nSee \`${usage.help ?? `${usage.name} -- --help`}\`.`);
 }
 
 /** A failure of the script itself: exit 1 (or `code`) with `message` on stderr. */

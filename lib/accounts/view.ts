@@ -9,6 +9,11 @@ export interface AccountView {
   readonly authorizedAt: string | null;
   readonly scope: string | null;
   readonly error?: { readonly code: string; readonly description?: string; readonly at: string };
+  /**
+   * When its refresh-failing episode began, once the episode was reported: the account is
+   * listed (and counted) as `failing` while this is set.
+   */
+  readonly failingSince?: string;
 }
 
 /** The provider's last error as the API and the auth events show it. */
@@ -32,5 +37,8 @@ export function accountView(record: AccountRecord): AccountView {
     authorizedAt: record.authorizedAt,
     scope: record.scope ?? null,
     ...(error === undefined ? {} : { error: providerErrorView(error) }),
+    ...(record.status === 'authorized' && record.failing?.reportedAt !== undefined
+      ? { failingSince: record.failing.since }
+      : {}),
   };
 }

@@ -1,4 +1,5 @@
 /** The answers of the pages a person opens (connect page, callback): a use case's outcome as HTML or a redirect. */
+import type { Branding } from '../app/model';
 import type { CallbackResult, StateProblem } from '../connect/callback';
 import type { ConnectOutcome, LinkProblem } from '../connect/connect';
 import { FORM_FIELD, type FormBinding } from '../connect/form-binding';
@@ -37,12 +38,19 @@ const LINK_PAGES: Record<LinkProblem, { status: number; title: string; message: 
   },
 };
 
-/** The connect page's answer; `form` binds a shown form to this browser (see form-binding). */
-export function presentConnect(outcome: ConnectOutcome, form: FormBinding): HttpResult {
+/**
+ * The connect page's answer; `form` binds a shown form to this browser (see form-binding).
+ * `branding` (getBranding): the app's logo and accent, on every page of the connect flow.
+ */
+export function presentConnect(
+  outcome: ConnectOutcome,
+  form: FormBinding,
+  branding: Branding = {},
+): HttpResult {
   switch (outcome.kind) {
     case 'form':
       return withCookie(
-        connectPage(outcome.model, outcome.status, { [FORM_FIELD]: form.field }),
+        connectPage(outcome.model, outcome.status, { [FORM_FIELD]: form.field }, branding),
         form.setCookie,
       );
     case 'redirect':
@@ -52,6 +60,7 @@ export function presentConnect(outcome: ConnectOutcome, form: FormBinding): Http
         ...LINK_PAGES[outcome.problem],
         tone: 'error',
         appName: outcome.appName,
+        branding,
         next: `Ask ${outcome.appName} for a new connect link.`,
       });
     case 'not_configured':
@@ -60,6 +69,7 @@ export function presentConnect(outcome: ConnectOutcome, form: FormBinding): Http
         status: 503,
         tone: 'error',
         appName: outcome.appName,
+        branding,
         title: 'This connection is not set up yet',
         message: `${outcome.appName} has not finished setting up its connection to ${outcome.providerName}. Nothing was sent to ${outcome.providerName} and nothing was stored.`,
         next: `Ask the operator of ${outcome.appName} to finish setting it up; then open this link again while it is valid.`,
@@ -73,11 +83,16 @@ export function presentConnect(outcome: ConnectOutcome, form: FormBinding): Http
  * no state, no redirect. One page for every reason (the code tells them apart): the person's
  * remedy is the same, and an attacker learns nothing about which check failed.
  */
-export function presentFormRefused(problem: FormPostProblem, appName: string): HttpResult {
+export function presentFormRefused(
+  problem: FormPostProblem,
+  appName: string,
+  branding: Branding = {},
+): HttpResult {
   return messagePage({
     status: 403,
     tone: 'error',
     appName,
+    branding,
     title: 'Open the link again',
     message:
       'This form must be sent from the page this link opened. Nothing was sent to the provider and nothing was stored.',
@@ -129,11 +144,11 @@ function failureMessage(result: Done): string {
   return `${provider} did not complete the authorization${why}. Nothing was stored.`;
 }
 
-function presentDone(result: Done, appName: string): HttpResult {
-  return withCookie(doneResponse(result, appName), result.clearCookie);
+function presentDone(result: Done, appName: string, branding: Branding): HttpResult {
+  return withCookie(doneResponse(result, appName, branding), result.clearCookie);
 }
 
-function doneResponse(result: Done, appName: string): HttpResult {
+function doneResponse(result: Done, appName: string, branding: Branding): HttpResult {
   if (result.returnUrl !== undefined) {
     return redirect(
       returnLocation(result.returnUrl, {
@@ -150,6 +165,7 @@ function doneResponse(result: Done, appName: string): HttpResult {
       status: 200,
       tone: 'success',
       appName,
+      branding,
       title: `${result.integration.displayName} is connected`,
       message: `${appName} can now work with your ${result.integration.displayName} account.`,
       next: 'You can close this window.',
@@ -160,6 +176,7 @@ function doneResponse(result: Done, appName: string): HttpResult {
     status: result.failedAt === 'deployment' || result.error === 'provider_unavailable' ? 502 : 400,
     tone: 'error',
     appName,
+    branding,
     title: `${result.integration.displayName} was not connected`,
     message: failureMessage(result),
     next: 'You can try again with your connect link while it is valid, or ask for a new one.',
@@ -168,12 +185,17 @@ function doneResponse(result: Done, appName: string): HttpResult {
 }
 
 /** The callback's answer: a 302 to the app's returnUrl when it gave one, else a result page. */
-export function presentCallback(result: CallbackResult, appName: string): HttpResult {
-  if (result.kind === 'done') return presentDone(result, appName);
+export function presentCallback(
+  result: CallbackResult,
+  appName: string,
+  branding: Branding = {},
+): HttpResult {
+  if (result.kind === 'done') return presentDone(result, appName, branding);
   return messagePage({
     status: 400,
     tone: 'error',
     appName,
+    branding,
     ...STATE_PAGES[result.problem],
     next: 'Start again from the app with a new connect link.',
     code: result.problem === 'missing' ? undefined : `state_${result.problem}`,

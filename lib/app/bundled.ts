@@ -1,5 +1,5 @@
 import { DEFAULT_HANDSHAKE_SETTINGS } from './handshake-defaults';
-import type { App, HandshakeSettings, Integration, IparamField, RequestTemplate } from './model';
+import type { App, Branding, HandshakeSettings, Integration, IparamField, RequestTemplate } from './model';
 import type { Segment, Template } from './template/ast';
 import { printTemplate } from './template/print';
 
@@ -17,6 +17,8 @@ export interface BundledApp {
   readonly undeclaredTemplates: readonly string[];
   readonly iparams: readonly (readonly [string, IparamField])[];
   readonly oauthConfigFormat: App['oauthConfigFormat'];
+  /** In the model file only: a bundle carries it apart (bundledToJson, ./branding.ts). */
+  readonly branding?: Branding;
 }
 
 type BundledRequestTemplate = Omit<RequestTemplate, 'headers' | 'query'> & {
@@ -37,6 +39,7 @@ export function toBundled(app: App): BundledApp {
     undeclaredTemplates: [...app.undeclaredTemplates],
     iparams: [...app.iparams],
     oauthConfigFormat: app.oauthConfigFormat,
+    branding: app.branding,
   };
 }
 
@@ -57,13 +60,15 @@ function settingsBesideDefaults(settings: HandshakeSettings): Partial<HandshakeS
  * The JSON text of the bundled form, which every bundle carries (the 350 KB budget,
  * docs/BENCHMARKS.md), so written small: a template travels as its segments only — its `source`
  * and each expression's `offset` serve the validator's messages —, a text segment as its bare
- * string, and an integration's settings without those equal to their defaults. bundledFromJson
- * prints each source back (the same template, spaced as printTemplate spaces it); an
+ * string, and an integration's settings without those equal to their defaults. The branding is
+ * left out: the build carries it apart, to the functions that render pages (./branding.ts).
+ * bundledFromJson prints each source back (the same template, spaced as printTemplate spaces it); an
  * expression's offset is not read after validation, and a bundled one has none.
  */
 export function bundledToJson(bundled: BundledApp): string {
+  const { branding: _carriedApart, ...rest } = bundled;
   const small: BundledApp = {
-    ...bundled,
+    ...rest,
     integrations: bundled.integrations.map(([name, integration]) => [
       name,
       { ...integration, settings: settingsBesideDefaults(integration.settings) as HandshakeSettings },
@@ -109,5 +114,10 @@ export function fromBundled(bundled: BundledApp): App {
     undeclaredTemplates: new Set(bundled.undeclaredTemplates),
     iparams: new Map(bundled.iparams),
     oauthConfigFormat: bundled.oauthConfigFormat,
+    // A bundle's model has none: getBranding() (./branding.ts) reads what the build carried apart.
+    branding: bundled.branding ?? {},
   };
 }
+
+/** The JSON text of the branding as the page-rendering bundles carry it (./branding.ts). */
+export const brandingJson = (branding: Branding): string => JSON.stringify(branding);

@@ -13,6 +13,20 @@ export interface App {
   readonly undeclaredTemplates: ReadonlySet<string>;
   readonly iparams: ReadonlyMap<string, IparamField>;
   readonly oauthConfigFormat: 'integrations' | 'single' | 'none';
+  /**
+   * handshake.json's `branding`, for the pages a person sees. Read it with getBranding()
+   * (./branding.ts): a bundle carries it apart from this model, in the functions that render
+   * those pages only, so the logo weighs on no other function's bundle (the 350 KB budget).
+   */
+  readonly branding: Branding;
+}
+
+/** How the connect and callback pages look for this app; each part is optional. */
+export interface Branding {
+  /** The logo as a `data:` URL: base64, its media type taken from its content by the validator. */
+  readonly logo?: string;
+  /** `#rrggbb`: the pages' accent (the Authorize button, links, focus rings). */
+  readonly accentColor?: string;
 }
 
 /**
@@ -284,6 +298,11 @@ export interface IparamField {
   readonly secure: boolean;
   /** The values to choose from: FDK's `{ "label", "value" }` options are kept as their value. */
   readonly options?: readonly unknown[];
+  /**
+   * FDK's `label` of each option, by index, when any option is a `{ label, value }` object: what
+   * a form shows (lib/console/iparams-form.ts). Absent: each option is shown as its value.
+   */
+  readonly optionLabels?: readonly string[];
   /** Used when an installation is created without this field. */
   readonly defaultValue?: unknown;
   /** FDK's `regex` and `type_attributes.regex`: a given value must match each one. */

@@ -1,5 +1,5 @@
-import { DEFAULT_ACCOUNT } from '../accounts/label';
-import { type Integration, referencedNames, renderTemplate } from '../app';
+import { type Integration, renderTemplate } from '../app';
+import { urlHostNames } from '../app/host-skeleton';
 import { linkAad, stateAad } from '../crypto/aad';
 import { hashKey, installationIdFromConnectToken, newConnectToken } from '../crypto/keys';
 import type { Sealed } from '../crypto/sealed';
@@ -60,16 +60,26 @@ async function usableLink(deps: ConnectDeps, token: string): Promise<UsableLink 
   return { link, integration, bound: await boundValues(deps, link) };
 }
 
-/** Where the form's redirect may go: the provider's origin when the file (or the link) fixes it. */
-function providerOrigins(integration: Integration, bound: Readonly<Record<string, string>>): string[] {
+/**
+ * Where the form's redirect goes: the authorization endpoint's origin (the form's CSP
+ * form-action) and host (shown to the person) when the file, or the link, fixes the host —
+ * oauth_iparams elsewhere in the URL (a tenant in its query) leave it fixed.
+ */
+function providerTarget(
+  integration: Integration,
+  bound: Readonly<Record<string, string>>,
+): { readonly origins: string[]; readonly host: string | undefined } {
   const source = integration.authorizeUrl;
-  const fixed = referencedNames(source).every(
+  const fixed = urlHostNames(source).every(
     (name) => name.root !== 'oauth_iparams' || Object.hasOwn(bound, name.path[0] ?? ''),
   );
-  if (fixed && URL.canParse(renderTemplate(source, { oauth_iparams: bound })))
-    return [new URL(renderTemplate(source, { oauth_iparams: bound })).origin];
+  const rendered = renderTemplate(source, { oauth_iparams: bound });
+  if (fixed && URL.canParse(rendered)) {
+    const url = new URL(rendered);
+    return { origins: [url.origin], host: url.host };
+  }
   // Built from oauth_iparams (e.g. the customer's domain): only the scheme can be fixed.
-  return [renderTemplate(source, {}).startsWith('http:') ? 'http:' : 'https:'];
+  return { origins: [renderTemplate(source, {}).startsWith('http:') ? 'http:' : 'https:'], host: undefined };
 }
 
 function formModel(
@@ -83,14 +93,16 @@ function formModel(
     // A pre-filled secret (an api_key field) is never written into the page.
     .filter((field) => !((hidden || field.input === 'password') && Object.hasOwn(bound, field.name)))
     .map((field) => (Object.hasOwn(bound, field.name) ? { ...field, readOnly: true } : field));
+  const target = providerTarget(integration, bound);
+  // No account label: it is the app's own name for the account (agent-42), not the person's.
   return {
     appName: deps.app.name,
     integrationName: integration.displayName,
-    account: link.account === DEFAULT_ACCOUNT ? undefined : link.account,
+    providerHost: target.host,
     fields,
     values: { ...values, ...bound },
     errors,
-    formAction: providerOrigins(integration, bound),
+    formAction: target.origins,
   };
 }
 

@@ -5,7 +5,7 @@ import { type Integration, renewsWithoutRefreshToken } from '../app/model';
 import { ConflictError } from '../errors';
 import { issue } from '../events/outbox';
 import type { ParsedTokens } from '../oauth/token-response';
-import type { AccountStore } from '../store/ports';
+import { type AccountStore, expectationOf } from '../store/ports';
 import { sealTokenSet } from '../tokens/token-set';
 import type { Vault } from '../tokens/vault';
 
@@ -49,7 +49,7 @@ export async function storeAuthorizedTokens(
     try {
       await deps.accounts.put(
         next.record,
-        existing === undefined ? { kind: 'absent' } : { kind: 'version', version: existing.version },
+        existing === undefined ? { kind: 'absent' } : expectationOf(existing),
         next.events.map(issue),
       );
       return next.record;

@@ -9,13 +9,16 @@ export function when(iso: string | null | undefined): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** What the console calls an account's state: `failing` is an authorized account whose refreshes fail. */
+/**
+ * What the console calls an account's state: the listing's and the counters' (`failing` once a
+ * refresh-failing episode was reported, lib/accounts/events.ts eventStatusOf).
+ */
 export type ShownStatus = 'authorized' | 'failing' | 'reauthorization_required';
 
 export const shownStatus = (account: AccountView): ShownStatus =>
   account.status === 'reauthorization_required'
     ? 'reauthorization_required'
-    : account.error === undefined
+    : account.failingSince === undefined
       ? 'authorized'
       : 'failing';
 

@@ -1,8 +1,8 @@
 import { ForbiddenError, UnauthenticatedError } from '../errors';
 import { authenticate, authorize } from '../http/auth';
-import { logger } from '../observability/logger';
 import type { HttpRequest } from '../http/request';
 import type { HttpResult } from '../http/responses';
+import { logger } from '../observability/logger';
 import { html } from '../pages/html';
 import type { ConsoleDeps } from './deps';
 import { seeOther } from './guard';

@@ -1,7 +1,9 @@
-/** What a page may use besides its own markup: its inline stylesheet, and where its form posts. */
+/** What a page may use besides its own markup: its inline stylesheets, its logo, where its form posts. */
 export interface PagePolicy {
-  /** The CSP source of the page's one inline stylesheet: `'sha256-…'`. */
-  readonly styleHash: string;
+  /** The CSP sources of the page's inline stylesheets: `'sha256-…'` each. */
+  readonly styleHashes: readonly string[];
+  /** Whether the page shows an image inlined as a `data:` URL (the app's logo); else no image at all. */
+  readonly dataImages?: boolean | undefined;
   /**
    * Where the page's form may send the browser. Chromium applies `form-action` to the redirect
    * that follows a submit too, so the connect form lists the provider's origin here.
@@ -13,7 +15,8 @@ export interface PagePolicy {
 
 /**
  * The headers every Handshake page carries: a CSP that allows nothing but its own inline
- * stylesheet and scripts (by hash) and form posts, no framing, no referrer (a connect page's URL holds a
+ * stylesheets and scripts (by hash), the app's logo inlined in it when it shows one, and
+ * form posts, no framing, no referrer (a connect page's URL holds a
  * single-use token), no caching. Kept free of imports so that health's landing page has them
  * without the pages' renderer.
  */
@@ -21,11 +24,11 @@ export function pageHeaders(policy: PagePolicy): Record<string, string> {
   const formAction = policy.formAction === undefined ? "'none'" : policy.formAction.join(' ');
   const csp = [
     "default-src 'none'",
-    `style-src ${policy.styleHash}`,
+    `style-src ${policy.styleHashes.join(' ')}`,
     ...(policy.scriptHashes === undefined || policy.scriptHashes.length === 0
       ? []
       : [`script-src ${policy.scriptHashes.join(' ')}`]),
-    "img-src 'self' data:",
+    `img-src ${policy.dataImages === true ? 'data:' : "'none'"}`,
     `form-action ${formAction}`,
     "base-uri 'none'",
     "frame-ancestors 'none'",

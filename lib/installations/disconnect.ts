@@ -4,6 +4,7 @@ import { disconnected } from '../accounts/transitions';
 import { integrationNamed } from '../app/lookup';
 import { ConflictError, NotFoundError } from '../errors';
 import { issue } from '../events/outbox';
+import { expectationOf } from '../store/ports';
 import { type InstallationDeps, loadInstallation } from './service';
 
 /** What DELETE /installations/{id}/integrations/{name}/accounts/{account} names, from its path. */
@@ -40,7 +41,7 @@ export async function disconnectAccount(deps: InstallationDeps, input: Disconnec
     if (deps.revokeGrants !== undefined) await deps.revokeGrants([current]);
     const { events } = disconnected(current, { now: deps.now().getTime(), events: deps.events });
     try {
-      await deps.accounts.delete(key, { kind: 'version', version: current.version }, events.map(issue));
+      await deps.accounts.delete(key, expectationOf(current), events.map(issue));
       return;
     } catch (error) {
       if (!(error instanceof ConflictError) || attempt === ATTEMPTS) throw error;

@@ -1,5 +1,5 @@
 import type { ListedStatus } from '../accounts/events';
-import type { EventState } from '../store/ports';
+import type { DeliveryTally, RefreshTally } from '../store/counter-ports';
 
 /**
  * What GET /overview answers (issue 19): the deployment at a glance, read from counters kept in
@@ -21,10 +21,10 @@ export interface OverviewView {
 }
 
 /** A refresh attempt's end: new tokens, a transient failure (retried), or a dead grant. */
-export type RefreshOutcome = 'refreshed' | 'failed' | 'grant_died';
+export type RefreshOutcome = RefreshTally;
 
 /** A delivery attempt's end: the receiver took it, it will be tried again, or it gave up. */
-export type DeliveryOutcome = Extract<EventState, 'delivered' | 'dead'> | 'retried';
+export type DeliveryOutcome = DeliveryTally;
 
 /** Totals over the last 24 hours and 30 days, and the buckets a chart draws. */
 export interface OutcomeSeries<Outcome extends string> {

@@ -1,6 +1,7 @@
+import type { Branding } from '../app/model';
 import type { HttpResult } from '../http/responses';
 import { html } from './html';
-import { page } from './layout';
+import { brandHeader, page } from './layout';
 
 export interface ConnectField {
   readonly name: string;
@@ -16,8 +17,12 @@ export interface ConnectField {
 export interface ConnectPageModel {
   readonly appName: string;
   readonly integrationName: string;
-  /** Shown when the link is for a named account rather than the default one. */
-  readonly account: string | undefined;
+  /**
+   * The host the person signs in at (the authorization endpoint's), when the file or the link
+   * fixes it; undefined when the person's own entries choose it (a customer's domain).
+   * The link's account label is never on the page: it is the app's name for the account.
+   */
+  readonly providerHost: string | undefined;
   readonly fields: readonly ConnectField[];
   readonly values: Readonly<Record<string, string>>;
   readonly errors: Readonly<Record<string, string>>;
@@ -44,18 +49,21 @@ ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 }
 
 /**
- * The connect page: who asks, for which provider, the oauth_iparams form and Authorize.
- * `hidden` are fields the form carries unseen (the binding of the form to this page).
+ * The connect page: who asks (the app's name and logo), for which provider and where the
+ * person will sign in, the oauth_iparams form and Authorize. `hidden` are fields the form
+ * carries unseen (the binding of the form to this page).
  */
 export function connectPage(
   model: ConnectPageModel,
   status = 200,
   hidden: Readonly<Record<string, string>> = {},
+  branding: Branding = {},
 ): HttpResult {
   const errorCount = Object.keys(model.errors).length;
-  const body = html`<p class="eyebrow">${model.appName}</p>
+  const where = model.providerHost === undefined ? '' : html` (<b>${model.providerHost}</b>)`;
+  const body = html`${brandHeader(model.appName, branding)}
 <h1>Connect ${model.integrationName}</h1>
-<p>${model.appName} asks for access to your ${model.integrationName} account${model.account === undefined ? '' : html` <code>${model.account}</code>`}. You will sign in at ${model.integrationName} and choose what to allow; your password is never shared with ${model.appName}.</p>
+<p>${model.appName} asks for access to your ${model.integrationName} account. You will sign in at ${model.integrationName}${where} and choose what to allow; your password is never shared with ${model.appName}.</p>
 ${errorCount > 0 ? html`<div class="alert" role="alert">Please correct the ${errorCount === 1 ? 'field' : `${errorCount} fields`} marked below.</div>` : ''}
 <form method="post" novalidate>
 ${Object.entries(hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
@@ -67,5 +75,6 @@ ${model.fields.map((spec) => field(model, spec))}
     title: `Connect ${model.integrationName} · ${model.appName}`,
     body,
     formAction: ["'self'", ...model.formAction],
+    branding,
   });
 }

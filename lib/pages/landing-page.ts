@@ -39,5 +39,5 @@ export function landingPage(version: string): HttpResult {
 </body>
 </html>
 `;
-  return { statusCode: 200, headers: pageHeaders({ styleHash: LANDING_STYLE_HASH }), body };
+  return { statusCode: 200, headers: pageHeaders({ styleHashes: [LANDING_STYLE_HASH] }), body };
 }

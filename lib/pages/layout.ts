@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { Branding } from '../app/model';
 import { pageHeaders } from '../http/page-headers';
 import type { HttpResult } from '../http/responses';
+import { textColorOn } from './contrast';
 import { html, SafeHtml } from './html';
 import { STYLESHEET } from './style';
 
@@ -9,13 +11,13 @@ export const cspHash = (text: string): string =>
   `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
 const STYLE_HASH = cspHash(STYLESHEET);
-/** Pages with more styles (the console's) hash each distinct stylesheet once per container. */
-const styleHashes = new Map<string, string>([[STYLESHEET, STYLE_HASH]]);
-const styleHashOf = (stylesheet: string): string => {
-  let hash = styleHashes.get(stylesheet);
+/** A page's further stylesheets (the console's) are few and fixed: each hashed once per container. */
+const hashes = new Map<string, string>();
+const hashOf = (text: string): string => {
+  let hash = hashes.get(text);
   if (hash === undefined) {
-    hash = cspHash(stylesheet);
-    styleHashes.set(stylesheet, hash);
+    hash = cspHash(text);
+    hashes.set(text, hash);
   }
   return hash;
 };
@@ -26,7 +28,9 @@ export interface PageOptions {
   readonly body: SafeHtml;
   /** Where the page's form may send the browser (see PagePolicy). */
   readonly formAction?: readonly string[];
-  /** Rules added after the common stylesheet (the console's wide layout); allowed by their hash. */
+  /** The app's look: its accent colour here, its logo in the body (brandHeader). */
+  readonly branding?: Branding | undefined;
+  /** A stylesheet after the common one (the console's wide layout); allowed by its hash. */
   readonly extraStyle?: string;
   /** One inline script, allowed by its hash; the page must work without it. */
   readonly script?: string;
@@ -37,11 +41,29 @@ export interface PageOptions {
 }
 
 /**
+ * The accent's own stylesheet, after the page's (so it wins in dark mode too): the colour, the
+ * text colour that reads on it, and the card's top edge in it. The colour was validated as
+ * `#rrggbb` (tools/app/schemas/app-meta.ts), so it cannot end the rule; allowed by its hash.
+ */
+const accentStylesheet = (accent: string): string =>
+  `:root{--accent:${accent};--accent-text:${textColorOn(accent)}}.card{border-top:4px solid var(--accent)}`;
+
+/** The top of a card: the app's logo when it has one (its name as the alt text), then its name. */
+export function brandHeader(appName: string, branding: Branding | undefined): SafeHtml {
+  const logo = branding?.logo;
+  return html`${logo === undefined ? '' : html`<img class="logo" src="${logo}" alt="${appName}" width="48" height="48">\n`}<p class="eyebrow">${appName}</p>`;
+}
+
+/**
  * A complete page with the headers every Handshake page carries (../http/page-headers.ts):
- * the pages load nothing from anywhere.
+ * the pages load nothing from anywhere — the logo is inlined.
  */
 export function page(options: PageOptions): HttpResult {
-  const stylesheet = options.extraStyle === undefined ? STYLESHEET : `${STYLESHEET}${options.extraStyle}`;
+  const accent = options.branding?.accentColor;
+  const styles = [
+    ...(options.extraStyle === undefined ? [] : [options.extraStyle]),
+    ...(accent === undefined ? [] : [accentStylesheet(accent)]),
+  ];
   const document = html`<!doctype html>
 <html lang="en">
 <head>
@@ -49,8 +71,8 @@ export function page(options: PageOptions): HttpResult {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${options.title}</title>
-<style>${new SafeHtml(stylesheet)}</style>
-</head>
+<style>${new SafeHtml(STYLESHEET)}</style>
+${styles.map((css) => html`<style>${new SafeHtml(css)}</style>\n`)}</head>
 <body>
 ${options.header ?? ''}<main class="${options.mainClass ?? 'card'}">
 ${options.body}
@@ -63,9 +85,10 @@ ${options.script === undefined ? '' : html`<script>${new SafeHtml(options.script
   return {
     statusCode: options.status,
     headers: pageHeaders({
-      styleHash: styleHashOf(stylesheet),
+      styleHashes: [STYLE_HASH, ...styles.map(hashOf)],
+      dataImages: options.branding?.logo !== undefined,
       formAction: options.formAction,
-      ...(options.script === undefined ? {} : { scriptHashes: [cspHash(options.script)] }),
+      ...(options.script === undefined ? {} : { scriptHashes: [hashOf(options.script)] }),
     }),
     body: document.value,
   };

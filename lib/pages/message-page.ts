@@ -1,6 +1,7 @@
+import type { Branding } from '../app/model';
 import type { HttpResult } from '../http/responses';
 import { html } from './html';
-import { page } from './layout';
+import { brandHeader, page } from './layout';
 
 export type Tone = 'success' | 'error' | 'info';
 
@@ -14,6 +15,8 @@ export interface MessagePageModel {
   /** A short machine-readable reason (e.g. the provider's error code), shown small. */
   readonly code?: string | undefined;
   readonly appName?: string | undefined;
+  /** The app's logo (shown with appName) and accent: on the pages of the connect flow. */
+  readonly branding?: Branding | undefined;
 }
 
 const BADGE: Record<Tone, { className: string; symbol: string }> = {
@@ -26,12 +29,12 @@ const BADGE: Record<Tone, { className: string; symbol: string }> = {
 export function messagePage(model: MessagePageModel): HttpResult {
   const badge = BADGE[model.tone];
   const body = html`<div class="${badge.className}" aria-hidden="true">${badge.symbol}</div>
-${model.appName === undefined ? '' : html`<p class="eyebrow">${model.appName}</p>`}
+${model.appName === undefined ? '' : brandHeader(model.appName, model.branding)}
 <h1>${model.title}</h1>
 <p>${model.message}</p>
 ${model.next === undefined ? '' : html`<p class="muted">${model.next}</p>`}
 ${model.code === undefined ? '' : html`<p class="muted">Reason: <code>${model.code}</code></p>`}`;
-  return page({ status: model.status, title: model.title, body });
+  return page({ status: model.status, title: model.title, body, branding: model.branding });
 }
 
 /** The HTML counterpart of the API's error shape, for routes a person opens in a browser. */

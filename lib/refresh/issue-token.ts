@@ -11,6 +11,7 @@ import { ConflictError } from '../errors';
 import { issue } from '../events/outbox';
 import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
+import { expectationOf } from '../store/ports';
 import { sealTokenSet } from '../tokens/token-set';
 import { askProvider, type RefreshDeps } from './refresh-account';
 
@@ -53,10 +54,7 @@ export async function issueClientToken(
   };
   const context = { now, events: deps.events };
   const next = current === undefined ? authorized(key, input, context) : reconnected(current, input, context);
-  const expect =
-    current === undefined
-      ? { kind: 'absent' as const }
-      : { kind: 'version' as const, version: current.version };
+  const expect = current === undefined ? { kind: 'absent' as const } : expectationOf(current);
   try {
     await deps.accounts.put(next.record, expect, next.events.map(issue));
   } catch (error) {

@@ -17,7 +17,8 @@ import { issue } from '../events/outbox';
 import { clientCredentials } from '../oauth/client-credentials';
 import { callTokenEndpoint, type TokenGrant, type TokenResult } from '../oauth/token-endpoint';
 import type { SecretSource } from '../secrets/port';
-import type { AccountStore, LeaseCondition } from '../store/ports';
+import type { RefreshTally } from '../store/counter-ports';
+import { type AccountStore, expectationOf, type LeaseCondition } from '../store/ports';
 import { openTokenSet, sealTokenSet } from '../tokens/token-set';
 import type { Vault } from '../tokens/vault';
 
@@ -139,11 +140,9 @@ export async function refreshAccount(
     { now: deps.now().getTime(), events: deps.events },
   );
   try {
-    await deps.accounts.put(
-      next.record,
-      { kind: 'version', version: leased.version },
-      next.events.map(issue),
-    );
+    await deps.accounts.put(next.record, expectationOf(leased), next.events.map(issue), {
+      refresh: REFRESH_TALLY[next.kind],
+    });
   } catch (error) {
     // A new handshake replaced the record meanwhile, or the installation was deleted: their write wins.
     if (error instanceof ConflictError) return { kind: 'skipped', reason: 'superseded' };
@@ -153,6 +152,12 @@ export async function refreshAccount(
   }
   return outcomeOf(next);
 }
+
+const REFRESH_TALLY: Readonly<Record<RefreshTransition['kind'], RefreshTally>> = {
+  refreshed: 'refreshed',
+  failed: 'failed',
+  dead: 'grant_died',
+};
 
 function outcomeOf(next: RefreshTransition): Exclude<RefreshOutcome, { kind: 'skipped' }> {
   switch (next.kind) {

@@ -9,6 +9,7 @@ import { eventStatusOf } from '../accounts/events';
 import type { AccountRecord } from '../accounts/record';
 import { accountAttributes, accountFromItem } from './account-item';
 import type { TableRef } from './dynamo';
+import { addCounts } from './dynamo-counters';
 import { isConditionFailure, translate } from './dynamo-errors';
 import { outboxPut } from './dynamo-outbox';
 import { writeWithinInstallation } from './dynamo-within-installation';
@@ -179,7 +180,7 @@ const listOf =
 
 const putOf =
   (table: TableRef): AccountStore['put'] =>
-  async (record, expect: WriteExpectation, events = []) => {
+  async (record, expect: WriteExpectation, events = [], tally) => {
     const { tableName } = table;
     const expectedNext = expect.kind === 'absent' ? 1 : expect.version + 1;
     if (record.version !== expectedNext) {
@@ -208,6 +209,15 @@ const putOf =
       ],
       'write account',
     );
+    await addCounts(table, [
+      {
+        kind: 'account',
+        integration: record.integration,
+        from: expect.kind === 'version' ? expect.listed : undefined,
+        to: eventStatusOf(record),
+      },
+      ...(tally === undefined ? [] : [{ kind: 'refresh' as const, outcome: tally.refresh, at: Date.now() }]),
+    ]);
   };
 
 const deleteOf =
@@ -232,6 +242,7 @@ const deleteOf =
     } catch (error) {
       translate(error, 'delete account');
     }
+    await addCounts(table, [{ kind: 'account', integration: key.integration, from: expect.listed }]);
   };
 
 export function dynamoAccountStore(table: TableRef): AccountStore {

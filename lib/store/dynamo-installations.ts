@@ -9,9 +9,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Sealed } from '../crypto/sealed';
 import type { TableRef } from './dynamo';
+import { addCounts, type CounterChange } from './dynamo-counters';
 import { failedConditions, translate } from './dynamo-errors';
 import { outboxPut } from './dynamo-outbox';
 import {
+  accountListingOf,
   INSTALLATION_ATTRIBUTES,
   INSTALLATION_SK,
   installationPk,
@@ -58,8 +60,13 @@ export function installationFromItem(item: InstallationItem): InstallationRecord
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function deleteKeys(table: TableRef, keys: Record<string, unknown>[]): Promise<void> {
+/** Deletes the items and takes the accounts among them off the overview's counts. */
+async function deleteKeys(table: TableRef, items: Record<string, unknown>[]): Promise<void> {
   const { client, tableName } = table;
+  const keys: Record<string, unknown>[] = items.map((item) => ({
+    [TABLE.partitionKey]: item[TABLE.partitionKey],
+    [TABLE.sortKey]: item[TABLE.sortKey],
+  }));
   for (let start = 0; start < keys.length; start += BATCH_LIMIT) {
     let requests = keys.slice(start, start + BATCH_LIMIT).map((Key) => ({ DeleteRequest: { Key } }));
     for (let attempt = 0; requests.length > 0; attempt += 1) {
@@ -73,7 +80,15 @@ async function deleteKeys(table: TableRef, keys: Record<string, unknown>[]): Pro
       if (requests.length > 0) await sleep(2 ** attempt * 25);
     }
   }
+  const accounts = items.flatMap((item): CounterChange[] => {
+    const listed = accountListingOf(item[TABLE.listKey]);
+    return listed === undefined
+      ? []
+      : [{ kind: 'account', integration: listed.integration, from: listed.status }];
+  });
+  await addCounts(table, accounts);
 }
+/** The partition's items, by key, with the listing key that says what each counted as. */
 async function partitionKeys(table: TableRef, pk: string): Promise<Record<string, unknown>[]> {
   const { client, tableName } = table;
   const keys: Record<string, unknown>[] = [];
@@ -83,9 +98,9 @@ async function partitionKeys(table: TableRef, pk: string): Promise<Record<string
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey, '#list': TABLE.listKey },
         ExpressionAttributeValues: { ':pk': pk },
-        ProjectionExpression: '#pk, #sk',
+        ProjectionExpression: '#pk, #sk, #list',
         ConsistentRead: true,
         ExclusiveStartKey: cursor,
       }),
@@ -157,6 +172,7 @@ const createOf =
     } catch (error) {
       translate(error, 'create installation');
     }
+    await addCounts(table, [{ kind: 'installation', delta: 1 }]);
   };
 
 const getOf =
@@ -218,6 +234,7 @@ const deleteOf =
         return false;
       }
       await deleteKeys(table, await partitionKeys(table, pk));
+      await addCounts(table, [{ kind: 'installation', delta: -1 }]);
       return true;
     } catch (error) {
       return translate(error, 'delete installation');

@@ -1,5 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryTally } from './counter-ports';
 import type { TableRef } from './dynamo';
+import { addCounts } from './dynamo-counters';
 import { isConditionFailure, translate } from './dynamo-errors';
 import {
   deliveryShard,
@@ -178,6 +180,12 @@ const claimOf =
     }
   };
 
+const DELIVERY_TALLY: Readonly<Record<DeliveryResult['kind'], DeliveryTally>> = {
+  delivered: 'delivered',
+  retry: 'retried',
+  dead: 'dead',
+};
+
 const settleOf =
   (table: TableRef): Outbox['settle'] =>
   async (id, attempt, result) => {
@@ -200,6 +208,7 @@ const settleOf =
           ExpressionAttributeValues: { ...update.values, ':pending': 'pending', ':attempt': attempt },
         }),
       );
+      await addCounts(table, [{ kind: 'delivery', outcome: DELIVERY_TALLY[result.kind], at: result.at }]);
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;

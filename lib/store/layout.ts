@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LISTED_STATUSES, type ListedStatus } from '../accounts/events';
 import type { AccountKey } from '../accounts/record';
 import type { DueKind, PendingKind } from './ports';
 
@@ -135,6 +136,17 @@ export const LISTING = {
   events: (state: string): string => `EVENTS#${state}`,
 } as const;
 
+/** The integration and status of an account's listing key (`LISTING.account`), else undefined. */
+export function accountListingOf(
+  listKey: unknown,
+): { integration: string; status: ListedStatus } | undefined {
+  if (typeof listKey !== 'string' || !listKey.startsWith('LIST#')) return undefined;
+  const rest = listKey.slice('LIST#'.length);
+  const split = rest.indexOf('#');
+  const status = LISTED_STATUSES.find((listed) => listed === rest.slice(split + 1));
+  return split <= 0 || status === undefined ? undefined : { integration: rest.slice(0, split), status };
+}
+
 /** An item's position in its listing: its installation's (or its own) creation time, then id. */
 export const listingOrder = (createdAt: string, id: string): string => `${createdAt}#${id}`;
 
@@ -146,3 +158,29 @@ export const listingAttributes = (key: string, order: string): Record<string, st
   [TABLE.listKey]: key,
   [TABLE.listOrder]: order,
 });
+
+/**
+ * The overview's counters (GET /overview): a few items in partitions of their own, `COUNT#<n>`.
+ * Every change adds to a shard picked at random (a sum of deltas is the same in any shard), so
+ * no single item takes every refresh's write; the read sums the shards. Sort keys:
+ * `INSTALLATIONS`, `ACCOUNTS#<integration>` (one attribute per listed status) and the outcome
+ * buckets `<series>#<grain>#<start>` (an attribute per outcome), which expire by TTL.
+ */
+export const COUNTERS = {
+  shards: 4,
+  pk: (shard: number): string => `COUNT#${shard}`,
+  installations: 'INSTALLATIONS',
+  accountsPrefix: 'ACCOUNTS#',
+  accounts: (integration: string): string => `ACCOUNTS#${integration}`,
+  bucket: (series: CounterSeries, grain: CounterGrain, start: string): string =>
+    `${series}#${grain}#${start}`,
+  /** The hourly buckets outlive the 24 hours they are read for; the daily ones the 30 days. */
+  keepMs: { hour: 26 * 3_600_000, day: 31 * 86_400_000 },
+  total: 'n',
+} as const;
+export type CounterSeries = 'REFRESH' | 'DELIVERY';
+export type CounterGrain = 'hour' | 'day';
+
+/** A bucket's start as its sort key names it: `2026-12-03T07` (an hour, UTC) or `2026-12-03`. */
+export const bucketStart = (grain: CounterGrain, at: number): string =>
+  new Date(at).toISOString().slice(0, grain === 'hour' ? 13 : 10);

@@ -1,5 +1,7 @@
+import { eventStatusOf, type ListedStatus } from '../accounts/events';
 import type { AccountKey, AccountRecord, AuthorizedAccount } from '../accounts/record';
 import type { Sealed } from '../crypto/sealed';
+import type { RefreshTally } from './counter-ports';
 
 /**
  * The storage ports. The core talks to these interfaces only; lib/store/dynamo-*.ts are the
@@ -63,10 +65,20 @@ export interface InstallationStore {
   delete(id: string, events?: readonly OutboxEvent[]): Promise<boolean>;
 }
 
-/** What a conditional write expects to find. */
+/**
+ * What a conditional write expects to find. `listed` is the status the record at `version`
+ * has (eventStatusOf): the overview's counters move from it, with no read before the write.
+ */
 export type WriteExpectation =
   | { readonly kind: 'absent' }
-  | { readonly kind: 'version'; readonly version: number };
+  | { readonly kind: 'version'; readonly version: number; readonly listed: ListedStatus };
+
+/** The expectation of a write over `record` as it was read. */
+export const expectationOf = (record: AccountRecord): Extract<WriteExpectation, { kind: 'version' }> => ({
+  kind: 'version',
+  version: record.version,
+  listed: eventStatusOf(record),
+});
 
 /** When a refresh lease may be taken, besides "no live lease and the account is authorized". */
 export type LeaseCondition =
@@ -94,7 +106,13 @@ export interface AccountStore {
    * ConflictError (or NotFoundError for a deleted installation). `events` are written in the same
    * transaction: they exist if and only if the change they report does.
    */
-  put(record: AccountRecord, expect: WriteExpectation, events?: readonly OutboxEvent[]): Promise<void>;
+  put(
+    record: AccountRecord,
+    expect: WriteExpectation,
+    events?: readonly OutboxEvent[],
+    /** The refresh attempt this write ends, for the overview's counters. */
+    tally?: { readonly refresh: RefreshTally },
+  ): Promise<void>;
   /**
    * Removes the account record if it still has the version read (else ConflictError: it
    * changed, or is gone); `events` are written in the same transaction.

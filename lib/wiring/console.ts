@@ -1,22 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ConsoleDeps, SIGN_IN_POLICY } from '../console/deps';
 import { publicUrlFor } from '../http/public-url';
-import type { OverviewView } from '../overview/view';
+import { readOverview } from '../overview/overview';
 import { dynamoSignInLimiter } from '../store/dynamo-rate-limit';
 import type { Infrastructure } from './infrastructure';
 import { installationsWiring } from './installations';
 import { refreshNowOnlyDeps } from './refresh-now';
 
-export interface ConsoleWiringOptions {
-  /** GET /overview's read of the counters; absent, the overview shows the attention list only. */
-  readonly readOverview?: () => Promise<OverviewView>;
-}
-
 /**
  * The console's dependencies: the installations API's wiring and refresh now's, as their own
  * functions build them, so each page calls the same cores in-process.
  */
-export function consoleWiring(infra: Infrastructure, options: ConsoleWiringOptions = {}): ConsoleDeps {
+export function consoleWiring(infra: Infrastructure): ConsoleDeps {
   const api = installationsWiring(infra);
   return {
     app: infra.app,
@@ -24,7 +19,8 @@ export function consoleWiring(infra: Infrastructure, options: ConsoleWiringOptio
     connectFor: api.connectFor,
     events: api.events,
     refresh: refreshNowOnlyDeps(infra),
-    readOverview: options.readOverview,
+    // GET /overview's read of the counters, in-process.
+    readOverview: () => readOverview(api.overview),
     signInLimiter: dynamoSignInLimiter(infra.table),
     secrets: infra.secrets,
     vault: infra.vault,

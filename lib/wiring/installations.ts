@@ -6,6 +6,8 @@ import type { TestEventDeps } from '../events/test-event';
 import type { AuthDeps } from '../http/auth';
 import type { HttpRequest } from '../http/request';
 import type { ListingDeps } from '../installations/list';
+import type { OverviewDeps } from '../overview/overview';
+import { dynamoOverviewCounters } from '../store/dynamo-counters';
 import { dynamoListing } from '../store/dynamo-listing';
 import { dynamoOutbox } from '../store/dynamo-outbox';
 import { connectWiring } from './connect';
@@ -18,6 +20,7 @@ export interface InstallationsWiring {
   readonly connectFor: (request: HttpRequest) => ConnectDeps;
   readonly testEvent: TestEventDeps;
   readonly events: EventListDeps & ReplayDeps;
+  readonly overview: OverviewDeps;
 }
 
 export function installationsWiring(infra: Infrastructure): InstallationsWiring {
@@ -35,5 +38,6 @@ export function installationsWiring(infra: Infrastructure): InstallationsWiring 
     connectFor: connect.forRequest,
     testEvent,
     events: { ...testEvent, outbox: dynamoOutbox(infra.table), listing, vault: infra.vault },
+    overview: { app: infra.app, counters: dynamoOverviewCounters(infra.table), now: infra.now },
   };
 }

@@ -2,10 +2,11 @@
  * The app as the functions get it: in a bundle, the model the build inlined; run without a
  * bundle, the model file HANDSHAKE_APP_MODEL names (written by tools/app) — never the folder.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getApp, resetAppForTests } from '../../lib/app';
+import { getBranding, resetBrandingForTests } from '../../lib/app/branding';
 import { bundledFromJson, bundledToJson, fromBundled, toBundled } from '../../lib/app/bundled';
 import type { Template } from '../../lib/app/template/ast';
 import { parseTemplate } from '../../lib/app/template/parse';
@@ -145,5 +146,53 @@ describe('getApp', () => {
     // Assess
     expect(read(missing)).toThrow(`HANDSHAKE_APP_MODEL names ${missing}, which is not a readable JSON file`);
     expect(read(other)).toThrow(`HANDSHAKE_APP_MODEL names ${other}, which does not hold an app model`);
+  });
+});
+
+describe('getBranding', () => {
+  const globals = globalThis as { __HANDSHAKE_BRANDING__?: unknown };
+  const before = process.env.HANDSHAKE_APP_MODEL;
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'handshake-branding-'));
+  });
+
+  afterEach(() => {
+    delete globals.__HANDSHAKE_BRANDING__;
+    if (before === undefined) delete process.env.HANDSHAKE_APP_MODEL;
+    else process.env.HANDSHAKE_APP_MODEL = before;
+    resetConfigForTests();
+    resetAppForTests();
+    resetBrandingForTests();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reads the model file's branding when nothing is bundled", () => {
+    // Prepare: an app folder with an accent colour.
+    const app = join(dir, 'branded-app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'manifest.json'), json({ 'platform-version': '3.1' }));
+    writeFileSync(join(app, 'handshake.json'), json({ branding: { accent_color: '#123456' } }));
+    process.env.HANDSHAKE_APP_MODEL = join(dir, 'model.json');
+    writeAppModel(app, process.env.HANDSHAKE_APP_MODEL);
+    resetConfigForTests();
+    // Act, assess
+    expect(getBranding()).toEqual({ accentColor: '#123456' });
+  });
+
+  it('prefers the branding the bundler inlined apart from the model', () => {
+    // Prepare
+    globals.__HANDSHAKE_BRANDING__ = JSON.stringify({
+      logo: 'data:image/png;base64,AA',
+      accentColor: '#abcdef',
+    });
+    process.env.HANDSHAKE_APP_MODEL = join(dir, 'absent.json');
+    resetConfigForTests();
+    // Act
+    const branding = getBranding();
+    // Assess: read without the model file.
+    expect(branding).toEqual({ logo: 'data:image/png;base64,AA', accentColor: '#abcdef' });
+    expect(getBranding()).toBe(branding);
   });
 });

@@ -124,7 +124,7 @@ describe('the connect page', () => {
       {
         appName: 'A',
         integrationName: 'B',
-        account: undefined,
+        providerHost: undefined,
         fields: [],
         values: {},
         errors: {},

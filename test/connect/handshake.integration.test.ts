@@ -44,12 +44,28 @@ describe('a person connects an account', () => {
 
     const context = await world.browser.newContext();
     const page = await context.newPage();
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
     const opened = await page.goto(link.body.url as string);
     expect(opened?.status()).toBe(200);
     expect(opened?.headers()['content-security-policy']).toContain("default-src 'none'");
     expect(opened?.headers()['referrer-policy']).toBe('no-referrer');
     await expect(page.title()).resolves.toBe('Connect Acme Helpdesk · Test Desk');
     expect(await page.locator('h1').textContent()).toBe('Connect Acme Helpdesk');
+    // The app's branding (test/support/provider-app.ts), rendered under the page's own CSP.
+    expect(await page.locator('img.logo').getAttribute('alt')).toBe('Test Desk');
+    // A string, evaluated in the page: the tests are compiled without the DOM's types.
+    const shown = await page.evaluate(`(() => {
+      const img = document.querySelector('img.logo');
+      const button = getComputedStyle(document.querySelector('button[type="submit"]'));
+      return [img.complete && img.naturalWidth > 0, img.width, button.backgroundColor, button.color];
+    })()`);
+    // Loaded (the CSP allowed its data: URL), 48 px, and black text on the light accent.
+    expect(shown).toEqual([true, 48, 'rgb(245, 183, 0)', 'rgb(0, 0, 0)']);
+    expect(await page.locator('main p b').textContent()).toBe(new URL(world.oauth.issuer).host);
+    expect(refused).toEqual([]);
     expect(await page.locator('label[for="f-tenant"]').textContent()).toBe('Tenant*');
     expect(await page.locator('#f-tenant-hint').textContent()).toBe('Your Acme tenant id');
 
@@ -195,12 +211,18 @@ describe('a person connects an account', () => {
     const missing = await connectLink(installation.id, ADMIN, { integration: 'crew' });
     expect(missing.status).toBe(400);
     expect(JSON.stringify(missing.body)).toContain('agent');
-    const { page } = await personConnects(
-      await linkFor(installation.id, { integration: 'crew', account: 'agent-7' }),
-    );
+    const url = await linkFor(installation.id, { integration: 'crew', account: 'agent-42' });
+    // The label is the app's name for the account, not the person's: on no page, nor a title.
+    const connectHtml = await (await fetch(url)).text();
+    expect(connectHtml).toContain('Connect Crew Calendar');
+    const { page } = await personConnects(url);
+    const callbackHtml = await page.content();
     await page.context().close();
+    expect(callbackHtml).toContain('is connected');
+    expect(connectHtml).not.toContain('agent-42');
+    expect(callbackHtml).not.toContain('agent-42');
     expect(await accountsOf(installation.id, 'crew')).toEqual([
-      expect.objectContaining({ account: 'agent-7', status: 'authorized' }),
+      expect.objectContaining({ account: 'agent-42', status: 'authorized' }),
     ]);
   }, 60_000);
 

@@ -4,7 +4,7 @@
  * use, and no SDK event-stream code — with a build that refuses a client that would need it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
@@ -206,6 +206,51 @@ describe('a deployed function bundle', () => {
     const output = Object.values(result.metafile.outputs).find((out) => out.entryPoint !== undefined);
     expect(output?.inputs['lib/store/dynamo-due-queue.ts']?.bytesInOutput ?? 0).toBe(0);
   }, 60_000);
+});
+
+describe('the branding', () => {
+  it('is in the bundles of the functions that render pages, and in no other', async () => {
+    // Prepare: the sample app with a logo and an accent colour.
+    const app = join(dir, 'branded-app');
+    cpSync(join(REPO_ROOT, 'app'), app, { recursive: true });
+    const logo = '<svg xmlns="http://www.w3.org/2000/svg"><title>brand-marker</title></svg>';
+    writeFileSync(join(app, 'logo.svg'), logo);
+    writeFileSync(
+      join(app, 'handshake.json'),
+      JSON.stringify({ name: 'Branded Desk', branding: { logo: 'logo.svg', accent_color: '#0a7c5a' } }),
+    );
+    const before = process.env.APP_DIR;
+    process.env.APP_DIR = app;
+    let esbuildOptions: BuildOptions = {};
+    try {
+      // The config reads APP_DIR when it is first required: a registry of its own.
+      jest.isolateModules(() => {
+        esbuildOptions = deploymentOptions();
+      });
+    } finally {
+      if (before === undefined) delete process.env.APP_DIR;
+      else process.env.APP_DIR = before;
+    }
+    const functions = ['connect', 'callback', 'invoke', 'installations', 'refresh', 'deliver', 'health'];
+    // Act
+    const result = await build({
+      ...esbuildOptions,
+      entryPoints: functions.map((name) => join(REPO_ROOT, 'functions', `${name}.ts`)),
+      absWorkingDir: REPO_ROOT,
+      write: false,
+      outdir: join(dir, 'branded'),
+      logLevel: 'silent',
+    });
+    // Assess
+    const encoded = Buffer.from(logo).toString('base64');
+    const carrying = functions.filter((name) =>
+      result.outputFiles.find((file) => file.path.endsWith(`${name}.js`))?.text.includes(encoded),
+    );
+    expect(carrying).toEqual(['connect', 'callback']);
+    const invoke = result.outputFiles.find((file) => file.path.endsWith('invoke.js'))?.text;
+    expect(invoke).toContain('Branded Desk');
+    expect(invoke).not.toContain('#0a7c5a');
+  }, 120_000);
 });
 
 describe('the deployed health bundle', () => {

@@ -759,6 +759,14 @@ describe('real responses match the document', () => {
     expect((await api('GET', '/events')).status).toBe(401);
   });
 
+  it('GET /overview: the counters, and refusals', async () => {
+    const overview = await api<{ installations: { total: number } }>('GET', '/overview', { key: ADMIN });
+    expect(overview.status).toBe(200);
+    expect(overview.json.installations.total).toBeGreaterThanOrEqual(2);
+    expect((await api('GET', '/overview', { key: a.apiKey })).status).toBe(403);
+    expect((await api('GET', '/overview')).status).toBe(401);
+  });
+
   it('DELETE /installations/{id}/integrations/{name}/accounts/{account}', async () => {
     const account = `/installations/${a.id}/integrations/beta/accounts/default`;
     expect((await api('DELETE', account, { key: a.apiKey })).status).toBe(403);
@@ -922,6 +930,9 @@ describe('real responses match the document', () => {
       'POST /events/{id}/replay 403',
       'POST /events/{id}/replay 404',
       'POST /events/{id}/replay 409',
+      'GET /overview 200',
+      'GET /overview 401',
+      'GET /overview 403',
     ];
     expect(covered).toEqual(expect.arrayContaining(expected));
     expect(covered.length).toBeGreaterThanOrEqual(40);

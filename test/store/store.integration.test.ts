@@ -103,8 +103,16 @@ describe('accounts', () => {
     await accounts().put(account(id), { kind: 'absent' });
     // Act: two concurrent writers both expect version 1
     const results = await Promise.allSettled([
-      accounts().put(account(id, { version: 2, scope: 'first' }), { kind: 'version', version: 1 }),
-      accounts().put(account(id, { version: 2, scope: 'second' }), { kind: 'version', version: 1 }),
+      accounts().put(account(id, { version: 2, scope: 'first' }), {
+        kind: 'version',
+        version: 1,
+        listed: 'authorized',
+      }),
+      accounts().put(account(id, { version: 2, scope: 'second' }), {
+        kind: 'version',
+        version: 1,
+        listed: 'authorized',
+      }),
     ]);
     // Assess
     const won = results.filter((r) => r.status === 'fulfilled');
@@ -157,7 +165,7 @@ describe('accounts', () => {
         lastError: { code: 'invalid_grant', at: rest.updatedAt },
         version: 2,
       },
-      { kind: 'version', version: 1 },
+      { kind: 'version', version: 1, listed: 'authorized' },
     );
     await accounts().put(account(id, { account: 'no-refresh' }), { kind: 'absent' });
     // Act

@@ -22,8 +22,16 @@ export function providerClients(redirectUri: string): OAuthClientSpec[] {
 
 const write = (dir: string, name: string, value: unknown) => {
   mkdirSync(join(dir, name, '..'), { recursive: true });
-  writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
+  writeFileSync(join(dir, name), typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
 };
+
+/** The test app's branding (handshake.json): a small SVG logo and a light accent, so black text. */
+export const TEST_BRANDING = {
+  logo: 'assets/logo.svg',
+  logoSvg:
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48"><circle cx="24" cy="24" r="22" fill="#f5b700"/><path d="M14 24h20" stroke="#1d2330" stroke-width="4"/></svg>\n',
+  accentColor: '#f5b700',
+} as const;
 
 /** Request templates against the test upstream, whose host:port the installation gives as `upstream`. */
 const upstream = (
@@ -157,7 +165,11 @@ export function writeProviderApp(server: OAuthServer): string {
     },
     engines: { node: '18.18.2', fdk: '9.1.0' },
   });
-  write(dir, 'handshake.json', { name: 'Test Desk' });
+  write(dir, 'handshake.json', {
+    name: 'Test Desk',
+    branding: { logo: TEST_BRANDING.logo, accent_color: TEST_BRANDING.accentColor },
+  });
+  write(dir, TEST_BRANDING.logo, TEST_BRANDING.logoSvg);
   write(dir, 'config/iparams.json', {
     upstream: { display_name: 'Upstream host', type: 'text', required: false },
     api_key: { display_name: 'API key', type: 'text', required: false, secure: true },

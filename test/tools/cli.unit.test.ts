@@ -65,6 +65,23 @@ describe('parseCommandLine', () => {
     expect(exit.stream).toBe('stderr');
     expect(exit.message).toBe(`npm run thing: ${mistake}\nSee \`npm run thing -- --help\`.`);
   });
+
+  it('points at the help a usage names, for a subcommand that is asked differently', () => {
+    // Prepare
+    const sub = { ...spec, usage: { ...usage, help: 'npm run thing -- sub --help' } };
+    // Act
+    let exit: unknown;
+    try {
+      parseCommandLine(sub, ['--bogus']);
+    } catch (error: unknown) {
+      exit = error;
+    }
+    // Assess
+    expect(exit).toBeInstanceOf(ScriptExit);
+    expect((exit as ScriptExit).message).toBe(
+      'npm run thing: unknown option --bogus\nSee `npm run thing -- sub --help`.',
+    );
+  });
 });
 
 describe('formatUsage', () => {

@@ -238,6 +238,7 @@ describe.each([
   ['event', 'event.ts', 'npm run event'],
   ['docs-tour', 'docs-tour.ts', 'npm run docs-tour'],
   ['bench', 'bench/index.ts', 'npm run bench'],
+  ['hs', 'hs/index.ts', 'npm run hs'],
 ])('npm run %s', (_name, file, shown) => {
   const spawnScript = (args: readonly string[]) =>
     spawnSync(TSX, [join(REPO, 'tools', file), ...args], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });

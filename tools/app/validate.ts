@@ -5,6 +5,7 @@ import { APP_FILE_NAMES, type AppFileName, type AppFiles } from './files';
 import { humanize } from './humanize';
 import { parseJsonFile } from './json';
 import { checkAccountHosts, checkAccountSecrets } from './load/account-hosts';
+import { readBranding } from './load/branding';
 import { checkDeclarations } from './load/declarations';
 import { readIparamsFile } from './load/iparams-file';
 import { readManifest } from './load/manifest';
@@ -12,7 +13,7 @@ import { readOauthConfig } from './load/oauth-config';
 import { readRequests } from './load/requests';
 import { type Problem, ProblemSink, sortProblems } from './problems';
 import { APP_META_RULES, appMetaSchema } from './schemas/app-meta';
-import { parseReporting } from './zod-problems';
+import { parseSalvaging } from './zod-problems';
 
 export interface Validation {
   /** The app, when there is no error. */
@@ -34,12 +35,22 @@ function parseAll(files: AppFiles, sink: ProblemSink): ParsedFiles {
   return parsed;
 }
 
-function appName(files: AppFiles, meta: unknown, sink: ProblemSink): string {
+/** handshake.json: the app's name (else its folder's, humanized) and its branding. */
+function appMeta(files: AppFiles, meta: unknown, sink: ProblemSink): Pick<App, 'name' | 'branding'> {
   const fallback = humanize(basename(files.root)) || 'Handshake app';
-  if (meta === undefined) return fallback;
+  if (meta === undefined) return { name: fallback, branding: {} };
   const where = { file: 'handshake.json', path: '$' } as const;
-  const parsed = parseReporting(appMetaSchema, meta, where, APP_META_RULES, 'handshake.json', sink);
-  return parsed?.name ?? fallback;
+  // Every field is optional: what passed is checked further even when a sibling failed.
+  const { valid } = parseSalvaging(
+    appMetaSchema,
+    appMetaSchema,
+    meta,
+    where,
+    APP_META_RULES,
+    'handshake.json',
+    sink,
+  );
+  return { name: valid?.name ?? fallback, branding: readBranding(valid?.branding, files.logo, sink) };
 }
 
 /** All names at the top of a file (templates, iparams), valid or not; undefined when there is no such file. */
@@ -73,7 +84,7 @@ export function validateApp(files: AppFiles): Validation {
   }
   const parsed = parseAll(files, sink);
   const manifest = readManifest(parsed['manifest.json']?.value, sink);
-  const name = appName(files, parsed['handshake.json']?.value, sink);
+  const { name, branding } = appMeta(files, parsed['handshake.json']?.value, sink);
   const iparams = readIparamsFile(parsed['config/iparams.json']?.value, sink);
   const oauth = readOauthConfig(parsed['config/oauth_config.json']?.value, name, sink);
   const requestsJson = parsed['config/requests.json'];
@@ -108,6 +119,7 @@ export function validateApp(files: AppFiles): Validation {
       undeclaredTemplates: undeclared,
       iparams,
       oauthConfigFormat: oauth.format,
+      branding,
     },
     problems,
   };

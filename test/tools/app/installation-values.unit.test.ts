@@ -158,6 +158,9 @@ describe('config/iparams.json regex and options', () => {
       { name: 'sub', source: '^[a-z0-9-]+$', description: undefined },
     ]);
     expect(app?.iparams.get('region')?.options).toEqual(['eu', 'us']);
+    // The labels are kept for a form, by index; options without labels keep none.
+    expect(app?.iparams.get('region')?.optionLabels).toEqual(['Europe', 'United States']);
+    expect(app?.iparams.get('age')?.optionLabels).toBeUndefined();
   });
 
   it('refuses a pattern that does not compile or cannot run in linear time, and takes one that backtracks elsewhere', () => {

@@ -84,8 +84,15 @@ function checkDefault(input: Choices, value: unknown, where: Where, sink: Proble
   }
 }
 
+/** Each option's label for a form, when any option has one (FDK's `{ label, value }`). */
+const labelsOf = (options: NonNullable<IparamInput['options']>): string[] | undefined =>
+  options.some((option) => typeof option === 'object')
+    ? options.map((option) => (typeof option === 'object' ? option.label : String(option)))
+    : undefined;
+
 function toField(name: string, input: IparamInput, patterns: readonly IparamPattern[]): IparamField {
   const options = input.options === undefined ? undefined : valuesOf(input.options);
+  const labels = input.options === undefined ? undefined : labelsOf(input.options);
   return {
     name,
     displayName: input.display_name,
@@ -94,6 +101,7 @@ function toField(name: string, input: IparamInput, patterns: readonly IparamPatt
     required: input.required ?? false,
     secure: input.secure ?? false,
     ...(isChoice(input.type) && options !== undefined ? { options } : {}),
+    ...(isChoice(input.type) && labels !== undefined ? { optionLabels: labels } : {}),
     ...(input.default_value === undefined ? {} : { defaultValue: input.default_value }),
     ...(patterns.length === 0 ? {} : { patterns }),
   };
