@@ -175,6 +175,13 @@ describe('the pages', () => {
       expect(setCookieOf(answer)).toMatch(/^hs_console=v1\./);
       expect(answer.text).toContain('id="nav-overview"');
     }
+    // The overview reads GET /overview's counters in-process: counts and the four charts.
+    const overview = pages[0]?.answer.text ?? '';
+    expect(overview).toContain('id="counts"');
+    for (const chart of ['refreshes-hourly', 'refreshes-daily', 'deliveries-hourly', 'deliveries-daily']) {
+      expect(overview).toContain(`id="chart-${chart}"`);
+    }
+    expect(overview).toMatch(/data-testid="count-installations"><span class="n">[1-9]/);
     const installation = pages[2]?.answer.text ?? '';
     expect(installation).toContain('data-testid="secure-iparam" data-name="api_key"');
     expect(installation).toContain('ABC');
