@@ -1,6 +1,7 @@
 import type { Route } from '../http/handler';
 import type { ConsoleDeps } from './deps';
 import { installationRoutes } from './installation-routes';
+import { newInstallationRoutes } from './new-installation-routes';
 import { pageRoutes } from './page-routes';
 import { sessionRoutes } from './session-routes';
 
@@ -9,5 +10,10 @@ import { sessionRoutes } from './session-routes';
  * (test/console/routes.unit.test.ts keeps them in step).
  */
 export function consoleRoutes(deps: ConsoleDeps): Record<string, Route> {
-  return { ...sessionRoutes(deps), ...pageRoutes(deps), ...installationRoutes(deps) };
+  return {
+    ...sessionRoutes(deps),
+    ...pageRoutes(deps),
+    ...newInstallationRoutes(deps),
+    ...installationRoutes(deps),
+  };
 }

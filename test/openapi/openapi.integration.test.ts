@@ -845,6 +845,15 @@ describe('real responses match the document', () => {
         .status,
     ).toBe(404);
     expect((await api('GET', '/console/app', { cookie })).status).toBe(200);
+    expect((await api('GET', '/console/installations/new', { cookie })).status).toBe(200);
+    const newForm = (prefix: string) =>
+      form({ csrf, 'iparams.ticket_prefix': prefix, 'iparams.region': 'eu' }, cookie);
+    expect((await api('POST', '/console/installations/new', newForm('abc'))).status).toBe(422);
+    expect((await api('POST', '/console/installations/new', newForm('ABC'))).status).toBe(201);
+    expect(
+      (await api('POST', '/console/installations/new', form({ 'iparams.ticket_prefix': 'ABC' }, cookie)))
+        .status,
+    ).toBe(403);
     expect((await api('POST', '/console/sign-out', form({ csrf }, cookie))).status).toBe(303);
   });
 
