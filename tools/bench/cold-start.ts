@@ -26,8 +26,15 @@ import {
 const RUNS = 25;
 /** One unmeasured run per bundle first, so the file is in the page cache for every measured one. */
 const WARM_UP_RUNS = 1;
-/** 350 KB, counted as 350,000 bytes. */
+/** 350 KB, counted as 350,000 bytes: every function on an app's or a provider's path. */
 const TARGET_BYTES = 350_000;
+/**
+ * The operator's console carries the API's reads and actions and its own pages: its budget is its
+ * own (docs/DECISIONS.md, "Issue 19: the console's bundle").
+ */
+const TARGET_BYTES_OF: Readonly<Record<string, number>> = { console: 450_000 };
+const targetBytesOf = (name: string): number => TARGET_BYTES_OF[name] ?? TARGET_BYTES;
+const kb = (bytes: number) => `${formatNumber(bytes / 1000)} KB`;
 const TARGET_INIT_RATIO = 0.6;
 const NODE = join(REPO_ROOT, 'node_modules', '.bin', 'node');
 const RUN_TIMEOUT_MS = 30_000;
@@ -126,13 +133,15 @@ function resultTable(all: readonly Measured[]): string {
   const header =
     'function|ESM bundle (deployed)|naive CJS bundle|ESM init, median (min–max)|naive init, median (min–max)';
   return markdownTable(
-    `${header}|ratio|size ≤ 350 KB|init ≤ ${TARGET_INIT_RATIO}× naive`.split('|'),
+    `${header}|ratio|size ≤ target|init ≤ ${TARGET_INIT_RATIO}× naive`.split('|'),
     all.map(({ fn, esm, naive }) => {
       const failed = esm.failure !== undefined || naive.failure !== undefined;
       const ratio = failed ? Number.NaN : median(esm.initMs) / median(naive.initMs);
       const shown = Number.isNaN(ratio) ? 'n/a' : `${formatNumber(ratio, 2)}×`;
       const cells = [fn.name, kib(esm.bytes), kib(naive.bytes), msCell(esm), msCell(naive), shown];
-      return [...cells, passFail(esm.bytes <= TARGET_BYTES), passFail(ratio <= TARGET_INIT_RATIO)];
+      const target = targetBytesOf(fn.name);
+      const size = `${passFail(esm.bytes <= target)} (${kb(target)})`;
+      return [...cells, size, passFail(ratio <= TARGET_INIT_RATIO)];
     }),
   );
 }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { AccountKey } from '../../lib/accounts/record';
+import { grantDied } from '../../lib/accounts/transitions';
 import { getApp, resetAppForTests } from '../../lib/app';
 import { config, resetConfigForTests } from '../../lib/config';
 import { storeAuthorizedTokens } from '../../lib/connect/store-authorized';
@@ -18,6 +19,7 @@ import { createInstallation } from '../../lib/installations/service';
 import { createFileSecretSource } from '../../lib/secrets/file';
 import { createDynamoClient } from '../../lib/store/dynamo';
 import { dynamoSnapshotReader } from '../../lib/store/dynamo-snapshot';
+import { expectationOf } from '../../lib/store/ports';
 import { ensureTable } from '../../lib/store/table';
 import type { Vault } from '../../lib/tokens/vault';
 import { type Infrastructure, infrastructure } from '../../lib/wiring/infrastructure';
@@ -100,10 +102,10 @@ async function startServices(cleanup: Cleanup) {
     HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0',
     ...appModelEnv(join(dir, 'app'), dir),
   });
-  await ensureLocalSecrets(createFileSecretSource(dataDir));
+  const { adminKey } = await ensureLocalSecrets(createFileSecretSource(dataDir));
   resetConfigForTests();
   resetAppForTests();
-  return { endpoint, upstream, accessToken };
+  return { endpoint, upstream, accessToken, adminKey };
 }
 
 /** Installations and accounts, made by the use cases the functions run. */
@@ -130,12 +132,21 @@ function makers(rt: Infrastructure, vault: Vault) {
       const parsed = { ...tokens, expiresAt, tokenType: 'Bearer', scope: 'read', extra: {} };
       await storeAuthorizedTokens({ ...rt, vault }, integration, key, parsed, {});
     },
+    /** The account's grant dies, by the refresh's own transition and write (it stays listed). */
+    killGrant: async (key: AccountKey) => {
+      const current = await rt.accounts.get(key);
+      if (current?.status !== 'authorized') throw new Error('killGrant: no authorized account');
+      const at = rt.now().toISOString();
+      const error = { code: 'invalid_grant', description: 'bench: revoked at the provider', at };
+      const { record } = grantDied(current, { error }, { now: Date.parse(at), events: rt.events });
+      await rt.accounts.put(record, expectationOf(current));
+    },
   };
 }
 
 /** Starts DynamoDB Local and the loopback servers, and wires the functions over them. */
 export async function startWorld(cleanup: Cleanup) {
-  const { endpoint, upstream, accessToken } = await startServices(cleanup);
+  const { endpoint, upstream, accessToken, adminKey } = await startServices(cleanup);
   // Loaded now: it builds its dependencies at module top, on the configuration startServices() set.
   const { handler } = await import('../../functions/invoke');
   const rt = infrastructure(config(), getApp());
@@ -144,7 +155,7 @@ export async function startWorld(cleanup: Cleanup) {
   const admin = createDynamoClient(rt.config);
   await ensureTable(admin, TABLE).finally(() => admin.destroy());
   const vault = await rt.vault();
-  const { installations, putAccount } = makers(rt, vault);
+  const { installations, putAccount, killGrant } = makers(rt, vault);
   const [installation = { id: '', key: '' }] = await installations(1);
   const invoked = { installationId: installation.id, integration: INVOKED, account: 'default' };
   await putAccount(invoked, { accessToken, refreshToken: secretToken('rt') }, Date.now() + 3600_000);
@@ -160,7 +171,10 @@ export async function startWorld(cleanup: Cleanup) {
     /** The installation, account and access token invoke uses. */
     installation,
     accessToken,
+    /** The deployment's admin key (the console signs in with it). */
+    adminKey,
     installations,
     putAccount,
+    killGrant,
   };
 }

@@ -31,7 +31,7 @@ describe('bench arguments', () => {
   it('refuses an unknown section with exit 2, naming it and the known ones', () => {
     const exit = exitOf(['invoke', 'nope']);
     expect(exit.code).toBe(2);
-    expect(exit.message).toContain('unknown section nope; known: refresh, invoke, cold-start');
+    expect(exit.message).toContain('unknown section nope; known: refresh, invoke, console, cold-start');
   });
 
   it('prints the usage on stdout with exit 0 for --help', () => {
