@@ -49,9 +49,11 @@ export function barChart<Outcome extends string>(model: ChartModel<Outcome>): Sa
         : html`<rect class="seg ${series.tone}" x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${bar.toFixed(1)}" height="${height.toFixed(1)}"/>`;
     });
     const says = model.series.map((series) => `${series.label} ${bucket[series.key] ?? 0}`).join(', ');
+    // The first label starts at the edge: centred under a bar that narrow, it would be cut off.
+    const [tickX, anchor] = index === 0 ? [0, 'start'] : [x + bar / 2, 'middle'];
     const tick =
       index % every === 0
-        ? html`<text x="${(x + bar / 2).toFixed(1)}" y="${HEIGHT - 4}" text-anchor="middle">${model.tick(bucket.start)}</text>`
+        ? html`<text x="${tickX.toFixed(1)}" y="${HEIGHT - 4}" text-anchor="${anchor}">${model.tick(bucket.start)}</text>`
         : '';
     return html`<g><title>${model.tick(bucket.start)}: ${says}</title><rect class="slot" x="${(index * slot).toFixed(1)}" y="0" width="${slot.toFixed(1)}" height="${HEIGHT - AXIS}"/>${segments}${tick}</g>`;
   });

@@ -40,6 +40,9 @@ const LABEL: Record<ShownStatus | 'pending' | 'delivered' | 'dead', string> = {
   dead: 'dead',
 };
 
+/** A status in words, as its pill says it. */
+export const statusLabel = (status: keyof typeof TONE): string => LABEL[status];
+
 /** A status as a coloured pill; `data-status` holds the API's word for tests. */
 export const statusPill = (status: keyof typeof TONE): SafeHtml =>
   html`<span class="status ${TONE[status]}" data-status="${status}">${LABEL[status]}</span>`;

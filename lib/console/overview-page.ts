@@ -3,7 +3,7 @@ import type { DeliveryOutcome, OverviewView, RefreshOutcome } from '../overview/
 import { html, type SafeHtml } from '../pages/html';
 import type { Attention } from './attention';
 import { barChart, type Series } from './charts';
-import { errorText, queryOf, segment, statusPill, when } from './format';
+import { errorText, queryOf, segment, statusLabel, statusPill, when } from './format';
 
 const REFRESH_SERIES: readonly Series<RefreshOutcome>[] = [
   { key: 'refreshed', label: 'Refreshed', tone: 'ok' },
@@ -50,12 +50,12 @@ ${LISTED_STATUSES.map(
     html`<li data-testid="count-${status}"><span class="n">${byStatus[status]}</span>${statusPill(status)}</li>`,
 )}
 </ul>
-<div class="scroll"><table id="by-integration" data-testid="by-integration">
+<div class="scroll"><table class="stack" id="by-integration" data-testid="by-integration">
 <thead><tr><th>Integration</th>${LISTED_STATUSES.map((status) => html`<th>${statusPill(status)}</th>`)}</tr></thead>
 <tbody>${Object.entries(view.accounts.byIntegration).map(
     ([name, byStatusOf]) =>
-      html`<tr><td><a href="/console/installations${queryOf({ integration: name })}">${name}</a></td>${LISTED_STATUSES.map(
-        (status) => html`<td>${byStatusOf[status]}</td>`,
+      html`<tr><td data-label="Integration"><a href="/console/installations${queryOf({ integration: name })}">${name}</a></td>${LISTED_STATUSES.map(
+        (status) => html`<td data-label="${statusLabel(status)}">${byStatusOf[status]}</td>`,
       )}</tr>`,
   )}</tbody></table></div>`;
 }
