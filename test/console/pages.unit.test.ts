@@ -99,6 +99,11 @@ describe('the overview page', () => {
     // 0+1+…+23 refreshed in the hourly chart; its text total says so.
     expect(body).toContain('data-testid="chart-refreshes-hourly-refreshed">Refreshed: 276<');
     expect(body).toContain('data-testid="chart-deliveries-daily-delivered">Delivered: 60<');
+    // A phone shows each integration's counts as labelled rows (the stylesheet's table.stack).
+    expect(body).toContain('<table class="stack" id="by-integration"');
+    expect(body).toContain('<td data-label="reauthorization required">');
+    // The first tick label starts at the chart's edge instead of being cut off there.
+    expect(body).toMatch(/<text x="0\.0" y="\d+" text-anchor="start">/);
   });
 
   it('without the counters, shows the attention list alone; with nothing to attend, says so', () => {
