@@ -1,4 +1,3 @@
-import ipaddr from 'ipaddr.js';
 import { ConfigError } from '../config';
 import { type IpAddress, parseIp, unmapped } from './address';
 
@@ -87,7 +86,7 @@ function parseEntry(entry: string): Parsed {
   if (entry.split(':').length > 2) return { range: hostRange(parseAddress(entry, entry), undefined) };
   const [host = '', rawPort] = entry.split(':');
   const port = rawPort === undefined ? undefined : parsePort(entry, rawPort);
-  if (ipaddr.IPv4.isValidFourPartDecimal(host)) return { range: hostRange(parseAddress(entry, host), port) };
+  if (parseIp(host)?.kind() === 'ipv4') return { range: hostRange(parseAddress(entry, host), port) };
   return { name: { host: parseName(entry, host), port } };
 }
 

@@ -195,6 +195,8 @@ describe('a deployed function bundle', () => {
     expect(inputs.filter((input) => /node_modules\/(zod|mnemonist)\/|event-streams\//.test(input))).toEqual(
       [],
     );
+    // lib/egress/ip.ts parses and classifies addresses; ipaddr.js is only a devDependency to test it.
+    expect(inputs.filter((input) => input.includes('node_modules/ipaddr.js'))).toEqual([]);
     const code = result.outputFiles.find((file) => /invoke\.m?js$/.test(file.path));
     expect(code?.text).toContain('Service Desk Sync');
     // getApp's branch for unbundled code (the model file) folded away with __HANDSHAKE_APP__.
