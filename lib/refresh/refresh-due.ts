@@ -9,6 +9,8 @@ import { refreshAndReport } from './report';
 
 export interface RefreshSweepDeps extends RefreshDeps {
   readonly queue: DueQueue;
+  /** Sends the overview's counts the sweep's writes kept back (never throws: a lost count is logged). */
+  readonly sendCounts: () => Promise<void>;
 }
 
 export interface RefreshSweepOptions {
@@ -69,7 +71,7 @@ export async function refreshDue(
       const outcome = await refreshOne(deps, key);
       if (outcome !== undefined) outcomes[outcome.kind] += 1;
     },
-  );
+  ).finally(deps.sendCounts);
 
   const report: RefreshSweepReport = {
     due: read.due,

@@ -9,7 +9,7 @@ import { eventStatusOf } from '../accounts/events';
 import type { AccountRecord } from '../accounts/record';
 import { accountAttributes, accountFromItem } from './account-item';
 import type { TableRef } from './dynamo';
-import { addCounts } from './dynamo-counters';
+import { type CounterSink, immediateCounts } from './dynamo-counters';
 import { isConditionFailure, translate } from './dynamo-errors';
 import { outboxPut } from './dynamo-outbox';
 import { writeWithinInstallation } from './dynamo-within-installation';
@@ -179,7 +179,7 @@ const listOf =
   };
 
 const putOf =
-  (table: TableRef): AccountStore['put'] =>
+  (table: TableRef, counts: CounterSink): AccountStore['put'] =>
   async (record, expect: WriteExpectation, events = [], tally) => {
     const { tableName } = table;
     const expectedNext = expect.kind === 'absent' ? 1 : expect.version + 1;
@@ -209,7 +209,7 @@ const putOf =
       ],
       'write account',
     );
-    await addCounts(table, [
+    await counts.add([
       {
         kind: 'account',
         integration: record.integration,
@@ -221,7 +221,7 @@ const putOf =
   };
 
 const deleteOf =
-  (table: TableRef): AccountStore['delete'] =>
+  (table: TableRef, counts: CounterSink): AccountStore['delete'] =>
   async (key, expect, events = []) => {
     const { client, tableName } = table;
     const Delete = {
@@ -242,16 +242,20 @@ const deleteOf =
     } catch (error) {
       translate(error, 'delete account');
     }
-    await addCounts(table, [{ kind: 'account', integration: key.integration, from: expect.listed }]);
+    await counts.add([{ kind: 'account', integration: key.integration, from: expect.listed }]);
   };
 
-export function dynamoAccountStore(table: TableRef): AccountStore {
+/** `counts` receives the overview's changes of each committed write (sent at once by default). */
+export function dynamoAccountStore(
+  table: TableRef,
+  counts: CounterSink = immediateCounts(table),
+): AccountStore {
   const store: AccountStore = {
     acquireLease: acquireLeaseOf(table),
     get: getOf(table),
     list: listOf(table),
-    put: putOf(table),
-    delete: deleteOf(table),
+    put: putOf(table, counts),
+    delete: deleteOf(table, counts),
   };
   return store;
 }

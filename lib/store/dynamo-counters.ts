@@ -118,6 +118,43 @@ export async function addCounts(table: TableRef, changes: readonly CounterChange
   }
 }
 
+/** Where a store sends the counter changes of the writes it committed. */
+export interface CounterSink {
+  add(changes: readonly CounterChange[]): Promise<void>;
+}
+
+/** Each write's changes sent as it commits: what a request's writes do. */
+export const immediateCounts = (table: TableRef): CounterSink => ({
+  add: (changes) => addCounts(table, changes),
+});
+
+/** Changes a sweep keeps back before sending them merged (two refreshes in the same hour: one ADD). */
+export const SWEEP_COUNTS_BATCH = 100;
+
+/**
+ * Changes kept and sent merged, every `batch` changes and at `flush()`: a sweep of N refreshes
+ * makes a few ADDs, not 2N, which would double its DynamoDB requests. The price: the overview
+ * lags the sweep by up to a batch, and a container that dies mid-sweep loses at most a batch.
+ */
+export function batchedCounts(
+  table: TableRef,
+  batch = SWEEP_COUNTS_BATCH,
+): CounterSink & { flush(): Promise<void> } {
+  let pending: CounterChange[] = [];
+  const flush = async () => {
+    const sent = pending;
+    pending = [];
+    await addCounts(table, sent);
+  };
+  return {
+    add: async (changes) => {
+      pending.push(...changes);
+      if (pending.length >= batch) await flush();
+    },
+    flush,
+  };
+}
+
 type MutableCounts = Map<string, Record<string, number>>;
 
 function addInto(

@@ -88,6 +88,7 @@ beforeEach(async () => {
     events: EVENTS_OFF,
     accounts: dynamoAccountStore(table),
     queue: dynamoDueQueue(table),
+    sendCounts: async () => undefined,
     secrets: credentials,
     vault: async () => vault,
     egress,
