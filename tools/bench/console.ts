@@ -26,8 +26,6 @@ const MEASURED = 500;
 /** The issue's target: a page adds at most this over the API calls it makes. */
 const TARGET_ADDED_MS = 10;
 
-const ORIGIN = 'http://localhost:3000';
-
 interface Request {
   readonly method: 'GET' | 'POST';
   readonly path: string;
@@ -58,7 +56,9 @@ const context = lambdaContext('handshake-bench-console');
 async function signIn(pages: Handler, adminKey: string): Promise<string> {
   const event = eventFor({ method: 'POST', path: '/console/sign-in', route: '/console/sign-in' }, (e) => {
     e.body = new URLSearchParams({ admin_key: adminKey }).toString();
-    Object.assign(e.headers, { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN });
+    // The console's own origin, as the browser that loaded the sign-in page sends it.
+    const origin = `${e.headers['x-forwarded-proto']}://${e.headers.host}`;
+    Object.assign(e.headers, { 'content-type': 'application/x-www-form-urlencoded', origin });
   });
   const result: Result = await pages(event, context);
   const cookie = result.cookies?.[0]?.split(';')[0];
