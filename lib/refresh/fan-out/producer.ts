@@ -1,0 +1,85 @@
+import type { AccountKey } from '../../accounts/record';
+import { allDue } from '../../store/due-queue';
+import type { DueQueue } from '../../store/ports';
+
+/** SQS's limit on one SendMessageBatch. */
+export const MESSAGES_PER_BATCH = 10;
+
+/** Where the producer puts due keys: one call per integration and batch of at most 10. */
+export interface RefreshSender {
+  /** Sends the keys (all of `integration`); answers the ones the queue did not take. */
+  send(integration: string, keys: readonly AccountKey[]): Promise<{ readonly failed: readonly AccountKey[] }>;
+}
+
+export interface FanOutDeps {
+  readonly queue: DueQueue;
+  readonly sender: RefreshSender;
+  readonly now: () => Date;
+}
+
+export interface FanOutReport {
+  readonly due: number;
+  readonly itemsRead: number;
+  readonly sent: number;
+  /** Keys the queue refused: still due, the next sweep sends them again. */
+  readonly unsent: number;
+  /** True when time ran out with shards left to read. */
+  readonly unfinished: boolean;
+}
+
+/** The keys of one page in batches of one integration each, at most MESSAGES_PER_BATCH long. */
+export function batchesOf(keys: readonly AccountKey[]): { integration: string; keys: AccountKey[] }[] {
+  const byIntegration = new Map<string, AccountKey[]>();
+  for (const key of keys) {
+    const list = byIntegration.get(key.integration) ?? [];
+    list.push(key);
+    byIntegration.set(key.integration, list);
+  }
+  return [...byIntegration].flatMap(([integration, all]) =>
+    Array.from({ length: Math.ceil(all.length / MESSAGES_PER_BATCH) }, (_, index) => ({
+      integration,
+      keys: all.slice(index * MESSAGES_PER_BATCH, (index + 1) * MESSAGES_PER_BATCH),
+    })),
+  );
+}
+
+/**
+ * The fan-out sweep: every due key, its shards read in parallel, sent to the queue of its
+ * integration; no provider is called here. A key sent twice (a sweep overlapping the worker's
+ * backlog) is refreshed once: the worker's lease is conditioned on the record being due.
+ */
+export async function fanOutDue(
+  deps: FanOutDeps,
+  options: { readonly pageSize?: number; readonly startBefore: number; readonly clock?: () => number },
+): Promise<FanOutReport> {
+  const clock = options.clock ?? Date.now;
+  const now = deps.now().getTime();
+  const totals = { due: 0, itemsRead: 0, sent: 0, unsent: 0, unfinished: false };
+  await Promise.all(
+    deps.queue.shards('refresh').map(async (shard) => {
+      const single: DueQueue = { shards: () => [shard], due: (...args) => deps.queue.due(...args) };
+      const page: AccountKey[] = [];
+      const flush = async () => {
+        const keys = page.splice(0);
+        for (const batch of batchesOf(keys)) {
+          const { failed } = await deps.sender.send(batch.integration, batch.keys);
+          totals.sent += batch.keys.length - failed.length;
+          totals.unsent += failed.length;
+        }
+      };
+      for await (const key of allDue(single, 'refresh', now, options.pageSize ?? 100, (read) => {
+        totals.itemsRead += read.itemsRead;
+        totals.due += read.items.length;
+      })) {
+        page.push(key);
+        if (page.length >= MESSAGES_PER_BATCH * 10) await flush();
+        if (clock() >= options.startBefore) {
+          totals.unfinished = true;
+          break;
+        }
+      }
+      await flush();
+    }),
+  );
+  return totals;
+}
