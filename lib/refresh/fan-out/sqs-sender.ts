@@ -1,0 +1,57 @@
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { AccountKey } from '../../accounts/record';
+import { describeError, logger } from '../../observability/logger';
+import { count } from '../../observability/metrics';
+import { encodeRefreshMessage } from './message';
+import { MESSAGES_PER_BATCH, type RefreshSender } from './producer';
+
+/**
+ * The producer's port on SQS: one SendMessageBatch per batch, to the queue of the batch's
+ * integration (`queueUrlOf`, from the deployment's configuration). What the queue refuses —
+ * entry by entry, or the whole call — is answered as unsent: those keys stay due, and the next
+ * sweep sends them again. An integration without a queue is a deployment mistake, logged.
+ */
+export function sqsRefreshSender(
+  client: SQSClient,
+  queueUrlOf: (integration: string) => string | undefined,
+): RefreshSender {
+  return {
+    send: async (integration, keys) => {
+      if (keys.length > MESSAGES_PER_BATCH)
+        throw new RangeError(`at most ${MESSAGES_PER_BATCH} keys a batch`);
+      const url = queueUrlOf(integration);
+      if (url === undefined) {
+        count('RefreshQueueMissing');
+        logger.error('no refresh queue for this integration; its keys stay due', { integration });
+        return { failed: keys };
+      }
+      const entries = keys.map((key, index) => ({
+        Id: String(index),
+        MessageBody: encodeRefreshMessage(key),
+      }));
+      try {
+        const answer = await client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
+        const failed: AccountKey[] = (answer.Failed ?? []).flatMap((entry) => {
+          const key = keys[Number(entry.Id)];
+          return key === undefined ? [] : [key];
+        });
+        if (failed.length > 0) {
+          count('RefreshSendFailed', failed.length);
+          logger.warn('the refresh queue refused keys; they stay due', {
+            integration,
+            refused: failed.length,
+            code: answer.Failed?.[0]?.Code,
+          });
+        }
+        return { failed };
+      } catch (error) {
+        count('RefreshSendFailed', keys.length);
+        logger.warn('sending to the refresh queue failed; the keys stay due', {
+          integration,
+          ...describeError(error),
+        });
+        return { failed: keys };
+      }
+    },
+  };
+}
