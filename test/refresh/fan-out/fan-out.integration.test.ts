@@ -31,8 +31,8 @@ import { sealTokenSet } from '../../../lib/tokens/token-set';
 import { type Vault, vaultFrom } from '../../../lib/tokens/vault';
 import { loadApp, readAppDir } from '../../../tools/app';
 import { ensureLocalSecrets } from '../../../tools/local/local-secrets';
-import { type LocalSqs, startSqsServer } from '../../../tools/local/sqs-server';
 import { startSqsPoller } from '../../../tools/local/sqs-poller';
+import { type LocalSqs, startSqsServer } from '../../../tools/local/sqs-server';
 import { createTestTable, type TestTable } from '../../support/dynamo';
 import { REPO_ROOT } from '../../support/local-env';
 
