@@ -8,7 +8,7 @@ import { InvalidInputError } from '../errors';
 import type { EventsQuery } from '../events/list';
 import type { HttpRequest } from '../http/request';
 import type { InstallationsQuery } from '../installations/list';
-import { EVENT_STATES, type EventState } from '../store/ports';
+import { EVENT_STATES, type EventState } from '../store/outbox-ports';
 
 export const LIMIT = { min: 1, max: 100, default: 25 } as const;
 

@@ -1,4 +1,4 @@
-import type { OAuthIparamField } from './model';
+import type { OAuthIparamField } from './iparams-model';
 import type { Template } from './template/ast';
 
 /*

@@ -1,5 +1,6 @@
 import { DEFAULT_HANDSHAKE_SETTINGS } from './handshake-defaults';
-import type { App, Branding, HandshakeSettings, Integration, IparamField, RequestTemplate } from './model';
+import type { IparamField } from './iparams-model';
+import type { App, Branding, HandshakeSettings, Integration, RequestTemplate } from './model';
 import type { Segment, Template } from './template/ast';
 import { printTemplate } from './template/print';
 

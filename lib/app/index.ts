@@ -5,6 +5,7 @@ import type { App } from './model';
 import { isRecord } from './record';
 
 export { type CheckedIparams, checkIparams, checkOauthIparams, type IparamProblem } from './iparams';
+export type * from './iparams-model';
 export type * from './model';
 export * from './template';
 

@@ -1,5 +1,6 @@
 import { matchesPattern } from './iparam-pattern';
-import type { App, Integration, IparamField, OAuthIparamField } from './model';
+import type { IparamField, OAuthIparamField } from './iparams-model';
+import type { App, Integration } from './model';
 import { isRecord } from './record';
 
 /** A value given for an installation parameter that does not fit its field. Never echoes the value. */

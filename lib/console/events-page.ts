@@ -1,6 +1,6 @@
 import type { EventView } from '../events/list';
 import { html, type SafeHtml } from '../pages/html';
-import { EVENT_STATES, type EventState } from '../store/ports';
+import { EVENT_STATES, type EventState } from '../store/outbox-ports';
 import { queryOf, segment, statusPill, when } from './format';
 import { csrfField } from './layout';
 

@@ -3,7 +3,7 @@
  * type, its label, hint and error tied to it with aria-describedby; secure fields masked and
  * never filled with what was posted.
  */
-import type { IparamField } from '../app/model';
+import type { IparamField } from '../app/iparams-model';
 import { html, type SafeHtml } from '../pages/html';
 import { APP_SETTINGS_KEY, endpointKey, type IparamsFormState, iparamKey } from './form-keys';
 

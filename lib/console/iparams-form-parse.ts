@@ -4,7 +4,8 @@
  * beyond the shape of what was posted.
  */
 import { checkIparams } from '../app/iparams';
-import type { App, IparamField } from '../app/model';
+import type { IparamField } from '../app/iparams-model';
+import type { App } from '../app/model';
 import { InvalidInputError } from '../errors';
 import type { CreateInstallationInput } from '../installations/service';
 import {

@@ -6,7 +6,7 @@ import type { Route } from '../http/handler';
 import { listInstallations } from '../installations/list';
 import { type CredentialField, placeholderCredentials } from '../oauth/client-credentials';
 import { html } from '../pages/html';
-import { EVENT_STATES, type EventState } from '../store/ports';
+import { EVENT_STATES, type EventState } from '../store/outbox-ports';
 import { appPage } from './app-page';
 import { needsAttention } from './attention';
 import type { ConsoleDeps } from './deps';

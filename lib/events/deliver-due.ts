@@ -1,6 +1,7 @@
 import { forEachPooled } from '../concurrency/pool';
 import { allDue } from '../store/due-queue';
-import type { DueQueue, TableStreamBatch } from '../store/ports';
+import type { TableStreamBatch } from '../store/outbox-ports';
+import type { DueQueue } from '../store/ports';
 import { type DeliveryDeps, type DeliveryState, deliverEvent } from './deliver';
 
 export interface DeliverySweepDeps extends DeliveryDeps {

@@ -3,7 +3,7 @@ import { EgressError } from '../egress';
 import { logger } from '../observability/logger';
 import { count } from '../observability/metrics';
 import type { SecretSource } from '../secrets/port';
-import type { DeliveryResult, Outbox, OutboxEntry } from '../store/ports';
+import type { DeliveryResult, Outbox, OutboxEntry } from '../store/outbox-ports';
 import { signedHeaders } from './signature';
 
 export interface DeliveryDeps {

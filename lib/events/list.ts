@@ -4,11 +4,11 @@ import { LISTING, listingIdOf } from '../store/layout';
 import {
   EVENT_STATES,
   type EventState,
-  type ListingReader,
   type Outbox,
   type OutboxEntry,
   type OutboxReplay,
-} from '../store/ports';
+} from '../store/outbox-ports';
+import type { ListingReader } from '../store/ports';
 import { type CursorScope, openCursor, sealCursor } from '../tokens/listing-cursor';
 import type { Vault } from '../tokens/vault';
 import { type DeliveryDeps, deliverEvent } from './deliver';

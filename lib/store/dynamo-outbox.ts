@@ -13,14 +13,8 @@ import {
   listingOrder,
   TABLE,
 } from './layout';
-import type {
-  DeliveryResult,
-  Outbox,
-  OutboxEntry,
-  OutboxEvent,
-  OutboxReplay,
-  TableStreamBatch,
-} from './ports';
+import type { DeliveryResult, Outbox, OutboxEntry, OutboxReplay, TableStreamBatch } from './outbox-ports';
+import type { OutboxEvent } from './ports';
 
 /**
  * Outbox events live in partitions of their own (lib/store/layout.ts). A pending event is in

@@ -1,6 +1,7 @@
 import { checkIparams } from '../../lib/app';
 import { matchesPattern, patternProblem, patternsOf } from '../../lib/app/iparam-pattern';
-import type { App, IparamField } from '../../lib/app/model';
+import type { IparamField } from '../../lib/app/iparams-model';
+import type { App } from '../../lib/app/model';
 
 const app = (...fields: IparamField[]): Pick<App, 'iparams'> => ({
   iparams: new Map(fields.map((f) => [f.name, f])),

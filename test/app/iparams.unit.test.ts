@@ -1,5 +1,6 @@
 import { checkIparams, checkOauthIparams } from '../../lib/app';
-import type { App, IparamField, OAuthIparamField } from '../../lib/app/model';
+import type { IparamField, OAuthIparamField } from '../../lib/app/iparams-model';
+import type { App } from '../../lib/app/model';
 
 const field = (name: string, type: IparamField['type'], extra: Partial<IparamField> = {}): IparamField => ({
   name,

@@ -1,6 +1,7 @@
 import type { Egress, EgressRequest } from '../../lib/egress';
 import { type DeliverySweepDeps, deliverDue, deliverInserted } from '../../lib/events/deliver-due';
-import type { DueQueue, Outbox, OutboxEntry, TableStreamBatch } from '../../lib/store/ports';
+import type { Outbox, OutboxEntry, TableStreamBatch } from '../../lib/store/outbox-ports';
+import type { DueQueue } from '../../lib/store/ports';
 import { memorySource } from '../secrets/memory-source';
 
 const NOW = Date.parse('2026-11-26T10:00:00.000Z');

@@ -1,7 +1,7 @@
 import type { Egress, EgressRequest, EgressResponse } from '../../lib/egress';
 import { EgressError } from '../../lib/egress';
 import { type DeliveryDeps, deliverEvent, MAX_ATTEMPTS, RETRY_DELAYS_MS } from '../../lib/events/deliver';
-import type { DeliveryResult, Outbox, OutboxEntry } from '../../lib/store/ports';
+import type { DeliveryResult, Outbox, OutboxEntry } from '../../lib/store/outbox-ports';
 import { memorySource } from '../secrets/memory-source';
 
 const NOW = Date.parse('2026-11-26T10:00:00.000Z');

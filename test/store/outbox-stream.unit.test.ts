@@ -1,7 +1,7 @@
 import type { TableRef } from '../../lib/store/dynamo';
 import { dynamoOutbox } from '../../lib/store/dynamo-outbox';
 import { accountSk, EVENT_SK, eventPk, installationPk } from '../../lib/store/layout';
-import type { TableStreamBatch } from '../../lib/store/ports';
+import type { TableStreamBatch } from '../../lib/store/outbox-ports';
 
 // Decoding a batch reads no table.
 const outbox = dynamoOutbox({} as TableRef);

@@ -1,6 +1,6 @@
 /** `npm run hs -- events list|replay`: GET /events and POST /events/{id}/replay (webhook deliveries). */
 import type { EventView } from '../../lib/events/list';
-import { EVENT_STATES } from '../../lib/store/ports';
+import { EVENT_STATES } from '../../lib/store/outbox-ports';
 import { segment } from './api-client';
 import { type Command, commandUsage, defineCommand } from './command';
 import { fetchPages, oneOf, PAGING_OPTIONS, PAGING_ROWS, pagingOf } from './paging';

@@ -1,5 +1,6 @@
 import { baseUrlTemplateProblem } from '../../../lib/app/base-url';
-import type { Integration, OAuthIparamField } from '../../../lib/app/model';
+import type { OAuthIparamField } from '../../../lib/app/iparams-model';
+import type { Integration } from '../../../lib/app/model';
 import type { Template } from '../../../lib/app/template/ast';
 import { formatName, referencedNames } from '../../../lib/app/template/names';
 import { child, type ProblemSink, type Where } from '../problems';

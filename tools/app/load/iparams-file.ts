@@ -1,6 +1,6 @@
 import { type IparamPattern, patternProblem, patternsOf } from '../../../lib/app/iparam-pattern';
 import { allowedValues, fitsIparam } from '../../../lib/app/iparams';
-import { CHOICE_IPARAM_TYPES, type IparamField } from '../../../lib/app/model';
+import { CHOICE_IPARAM_TYPES, type IparamField } from '../../../lib/app/iparams-model';
 import { isRecord } from '../../../lib/app/record';
 import { child, describeValue, type ProblemSink, type Where } from '../problems';
 import {

@@ -1,5 +1,5 @@
 import { TOKEN_NAMES } from '../../../lib/accounts/facts';
-import type { IparamField } from '../../../lib/app/model';
+import type { IparamField } from '../../../lib/app/iparams-model';
 import type { Template } from '../../../lib/app/template/ast';
 import { formatName, type NameReference, referencedNames } from '../../../lib/app/template/names';
 import type { ProblemSink, Where } from '../problems';

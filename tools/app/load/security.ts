@@ -1,4 +1,5 @@
-import type { IparamField, TlsSources } from '../../../lib/app/model';
+import type { IparamField } from '../../../lib/app/iparams-model';
+import type { TlsSources } from '../../../lib/app/model';
 import { TLS_FIELDS } from '../../../lib/app/model';
 import type { Template } from '../../../lib/app/template/ast';
 import { child, describeValue, type ProblemSink, type Where } from '../problems';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { IPARAM_TYPES } from '../../../lib/app/model';
+import { IPARAM_TYPES } from '../../../lib/app/iparams-model';
 import type { FieldRules } from '../zod-problems';
 
 /** The attributes FDK documents for an iparam; others are reported as warnings. */

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { TEXT_IPARAM_TYPES } from '../../../lib/app/model';
+import { TEXT_IPARAM_TYPES } from '../../../lib/app/iparams-model';
 import type { FieldRules } from '../zod-problems';
 
 /** The FDK attributes of an integration; unknown ones are reported as warnings, not by this schema. */
