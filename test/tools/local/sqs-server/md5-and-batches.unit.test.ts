@@ -1,20 +1,10 @@
 import { validateBatch } from '../../../../tools/local/sqs-server/batch-actions';
-import { SqsError } from '../../../../tools/local/sqs-server/errors';
 import { md5OfBody, md5OfMessageAttributes } from '../../../../tools/local/sqs-server/md5';
 import {
   parseMessageAttributes,
   selectAttributes,
 } from '../../../../tools/local/sqs-server/message-attributes';
-
-const codeOf = (run: () => unknown): string | undefined => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SqsError) return error.code;
-    throw error;
-  }
-  return undefined;
-};
+import { codeOf } from './error-code';
 
 describe('MD5 digests', () => {
   it('hashes bodies as UTF-8', () => {

@@ -1,6 +1,6 @@
-import { SqsError } from '../../../../tools/local/sqs-server/errors';
 import type { Clock } from '../../../../tools/local/sqs-server/queue';
 import { QueueStore } from '../../../../tools/local/sqs-server/store';
+import { codeOf } from './error-code';
 
 class FakeClock implements Clock {
   constructor(private time = 1_700_000_000_000) {}
@@ -23,16 +23,6 @@ function setup(attributes: Record<string, string> = {}) {
     receive: (max = 10, visibility?: number) => store.receive(queue, max, visibility),
   };
 }
-
-const codeOf = (run: () => unknown): string | undefined => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SqsError) return error.code;
-    throw error;
-  }
-  return undefined;
-};
 
 describe('queue visibility', () => {
   it('hides a received message for the visibility timeout, then delivers it again with a new handle', () => {
