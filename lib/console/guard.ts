@@ -62,14 +62,16 @@ export interface SignedIn {
  * says when a session ended), the cookie cleared if it was there.
  */
 export async function signedIn(
-  deps: Pick<ConsoleDeps, 'vault' | 'now' | 'publicUrlOf'>,
+  deps: Pick<ConsoleDeps, 'vault' | 'now' | 'publicUrlOf' | 'secrets'>,
   request: HttpRequest,
 ): Promise<SignedIn | HttpResult> {
   const shape = cookieShape(deps.publicUrlOf(request));
   const cookie = Object.hasOwn(request.cookies, shape.name) ? request.cookies[shape.name] : undefined;
   const vault = await deps.vault();
   const now = deps.now().getTime();
-  const opened = openSession(vault, cookie, now);
+  // Read as the API reads it for every admin call (the secret source's cache, docs/deploy.md).
+  const adminKey = cookie === undefined ? undefined : await deps.secrets.get('admin-key');
+  const opened = openSession(vault, cookie, now, adminKey);
   if ('problem' in opened) {
     const location = opened.problem === 'expired' ? '/console/sign-in?ended=1' : '/console/sign-in';
     return seeOther(location, cookie === undefined ? [] : [clearedCookie(shape)]);

@@ -86,7 +86,7 @@ export async function signIn(
     await deps.sleep(deps.signIn.failureDelayMs);
     return signInPage(deps.app.name, 'wrong_key', 401);
   }
-  const session = newSession(now);
+  const session = newSession(now, key);
   const shape = cookieShape(deps.publicUrlOf(request));
   const sealed = sealSession(await deps.vault(), session);
   return seeOther('/console', [sessionCookie(shape, sealed, session, now)]);

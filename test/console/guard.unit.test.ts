@@ -37,7 +37,7 @@ describe('the console form guard', () => {
   });
 
   it("refuses a form without the session's token", () => {
-    const session = newSession(Date.now());
+    const session = newSession(Date.now(), 'hsa_guard-test-admin-key');
     expect(csrfRefusal(session, new URLSearchParams({ csrf: session.csrf }))).toBeUndefined();
     expect(csrfRefusal(session, new URLSearchParams())).toBe('csrf');
     expect(csrfRefusal(session, new URLSearchParams({ csrf: 'x' }))).toBe('csrf');

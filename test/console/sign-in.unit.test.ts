@@ -55,7 +55,7 @@ describe('signing in to the console', () => {
     expect(answer.headers.location).toBe('/console');
     expect(cookie).toContain('; Secure');
     expect(slept).toEqual([]);
-    expect(openSession(vault, value, NOW + 1000)).toEqual({
+    expect(openSession(vault, value, NOW + 1000, ADMIN)).toEqual({
       session: expect.objectContaining({ until: NOW + 8 * 3600_000 }),
     });
   });

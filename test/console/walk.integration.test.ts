@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { BrowserContext, Page } from 'playwright-core';
-import { sealSession } from '../../lib/console/session';
+import { adminKeyDigest, sealSession } from '../../lib/console/session';
 import { MAX_ATTEMPTS } from '../../lib/events/deliver';
 import { eventPk } from '../../lib/store/layout';
 import { completeProviderLogin } from '../support/browser';
@@ -309,6 +309,7 @@ describe('the console, walked in Chromium', () => {
       idleUntil: now - 60_000,
       until: now + 3_600_000,
       csrf: 'a'.repeat(43),
+      key: adminKeyDigest(ADMIN),
     });
     const [current] = (await context.cookies()).filter((entry) => entry.name.includes('hs_console'));
     if (current === undefined) throw new Error('not signed in');

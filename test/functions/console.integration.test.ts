@@ -125,7 +125,7 @@ describe('signing in', () => {
     // Prepare: a session whose idle time ran out a minute ago, sealed as the console seals one.
     const vault = await (await testInfrastructure()).vault();
     const now = Date.now();
-    const ended: Session = { ...newSession(now - 3600_000), idleUntil: now - 60_000 };
+    const ended: Session = { ...newSession(now - 3600_000, ADMIN), idleUntil: now - 60_000 };
     // Act
     const none = await request('/console/installations');
     const forged = await request('/console', { cookie: 'v1.k1.bm90.c2VhbGVk' });
@@ -145,6 +145,20 @@ describe('signing in', () => {
     const signIn = await request('/console/sign-in?ended=1');
     expect(signIn.status).toBe(200);
     expect(signIn.text).toContain('Your session ended');
+  });
+
+  it('ends a session signed in with an admin key that has since been replaced', async () => {
+    // Prepare: a session within its time, opened with a key the deployment no longer holds.
+    const vault = await (await testInfrastructure()).vault();
+    const replaced = newSession(Date.now(), 'hsa_the-admin-key-before-it-was-replaced');
+    // Act
+    const page = await request('/console', { cookie: sealSession(vault, replaced) });
+    const current = await request('/console', { cookie: sealSession(vault, newSession(Date.now(), ADMIN)) });
+    // Assess
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe('/console/sign-in?ended=1');
+    expect(setCookieOf(page)).toContain('Max-Age=0');
+    expect(current.status).toBe(200);
   });
 });
 
