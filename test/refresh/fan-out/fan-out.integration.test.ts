@@ -8,11 +8,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CreateQueueCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { EVENTS_OFF } from '../../../lib/accounts/events';
 import type { AccountKey, AuthorizedAccount } from '../../../lib/accounts/record';
@@ -32,9 +31,9 @@ import { type Vault, vaultFrom } from '../../../lib/tokens/vault';
 import { loadApp, readAppDir } from '../../../tools/app';
 import { ensureLocalSecrets } from '../../../tools/local/local-secrets';
 import { startSqsPoller } from '../../../tools/local/sqs-poller';
-import { type LocalSqs, startSqsServer } from '../../../tools/local/sqs-server';
 import { createTestTable, type TestTable } from '../../support/dynamo';
 import { REPO_ROOT } from '../../support/local-env';
+import { createTestQueue, type TestQueue, testSqsClient } from '../../support/sqs';
 
 const app = loadApp(readAppDir(join(REPO_ROOT, 'app'))).app;
 if (app === undefined) throw new Error('the sample app is valid');
@@ -59,19 +58,13 @@ class TokenEndpoint implements Egress {
 
 let table: TestTable;
 let vault: Vault;
-let sqs: LocalSqs;
 let client: SQSClient;
 let deps: RefreshDeps;
 let endpoint: TokenEndpoint;
 
 beforeAll(async () => {
   table = await createTestTable();
-  sqs = await startSqsServer();
-  client = new SQSClient({
-    region: 'us-east-1',
-    endpoint: sqs.endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  client = testSqsClient();
   const secrets = createFileSecretSource(mkdtempSync(join(tmpdir(), 'handshake-fanout-')));
   await ensureLocalSecrets(secrets);
   vault = vaultFrom(await loadCipher(secrets));
@@ -99,7 +92,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   client?.destroy();
-  await sqs?.close();
   await table?.drop();
 });
 beforeEach(() => {
@@ -107,27 +99,7 @@ beforeEach(() => {
   deps = { ...deps, egress: endpoint };
 });
 
-async function queues(name: string) {
-  const dlq = await client.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
-  const dlqArn = (
-    await client.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
-  ).Attributes?.QueueArn;
-  const queue = await client.send(
-    new CreateQueueCommand({
-      QueueName: name,
-      Attributes: {
-        VisibilityTimeout: '1',
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }),
-      },
-    }),
-  );
-  const arn = (
-    await client.send(
-      new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }),
-    )
-  ).Attributes?.QueueArn;
-  return { url: queue.QueueUrl ?? '', arn: arn ?? '', dlq: dlq.QueueUrl ?? '' };
-}
+const queues = (name: string) => createTestQueue(client, name);
 
 async function due(integration: string, account: string): Promise<AccountKey> {
   const key = { installationId: INSTALLATION, integration, account };
@@ -150,7 +122,7 @@ async function due(integration: string, account: string): Promise<AccountKey> {
 }
 
 /** Pollers on each queue running the worker, until `done()` holds (or 30 s pass). */
-async function work(all: Awaited<ReturnType<typeof queues>>[], done: () => boolean | Promise<boolean>) {
+async function work(all: TestQueue[], done: () => boolean | Promise<boolean>) {
   const pollers = all.map((queue) =>
     startSqsPoller({
       client,
