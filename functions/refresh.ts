@@ -6,25 +6,22 @@ import { getApp } from '../lib/app';
 import { config } from '../lib/config';
 import { logger } from '../lib/observability/logger';
 import { metrics } from '../lib/observability/metrics';
-import { type RefreshSweepReport, refreshDue } from '../lib/refresh/refresh-due';
 import { infrastructure } from '../lib/wiring/infrastructure';
-import { sweepDeps } from '../lib/wiring/refresh-sweep';
+import { type SweepReport, scheduledSweep } from '../lib/wiring/refresh-sweep';
 
-const { refreshConcurrency } = config();
-const deps = sweepDeps(infrastructure(config(), getApp()));
+const sweep = scheduledSweep(infrastructure(config(), getApp()));
 
 /** Room left at the end for the last refreshes started to finish and for the metrics flush. */
 const SAFETY_MS = 5_000;
 
-/** The scheduled sweep (EventBridge): refresh every token whose time has come. */
-async function run(_event: ScheduledEvent, context: Context): Promise<RefreshSweepReport> {
-  const remaining = context.getRemainingTimeInMillis();
-  return refreshDue(deps, {
-    concurrency: refreshConcurrency,
-    startBefore: Date.now() + remaining - deps.tokenTimeoutMs - SAFETY_MS,
-  });
+/**
+ * The scheduled sweep (EventBridge): every token whose time has come is sent to its
+ * integration's refresh queue (the fan-out, functions/refresh-worker.ts) or refreshed here.
+ */
+async function run(_event: ScheduledEvent, context: Context): Promise<SweepReport> {
+  return sweep(Date.now() + context.getRemainingTimeInMillis() - SAFETY_MS);
 }
 
-export const handler = middy<ScheduledEvent, RefreshSweepReport, Error, Context>(run)
+export const handler = middy<ScheduledEvent, SweepReport, Error, Context>(run)
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));

@@ -3,13 +3,12 @@
 // `package` and `deploy`. Every build first validates the app folder (an invalid app never
 // builds), then inlines the validated app model into the bundle, so a Lambda reads no file and
 // runs no validation at cold start.
-const { execFileSync } = require('node:child_process');
 const { existsSync, readdirSync, readFileSync, rmSync } = require('node:fs');
 const { join, resolve } = require('node:path');
+const { appModel } = require('./app-model.cjs');
 const { builtinsViaRequire, slimClientPackageJson, withoutEventStreams } = require('./esbuild-plugins.cjs');
 
 const root = resolve(__dirname, '..');
-const appDir = resolve(root, process.env.APP_DIR || 'app');
 
 /**
  * The bundle tricks, each with the dependencies whose internals it relies on to buy init time:
@@ -43,29 +42,6 @@ function bundleTricks(raw) {
       `HANDSHAKE_BUNDLE_TRICKS: unknown ${unknown.join(', ')}; the tricks are ${all.join(', ')}, or none`,
     );
   return new Set(/** @type {BundleTrick[]} */ (named));
-}
-
-/**
- * Validates the app folder (an invalid app never builds) and returns the JSON texts of its model,
- * which every bundle carries — a Lambda reads no file and loads no validator at cold start —, and
- * of its branding, which only the bundles that import lib/app/branding.ts end up with.
- * @returns {{ model: string, branding: string }}
- */
-function appModel() {
-  const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  try {
-    const out = execFileSync(tsx, [join(root, 'tools', 'app-model.ts'), appDir], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      cwd: root,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return JSON.parse(out);
-  } catch (error) {
-    const stdout = /** @type {{ stdout?: string | Buffer }} */ (error).stdout;
-    const out = stdout ? stdout.toString() : '';
-    throw new Error(`The app in ${appDir} is not valid:\n${out}`);
-  }
 }
 
 /**

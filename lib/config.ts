@@ -28,8 +28,18 @@ export interface Config {
   /** The whole invoke, retries included: 15–30 s (API Gateway answers within 30 s). */
   readonly invokeTimeoutSeconds: number;
   readonly webhookUrl: string | undefined;
-  /** Refreshes in flight at once in one scheduled sweep. */
+  /** Refreshes in flight at once in one scheduled sweep (when it refreshes in-process). */
   readonly refreshConcurrency: number;
+  /**
+   * Whether the sweep sends due keys to the refresh queues (a worker per integration refreshes
+   * them) instead of refreshing in-process: on by default in AWS, off on this machine unless
+   * `npm start` runs its local queue.
+   */
+  readonly refreshFanOut: boolean;
+  /** Each integration's refresh queue URL (HANDSHAKE_REFRESH_QUEUES, set by serverless.yml). */
+  readonly refreshQueues: ReadonlyMap<string, string>;
+  /** SQS endpoint override (the local queue); undefined means the SDK's default (AWS). */
+  readonly sqsEndpoint: string | undefined;
   /** Transient refresh failures lasting this long are reported as `account.refresh_failing`. */
   readonly failingAfterMinutes: number;
   readonly version: string;
@@ -89,6 +99,34 @@ function secretSourceKind(env: Env, local: boolean): 'aws' | 'file' {
   return raw;
 }
 
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  if (raw !== 'on' && raw !== 'off') throw new ConfigError(name, `must be "on" or "off", got "${raw}"`);
+  return raw === 'on';
+}
+
+/** `{"<integration>": "<queue URL>", …}`: the JSON object serverless.yml builds from its queues. */
+function queueMap(env: Env, name: string): ReadonlyMap<string, string> {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return new Map();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a JSON object of integration names to queue URLs, and is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ConfigError(name, 'must be a JSON object of integration names to queue URLs');
+  return new Map(
+    Object.entries(parsed).map(([integration, value]) => {
+      if (typeof value !== 'string')
+        throw new ConfigError(name, `must map "${integration}" to a queue URL, got ${typeof value}`);
+      return [integration, url(name, value)];
+    }),
+  );
+}
+
 const optionalPath = (value: string | undefined): string | undefined =>
   value === undefined ? undefined : resolve(value);
 
@@ -126,6 +164,9 @@ export function loadConfig(env: Env = process.env): Config {
     webhookUrl: optionalUrl('HANDSHAKE_WEBHOOK_URL', nonEmpty(env.HANDSHAKE_WEBHOOK_URL)),
     refreshConcurrency: integer(env, 'HANDSHAKE_REFRESH_CONCURRENCY', 32, 1, 1000),
     failingAfterMinutes: integer(env, 'HANDSHAKE_FAILING_AFTER_MINUTES', 15, 0, 1440),
+    refreshFanOut: onOff(env, 'HANDSHAKE_REFRESH_FAN_OUT', !local),
+    refreshQueues: queueMap(env, 'HANDSHAKE_REFRESH_QUEUES'),
+    sqsEndpoint: optionalUrl('AWS_ENDPOINT_URL_SQS', nonEmpty(env.AWS_ENDPOINT_URL_SQS)),
     version: bundledVersion() ?? nonEmpty(env.npm_package_version) ?? '0.0.0-dev',
   };
 }

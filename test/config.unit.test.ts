@@ -41,8 +41,32 @@ describe('loadConfig', () => {
     ['HANDSHAKE_REFRESH_CONCURRENCY', 'many'],
     ['PUBLIC_URL', 'ftp://example.com'],
     ['HANDSHAKE_SECRET_SOURCE', 'vault'],
+    ['HANDSHAKE_REFRESH_FAN_OUT', 'yes'],
+    ['HANDSHAKE_REFRESH_QUEUES', '{"hubspot":'],
+    ['HANDSHAKE_REFRESH_QUEUES', '["https://sqs.us-east-1.amazonaws.com/1/q"]'],
+    ['HANDSHAKE_REFRESH_QUEUES', '{"hubspot":42}'],
+    ['HANDSHAKE_REFRESH_QUEUES', '{"hubspot":"not a url"}'],
+    ['AWS_ENDPOINT_URL_SQS', 'localhost:9324'],
   ])('names %s when it is malformed (%s)', (name, value) => {
     expect(() => loadConfig({ HANDSHAKE_LOCAL: '1', [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('fans the refresh out by default in AWS only, to the queues serverless.yml names', () => {
+    const queues = '{"hubspot":"https://sqs.us-east-1.amazonaws.com/123456789012/handshake-prod-refresh-hubspot"}';
+    const deployed = loadConfig({ HANDSHAKE_TABLE: 't', HANDSHAKE_REFRESH_QUEUES: queues });
+    expect(deployed.refreshFanOut).toBe(true);
+    expect([...deployed.refreshQueues]).toEqual([
+      ['hubspot', 'https://sqs.us-east-1.amazonaws.com/123456789012/handshake-prod-refresh-hubspot'],
+    ]);
+    expect(deployed.sqsEndpoint).toBeUndefined();
+    expect(loadConfig({ HANDSHAKE_TABLE: 't', HANDSHAKE_REFRESH_FAN_OUT: 'off' }).refreshFanOut).toBe(false);
+    const local = loadConfig({ HANDSHAKE_LOCAL: '1' });
+    expect(local.refreshFanOut).toBe(false);
+    expect(local.refreshQueues.size).toBe(0);
+    expect(
+      loadConfig({ HANDSHAKE_LOCAL: '1', HANDSHAKE_REFRESH_FAN_OUT: 'on', AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9324/' })
+        .sqsEndpoint,
+    ).toBe('http://127.0.0.1:9324');
   });
 
   it('accepts 0 to turn the rate limit off', () => {

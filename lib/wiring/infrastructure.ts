@@ -42,7 +42,7 @@ export interface Infrastructure {
 }
 
 /** Token endpoint calls get the platform's request timeout. */
-const TOKEN_TIMEOUT_MS = 15_000;
+export const TOKEN_TIMEOUT_MS = 15_000;
 
 /**
  * Off is EVENTS_OFF, never a missing field. The failing threshold is kept either way: the

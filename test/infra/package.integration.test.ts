@@ -85,7 +85,7 @@ describe('the packaged prod template', () => {
 
   it('gives every function its own role with named actions and resources only', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.length).toBe(9);
+    expect(functions.length).toBe(10);
     const roles = functions.map(([, fn]) => JSON.stringify(fn.Properties.Role));
     expect(new Set(roles).size).toBe(functions.length);
     expect(resources.IamRoleLambdaExecution).toBeUndefined();
@@ -157,7 +157,9 @@ describe('the packaged prod template', () => {
 
   it('delivers auth events from the table stream (new events only) and every minute, failures to a queue', () => {
     expect(resources.HandshakeTable?.Properties.StreamSpecification).toEqual({ StreamViewType: 'KEYS_ONLY' });
-    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, mapping]) =>
+      JSON.stringify(mapping.Properties.FunctionName).includes('Deliver'),
+    );
     expect(mappings).toHaveLength(1);
     const [, mapping] = mappings[0] ?? [];
     expect(mapping?.Properties).toMatchObject({
@@ -206,6 +208,137 @@ describe('the packaged prod template', () => {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(variables.HANDSHAKE_EGRESS_ALLOW).toBe('');
       expect(variables.HANDSHAKE_STAGE).toBe('prod');
+    }
+  });
+});
+
+describe('the refresh fan-out in the packaged template', () => {
+  const INTEGRATIONS = { freshservice: 'Freshservice', hubspot: 'Hubspot', google: 'Google' };
+  const statementsOf = (roleName: string) =>
+    (
+      (resources[roleName]?.Properties.Policies ?? []) as Array<{
+        PolicyDocument: { Statement: Array<{ Effect: string; Action: string[]; Resource: unknown }> };
+      }>
+    ).flatMap((policy) => policy.PolicyDocument.Statement);
+  const queueArns = Object.values(INTEGRATIONS).map((id) => ({ 'Fn::GetAtt': [`RefreshQueue${id}`, 'Arn'] }));
+
+  it('has a queue per integration of the app, each redriven to one dead-letter queue', () => {
+    const queues = ofType('AWS::SQS::Queue').filter(([id]) => id.startsWith('RefreshQueue'));
+    expect(queues.map(([id]) => id).sort()).toEqual(
+      Object.values(INTEGRATIONS)
+        .map((id) => `RefreshQueue${id}`)
+        .sort(),
+    );
+    for (const [name, id] of Object.entries(INTEGRATIONS)) {
+      expect(resources[`RefreshQueue${id}`]?.Properties).toMatchObject({
+        QueueName: `handshake-prod-refresh-${name}`,
+        VisibilityTimeout: 360,
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': ['RefreshDeadLetterQueue', 'Arn'] },
+          maxReceiveCount: 5,
+        },
+        Tags: [{ Key: 'handshake:integration', Value: name }],
+      });
+    }
+    expect(resources.RefreshDeadLetterQueue?.Properties).toMatchObject({
+      QueueName: 'handshake-prod-refresh-dead-letters',
+      MessageRetentionPeriod: 1209600,
+    });
+  });
+
+  it('runs the worker on each queue with partial batch failures and its own maximum concurrency', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, mapping]) =>
+      JSON.stringify(mapping.Properties.FunctionName).includes('RefreshWorker'),
+    );
+    expect(mappings).toHaveLength(3);
+    for (const [, mapping] of mappings) {
+      expect(mapping.Properties).toMatchObject({
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 5 },
+        FunctionName: { 'Fn::GetAtt': ['RefreshWorkerLambdaFunction', 'Arn'] },
+      });
+    }
+    expect(mappings.map(([, mapping]) => mapping.Properties.EventSourceArn)).toEqual(
+      expect.arrayContaining(queueArns),
+    );
+    const worker = resources.RefreshWorkerLambdaFunction?.Properties;
+    // Visibility (360 s) is six times the worker's timeout, as Lambda advises for SQS sources.
+    expect(worker?.Timeout).toBe(60);
+    expect(worker?.Role).toEqual({ 'Fn::GetAtt': ['RefreshWorkerRole', 'Arn'] });
+  });
+
+  it("tells the sweep to fan out, and where each integration's queue is", () => {
+    const environment = resources.RefreshLambdaFunction?.Properties.Environment as
+      | { Variables: Record<string, unknown> }
+      | undefined;
+    const variables = environment?.Variables ?? {};
+    expect(variables.HANDSHAKE_REFRESH_FAN_OUT).toBe('on');
+    const joined = variables.HANDSHAKE_REFRESH_QUEUES as { 'Fn::Join': [string, unknown[]] };
+    // Each queue's Ref (its URL) in place of a sample URL: the text must be the JSON object the config reads.
+    const text = joined['Fn::Join'][1]
+      .map((part) => (typeof part === 'string' ? part : `https://sqs/${(part as { Ref: string }).Ref}`))
+      .join('');
+    expect(JSON.parse(text)).toEqual(
+      Object.fromEntries(
+        Object.entries(INTEGRATIONS).map(([name, id]) => [name, `https://sqs/RefreshQueue${id}`]),
+      ),
+    );
+  });
+
+  it('lets the sweep only send to the refresh queues, and the worker only receive from them', () => {
+    const sqsOf = (role: string) =>
+      statementsOf(role).filter((s) => s.Action.some((a) => a.startsWith('sqs:')));
+    expect(sqsOf('RefreshRole')).toEqual([
+      expect.objectContaining({
+        Action: ['sqs:SendMessage'],
+        Resource: { 'Fn::GetAtt': ['RefreshFailureQueue', 'Arn'] },
+      }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
+        Resource: queueArns,
+      }),
+    ]);
+    expect(sqsOf('RefreshWorkerRole')).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+        ],
+        Resource: queueArns,
+      }),
+    ]);
+    const workerActions = statementsOf('RefreshWorkerRole').flatMap((s) => s.Action);
+    expect(workerActions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    const worker = JSON.stringify(resources.RefreshWorkerRole);
+    expect(worker).not.toMatch(/index\/|AdminKeySecret|WebhookSigningSecret|sqs:SendMessage/);
+    expect(worker).toContain('TokenKeyRingSecret');
+  });
+
+  it('raises an alarm on a dead letter and on a queue that falls behind', () => {
+    expect(resources.RefreshDeadLetterAlarm?.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['RefreshDeadLetterQueue', 'QueueName'] } }],
+      Threshold: 1,
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+    for (const id of Object.values(INTEGRATIONS)) {
+      expect(resources[`RefreshQueue${id}BacklogAlarm`]?.Properties).toMatchObject({
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [`RefreshQueue${id}`, 'QueueName'] } }],
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+      });
     }
   });
 });

@@ -1,4 +1,6 @@
 import type { AccountKey } from '../../accounts/record';
+import { logger } from '../../observability/logger';
+import { count, MetricUnit, metrics } from '../../observability/metrics';
 import { allDue } from '../../store/due-queue';
 import type { DueQueue } from '../../store/ports';
 
@@ -9,6 +11,11 @@ export const MESSAGES_PER_BATCH = 10;
 export interface RefreshSender {
   /** Sends the keys (all of `integration`); answers the ones the queue did not take. */
   send(integration: string, keys: readonly AccountKey[]): Promise<{ readonly failed: readonly AccountKey[] }>;
+  /**
+   * How many messages of `integration` wait in its queue, not yet received (0 when it cannot
+   * tell). A queue that still holds the last sweep's keys is not sent more: see `fanOutDue`.
+   */
+  waiting(integration: string): Promise<number>;
 }
 
 export interface FanOutDeps {
@@ -23,8 +30,11 @@ export interface FanOutReport {
   readonly sent: number;
   /** Keys the queue refused: still due, the next sweep sends them again. */
   readonly unsent: number;
+  /** Due keys not sent because their integration's queue still held keys waiting for a worker. */
+  readonly held: number;
   /** True when time ran out with shards left to read. */
   readonly unfinished: boolean;
+  readonly durationMs: number;
 }
 
 /** The keys of one page in batches of one integration each, at most MESSAGES_PER_BATCH long. */
@@ -45,8 +55,11 @@ export function batchesOf(keys: readonly AccountKey[]): { integration: string; k
 
 /**
  * The fan-out sweep: every due key, its shards read in parallel, sent to the queue of its
- * integration; no provider is called here. A key sent twice (a sweep overlapping the worker's
- * backlog) is refreshed once: the worker's lease is conditioned on the record being due.
+ * integration; no provider is called here. A key sent twice is refreshed once: the worker's
+ * lease is conditioned on the record being due. An integration whose queue still holds keys
+ * waiting for a worker (its provider slow, its workers at their limit) is sent nothing this
+ * time: what is due is then in that queue already, or is found by the first sweep after the
+ * queue drains — so a backlog is never sent again on top of itself, sweep after sweep.
  */
 export async function fanOutDue(
   deps: FanOutDeps,
@@ -54,7 +67,17 @@ export async function fanOutDue(
 ): Promise<FanOutReport> {
   const clock = options.clock ?? Date.now;
   const now = deps.now().getTime();
-  const totals = { due: 0, itemsRead: 0, sent: 0, unsent: 0, unfinished: false };
+  const started = clock();
+  const totals = { due: 0, itemsRead: 0, sent: 0, unsent: 0, held: 0, unfinished: false };
+  const backlog = new Map<string, Promise<boolean>>();
+  const holds = (integration: string): Promise<boolean> => {
+    let answer = backlog.get(integration);
+    if (answer === undefined) {
+      answer = deps.sender.waiting(integration).then((waiting) => waiting > 0);
+      backlog.set(integration, answer);
+    }
+    return answer;
+  };
   await Promise.all(
     deps.queue.shards('refresh').map(async (shard) => {
       const single: DueQueue = { shards: () => [shard], due: (...args) => deps.queue.due(...args) };
@@ -62,6 +85,10 @@ export async function fanOutDue(
       const flush = async () => {
         const keys = page.splice(0);
         for (const batch of batchesOf(keys)) {
+          if (await holds(batch.integration)) {
+            totals.held += batch.keys.length;
+            continue;
+          }
           const { failed } = await deps.sender.send(batch.integration, batch.keys);
           totals.sent += batch.keys.length - failed.length;
           totals.unsent += failed.length;
@@ -81,5 +108,11 @@ export async function fanOutDue(
       await flush();
     }),
   );
-  return totals;
+  const report: FanOutReport = { ...totals, durationMs: clock() - started };
+  count('SweepDue', report.due);
+  count('RefreshQueued', report.sent);
+  if (report.held > 0) count('RefreshHeld', report.held);
+  metrics.addMetric('SweepDuration', MetricUnit.Milliseconds, report.durationMs);
+  logger.info('refresh fan-out done', { ...report });
+  return report;
 }

@@ -112,6 +112,7 @@ describe('the producer', () => {
         sent.push(...keys.slice(failed.length));
         return { failed };
       },
+      waiting: async () => 0,
     };
     // Act
     const report = await fanOutDue(
@@ -123,10 +124,12 @@ describe('the producer', () => {
       (b) => b.integration === 'slack',
     ).length;
     expect(report).toEqual({
+      durationMs: expect.any(Number),
       due: 250,
       itemsRead: 250,
       sent: 250 - slackBatches,
       unsent: slackBatches,
+      held: 0,
       unfinished: false,
     });
     expect(new Set(sent.map((k) => k.account)).size).toBe(sent.length);
@@ -134,7 +137,7 @@ describe('the producer', () => {
 
   it('stops reading when its time is up, and says the sweep is unfinished', async () => {
     let clock = 0;
-    const sender: RefreshSender = { send: async () => ({ failed: [] }) };
+    const sender: RefreshSender = { send: async () => ({ failed: [] }), waiting: async () => 0 };
     const report = await fanOutDue(
       {
         queue: dueQueue({ '0': Array.from({ length: 500 }, (_, i) => key(`a${i}`)) }),
@@ -146,6 +149,35 @@ describe('the producer', () => {
     expect(report.unfinished).toBe(true);
     expect(report.sent).toBeLessThan(500);
     expect(report.sent).toBeGreaterThan(0);
+  });
+
+  it('sends nothing to a queue that still holds keys waiting for a worker, and asks each queue once', async () => {
+    // Arrange: hubspot's queue holds 3 waiting messages; slack's is empty.
+    const asked: string[] = [];
+    const sent: AccountKey[] = [];
+    const sender: RefreshSender = {
+      send: async (_integration, keys) => {
+        sent.push(...keys);
+        return { failed: [] };
+      },
+      waiting: async (integration) => {
+        asked.push(integration);
+        return integration === 'hubspot' ? 3 : 0;
+      },
+    };
+    const byShard = {
+      '0': Array.from({ length: 45 }, (_, i) => key(`a${i}`, i % 3 === 0 ? 'slack' : 'hubspot')),
+      '1': Array.from({ length: 15 }, (_, i) => key(`b${i}`, 'hubspot')),
+    };
+    // Act
+    const report = await fanOutDue(
+      { queue: dueQueue(byShard), sender, now: () => new Date() },
+      { pageSize: 10, startBefore: Number.POSITIVE_INFINITY },
+    );
+    // Assess
+    expect(report).toMatchObject({ due: 60, sent: 15, held: 45, unsent: 0 });
+    expect(sent.every((k) => k.integration === 'slack')).toBe(true);
+    expect(asked.sort()).toEqual(['hubspot', 'slack']);
   });
 });
 

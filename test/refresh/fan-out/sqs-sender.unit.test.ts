@@ -3,7 +3,7 @@
  * integration's queue, each entry one key's message; what SQS refuses (an entry, or the whole
  * call) comes back as unsent, and an integration without a queue sends nothing.
  */
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AccountKey } from '../../../lib/accounts/record';
 import { parseRefreshMessage } from '../../../lib/refresh/fan-out/message';
@@ -53,5 +53,17 @@ describe('the SQS refresh sender', () => {
   it('refuses more than 10 keys a batch (the producer never sends more)', async () => {
     const eleven = Array.from({ length: 11 }, (_, i) => key(`a${i}`));
     await expect(sender().send('hubspot', eleven)).rejects.toThrow('at most 10 keys a batch');
+  });
+
+  it('says how many messages wait in the queue, and 0 when the queue does not answer or is missing', async () => {
+    sqs.on(GetQueueAttributesCommand).resolvesOnce({ Attributes: { ApproximateNumberOfMessages: '7' } });
+    expect(await sender().waiting('hubspot')).toBe(7);
+    expect(sqs.commandCalls(GetQueueAttributesCommand)[0]?.args[0].input).toEqual({
+      QueueUrl: URL,
+      AttributeNames: ['ApproximateNumberOfMessages'],
+    });
+    sqs.on(GetQueueAttributesCommand).rejects(new Error('throttled'));
+    expect(await sender().waiting('hubspot')).toBe(0);
+    expect(await sender().waiting('slack')).toBe(0);
   });
 });
