@@ -52,7 +52,8 @@ describe('loadConfig', () => {
   });
 
   it('fans the refresh out by default in AWS only, to the queues serverless.yml names', () => {
-    const queues = '{"hubspot":"https://sqs.us-east-1.amazonaws.com/123456789012/handshake-prod-refresh-hubspot"}';
+    const queues =
+      '{"hubspot":"https://sqs.us-east-1.amazonaws.com/123456789012/handshake-prod-refresh-hubspot"}';
     const deployed = loadConfig({ HANDSHAKE_TABLE: 't', HANDSHAKE_REFRESH_QUEUES: queues });
     expect(deployed.refreshFanOut).toBe(true);
     expect([...deployed.refreshQueues]).toEqual([
@@ -64,8 +65,11 @@ describe('loadConfig', () => {
     expect(local.refreshFanOut).toBe(false);
     expect(local.refreshQueues.size).toBe(0);
     expect(
-      loadConfig({ HANDSHAKE_LOCAL: '1', HANDSHAKE_REFRESH_FAN_OUT: 'on', AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9324/' })
-        .sqsEndpoint,
+      loadConfig({
+        HANDSHAKE_LOCAL: '1',
+        HANDSHAKE_REFRESH_FAN_OUT: 'on',
+        AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9324/',
+      }).sqsEndpoint,
     ).toBe('http://127.0.0.1:9324');
   });
 
