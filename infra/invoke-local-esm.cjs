@@ -19,7 +19,11 @@ const { dataDirOf, localEnvironment, readRecord } = require('./local-environment
  * The part of osls's `serverless` object this plugin uses (osls ships no types).
  * @typedef {{
  *   classes: { Error: new (message: string) => Error },
- *   service: { provider: { stage: string }, functions?: Record<string, { handler?: unknown }> },
+ *   service: {
+ *     provider: { stage: string, environment?: Record<string, unknown> },
+ *     functions?: Record<string, { handler?: unknown, environment?: Record<string, unknown> }>,
+ *   },
+ *   processedInput?: { commands?: string[] },
  *   serviceDir: string,
  *   config: { servicePath: string },
  * }} Serverless
@@ -63,6 +67,11 @@ class InvokeLocalEsm {
     this.cwd = process.cwd();
     this.given = { ...process.env };
     this.hooks = {
+      // A deployed value only CloudFormation resolves (a queue's Ref in HANDSHAKE_REFRESH_QUEUES)
+      // means nothing here, and osls would try to resolve it in AWS: the local environment
+      // below gives the instance's own value instead.
+      // osls loads them in its own before:invoke:local:loadEnvVars, which runs before a plugin's.
+      initialize: () => this.dropCloudFormationValues(),
       // After osls set serverless.yml's (deployed) environment, before serverless-esbuild builds:
       // a refusal here leaves no esbuild service running.
       'after:invoke:local:loadEnvVars': () => this.useLocalState(),
@@ -79,6 +88,20 @@ class InvokeLocalEsm {
    */
   fail(message) {
     throw new this.serverless.classes.Error(message);
+  }
+
+  dropCloudFormationValues() {
+    const commands = this.serverless.processedInput?.commands ?? [];
+    if (commands.join(' ') !== 'invoke local') return;
+    const functionName = this.options.function;
+    const fn =
+      typeof functionName === 'string' ? this.serverless.service.functions?.[functionName] : undefined;
+    for (const environment of [this.serverless.service.provider.environment, fn?.environment]) {
+      if (environment === undefined) continue;
+      for (const [name, value] of Object.entries(environment)) {
+        if (typeof value === 'object' && value !== null) environment[name] = '';
+      }
+    }
   }
 
   async useLocalState() {
@@ -101,7 +124,14 @@ class InvokeLocalEsm {
     const publicUrl = this.given.PUBLIC_URL?.trim() ? this.given.PUBLIC_URL.trim() : record.publicUrl;
     Object.assign(
       process.env,
-      localEnvironment(this.given, { stage, dataDir, dynamodbEndpoint, port: record.port, publicUrl }),
+      localEnvironment(this.given, {
+        stage,
+        dataDir,
+        dynamodbEndpoint,
+        port: record.port,
+        publicUrl,
+        ...(record.refresh === undefined ? {} : { refresh: record.refresh }),
+      }),
     );
   }
 

@@ -17,8 +17,10 @@ const RECORD_FILE = 'local.json';
 
 /** @typedef {Readonly<Record<string, string | undefined>>} Env */
 /**
- * What `npm start` records in its data dir for `invoke local`.
- * @typedef {{ readonly dynamodbEndpoint: string, readonly port: number, readonly publicUrl: string, readonly stage: string }} LocalRecord
+ * What `npm start` records in its data dir for `invoke local`; `refresh` when it runs the local
+ * SQS server with the integrations' refresh queues (the fan-out), not when it was turned off.
+ * @typedef {{ readonly sqsEndpoint: string, readonly queues: Readonly<Record<string, string>> }} LocalRefreshQueues
+ * @typedef {{ readonly dynamodbEndpoint: string, readonly port: number, readonly publicUrl: string, readonly stage: string, readonly refresh?: LocalRefreshQueues }} LocalRecord
  */
 /** @typedef {LocalRecord & { readonly dataDir: string }} LocalInstance */
 
@@ -84,8 +86,39 @@ function isLocalRecord(value) {
     typeof fields.dynamodbEndpoint === 'string' &&
     Number.isInteger(fields.port) &&
     typeof fields.publicUrl === 'string' &&
-    typeof fields.stage === 'string'
+    typeof fields.stage === 'string' &&
+    (fields.refresh === undefined || isRefreshQueues(fields.refresh))
   );
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is LocalRefreshQueues}
+ */
+function isRefreshQueues(value) {
+  if (typeof value !== 'object' || value === null) return false;
+  const fields = /** @type {Record<string, unknown>} */ (value);
+  return (
+    typeof fields.sqsEndpoint === 'string' &&
+    typeof fields.queues === 'object' &&
+    fields.queues !== null &&
+    Object.values(fields.queues).every((url) => typeof url === 'string')
+  );
+}
+
+/**
+ * The fan-out's variables: on, with the local queues, when the instance runs them; off (the
+ * sweep refreshes in-process) when it does not — there is no queue to send to.
+ * @param {LocalRefreshQueues | undefined} refresh
+ * @returns {Record<string, string>}
+ */
+function refreshEnvironment(refresh) {
+  if (refresh === undefined) return { HANDSHAKE_REFRESH_FAN_OUT: 'off', HANDSHAKE_REFRESH_QUEUES: '{}' };
+  return {
+    HANDSHAKE_REFRESH_FAN_OUT: 'on',
+    HANDSHAKE_REFRESH_QUEUES: JSON.stringify(refresh.queues),
+    AWS_ENDPOINT_URL_SQS: refresh.sqsEndpoint,
+  };
 }
 
 /**
@@ -112,6 +145,7 @@ function localEnvironment(given, instance) {
     AWS_SECRET_ACCESS_KEY: nonEmpty(given.AWS_SECRET_ACCESS_KEY) ?? 'local',
     // Powertools' metrics are CloudWatch EMF blobs: noise in a terminal unless asked for.
     POWERTOOLS_METRICS_DISABLED: given.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    ...refreshEnvironment(instance.refresh),
   };
 }
 

@@ -211,10 +211,14 @@ const onQueues = (queues, actions, sid) =>
 
 /**
  * `{"<integration>": "<queue URL>", …}` for the sweep's HANDSHAKE_REFRESH_QUEUES (a queue's Ref is
- * its URL). Fn::Join rather than Fn::Sub: `${…}` would be read as a serverless variable.
+ * its URL). Fn::Join rather than Fn::Sub: `${…}` would be read as a serverless variable. On this
+ * machine (serverless-offline under `npm start`, which sets HANDSHAKE_LOCAL) there is no
+ * CloudFormation to resolve a Ref: the local queues' URLs, as infra/local-environment.cjs gives them.
  * @param {readonly RefreshQueue[]} queues
+ * @param {Readonly<Record<string, string | undefined>>} env
  */
-function queueUrls(queues) {
+function queueUrls(queues, env) {
+  if (env.HANDSHAKE_LOCAL === '1') return env.HANDSHAKE_REFRESH_QUEUES ?? '{}';
   if (queues.length === 0) return '{}';
   /** @type {unknown[]} */
   const parts = ['{'];
@@ -242,7 +246,7 @@ function fanOutTemplate(input) {
       },
     })),
     workerTimeout: WORKER_TIMEOUT_SECONDS,
-    queueUrls: queueUrls(queues),
+    queueUrls: queueUrls(queues, input.env),
     // The sweep sends, and asks how many messages wait (it sends nothing onto a backlog).
     producerStatement: onQueues(queues, ['sqs:SendMessage', 'sqs:GetQueueAttributes'], 'RefreshQueuesSend'),
     // What Lambda's event source mapping does with the function's role.

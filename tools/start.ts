@@ -1,11 +1,13 @@
 /**
  * `npm start`: the whole backend on this machine — DynamoDB Local (data under
- * HANDSHAKE_DATA_DIR), the local secrets file, and the HTTP API through serverless-offline.
- * Ctrl-C stops everything it started.
+ * HANDSHAKE_DATA_DIR), the local secrets file, the local SQS server with the refresh queues and
+ * their worker loop (the fan-out; HANDSHAKE_REFRESH_FAN_OUT=off refreshes in the sweep instead),
+ * and the HTTP API through serverless-offline. Ctrl-C stops everything it started.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BUILDS,
   buildFolderOf,
@@ -27,6 +29,12 @@ import {
   portIsFree,
   startDynamoLocal,
 } from './local/dynamodb-local';
+import {
+  type LocalRefresh,
+  localRefreshRecord,
+  startLocalRefresh,
+  startLocalRefreshWorkers,
+} from './local/local-refresh';
 import { ensureLocalSecrets } from './local/local-secrets';
 import { readableLine } from './local/log-view';
 import { forwardRedacted } from './local/redact';
@@ -203,6 +211,32 @@ async function prepareStorage(endpoint: string) {
   return { client, secretSource, secrets };
 }
 
+/** The handlers' environment: the user's, the instance's (local-environment.cjs), its own build folder. */
+function childEnvironment(
+  dynamodbEndpoint: string,
+  refreshRecord: ReturnType<typeof localRefreshRecord>,
+): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    ...localEnvironment(env, { stage, dataDir, dynamodbEndpoint, port, publicUrl, ...refreshRecord }),
+    // Bundles of its own: a package, an invoke local or another instance never touches them.
+    HANDSHAKE_BUILD_DIR: buildFolderOf(dataDir),
+  };
+}
+
+/** With HANDSHAKE_WEBHOOK_URL set, the loop that stands in for the table stream; answers the URL. */
+function deliverToWebhook(client: DynamoDBClient, lambdaPort: number, stopped: () => boolean) {
+  const webhookUrl = env.HANDSHAKE_WEBHOOK_URL?.trim();
+  if (!webhookUrl) {
+    client.destroy();
+    return undefined;
+  }
+  const queue = dynamoDueQueue({ client: documentClient(client), tableName });
+  const deliverUrl = `http://127.0.0.1:${lambdaPort}/2015-03-31/functions/handshake-${stage}-deliver/invocations`;
+  deliverEventsLocally(queue, deliverUrl, stopped, (message) => console.error(`npm start: ${message}`));
+  return webhookUrl;
+}
+
 async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     fail(`PORT must be a port number, got "${env.PORT}"`);
@@ -213,6 +247,8 @@ async function main(): Promise<void> {
   let endpoint = plan.endpoint;
   let dynamo: LocalDynamo | undefined;
   let offline: ChildProcess | undefined;
+  let refresh: LocalRefresh | undefined;
+  let workers: { stop(): Promise<void> } | undefined;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -222,8 +258,9 @@ async function main(): Promise<void> {
       offline === undefined || offline.exitCode !== null
         ? Promise.resolve()
         : new Promise<void>((resolve) => offline?.once('exit', () => resolve()));
+    await Promise.race([workers?.stop(), sleep(5_000)]);
     offline?.kill('SIGTERM');
-    await Promise.all([dynamo?.stop(), Promise.race([offlineExited, sleep(5_000)])]);
+    await Promise.all([dynamo?.stop(), refresh?.stop(), Promise.race([offlineExited, sleep(5_000)])]);
     // Every start builds anew: the bundles would only pile up, one folder per data dir.
     rmSync(join(REPO_ROOT, BUILDS, buildFolderOf(dataDir)), { recursive: true, force: true });
     console.log(`Stopped. The data stays in ${dataDir}; \`npm start\` goes on from it.`);
@@ -238,17 +275,15 @@ async function main(): Promise<void> {
     dynamo = await startLocalDynamo(endpoint, plan.startOn, plan.chosen === true);
     endpoint = dynamo.endpoint;
   }
-  writeRecord(dataDir, { dynamodbEndpoint: endpoint, port, publicUrl, stage });
+  refresh = await startLocalRefresh(env, stage, noticeWhere.appDir).catch((error: unknown) =>
+    fail(error instanceof Error ? error.message : String(error)),
+  );
+  const refreshRecord = localRefreshRecord(refresh);
+  writeRecord(dataDir, { dynamodbEndpoint: endpoint, port, publicUrl, stage, ...refreshRecord });
 
   const { client, secretSource, secrets } = await prepareStorage(endpoint);
   const lambdaPort = await freePort();
-  const childEnv: NodeJS.ProcessEnv = {
-    ...env,
-    ...localEnvironment(env, { stage, dataDir, dynamodbEndpoint: endpoint, port, publicUrl }),
-    // Bundles of its own: a package, an invoke local or another instance never touches them.
-    HANDSHAKE_BUILD_DIR: buildFolderOf(dataDir),
-  };
-  offline = startOffline(childEnv, lambdaPort);
+  offline = startOffline(childEnvironment(endpoint, refreshRecord), lambdaPort);
   children.push(offline);
   offline.on('exit', (code) => {
     if (!stopping) {
@@ -258,19 +293,8 @@ async function main(): Promise<void> {
   });
 
   await waitForHealth(`http://127.0.0.1:${port}`, offline, 120_000);
-  const webhookUrl = env.HANDSHAKE_WEBHOOK_URL?.trim();
-  if (webhookUrl) {
-    const queue = dynamoDueQueue({ client: documentClient(client), tableName });
-    const deliverUrl = `http://127.0.0.1:${lambdaPort}/2015-03-31/functions/handshake-${stage}-deliver/invocations`;
-    deliverEventsLocally(
-      queue,
-      deliverUrl,
-      () => stopping,
-      (message) => console.error(`npm start: ${message}`),
-    );
-  } else {
-    client.destroy();
-  }
+  workers = startLocalRefreshWorkers(refresh, `http://127.0.0.1:${lambdaPort}`, stage);
+  const webhookUrl = deliverToWebhook(client, lambdaPort, () => stopping);
   await printRunning({ publicUrl, dataDir, noticeWhere }, endpoint, secrets, webhookUrl, secretSource);
 }
 

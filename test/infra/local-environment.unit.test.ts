@@ -56,6 +56,22 @@ describe('the local environment of npm start and invoke local', () => {
     });
   });
 
+  it('fans the refresh out to the local queues only when the instance runs them', () => {
+    expect(localEnvironment({}, instance)).toMatchObject({
+      HANDSHAKE_REFRESH_FAN_OUT: 'off',
+      HANDSHAKE_REFRESH_QUEUES: '{}',
+    });
+    expect(localEnvironment({}, instance).AWS_ENDPOINT_URL_SQS).toBeUndefined();
+    const queues = { hubspot: 'http://127.0.0.1:9324/000000000000/handshake-dev-refresh-hubspot' };
+    expect(
+      localEnvironment({}, { ...instance, refresh: { sqsEndpoint: 'http://127.0.0.1:9324', queues } }),
+    ).toMatchObject({
+      HANDSHAKE_REFRESH_FAN_OUT: 'on',
+      HANDSHAKE_REFRESH_QUEUES: JSON.stringify(queues),
+      AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9324',
+    });
+  });
+
   it('reads back the record npm start writes, and says why another is unusable', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hs-record-'));
     try {
@@ -63,6 +79,14 @@ describe('the local environment of npm start and invoke local', () => {
       const { dataDir: _dir, ...record } = instance;
       writeRecord(dir, record);
       expect(readRecord(dir)).toEqual({ record });
+      const withQueues = {
+        ...record,
+        refresh: { sqsEndpoint: 'http://127.0.0.1:9324', queues: { crm: 'http://q' } },
+      };
+      writeRecord(dir, withQueues);
+      expect(readRecord(dir)).toEqual({ record: withQueues });
+      writeFileSync(join(dir, 'local.json'), JSON.stringify({ ...record, refresh: { queues: { crm: 1 } } }));
+      expect(readRecord(dir).problem).toContain('older version');
       writeFileSync(join(dir, 'local.json'), '{"dynamodbEndpoint":"http://127.0.0.1:8000","port":3000}');
       expect(readRecord(dir).problem).toContain('older version');
       writeFileSync(join(dir, 'local.json'), 'not json');

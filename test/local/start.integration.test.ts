@@ -8,7 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { verifyHandshakeEvent } from '../../examples/verify-webhook.mjs';
+import { encodeRefreshMessage } from '../../lib/refresh/fan-out/message';
 import { createFileSecretSource } from '../../lib/secrets/file';
 import { freePort, portIsFree } from '../../tools/local/dynamodb-local';
 import { forInstallation, loadEvent, withAuthorization } from '../support/events';
@@ -228,8 +230,50 @@ describe('npm start', () => {
       string,
       unknown
     >;
-    expect(swept).toMatchObject({ due: 0, itemsRead: 0, unfinished: false });
+    expect(swept).toMatchObject({ mode: 'fan-out', due: 0, itemsRead: 0, sent: 0, unfinished: false });
   }, 240_000);
+
+  it('runs the refresh queues: a queued key reaches the refreshWorker function and leaves; an unreadable one stays for redelivery', async () => {
+    // Arrange: the queue npm start made for hubspot, as its record tells invoke local.
+    const record = JSON.parse(readFileSync(join(dataDir, 'local.json'), 'utf8')) as {
+      refresh: { sqsEndpoint: string; queues: Record<string, string> };
+    };
+    expect(Object.keys(record.refresh.queues).sort()).toEqual(['freshservice', 'google', 'hubspot']);
+    const sqs = new SQSClient({
+      region: 'us-east-1',
+      endpoint: record.refresh.sqsEndpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const queueUrl = record.refresh.queues.hubspot ?? '';
+    const key = { installationId: installation.id, integration: 'hubspot', account: 'nobody-connected' };
+    // Act: a key as the sweep sends it (no such account: the worker skips it, the message is
+    // done), and one the worker cannot read (a batch item failure: it stays, invisible, for
+    // another delivery after the visibility timeout and then the dead-letter queue).
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeRefreshMessage(key) }));
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"v":1,"installationId":"x"}' }),
+    );
+    // Assess
+    const deadline = Date.now() + 30_000;
+    let left: Record<string, string> | undefined;
+    do {
+      await new Promise((r) => setTimeout(r, 250));
+      left = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] })))
+        .Attributes;
+    } while (
+      !(left?.ApproximateNumberOfMessages === '0' && left.ApproximateNumberOfMessagesNotVisible === '1') &&
+      Date.now() < deadline
+    );
+    // Settled: nothing more leaves or comes back within the visibility timeout.
+    await new Promise((r) => setTimeout(r, 2_000));
+    left = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] })))
+      .Attributes;
+    sqs.destroy();
+    expect(left).toMatchObject({
+      ApproximateNumberOfMessages: '0',
+      ApproximateNumberOfMessagesNotVisible: '1',
+    });
+  }, 60_000);
 
   it('deletes through the running API', async () => {
     const adminKey = (await createFileSecretSource(dataDir).get('admin-key')) as string;
