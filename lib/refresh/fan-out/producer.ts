@@ -7,6 +7,9 @@ import type { DueQueue } from '../../store/ports';
 /** SQS's limit on one SendMessageBatch. */
 export const MESSAGES_PER_BATCH = 10;
 
+/** Keys a shard gathers before it sends them: 10 batches, sent side by side. */
+const KEYS_PER_FLUSH = MESSAGES_PER_BATCH * 10;
+
 /** Where the producer puts due keys: one call per integration and batch of at most 10. */
 export interface RefreshSender {
   /** Sends the keys (all of `integration`); answers the ones the queue did not take. */
@@ -82,24 +85,28 @@ export async function fanOutDue(
     deps.queue.shards('refresh').map(async (shard) => {
       const single: DueQueue = { shards: () => [shard], due: (...args) => deps.queue.due(...args) };
       const page: AccountKey[] = [];
+      // A page's batches go at once (at most 10 calls in flight per shard): sending them
+      // one by one would cap the sweep near 1,000 keys/s per shard at 10 ms a call.
       const flush = async () => {
         const keys = page.splice(0);
-        for (const batch of batchesOf(keys)) {
-          if (await holds(batch.integration)) {
-            totals.held += batch.keys.length;
-            continue;
-          }
-          const { failed } = await deps.sender.send(batch.integration, batch.keys);
-          totals.sent += batch.keys.length - failed.length;
-          totals.unsent += failed.length;
-        }
+        await Promise.all(
+          batchesOf(keys).map(async (batch) => {
+            if (await holds(batch.integration)) {
+              totals.held += batch.keys.length;
+              return;
+            }
+            const { failed } = await deps.sender.send(batch.integration, batch.keys);
+            totals.sent += batch.keys.length - failed.length;
+            totals.unsent += failed.length;
+          }),
+        );
       };
       for await (const key of allDue(single, 'refresh', now, options.pageSize ?? 100, (read) => {
         totals.itemsRead += read.itemsRead;
         totals.due += read.items.length;
       })) {
         page.push(key);
-        if (page.length >= MESSAGES_PER_BATCH * 10) await flush();
+        if (page.length >= KEYS_PER_FLUSH) await flush();
         if (clock() >= options.startBefore) {
           totals.unfinished = true;
           break;
