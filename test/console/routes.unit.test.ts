@@ -1,9 +1,9 @@
 import { consoleRoutes } from '../../lib/console/routes';
-import { readServerlessFile } from '../support/serverless-file';
+import { inlineEvents, readServerlessFile } from '../support/serverless-file';
 
 describe('the console routes', () => {
   it('are exactly the console function’s httpApi routes in serverless.yml', () => {
-    const declared = (readServerlessFile().functions.console?.events ?? []).flatMap((event) =>
+    const declared = inlineEvents(readServerlessFile().functions.console).flatMap((event) =>
       typeof event.httpApi === 'string' ? [event.httpApi] : [],
     );
     const served = Object.keys(consoleRoutes({} as never));

@@ -17,7 +17,7 @@ import { completeProviderLogin } from '../support/browser';
 import { ADMIN, useHarness, world } from '../support/harness';
 import { REPO_ROOT } from '../support/local-env';
 import { type Receiver, startReceiver } from '../support/receiver';
-import { readServerlessFile } from '../support/serverless-file';
+import { inlineEvents, readServerlessFile } from '../support/serverless-file';
 import { startUpstream, type Upstream } from '../support/upstream';
 import {
   newAjv,
@@ -55,7 +55,7 @@ describe('openapi/openapi.yaml', () => {
 
   it('has exactly one operation per httpApi route of serverless.yml, and none without a route', () => {
     const routes = Object.values(readServerlessFile().functions).flatMap((fn) =>
-      (fn.events ?? []).flatMap((event) => (typeof event.httpApi === 'string' ? [event.httpApi] : [])),
+      inlineEvents(fn).flatMap((event) => (typeof event.httpApi === 'string' ? [event.httpApi] : [])),
     );
     const operations = operationsOf(doc).map((entry) => entry.key);
     for (const route of routes) expect(operations.filter((key) => key === route)).toEqual([route]);

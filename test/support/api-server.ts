@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { lambdaContext } from './events';
-import { readServerlessFile } from './serverless-file';
+import { inlineEvents, readServerlessFile } from './serverless-file';
 
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -31,7 +31,7 @@ export function serverlessRoutes(): Route[] {
   const file = readServerlessFile();
   const routes: Route[] = [];
   for (const [functionName, fn] of Object.entries(file.functions)) {
-    for (const event of fn.events ?? []) {
+    for (const event of inlineEvents(fn)) {
       if (typeof event.httpApi !== 'string') continue;
       const [method = '', path = ''] = event.httpApi.split(' ');
       const params: string[] = [];
