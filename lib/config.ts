@@ -118,13 +118,23 @@ function queueMap(env: Env, name: string): ReadonlyMap<string, string> {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new ConfigError(name, 'must be a JSON object of integration names to queue URLs');
-  return new Map(
+  const queues = new Map(
     Object.entries(parsed).map(([integration, value]) => {
       if (typeof value !== 'string')
         throw new ConfigError(name, `must map "${integration}" to a queue URL, got ${typeof value}`);
       return [integration, url(name, value)];
     }),
   );
+  // The sweep holds an integration whose queue still has messages: a queue shared by two would
+  // hold both on the other's backlog, and one provider's outage would stall them together.
+  const owners = new Map<string, string>();
+  for (const [integration, queue] of queues) {
+    const other = owners.get(queue);
+    if (other !== undefined)
+      throw new ConfigError(name, `gives "${other}" and "${integration}" the same queue; each needs its own`);
+    owners.set(queue, integration);
+  }
+  return queues;
 }
 
 const optionalPath = (value: string | undefined): string | undefined =>

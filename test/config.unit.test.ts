@@ -51,6 +51,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HANDSHAKE_LOCAL: '1', [name]: value })).toThrow(new RegExp(name));
   });
 
+  it('refuses two integrations sharing one refresh queue, naming both', () => {
+    const queue = 'https://sqs.us-east-1.amazonaws.com/1/q';
+    const env = {
+      HANDSHAKE_LOCAL: '1',
+      HANDSHAKE_REFRESH_QUEUES: JSON.stringify({ hubspot: queue, google: queue }),
+    };
+    expect(() => loadConfig(env)).toThrow(
+      /HANDSHAKE_REFRESH_QUEUES gives "hubspot" and "google" the same queue/,
+    );
+  });
+
   it('fans the refresh out by default in AWS only, to the queues serverless.yml names', () => {
     const queues =
       '{"hubspot":"https://sqs.us-east-1.amazonaws.com/123456789012/handshake-prod-refresh-hubspot"}';
