@@ -2,7 +2,7 @@
 import { parseCommandLine, type Usage, usageError } from '../cli';
 
 /** Every section, in the order `npm run bench` runs them. */
-export const SECTION_NAMES = ['refresh', 'invoke', 'console', 'cold-start'] as const;
+export const SECTION_NAMES = ['refresh', 'fan-out', 'invoke', 'console', 'cold-start'] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 export const USAGE: Usage = {

@@ -56,6 +56,7 @@ const stopAll = () => sectionStops.run().then(() => worldStops.run());
 async function runSection(name: SectionName): Promise<SectionResult> {
   if (name === 'cold-start') return (await import('./cold-start')).coldStartSection(sectionStops);
   if (name === 'refresh') return (await import('./refresh')).refreshSection(await theWorld());
+  if (name === 'fan-out') return (await import('./fan-out')).fanOutSection(await theWorld(), sectionStops);
   if (name === 'console') return (await import('./console')).consoleSection(await theWorld());
   return (await import('./invoke')).invokeSection(await theWorld(), sectionStops);
 }

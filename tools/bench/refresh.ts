@@ -24,9 +24,9 @@ const TARGET_ITEMS_PER_DUE = 1.1;
 const SWEEP_TIME_MS = 10 * 60_000;
 const HOUR_MS = 3600_000;
 /** Expired a minute ago: due now. */
-const EXPIRED = () => Date.now() - 60_000;
+export const EXPIRED = () => Date.now() - 60_000;
 
-interface Seeded {
+export interface Seeded {
   readonly key: AccountKey;
   readonly refreshToken: string;
 }
@@ -40,7 +40,13 @@ interface Run {
 }
 
 /** `count` accounts named `<prefix>-<i>`, round-robin over new installations, expiring at `expiresAt()`. */
-async function seed(world: World, prefix: string, count: number, owners: number, expiresAt: () => number) {
+export async function seed(
+  world: World,
+  prefix: string,
+  count: number,
+  owners: number,
+  expiresAt: () => number,
+) {
   const ids = (await world.installations(owners)).map(({ id }) => id);
   const seeded = Array.from({ length: count }, (_, i): Seeded => {
     const installationId = ids[i % ids.length] ?? '';
@@ -53,15 +59,11 @@ async function seed(world: World, prefix: string, count: number, owners: number,
   return seeded;
 }
 
-/** Every seeded account refreshed once, holding exactly the tokens the endpoint issued for it. */
-async function check(world: World, seeded: readonly Seeded[], report: RefreshSweepReport, calls: number) {
-  const n = seeded.length;
-  const problems: string[] = [];
-  if (report.due !== n) problems.push(`the sweep found ${report.due} due tokens, not ${n}`);
-  if (report.outcomes.refreshed !== n)
-    problems.push(`refreshed ${report.outcomes.refreshed} of ${n} (${JSON.stringify(report.outcomes)})`);
-  if (calls !== n) problems.push(`the token endpoint was called ${calls} times, not ${n}`);
-  if (report.unfinished) problems.push('the sweep ran out of time');
+/**
+ * Problems unless every seeded account was refreshed exactly once, holding exactly the tokens
+ * the endpoint issued for it; shared with the fan-out section, whose workers run the same core.
+ */
+export async function refreshedOnceEach(world: World, seeded: readonly Seeded[]): Promise<string[]> {
   const wrong: string[] = [];
   const now = Date.now();
   await forEachPooled(seeded, { concurrency: 32 }, async ({ key, refreshToken }) => {
@@ -79,8 +81,20 @@ async function check(world: World, seeded: readonly Seeded[], report: RefreshSwe
       tokens.refreshToken === issued.refreshToken;
     if (!right) wrong.push(key.account);
   });
-  if (wrong.length > 0)
-    problems.push(`${wrong.length} accounts not refreshed as expected, e.g. ${wrong.slice(0, 3).join(', ')}`);
+  return wrong.length === 0
+    ? []
+    : [`${wrong.length} accounts not refreshed as expected, e.g. ${wrong.slice(0, 3).join(', ')}`];
+}
+
+async function check(world: World, seeded: readonly Seeded[], report: RefreshSweepReport, calls: number) {
+  const n = seeded.length;
+  const problems: string[] = [];
+  if (report.due !== n) problems.push(`the sweep found ${report.due} due tokens, not ${n}`);
+  if (report.outcomes.refreshed !== n)
+    problems.push(`refreshed ${report.outcomes.refreshed} of ${n} (${JSON.stringify(report.outcomes)})`);
+  if (calls !== n) problems.push(`the token endpoint was called ${calls} times, not ${n}`);
+  if (report.unfinished) problems.push('the sweep ran out of time');
+  problems.push(...(await refreshedOnceEach(world, seeded)));
   return problems;
 }
 

@@ -11,20 +11,29 @@ export const secretToken = (prefix: string): string => `${prefix}_${randomBytes(
 /** The upstream's answer to every authorized `GET /ping`. */
 export const PONG = JSON.stringify({ ok: true, pong: 'handshake-bench' });
 
-/** `answer` gets each request with its body read; it returns the status and the JSON to send. */
+/**
+ * `answer` gets each request with its body read; it returns the status and the JSON to send,
+ * which goes out `delayMs()` later (a provider's latency; 0 answers at once, with no timer).
+ */
 async function listen(
   answer: (request: IncomingMessage, body: string) => [number, string],
+  delayMs: () => number = () => 0,
 ): Promise<{ port: number; close(): Promise<void> }> {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const [status, text] = answer(request, Buffer.concat(chunks).toString('utf8'));
-      response.writeHead(status, {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(text),
-      });
-      response.end(text);
+      const send = () => {
+        response.writeHead(status, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(text),
+        });
+        response.end(text);
+      };
+      const delay = delayMs();
+      if (delay > 0) setTimeout(send, delay);
+      else send();
     });
   });
   // Every client keeps its one connection busy without pause; no idle timeout should end it.
@@ -41,25 +50,35 @@ async function listen(
   return { port: (server.address() as AddressInfo).port, close };
 }
 
-/** Answers every refresh_token grant with new tokens, remembering which it issued for which. */
+/**
+ * Answers every refresh_token grant with new tokens, remembering which it issued for which;
+ * `setLatency(ms)` makes it answer that long after a request arrived, as a real provider would.
+ */
 export async function startTokenEndpoint() {
   const issued = new Map<string, { readonly accessToken: string; readonly refreshToken: string }>();
   // Counted apart from `issued`: a token refreshed twice must show as a second call.
   let calls = 0;
-  const server = await listen((request, body) => {
-    const form = new URLSearchParams(body);
-    const presented = form.get('refresh_token');
-    if (request.method !== 'POST' || form.get('grant_type') !== 'refresh_token' || presented === null) {
-      return [400, JSON.stringify({ error: 'unsupported_grant_type' })];
-    }
-    calls += 1;
-    const fresh = { accessToken: secretToken('at'), refreshToken: secretToken('rt') };
-    issued.set(presented, fresh);
-    const tokens = { access_token: fresh.accessToken, refresh_token: fresh.refreshToken };
-    return [200, JSON.stringify({ ...tokens, expires_in: 3600, token_type: 'Bearer' })];
-  });
+  let latencyMs = 0;
+  const server = await listen(
+    (request, body) => {
+      const form = new URLSearchParams(body);
+      const presented = form.get('refresh_token');
+      if (request.method !== 'POST' || form.get('grant_type') !== 'refresh_token' || presented === null) {
+        return [400, JSON.stringify({ error: 'unsupported_grant_type' })];
+      }
+      calls += 1;
+      const fresh = { accessToken: secretToken('at'), refreshToken: secretToken('rt') };
+      issued.set(presented, fresh);
+      const tokens = { access_token: fresh.accessToken, refresh_token: fresh.refreshToken };
+      return [200, JSON.stringify({ ...tokens, expires_in: 3600, token_type: 'Bearer' })];
+    },
+    () => latencyMs,
+  );
   return {
     ...server,
+    setLatency: (ms: number) => {
+      latencyMs = ms;
+    },
     tokenUrl: `http://127.0.0.1:${server.port}/token`,
     calls: () => calls,
     issuedFor: (refreshToken: string) => issued.get(refreshToken),

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { AccountKey } from '../../lib/accounts/record';
 import { grantDied } from '../../lib/accounts/transitions';
@@ -16,6 +17,7 @@ import { getApp, resetAppForTests } from '../../lib/app';
 import { config, resetConfigForTests } from '../../lib/config';
 import { storeAuthorizedTokens } from '../../lib/connect/store-authorized';
 import { createInstallation } from '../../lib/installations/service';
+import { createSqsClient } from '../../lib/refresh/fan-out/sqs-sender';
 import { createFileSecretSource } from '../../lib/secrets/file';
 import { createDynamoClient } from '../../lib/store/dynamo';
 import { dynamoSnapshotReader } from '../../lib/store/dynamo-snapshot';
@@ -25,10 +27,11 @@ import type { Vault } from '../../lib/tokens/vault';
 import { type Infrastructure, infrastructure } from '../../lib/wiring/infrastructure';
 import { installationsWiring } from '../../lib/wiring/installations';
 import { invokeDeps } from '../../lib/wiring/invoke';
-import { sweepDeps } from '../../lib/wiring/refresh-sweep';
+import { fanOutDeps, sweepDeps } from '../../lib/wiring/refresh-sweep';
 import { appModelEnv } from '../app';
 import { freePort, startDynamoLocal } from '../local/dynamodb-local';
 import { ensureLocalSecrets } from '../local/local-secrets';
+import { startSqsServer } from '../local/sqs-server';
 import type { Cleanup } from './section';
 import { secretToken, startTokenEndpoint, startUpstream } from './servers';
 
@@ -77,14 +80,36 @@ function writeApp(dir: string, tokenUrl: string, upstreamPort: number): void {
 }
 
 /**
- * DynamoDB Local, the loopback servers and the bench app; then the environment `npm start` gives
- * the functions (test/support/local-env.ts), with webhooks and the rate limit off.
+ * The local SQS server with the refreshed integration's queue, for the fan-out. Made with SQS's
+ * default attributes, not the deployed ones: their visibility timeout and redrive only act on a
+ * message delivered again, and in the bench any second delivery is a wrong result already.
+ */
+async function startRefreshQueue(cleanup: Cleanup) {
+  const server = await startSqsServer({ port: await freePort() });
+  cleanup.defer(() => server.stop());
+  const client = createSqsClient({ region: 'us-east-1', sqsEndpoint: server.endpoint, local: true });
+  try {
+    const name = `handshake-bench-refresh-${REFRESHED}`;
+    const url = (await client.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl ?? '';
+    const attributes = new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] });
+    const arn = (await client.send(attributes)).Attributes?.QueueArn ?? '';
+    return { endpoint: server.endpoint, url, arn };
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * DynamoDB Local, the local SQS server, the loopback servers and the bench app; then the
+ * environment `npm start` gives the functions (test/support/local-env.ts), with webhooks and the
+ * rate limit off, and the refreshed integration's queue as serverless.yml names it.
  */
 async function startServices(cleanup: Cleanup) {
   const dir = mkdtempSync(join(tmpdir(), 'handshake-bench-'));
   cleanup.defer(() => rm(dir, { recursive: true, force: true }));
   const dynamo = await startDynamoLocal({ port: await freePort() });
   cleanup.defer(() => dynamo.stop());
+  const refreshQueue = await startRefreshQueue(cleanup);
   const endpoint = await startTokenEndpoint();
   cleanup.defer(() => endpoint.close());
   const accessToken = secretToken('at');
@@ -100,12 +125,21 @@ async function startServices(cleanup: Cleanup) {
     HANDSHAKE_SECRET_SOURCE: 'file',
     HANDSHAKE_EGRESS_ALLOW: '127.0.0.0/8,localhost',
     HANDSHAKE_RATE_LIMIT_PER_MINUTE: '0',
+    AWS_ENDPOINT_URL_SQS: refreshQueue.endpoint,
+    HANDSHAKE_REFRESH_QUEUES: JSON.stringify({ [REFRESHED]: refreshQueue.url }),
     ...appModelEnv(join(dir, 'app'), dir),
   });
   const { adminKey } = await ensureLocalSecrets(createFileSecretSource(dataDir));
   resetConfigForTests();
   resetAppForTests();
-  return { endpoint, upstream, accessToken, adminKey };
+  return {
+    endpoint,
+    upstream,
+    accessToken,
+    adminKey,
+    refreshQueue,
+    dynamo: { endpoint: dynamo.endpoint, pid: dynamo.process.pid },
+  };
 }
 
 /** Installations and accounts, made by the use cases the functions run. */
@@ -146,7 +180,7 @@ function makers(rt: Infrastructure, vault: Vault) {
 
 /** Starts DynamoDB Local and the loopback servers, and wires the functions over them. */
 export async function startWorld(cleanup: Cleanup) {
-  const { endpoint, upstream, accessToken, adminKey } = await startServices(cleanup);
+  const { endpoint, upstream, accessToken, adminKey, refreshQueue, dynamo } = await startServices(cleanup);
   // Loaded now: it builds its dependencies at module top, on the configuration startServices() set.
   const { handler } = await import('../../functions/invoke');
   const rt = infrastructure(config(), getApp());
@@ -164,6 +198,11 @@ export async function startWorld(cleanup: Cleanup) {
     upstream,
     vault,
     sweep: sweepDeps(rt),
+    /** The fan-out sweep's producer, sending to `refreshQueue`. */
+    fanOut: fanOutDeps(rt),
+    refreshQueue,
+    /** DynamoDB Local: the fan-out section reads its process's CPU time and probes its answers. */
+    dynamo,
     invoke: invokeDeps(rt),
     handler: handler as unknown as Handler,
     /** The storage read each invoke makes, alone: the part of its latency DynamoDB Local decides. */

@@ -1,4 +1,5 @@
 import { chosenSections, SECTION_NAMES } from '../../../tools/bench/args';
+import { cpuSecondsOfStat } from '../../../tools/bench/cpu';
 import {
   formatNumber,
   markdownTable,
@@ -31,7 +32,9 @@ describe('bench arguments', () => {
   it('refuses an unknown section with exit 2, naming it and the known ones', () => {
     const exit = exitOf(['invoke', 'nope']);
     expect(exit.code).toBe(2);
-    expect(exit.message).toContain('unknown section nope; known: refresh, invoke, console, cold-start');
+    expect(exit.message).toContain(
+      'unknown section nope; known: refresh, fan-out, invoke, console, cold-start',
+    );
   });
 
   it('prints the usage on stdout with exit 0 for --help', () => {
@@ -82,5 +85,17 @@ describe('bench formatting', () => {
       markdown: 't\n\n**Wrong result:** a\n\n**Wrong result:** b',
       ok: false,
     });
+  });
+});
+
+describe('bench CPU readings', () => {
+  it('adds user and system ticks of /proc/<pid>/stat, counting fields after the command name', () => {
+    // Fields 14 and 15 (utime 250, stime 50); the command name holds a space and a parenthesis.
+    const stat = '4242 (node (x) y) S 1 2 3 0 -1 4194304 97 0 0 0 250 50 0 0 20 0 1 0 7882592';
+    expect(cpuSecondsOfStat(stat, 100)).toBe(3);
+  });
+
+  it('has no reading of a line it cannot parse', () => {
+    expect(cpuSecondsOfStat('garbage', 100)).toBeUndefined();
   });
 });
