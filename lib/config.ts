@@ -143,6 +143,13 @@ const optionalPath = (value: string | undefined): string | undefined =>
 const optionalUrl = (name: string, value: string | undefined): string | undefined =>
   value === undefined ? undefined : url(name, value);
 
+/** `HANDSHAKE_EGRESS_ALLOW` split into its entries (lib/egress parses them; so does the deploy's security group). */
+export const egressAllowEntries = (env: Env): string[] =>
+  (env.HANDSHAKE_EGRESS_ALLOW ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+
 export function loadConfig(env: Env = process.env): Config {
   const local = runsLocally(env);
   const stage = nonEmpty(env.HANDSHAKE_STAGE) ?? 'dev';
@@ -165,10 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     publicUrl: url('PUBLIC_URL', nonEmpty(env.PUBLIC_URL) ?? `http://localhost:${port}`),
     publicUrlGiven: nonEmpty(env.PUBLIC_URL) !== undefined,
-    egressAllow: (env.HANDSHAKE_EGRESS_ALLOW ?? '')
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== ''),
+    egressAllow: egressAllowEntries(env),
     rateLimitPerMinute: integer(env, 'HANDSHAKE_RATE_LIMIT_PER_MINUTE', 50, 0, 1_000_000),
     invokeTimeoutSeconds: integer(env, 'HANDSHAKE_INVOKE_TIMEOUT_SECONDS', 15, 15, 30),
     webhookUrl: optionalUrl('HANDSHAKE_WEBHOOK_URL', nonEmpty(env.HANDSHAKE_WEBHOOK_URL)),

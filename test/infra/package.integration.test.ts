@@ -3,49 +3,31 @@
  * CloudFormation template it produces must hold: the table's protections, generated secrets,
  * one least-privilege role per function, the schedule, the failure destination, the alarms.
  */
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { REPO_ROOT } from '../support/local-env';
+import { checkTemplate } from '../../tools/template-check';
+import { packageStack, projectCopy, type Resource } from '../support/package-stack';
 
-type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 let resources: Record<string, Resource>;
 let raw: string;
+let problems: string[];
 const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
 beforeAll(async () => {
-  // A copy of the project, so this package run shares no build folder with other tests.
-  const dir = mkdtempSync(join(tmpdir(), 'handshake-package-'));
-  for (const entry of [
-    'serverless.yml',
-    'package.json',
-    'tsconfig.json',
-    'infra',
-    'functions',
-    'lib',
-    'app',
-    'tools',
-  ]) {
-    cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
+  const copy = projectCopy();
+  try {
+    const packaged = await packageStack(copy.dir, 'prod');
+    raw = packaged.raw;
+    resources = packaged.template.Resources;
+    problems = checkTemplate(packaged.template);
+  } finally {
+    copy.remove();
   }
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.keys(env)) {
-    if (/^(AWS_|HANDSHAKE_|PUBLIC_URL$|APP_DIR$)/.test(name)) delete env[name];
-  }
-  await promisify(execFile)(join(dir, 'node_modules', '.bin', 'serverless'), ['package', '--stage', 'prod'], {
-    cwd: dir,
-    env: { ...env, HOME: dir },
-    timeout: 180_000,
-  });
-  raw = readFileSync(join(dir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8');
-  resources = (JSON.parse(raw) as { Resources: Record<string, Resource> }).Resources;
-  rmSync(dir, { recursive: true, force: true });
 }, 200_000);
 
 describe('the packaged prod template', () => {
+  it('passes the template check (the CloudFormation registry schemas, references, limits)', () => {
+    expect(problems).toEqual([]);
+  });
+
   it('keeps the table: on-demand, refresh and listing indexes, TTL, point-in-time recovery, retained and protected', () => {
     const [, table] = ofType('AWS::DynamoDB::Table')[0] ?? [];
     expect(table?.DeletionPolicy).toBe('Retain');
