@@ -55,7 +55,7 @@ function gateway(own, stage) {
     },
     EgressPublicRoute: {
       Type: 'AWS::EC2::Route',
-      DependsOn: 'EgressInternetGatewayAttachment',
+      DependsOn: ['EgressInternetGatewayAttachment'],
       Properties: {
         RouteTableId: ref('EgressPublicRouteTable'),
         DestinationCidrBlock: '0.0.0.0/0',
@@ -83,7 +83,7 @@ function natGateways(own, stage) {
         Type: 'AWS::EC2::EIP',
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
-        DependsOn: 'EgressInternetGatewayAttachment',
+        DependsOn: ['EgressInternetGatewayAttachment'],
         Properties: { Domain: 'vpc', Tags: tags(stage, `ip-${n}`) },
       };
     }

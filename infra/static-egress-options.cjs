@@ -81,7 +81,10 @@ function ownVpc(params) {
   const eips = ids(PARAM.eips, list(params[PARAM.eips]), /^eipalloc-[0-9a-f]{8,17}$/, 'an allocation id');
   const nats = nat === 'single' ? 1 : azs;
   if (eips !== undefined && eips.length !== nats)
-    throw invalid(PARAM.eips, `names ${eips.length} address${eips.length === 1 ? '' : 'es'} for ${nats} NAT gateway${nats > 1 ? 's' : ''}`);
+    throw invalid(
+      PARAM.eips,
+      `names ${eips.length} address${eips.length === 1 ? '' : 'es'} for ${nats} NAT gateway${nats > 1 ? 's' : ''}`,
+    );
   return { nat, azs, cidr, prefix, endpoints, eips };
 }
 

@@ -100,8 +100,9 @@ describe('without --param staticEgress', () => {
   });
 
   it('is exactly the template with it, less what it adds', () => {
-    expect(withoutStaticEgress(egress)).toBe(masked(plain));
-    expect(withoutStaticEgress(existing)).toBe(masked(plain));
+    // toEqual: the same resources and outputs, whatever order serverless wrote them in.
+    expect(JSON.parse(withoutStaticEgress(egress))).toEqual(JSON.parse(masked(plain)));
+    expect(JSON.parse(withoutStaticEgress(existing))).toEqual(JSON.parse(masked(plain)));
   });
 });
 
@@ -184,7 +185,7 @@ describe('with --param staticEgress=true', () => {
     for (const [, ip] of ofType(egress, 'AWS::EC2::EIP')) {
       expect(ip).toMatchObject({
         DeletionPolicy: 'Retain',
-        DependsOn: 'EgressInternetGatewayAttachment',
+        DependsOn: ['EgressInternetGatewayAttachment'],
         Properties: { Domain: 'vpc' },
       });
     }

@@ -7,6 +7,13 @@ import { checkTemplate, LIMITS, type Template } from '../../tools/template-check
 
 const db = loadAwsServiceSpecSync();
 
+type Editable = Template & {
+  Resources: Record<
+    'Vpc' | 'Ip' | 'Subnet' | 'Nat' | 'Group',
+    { Type: string; Properties: Record<string, unknown> }
+  >;
+};
+
 const valid = (): Template => ({
   Parameters: { Stage: { Type: 'String' } },
   Resources: {
@@ -37,14 +44,8 @@ const valid = (): Template => ({
   Outputs: { Address: { Value: { Ref: 'Ip' } } },
 });
 
-const mutated = (
-  change: (
-    template: Template & { Resources: Record<string, { Properties: Record<string, unknown> }> },
-  ) => void,
-) => {
-  const template = valid() as Template & {
-    Resources: Record<string, { Properties: Record<string, unknown> }>;
-  };
+const mutated = (change: (template: Editable) => void) => {
+  const template = valid() as Editable;
   change(template);
   return checkTemplate(template, db);
 };
@@ -142,13 +143,7 @@ describe('checkTemplate', () => {
       },
       'Outputs.Empty: Value is required',
     ],
-  ] as Array<
-    [
-      string,
-      (t: Template & { Resources: Record<string, { Properties: Record<string, unknown> }> }) => void,
-      string,
-    ]
-  >)('names %s', (_, change, problem) => {
+  ] as Array<[string, (t: Editable) => void, string]>)('names %s', (_, change, problem) => {
     const problems = mutated(change);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(problem);
