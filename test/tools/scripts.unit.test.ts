@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 
 const REPO = resolve(__dirname, '../..');
 const TSX = join(REPO, 'node_modules/.bin/tsx');
-const SCRIPTS = ['validate', 'secrets', 'admin-key'] as const;
+const SCRIPTS = ['validate', 'secrets', 'admin-key', 'egress-ips'] as const;
 
 let scratch: string;
 beforeAll(() => {
@@ -121,6 +121,17 @@ describe('npm run validate', () => {
       undefined,
     ]);
     expect(lines.at(-1)).toBe(`✗ ${dir}/ is invalid: 4 errors`);
+  });
+});
+
+describe('npm run egress-ips', () => {
+  it('asks which stage, with exit 2, before it asks AWS anything', () => {
+    // Act
+    const result = run('egress-ips', []);
+    // Assess
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('--stage is required');
   });
 });
 
