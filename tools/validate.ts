@@ -2,14 +2,15 @@
  * `npm run validate [-- DIR]`: checks an app folder like `fdk validate` does. One line per problem
  * (errors first), then a summary; exits 1 when there is an error. The build runs it before bundling.
  */
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { formatProblemLine, readAppDir, validateApp } from './app';
+import { templateTypes } from './app/emit-types';
 import { checkMigration, readAppSources } from './app/migration';
 import { fail, parseCommandLine, runScript, type Usage } from './cli';
 
 const USAGE: Usage = {
   name: 'npm run validate',
-  synopsis: ['npm run validate [-- DIR] [--stage <name>]'],
+  synopsis: ['npm run validate [-- DIR] [--stage <name>] [--emit-types <file>]'],
   description: [
     'Checks an FDK app folder as Handshake serves it: manifest.json, config/oauth_config.json,',
     'config/requests.json, config/iparams.json and handshake.json. Prints one line per problem',
@@ -18,6 +19,8 @@ const USAGE: Usage = {
     'Then the migration check: what the app (its config and its server/ and app/ code) relies on',
     'that behaves differently off the Freshworks platform, one warning per finding with its file',
     'and line. Those warnings never fail validation.',
+    'With --emit-types, a valid app also gets its templates written as TypeScript for',
+    '@handshake-oauth/client: a wrong template name or a missing context key is then a compile error.',
   ].join('\n'),
   arguments: [['DIR', 'the app folder (default: $APP_DIR, else app/)']],
   options: [
@@ -25,6 +28,7 @@ const USAGE: Usage = {
       '--stage <name>',
       'ignored, as an app is the same on every stage (taken so that build/deploy lines work)',
     ],
+    ['--emit-types <file>', "write the templates' names and context keys as TypeScript (valid apps only)"],
   ],
   environment: [['APP_DIR', 'the app folder when no DIR is given (default app/)']],
   exitStatus: [
@@ -32,15 +36,20 @@ const USAGE: Usage = {
     ['1', 'the app has an error'],
     ['2', 'the command line is wrong'],
   ],
-  examples: ['npm run validate', 'npm run validate -- ../my-app', 'APP_DIR=../my-app npm run validate'],
+  examples: [
+    'npm run validate',
+    'npm run validate -- ../my-app',
+    'APP_DIR=../my-app npm run validate',
+    'npm run validate -- ../my-app --emit-types ../my-app/server/handshake-templates.ts',
+  ],
 };
 
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 function main(): number {
-  const { positionals } = parseCommandLine({
+  const { positionals, values } = parseCommandLine({
     usage: USAGE,
-    options: { stage: { type: 'string' } },
+    options: { stage: { type: 'string' }, 'emit-types': { type: 'string' } },
     maxPositionals: 1,
   });
   // Not lib/config.ts: validation must run without any deployment configuration.
@@ -70,6 +79,11 @@ function main(): number {
     plural(app.iparams.size, 'iparam'),
   ].join(', ');
   console.log(`✓ ${shown} is valid: ${counts}${warningNote}`);
+  const typesFile = values['emit-types'];
+  if (typesFile !== undefined) {
+    writeFileSync(typesFile, templateTypes(app, shown));
+    console.log(`✓ wrote the types of ${plural(app.templates.size, 'template')} to ${typesFile}`);
+  }
   return 0;
 }
 
