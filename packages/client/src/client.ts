@@ -15,7 +15,7 @@ import type {
   InvokeResult,
   OptionsFor,
   RefreshResult,
-  TemplateMap,
+  TemplatesOf,
   TestEventResult,
 } from './types.js';
 
@@ -31,7 +31,7 @@ export interface ClientOptions {
 }
 
 /** `invokeTemplate(name, options)`, typed by the app's generated template map. */
-export interface RequestApi<Templates extends TemplateMap> {
+export interface RequestApi<Templates extends TemplatesOf<Templates>> {
   invokeTemplate<Name extends keyof Templates & string>(
     name: Name,
     ...options: Partial<Templates[Name]['context']> extends Templates[Name]['context']
@@ -40,7 +40,7 @@ export interface RequestApi<Templates extends TemplateMap> {
   ): Promise<InvokeResult>;
 }
 
-export interface HandshakeClient<Templates extends TemplateMap> {
+export interface HandshakeClient<Templates extends TemplatesOf<Templates>> {
   readonly request: RequestApi<Templates>;
   /** The same client for another installation (and its key, if it has its own). */
   forInstallation(installationId: string, key?: string): HandshakeClient<Templates>;
@@ -84,7 +84,7 @@ function checkedUrl(url: string): string {
   return url;
 }
 
-export function createClient<Templates extends TemplateMap = AnyTemplates>(
+export function createClient<Templates extends TemplatesOf<Templates> = AnyTemplates>(
   options: ClientOptions,
 ): HandshakeClient<Templates> {
   if (typeof options.key !== 'string' || options.key === '')

@@ -5,10 +5,11 @@ export type ContextValue = string | number | boolean;
 
 /**
  * The templates a client may invoke, by name, with the `context` keys each reads: generated from
- * the app folder by `npm run validate -- --emit-types <file>`. A key marked optional is only read
- * behind an `||` fallback.
+ * the app folder by `npm run validate -- --emit-types <file>` (a key marked optional is only read
+ * behind an `||` fallback). Self-referencing, so that an `interface`, which has no index
+ * signature, qualifies as well as a `type`.
  */
-export type TemplateMap = { readonly [name: string]: { readonly context: object } };
+export type TemplatesOf<Templates> = { readonly [Name in keyof Templates]: { readonly context: object } };
 
 /** A client without generated types: any name, any context. */
 export interface AnyTemplates {

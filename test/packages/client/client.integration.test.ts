@@ -51,7 +51,10 @@ describe('request.invokeTemplate', () => {
       attempts: 1,
       headers: expect.objectContaining({ 'x-upstream': 'echo' }),
     });
-    expect(JSON.parse(result.response)).toMatchObject({ method: 'GET', url: '/echo/ticket-7?q=&fixed=yes&page=2' });
+    expect(JSON.parse(result.response)).toMatchObject({
+      method: 'GET',
+      url: '/echo/ticket-7?q=&fixed=yes&page=2',
+    });
     expect(Object.keys(result).sort()).toEqual(['attempts', 'headers', 'response', 'status']);
   }, 60_000);
 
