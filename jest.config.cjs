@@ -8,8 +8,9 @@ const common = {
   // middy ships ESM only; jest runs CommonJS, so swc transforms it like our own code.
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   setupFiles: ['<rootDir>/test/support/jest-env.ts'],
-  // packages/client imports its own files as `./x.js` (what Node's ESM needs once built): the .ts here.
-  moduleNameMapper: { '^(\\./.+)\\.js$': '$1' },
+  // packages/client/src imports its own files as `./x.js` (what Node's ESM needs once built): the
+  // .ts here. Only those names, so that no dependency's `./x.js` is read as a `./x.ts` beside it.
+  moduleNameMapper: { '^\\./(client|errors|http|invoke|types|webhook)\\.js$': './$1' },
 };
 module.exports = {
   projects: [
