@@ -13,15 +13,7 @@ import { REPO_ROOT } from '../../support/local-env';
 
 const run = promisify(execFile);
 const PACKAGE = join(REPO_ROOT, 'packages', 'client');
-const SAMPLE = join(
-  REPO_ROOT,
-  '..',
-  'shared',
-  'fixtures',
-  'fdk-apps',
-  'request-method-samples',
-  'sample-app',
-);
+const SAMPLE = join(REPO_ROOT, 'test', 'fixtures', 'fdk-apps', 'request-method-samples', 'sample-app');
 const TSC = join(REPO_ROOT, 'node_modules', '.bin', 'tsc');
 let app: string;
 
