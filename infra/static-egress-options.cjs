@@ -123,4 +123,4 @@ function parseOptions(params) {
   return { existing: { vpcId, subnetIds } };
 }
 
-module.exports = { CALLS_OUT, PARAM, DEFAULTS, parseOptions };
+module.exports = { CALLS_OUT, PARAM, parseOptions };

@@ -5,7 +5,11 @@
  * gateway, that gateway's public address — so the answer holds for a VPC of one's own and for
  * Elastic IPs of one's own too; the stack's EgressIps output, where it has one, must agree.
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  type DescribeStacksCommandOutput,
+} from '@aws-sdk/client-cloudformation';
 import {
   DescribeNatGatewaysCommand,
   DescribeRouteTablesCommand,
@@ -54,7 +58,15 @@ export interface EgressClients {
 export class EgressLookupError extends Error {}
 
 async function stackOutputs(clients: EgressClients, stack: string): Promise<Map<string, string>> {
-  const answer = await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: stack }));
+  let answer: DescribeStacksCommandOutput;
+  try {
+    answer = await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: stack }));
+  } catch (error) {
+    // CloudFormation's answer for a stack it does not know.
+    if ((error as { name?: string }).name === 'ValidationError')
+      throw new EgressLookupError(`there is no stack ${stack} in this region: check --stage and --region`);
+    throw error;
+  }
   const outputs = answer.Stacks?.[0]?.Outputs ?? [];
   return new Map(
     outputs.flatMap((output) =>
@@ -72,8 +84,11 @@ function tableOf(subnet: string, tables: readonly RouteTable[]): RouteTable | un
 }
 
 /** Each private subnet's way out, from the stack's outputs and EC2. */
-export async function egressRoutes(clients: EgressClients, stack: string): Promise<EgressRoute[]> {
-  const outputs = await stackOutputs(clients, stack);
+async function egressRoutes(
+  clients: EgressClients,
+  stack: string,
+  outputs: ReadonlyMap<string, string>,
+): Promise<EgressRoute[]> {
   const subnets = outputs.get('EgressSubnetIds')?.split(',') ?? [];
   const vpc = outputs.get('EgressVpcId');
   if (subnets.length === 0 || vpc === undefined)
@@ -119,9 +134,10 @@ export async function egressIps(
   clients: EgressClients,
   stack: string,
 ): Promise<{ ips: string[]; routes: EgressRoute[] }> {
-  const routes = await egressRoutes(clients, stack);
+  const outputs = await stackOutputs(clients, stack);
+  const routes = await egressRoutes(clients, stack, outputs);
   const ips = [...new Set(routes.map((route) => route.ip))].sort();
-  const published = (await stackOutputs(clients, stack)).get('EgressIps');
+  const published = outputs.get('EgressIps');
   if (published !== undefined && published.split(',').sort().join(',') !== ips.join(',')) {
     throw new EgressLookupError(
       `the stack publishes ${published} but its subnets route through ${ips.join(',')}`,

@@ -88,6 +88,17 @@ describe('egress-ips', () => {
     );
   });
 
+  it('says which stack it did not find, and what to check', async () => {
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(
+        Object.assign(new Error('Stack with id handshake-prod does not exist'), { name: 'ValidationError' }),
+      );
+    await expect(egressIps(clients, 'handshake-prod')).rejects.toThrow(
+      'there is no stack handshake-prod in this region: check --stage and --region',
+    );
+  });
+
   it('refuses a subnet whose way out is not a NAT gateway', async () => {
     outputs({ EgressVpcId: 'vpc-own', EgressSubnetIds: 'subnet-a' });
     ec2.on(DescribeRouteTablesCommand).resolves({

@@ -6,7 +6,7 @@
  * installation (the API's error, `attempts: 0`), or Handshake unreachable (`PLATFORM`).
  */
 import { HandshakeApiError, InvokeError } from './errors.js';
-import { apiError, path, send, type Transport } from './http.js';
+import { apiError, NOT_JSON, path, send, type Transport } from './http.js';
 import type { ErrorSource, InvokeOptions, InvokeResult } from './types.js';
 
 interface Envelope extends InvokeResult {
@@ -56,8 +56,7 @@ function settle(status: number, body: unknown): InvokeResult {
     });
   }
   const error =
-    apiError({ status, body }) ??
-    new HandshakeApiError(status, 'HANDSHAKE_INVALID_RESPONSE', `Handshake answered ${status}`);
+    apiError({ status, body }) ?? new HandshakeApiError(status, NOT_JSON, `Handshake answered ${status}`);
   throw fromApiError(error);
 }
 

@@ -5,11 +5,12 @@
  * object — the admin calls around it, and `verifyWebhook` on an event Handshake really
  * delivered (valid, tampered, stale).
  */
-import { createClient, type InvokeError, verifyWebhook } from '../../../packages/client/src/index';
-import { ADMIN, testInfrastructure, useHarness, world } from '../../support/harness';
+import { createClient, verifyWebhook } from '../../../packages/client/src/index';
+import { ADMIN, linkFor, personConnects, testInfrastructure, useHarness, world } from '../../support/harness';
 import { type Receiver, startReceiver } from '../../support/receiver';
 import { startUpstream, type Upstream } from '../../support/upstream';
 import { connectedToUpstream } from '../../support/upstream-installation';
+import { rejection } from './rejection';
 
 let receiver: Receiver;
 let upstream: Upstream;
@@ -26,13 +27,6 @@ beforeAll(async () => {
 });
 
 const admin = () => createClient({ url: world.api.url, key: ADMIN });
-const rejection = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('it resolved');
-    },
-    (error: InvokeError) => error,
-  );
 
 describe('request.invokeTemplate', () => {
   it('resolves with FDK’s envelope when the upstream answers 200, with the installation’s own key', async () => {
@@ -135,6 +129,46 @@ describe('request.invokeTemplate', () => {
       code: 'HANDSHAKE_UNREACHABLE',
     });
   });
+});
+
+describe('cache: true through the client', () => {
+  const cached = { cache: true, ttl: 600_000 } as const;
+  const subject = (result: { response: string }) => (JSON.parse(result.response) as { sub?: string }).sub;
+  const callsToMe = () => upstream.requests.filter((request) => request.url === '/me').length;
+
+  it('answers from the response cache until a reconnect, a dead grant or a delete, each seen at the next call', async () => {
+    // Arrange: alice connected; her answer cached.
+    const installation = await connectedToUpstream(upstream);
+    const client = admin().forInstallation(installation.id);
+    expect(subject(await client.request.invokeTemplate('me', cached))).toBe('alice');
+    const before = callsToMe();
+    expect(subject(await client.request.invokeTemplate('me', cached))).toBe('alice');
+    expect(callsToMe()).toBe(before);
+    // A reconnect as someone else: the next call is bob's, from the upstream.
+    const { page } = await personConnects(await linkFor(installation.id, { integration: 'beta' }), {
+      login: 'bob',
+    });
+    await page.context().close();
+    expect(subject(await client.request.invokeTemplate('me', cached))).toBe('bob');
+    expect(callsToMe()).toBe(before + 1);
+    // A dead grant: the cached answer is not served.
+    await world.oauth.revokeAllGrants();
+    expect(await client.refresh('beta')).toMatchObject({ outcome: 'dead' });
+    expect(await rejection(client.request.invokeTemplate('me', cached))).toMatchObject({
+      status: 401,
+      code: 'REAUTHORIZATION_REQUIRED',
+    });
+    // A deleted installation: nothing is served either.
+    const other = await connectedToUpstream(upstream);
+    const gone = admin().forInstallation(other.id);
+    await gone.request.invokeTemplate('me', cached);
+    await gone.installations.delete();
+    expect(await rejection(gone.request.invokeTemplate('me', cached))).toMatchObject({
+      status: 404,
+      code: 'NOT_FOUND',
+    });
+    expect(callsToMe()).toBe(before + 2);
+  }, 120_000);
 });
 
 describe('the admin calls', () => {

@@ -9,13 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileSecretSource } from '../../../lib/secrets/file';
-import { createClient, type InvokeError, verifyWebhook } from '../../../packages/client/src/index';
+import { createClient, verifyWebhook } from '../../../packages/client/src/index';
 import { freePort } from '../../../tools/local/dynamodb-local';
 import { type Started, startLocal, stopLocal, userEnv } from '../../support/local-instance';
 import { type OAuthServer, startOAuthServer } from '../../support/oauth-server';
 import { providerClients, writeProviderApp } from '../../support/provider-app';
 import { type Receiver, startReceiver } from '../../support/receiver';
 import { startUpstream, type Upstream } from '../../support/upstream';
+import { rejection } from './rejection';
 
 const ADMIN_KEY = 'hsa_client-test-admin-key-0123456789';
 let started: Started | undefined;
@@ -48,14 +49,6 @@ afterAll(async () => {
   await Promise.all([upstream?.close(), receiver?.close(), oauth?.stop()]);
   rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
-
-const rejection = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('it resolved');
-    },
-    (error: InvokeError) => error,
-  );
 
 describe('the client against npm start', () => {
   it('resolves a 200 and rejects an upstream 404, a refusal and an account without a grant as FDK does', async () => {
